@@ -1,0 +1,93 @@
+"""Options and helpers shared by every command: the database, output formats."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from paxsilica.store import Store, default_db_path, open_store
+
+__all__ = ["DbOption", "OutputFormat", "console", "emit", "err_console", "store_for"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file (default: the user data dir); created and filled "
+                              "with the bundled data on first use. ':memory:' for a scratch one.",
+                 show_default=False),
+]
+
+
+class OutputFormat(str, Enum):
+    """How a command prints a result table."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def store_for(ctx: typer.Context, db: Path | None) -> Store:
+    """Open the store named by the command's ``--db``, else the global one, else the default."""
+    chosen = db or (ctx.obj or {}).get("db") or default_db_path()
+    return open_store(chosen)
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    if hasattr(value, "item"):
+        return value.item()  # type: ignore[union-attr]
+    return value
+
+
+def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
+         output: Path | None = None) -> None:
+    """Print (or write to ``output``) a table as a rich table, JSON records or CSV."""
+    if isinstance(frame, list):
+        records = frame
+        frame = pd.DataFrame(records)
+    else:
+        records = [{key: _jsonable(value) for key, value in row.items()}
+                   for row in frame.to_dict("records")]
+    if fmt is OutputFormat.json:
+        text = json.dumps(records, indent=2, ensure_ascii=False, default=_jsonable)
+    elif fmt is OutputFormat.csv:
+        text = frame.to_csv(index=False)
+    else:
+        table = RichTable(title=title or None, show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*[_cell(value) for value in row])
+        if output is None:
+            console.print(table)
+            return
+        text = frame.to_string(index=False)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        err_console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, list):
+        return "; ".join(str(part) for part in value)
+    return str(value)

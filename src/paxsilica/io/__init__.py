@@ -1,0 +1,1 @@
+"""Readers and writers of outside formats; each ``read_*`` returns a DataFrame."""

@@ -1,0 +1,98 @@
+"""Read tabular input files (CSV, TSV, Parquet, YAML, JSON lines) as text columns.
+
+Values are read as strings (empty cells become ``None``) so that validation,
+not the reader, decides what a cell means and can say which cell is wrong.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = path.write_text("a,b\\n1,\\n", encoding="utf-8")
+    >>> read_table(path).frame.to_dict("records")
+    [{'a': '1', 'b': None}]
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from paxsilica.errors import RowError, ValidationError
+
+__all__ = ["Table", "read_table"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's rows as text, with the row number of its first data row."""
+
+    frame: pd.DataFrame
+    file: str
+    first_row: int
+    """Number to add to a 0-based position to get the row users see (2 for CSV: header is 1)."""
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            [RowError(path.name, line, None,
+                      f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                      "save the file as UTF-8")]
+        ) from None
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.astype(object).where(frame.notna(), None)
+    for column in frame.columns:
+        frame[column] = [
+            None if value is None or (isinstance(value, str) and not value.strip())
+            else (value.strip() if isinstance(value, str) else value)
+            for value in frame[column]
+        ]
+    return frame
+
+
+def read_table(path: str | Path, kind: str | None = None) -> Table:
+    """Read ``path`` by its extension; YAML may hold a list or ``{kind: [rows]}``.
+
+    Raises:
+        ValidationError: the file is missing, not UTF-8, or not parseable.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise ValidationError([RowError(name, None, None, f"no such file: {path}")])
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".parquet", ".pq"}:
+            frame = pd.read_parquet(path)
+            return Table(_as_text(frame), name, 1)
+        text = _decode(path)
+        if suffix in {".yaml", ".yml"}:
+            data = yaml.safe_load(text) or []
+            if isinstance(data, dict):
+                data = data.get(kind, []) if kind in data else next(iter(data.values()), [])
+            if not isinstance(data, list):
+                raise ValueError("expected a list of records")
+            return Table(_as_text(pd.DataFrame.from_records(data)), name, 1)
+        if suffix in {".jsonl", ".ndjson"}:
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+            return Table(_as_text(pd.DataFrame.from_records(rows)), name, 1)
+        separator = "\t" if suffix in {".tsv", ".tab"} else ","
+        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str,
+                            keep_default_na=False, skipinitialspace=False)
+        frame.columns = [str(column).strip() for column in frame.columns]
+        return Table(_as_text(frame), name, 2)
+    except ValidationError:
+        raise
+    except (ValueError, yaml.YAMLError, pd.errors.ParserError, OSError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValidationError([RowError(name, None, None, f"cannot read file: {reason}")]) from None

@@ -1,0 +1,30 @@
+"""Typed records of the stack and the immutable network they form."""
+
+from paxsilica.model.control import ExportControl
+from paxsilica.model.country import country_name, is_country, region_kind, resolve_country
+from paxsilica.model.entity import Company, Facility, Ownership
+from paxsilica.model.group import Group, Membership
+from paxsilica.model.item import Item, Stage
+from paxsilica.model.kinds import KINDS, Kind, kind_named
+from paxsilica.model.recipe import RecipeLine
+from paxsilica.model.supply import Supply
+
+__all__ = [
+    "KINDS",
+    "Company",
+    "ExportControl",
+    "Facility",
+    "Group",
+    "Item",
+    "Kind",
+    "Membership",
+    "Ownership",
+    "RecipeLine",
+    "Stage",
+    "Supply",
+    "country_name",
+    "is_country",
+    "kind_named",
+    "region_kind",
+    "resolve_country",
+]

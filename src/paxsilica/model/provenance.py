@@ -1,0 +1,62 @@
+"""Fields every cited row carries: where the figure comes from and how sure we are.
+
+Example:
+    >>> Cited(source="USGS MCS 2025", confidence="high").basis
+    'reported'
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from paxsilica.model.country import resolve_country
+
+__all__ = ["Basis", "Cited", "Confidence", "CountryCode", "IdList", "Record"]
+
+Confidence = Literal["high", "medium", "low"]
+Basis = Literal["reported", "estimate", "projection", "derived", "target"]
+
+
+def _country(value: object) -> str:
+    try:
+        return resolve_country(str(value))
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from None
+
+
+def _id_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return [str(part).strip() for part in value if str(part).strip()]  # type: ignore[union-attr]
+
+
+CountryCode = Annotated[str, BeforeValidator(_country)]
+"""A country or aggregate code; accepts names and ISO2/ISO3/numeric codes."""
+
+IdList = Annotated[list[str], BeforeValidator(_id_list)]
+"""A list of strings; in CSV files written as one cell joined by ``;``."""
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-.]*$", max_length=120)]
+
+
+class Record(BaseModel):
+    """Base of every importable record: unknown fields are an error (catches typos)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Cited(Record):
+    """Provenance carried by every data row."""
+
+    source: str = Field(min_length=1, description="Title of the source document")
+    source_url: str | None = Field(default=None, description="URL, repository path or document id")
+    confidence: Confidence = Field(description="high | medium | low (see docs/data.md)")
+    basis: Basis = Field(
+        default="reported",
+        description="reported | estimate | projection | derived | target",
+    )
+    note: str | None = None

@@ -1,0 +1,167 @@
+"""Validate a table of one record kind: columns, types, keys, references, sums.
+
+All problems are collected and raised together as one
+:class:`~paxsilica.errors.ValidationError`; nothing is written anywhere.
+
+Example:
+    >>> import pandas as pd
+    >>> from paxsilica.io.tables import Table
+    >>> t = Table(pd.DataFrame({"stage_id": ["mine"], "name": ["Mining"], "order": ["-1"]}), "s.csv", 2)
+    >>> try:
+    ...     validate_table("stages", t)
+    ... except ValidationError as err:
+    ...     print(err)
+    s.csv row 2, field 'order': Input should be greater than or equal to 0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticError
+
+from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.tables import Table
+from paxsilica.model.kinds import Kind, kind_named
+
+__all__ = ["SHARE_SUM_TOLERANCE", "check_share_sums", "validate_table"]
+
+SHARE_SUM_TOLERANCE = 0.005
+"""Shares of one item, stage and year may add up to at most 1 + this (source rounding)."""
+
+
+def _pydantic_errors(table: Table, exc: PydanticError) -> list[RowError]:
+    errors = []
+    for error in exc.errors():
+        location = error["loc"]
+        position = location[0] if location and isinstance(location[0], int) else None
+        field = ".".join(str(part) for part in location[1:]) or None
+        reason = error["msg"].removeprefix("Value error, ")
+        value = error.get("input")
+        if error["type"] == "missing":
+            reason = "required value is empty"
+        elif isinstance(value, str | int | float) and field and str(value) not in reason:
+            reason = f"{reason} (got {value!r})"
+        row = position + table.first_row if position is not None else None
+        errors.append(RowError(table.file, row, field, reason))
+    return errors
+
+
+def _check_columns(kind: Kind, table: Table) -> list[RowError]:
+    columns = set(table.frame.columns)
+    errors = [RowError(table.file, None, column, f"missing column '{column}'")
+              for column in kind.required if column not in columns]
+    errors += [RowError(table.file, None, column,
+                        f"unknown column '{column}' for {kind.name} "
+                        f"(expected: {', '.join(kind.columns)})")
+               for column in table.frame.columns if column not in kind.model.model_fields]
+    return errors
+
+
+def _fill_defaults(kind: Kind, frame: pd.DataFrame, context: Mapping[str, pd.DataFrame]
+                   ) -> pd.DataFrame:
+    """Supplies without a stage take their item's stage (from the file's items or the store)."""
+    if kind.name != "supplies" or "stage" not in frame or frame["stage"].notna().all():
+        return frame
+    items = context.get("items")
+    if items is None or items.empty:
+        return frame
+    stage_of = dict(zip(items["item_id"], items["stage"], strict=True))
+    frame = frame.copy()
+    missing = frame["stage"].isna()
+    frame.loc[missing, "stage"] = frame.loc[missing, "item_id"].map(stage_of)
+    return frame
+
+
+def _check_duplicates(kind: Kind, table: Table, frame: pd.DataFrame) -> list[RowError]:
+    key = list(kind.key)
+    keyed = frame[key].astype(str)
+    duplicated = keyed.duplicated(keep=False)
+    errors = []
+    for _, group in keyed[duplicated].groupby(key, dropna=False, sort=False):
+        rows = [int(position) + table.first_row for position in group.index]
+        for row in rows[1:]:
+            errors.append(RowError(table.file, row, ",".join(key),
+                                   f"duplicate key {tuple(group.iloc[0])} (also row {rows[0]})"))
+    return errors
+
+
+def _check_references(kind: Kind, table: Table, frame: pd.DataFrame,
+                      context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    errors = []
+    for field, target in kind.references.items():
+        target_kind = kind_named(target)
+        known = set()
+        if target in context and not context[target].empty:
+            known |= set(context[target][target_kind.key[0]].astype(str))
+        if target == kind.name:
+            known |= set(frame[kind.key[0]].astype(str))
+        values = frame[field]
+        unknown = values.notna() & ~values.astype(str).isin(known)
+        for position in values.index[unknown]:
+            errors.append(RowError(table.file, int(position) + table.first_row, field,
+                                   f"unknown {target_kind.name.rstrip('s')} '{values[position]}'"))
+    return errors
+
+
+def check_share_sums(table: Table, frame: pd.DataFrame) -> list[RowError]:
+    """Shares of one item, stage and year (countries and companies, not world rows) <= 1.
+
+    Returns one error per offending group, at its last row.
+    """
+    if "share" not in frame or frame["share"].isna().all():
+        return []
+    rows = frame[frame["share"].notna() & (frame["country"] != "WLD")]
+    totals = rows.groupby(["item_id", "stage", "year"], dropna=False)["share"]
+    errors = []
+    for (item, stage, year), shares in totals:
+        total = float(shares.sum())
+        if total > 1 + SHARE_SUM_TOLERANCE:
+            last = int(shares.index[-1]) + table.first_row
+            errors.append(RowError(table.file, last, "share",
+                                   f"shares of {item}/{stage}/{year} add up to {total:.3f} > 1"))
+    return errors
+
+
+KIND_CHECKS: dict[str, list[Callable[[Table, pd.DataFrame], list[RowError]]]] = {
+    "supplies": [check_share_sums],
+}
+
+
+def validate_table(kind_name: str, table: Table,
+                   context: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Validate ``table`` as records of ``kind_name`` and return them as a typed frame.
+
+    ``context`` holds tables already in the store, by kind, for reference checks
+    (an item in a supply row must exist in the store or in the same import).
+
+    Raises:
+        ValidationError: every problem found, each with file, row and field.
+    """
+    kind = kind_named(kind_name)
+    context = context or {}
+    if table.frame.empty:
+        raise ValidationError([RowError(table.file, None, None, "the file has no data rows")])
+    errors = _check_columns(kind, table)
+    if errors:
+        raise ValidationError(errors)
+    records = table.frame.to_dict("records")
+    adapter = TypeAdapter(list[kind.model])  # type: ignore[name-defined]
+    try:
+        models = adapter.validate_python(records)
+    except PydanticError as exc:
+        raise ValidationError(_pydantic_errors(table, exc)) from None
+    frame = pd.DataFrame([model.model_dump() for model in models], columns=kind.columns)
+    frame.index = table.frame.index
+    if kind.name == "items":
+        context = {**context, "items": frame}
+    frame = _fill_defaults(kind, frame, context)
+    errors = _check_duplicates(kind, table, frame)
+    errors += _check_references(kind, table, frame, context)
+    for check in KIND_CHECKS.get(kind.name, []):
+        errors += check(table, frame)
+    if errors:
+        raise ValidationError(sorted(errors, key=lambda error: error.row or 0))
+    return frame
