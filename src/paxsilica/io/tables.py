@@ -49,15 +49,22 @@ def _decode(path: Path) -> str:
         ) from None
 
 
+def _clean(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype(object).where(frame.notna(), None)
-    for column in frame.columns:
-        frame[column] = [
-            None if value is None or (isinstance(value, str) and not value.strip())
-            else (value.strip() if isinstance(value, str) else value)
-            for value in frame[column]
-        ]
-    return frame
+    # object dtype keeps None as None (pandas 3 would turn it into NaN in a str column)
+    return pd.DataFrame(
+        {column: pd.Series([_clean(value) for value in frame[column].tolist()],
+                           dtype=object, index=frame.index)
+         for column in frame.columns},
+        index=frame.index,
+    )
 
 
 def read_table(path: str | Path, kind: str | None = None) -> Table:

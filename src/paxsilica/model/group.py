@@ -31,6 +31,10 @@ class Group(Record):
         default_factory=lambda: ["member"],
         description="Statuses that count as membership, e.g. signatory; endorsing_partner",
     )
+    based_on: Identifier | None = Field(
+        default=None,
+        description="Take memberships from this group (same events, other member_statuses)",
+    )
     description: str = ""
     source: str | None = None
     source_url: str | None = None

@@ -102,15 +102,19 @@ class Store:
     def count(self, kind_name: str) -> int:
         """Number of rows of one record kind."""
         kind = kind_named(kind_name)
-        return int(self.connection.execute(f'SELECT count(*) FROM "{kind.table}"').fetchone()[0])
+        return int(self._scalar(f'SELECT count(*) FROM "{kind.table}"'))
+
+    def _scalar(self, sql: str, parameters: list | None = None) -> object:
+        # fetchall, not fetchone: DuckDB 2 refuses new work while a result is unfinished.
+        return self.connection.execute(sql, parameters or []).fetchall()[0][0]
 
     def imports(self) -> pd.DataFrame:
         """The import log: one row per import, newest last."""
         return self.connection.execute("SELECT * FROM imports ORDER BY import_id").df()
 
     def get_meta(self, key: str) -> str | None:
-        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
+        rows = self.connection.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as connection:
@@ -128,8 +132,7 @@ class Store:
                 frame[column] = frame[column].map(
                     lambda value: ";".join(value) if isinstance(value, list) else value)
         with self.transaction() as connection:
-            import_id = int(connection.execute(
-                "SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0])
+            import_id = int(self._scalar("SELECT coalesce(max(import_id), 0) + 1 FROM imports"))
             frame["import_id"] = import_id
             connection.register("incoming", frame)
             try:

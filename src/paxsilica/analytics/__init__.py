@@ -1,0 +1,1 @@
+"""Analytics on the stack network: plain functions returning labelled DataFrames."""

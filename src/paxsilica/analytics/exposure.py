@@ -1,0 +1,153 @@
+"""Direct exposure: who supplies each item, how concentrated, how much from
+countries of concern, and how much the coalition covers itself, as of a date.
+
+Example:
+    >>> from paxsilica.store import open_store
+    >>> from paxsilica.model.network import StackNetwork
+    >>> net = StackNetwork.from_store(open_store(":memory:"))
+    >>> table = exposure_summary(net, item="rare_earth_oxide", stage="mine", year=2024)
+    >>> round(float(table["concern_share"].iloc[0]), 2)
+    0.69
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from paxsilica.analytics.concentration import country_shares, hhi
+from paxsilica.errors import NotFoundError
+from paxsilica.model.network import StackNetwork, as_date
+
+__all__ = ["coverage_timeline", "exposure", "exposure_change", "exposure_summary"]
+
+KEY = ["item_id", "stage", "year"]
+DEFAULT_GROUP = "pax_silica"
+DEFAULT_CONCERN = "countries_of_concern"
+
+
+def _select(net: StackNetwork, item: str | None, stage: str | None, year: int | None,
+            latest: bool, day: date) -> pd.DataFrame:
+    shares = country_shares(net.supplies)
+    if item is not None:
+        shares = shares[shares["item_id"].isin(net.resolve_items(item, stage))]
+    if stage is not None:
+        if stage not in net.stage_order:
+            known = ", ".join(net.stages["stage_id"])
+            raise NotFoundError(f"unknown stage {stage!r} (known: {known})")
+        shares = shares[shares["stage"] == stage]
+    if year is not None:
+        shares = shares[shares["year"] == year]
+    if latest and not shares.empty:
+        # the latest year on or before as_of that is not only projections
+        observed = shares[(shares["basis"] != "projection") & (shares["year"] <= day.year)]
+        last = observed.groupby(["item_id", "stage"])["year"].max().rename("last_year")
+        shares = shares.join(last, on=["item_id", "stage"])
+        shares = shares[shares["year"] == shares["last_year"]].drop(columns="last_year")
+    if shares.empty:
+        what = ", ".join(f"{k}={v}" for k, v in
+                         {"item": item, "stage": stage, "year": year}.items() if v is not None)
+        raise NotFoundError(f"no supply data for {what or 'the selection'}")
+    return shares
+
+
+def exposure(net: StackNetwork, *, item: str | None = None, stage: str | None = None,
+             year: int | None = None, group: str = DEFAULT_GROUP,
+             concern: str = DEFAULT_CONCERN, as_of: date | str | None = None,
+             latest: bool = False) -> pd.DataFrame:
+    """One row per item, stage, year and supplying country, with the item-level figures.
+
+    Columns: ``item, stage, year, country, share, hhi, concern_share, coalition_share,
+    unattributed_share, top_country, top_share, is_member, is_concern, as_of, group,
+    sources, confidence, basis, share_method``. Shares are fractions 0-1; ``hhi`` is
+    0-10 000 over named countries (regions and "other" excluded); ``coalition_share`` is
+    the share of ``group`` members on ``as_of`` (today by default).
+    """
+    day = as_date(as_of)
+    shares = _select(net, item, stage, year, latest, day)
+    members = net.members(group, day)
+    concern_members = net.members(concern, day)
+    shares = shares.assign(is_member=shares["country"].isin(members),
+                           is_concern=shares["country"].isin(concern_members))
+    named = shares[shares["is_country"]]
+    summary = pd.DataFrame({
+        "hhi": named.groupby(KEY)["share"].apply(hhi),
+        "concern_share": shares[shares["is_concern"]].groupby(KEY)["share"].sum(),
+        "coalition_share": shares[shares["is_member"]].groupby(KEY)["share"].sum(),
+        "named_share": named.groupby(KEY)["share"].sum(),
+    })
+    top = named.sort_values("share", ascending=False).groupby(KEY).head(1).set_index(KEY)
+    summary["top_country"] = top["country"]
+    summary["top_share"] = top["share"]
+    summary[["concern_share", "coalition_share", "named_share", "hhi"]] = summary[
+        ["concern_share", "coalition_share", "named_share", "hhi"]].fillna(0.0)
+    summary["unattributed_share"] = (1.0 - summary["named_share"]).clip(lower=0.0)
+    table = shares.join(summary.drop(columns="named_share"), on=KEY)
+    table = table.rename(columns={"item_id": "item"})
+    table["as_of"] = day
+    table["group"] = group
+    table = table.sort_values(["item", "stage", "year", "share"],
+                              ascending=[True, True, True, False])
+    columns = ["item", "stage", "year", "country", "share", "hhi", "concern_share",
+               "coalition_share", "unattributed_share", "top_country", "top_share",
+               "is_member", "is_concern", "as_of", "group", "quantity", "unit", "sources",
+               "source_urls", "confidence", "basis", "share_method"]
+    return table[columns].reset_index(drop=True)
+
+
+def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
+    """One row per item, stage and year: HHI, top supplier, concern and coalition shares.
+
+    Takes the same keyword arguments as :func:`exposure`; ``sources`` merges all rows'.
+    """
+    table = exposure(net, **selection)  # type: ignore[arg-type]
+    keys = ["item", "stage", "year"]
+    first = table.groupby(keys, sort=True).first()
+    sources = table.groupby(keys)["sources"].agg(lambda lists: sorted({s for x in lists for s in x}))
+    countries = table.groupby(keys)["country"].count().rename("countries")
+    result = first[["hhi", "top_country", "top_share", "concern_share", "coalition_share",
+                    "unattributed_share", "as_of", "group", "confidence"]].join(countries)
+    result["sources"] = sources
+    result["confidence"] = table.groupby(keys)["confidence"].agg(
+        lambda c: max(c, key=lambda v: {"high": 0, "medium": 1, "low": 2}.get(v, 3)))
+    return result.reset_index()
+
+
+def coverage_timeline(net: StackNetwork, dates: list[date | str] | None = None, *,
+                      group: str = DEFAULT_GROUP, **selection: object) -> pd.DataFrame:
+    """Coalition share of each item's supply on each date (default: every membership change).
+
+    Columns: ``item, stage, year, date, coalition_share, members``.
+    """
+    days = [as_date(d) for d in dates] if dates else net.membership_dates(group)
+    frames = []
+    for day in days:
+        summary = exposure_summary(net, group=group, as_of=day, **selection)
+        summary["date"] = day
+        summary["members"] = len(net.members(group, day))
+        frames.append(summary[["item", "stage", "year", "date", "coalition_share", "members"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def exposure_change(net: StackNetwork, before: date | str, after: date | str, *,
+                    group: str = DEFAULT_GROUP, **selection: object) -> pd.DataFrame:
+    """How coalition coverage of each item changed between two dates, and who joined.
+
+    Columns: ``item, stage, year, coalition_share_before, coalition_share_after, change,
+    joined`` (countries that became members and supply the item).
+    """
+    day_a, day_b = as_date(before), as_date(after)
+    table_a = exposure(net, group=group, as_of=day_a, **selection)  # type: ignore[arg-type]
+    table_b = exposure(net, group=group, as_of=day_b, **selection)  # type: ignore[arg-type]
+    keys = ["item", "stage", "year"]
+    a = table_a.groupby(keys)["coalition_share"].first().rename("coalition_share_before")
+    b = table_b.groupby(keys)["coalition_share"].first().rename("coalition_share_after")
+    result = pd.concat([a, b], axis=1)
+    result["change"] = result["coalition_share_after"] - result["coalition_share_before"]
+    new_members = net.members(group, day_b) - net.members(group, day_a)
+    joined = (table_b[table_b["country"].isin(new_members)]
+              .groupby(keys)["country"].agg(lambda c: sorted(set(c))))
+    result["joined"] = joined
+    result["joined"] = result["joined"].map(lambda v: v if isinstance(v, list) else [])
+    return result.reset_index()

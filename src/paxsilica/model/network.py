@@ -1,0 +1,147 @@
+"""The stack as one immutable, labelled structure that analytics, simulators and
+optimisers consume: a frozen bundle of tables (pandas DataFrames) plus lookups.
+
+Tables follow the record kinds (see :mod:`paxsilica.model.kinds`); list fields
+(aliases, hs_codes, member_statuses, item_ids, targets) are Python lists here.
+
+Example:
+    >>> from paxsilica.store import open_store
+    >>> net = StackNetwork.from_store(open_store(":memory:"))
+    >>> "JPN" in net.members("pax_silica", "2026-01-01")
+    True
+    >>> "QAT" in net.members("pax_silica", "2026-01-01")
+    False
+    >>> net.resolve_items("rare_earth_oxide", stage="mine")
+    ['rare_earth_ore']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import pandas as pd
+
+from paxsilica.errors import NotFoundError
+from paxsilica.model.kinds import KINDS
+
+__all__ = ["StackNetwork", "as_date"]
+
+LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers"}
+
+
+def as_date(value: date | str | None) -> date:
+    """A ``date`` from a ``date``, an ISO string, or ``None`` (today).
+
+    >>> as_date("2026-01-27")
+    datetime.date(2026, 1, 27)
+    """
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise NotFoundError(f"malformed date {value!r} (use YYYY-MM-DD)") from None
+
+
+def _split_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.drop(columns=["import_id"], errors="ignore").copy()
+    for column in LIST_COLUMNS & set(frame.columns):
+        frame[column] = frame[column].map(
+            lambda cell: [p for p in str(cell).split(";") if p] if isinstance(cell, str) else [])
+    for column in ("valid_from", "valid_to", "announced", "effective", "suspended_from",
+                   "suspended_until"):
+        if column in frame.columns:
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+@dataclass(frozen=True, eq=False)
+class StackNetwork:
+    """All tables of the stack; treat every DataFrame as read-only."""
+
+    stages: pd.DataFrame
+    items: pd.DataFrame
+    groups: pd.DataFrame
+    memberships: pd.DataFrame
+    supplies: pd.DataFrame
+    recipes: pd.DataFrame
+    companies: pd.DataFrame
+    facilities: pd.DataFrame
+    ownership: pd.DataFrame
+    export_controls: pd.DataFrame
+
+    @classmethod
+    def from_store(cls, store: object) -> StackNetwork:
+        """Read every table of a :class:`~paxsilica.store.Store`."""
+        tables = {name: _split_lists(store.table(name)) for name in KINDS}  # type: ignore[attr-defined]
+        return cls(**tables)
+
+    @cached_property
+    def item_stage(self) -> dict[str, str]:
+        """item_id -> stage_id."""
+        return dict(zip(self.items["item_id"], self.items["stage"], strict=True))
+
+    @cached_property
+    def stage_order(self) -> dict[str, int]:
+        """stage_id -> order (upstream first)."""
+        return dict(zip(self.stages["stage_id"], self.stages["order"], strict=True))
+
+    def group(self, group_id: str) -> pd.Series:
+        """The group row; raises :class:`NotFoundError` listing known groups."""
+        rows = self.groups[self.groups["group_id"] == group_id]
+        if rows.empty:
+            known = ", ".join(self.groups["group_id"])
+            raise NotFoundError(f"unknown group {group_id!r} (known: {known})")
+        return rows.iloc[0]
+
+    def membership_events(self, group_id: str) -> pd.DataFrame:
+        """Membership rows of a group (of its ``based_on`` group when set), by date."""
+        group = self.group(group_id)
+        source_group = group["based_on"] if isinstance(group["based_on"], str) else group_id
+        events = self.memberships[self.memberships["group_id"] == source_group]
+        return events.sort_values(["valid_from", "country"])
+
+    def members(self, group_id: str, as_of: date | str | None = None) -> frozenset[str]:
+        """Countries whose latest status on ``as_of`` counts as membership of the group."""
+        day = as_date(as_of)
+        events = self.membership_events(group_id)
+        live = events[(events["valid_from"] <= day)
+                      & events["valid_to"].map(lambda end: end is None or end >= day)]
+        latest = live.groupby("country").tail(1)
+        statuses = set(self.group(group_id)["member_statuses"])
+        return frozenset(latest.loc[latest["status"].isin(statuses), "country"])
+
+    def membership_dates(self, group_id: str) -> list[date]:
+        """Dates on which the group's membership changed, in order."""
+        return sorted(set(self.membership_events(group_id)["valid_from"]))
+
+    def resolve_items(self, name: str, stage: str | None = None) -> list[str]:
+        """Item ids selected by an id or alias, optionally only those at ``stage``.
+
+        Raises:
+            NotFoundError: nothing matches; the message lists close names.
+        """
+        key = name.strip().lower()
+        items = self.items
+        if stage is not None:
+            if stage not in self.stage_order:
+                known = ", ".join(self.stages["stage_id"])
+                raise NotFoundError(f"unknown stage {stage!r} (known: {known})")
+            items = items[items["stage"] == stage]
+        exact = items[items["item_id"] == key]
+        if not exact.empty:
+            return list(exact["item_id"])
+        aliased = items[items["aliases"].map(lambda aliases: key in aliases)]
+        if not aliased.empty:
+            return list(aliased["item_id"])
+        from rapidfuzz import process
+
+        close = [match for match, _, _ in process.extract(key, list(self.items["item_id"]),
+                                                          limit=3)]
+        where = f" at stage {stage!r}" if stage else ""
+        raise NotFoundError(f"unknown item {name!r}{where} (did you mean: {', '.join(close)}?)")

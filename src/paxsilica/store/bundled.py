@@ -1,0 +1,90 @@
+"""The cited reference data shipped inside the package, loaded on first use.
+
+The catalogue (stages, items, groups) is YAML in ``paxsilica/catalog``; the
+data (memberships, supplies, recipes, companies, export controls) are CSV in
+``paxsilica/data``. :func:`ensure_bundled` imports them in one transaction
+when a database is new or holds an older bundled version.
+
+Example:
+    >>> store = open_store(":memory:")
+    >>> store.count("memberships") > 30
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from paxsilica.io.tables import read_table
+from paxsilica.store.database import Store
+from paxsilica.store.importer import import_table
+
+__all__ = ["BUNDLED_FILES", "bundled_path", "ensure_bundled", "open_store"]
+
+# (kind, package, file) in dependency order: referenced kinds first.
+BUNDLED_FILES: list[tuple[str, str, str]] = [
+    ("stages", "paxsilica.catalog", "stages.yaml"),
+    ("items", "paxsilica.catalog", "items.yaml"),
+    ("groups", "paxsilica.catalog", "groups.yaml"),
+    ("memberships", "paxsilica.data", "memberships.csv"),
+    ("supplies", "paxsilica.data", "supplies.csv"),
+    ("recipes", "paxsilica.data", "recipes.csv"),
+    ("companies", "paxsilica.data", "companies.csv"),
+    ("facilities", "paxsilica.data", "facilities.csv"),
+    ("ownership", "paxsilica.data", "ownership.csv"),
+    ("export_controls", "paxsilica.data", "export_controls.csv"),
+]
+
+
+def _resource(package: str, name: str) -> Traversable:
+    return resources.files(package).joinpath(name)
+
+
+def bundled_path(name: str) -> Path:
+    """Filesystem path of a bundled data file, e.g. ``bundled_path("supplies.csv")``."""
+    for _, package, file in BUNDLED_FILES:
+        if file == name:
+            return Path(str(_resource(package, file)))
+    return Path(str(_resource("paxsilica.data", name)))
+
+
+def _present() -> list[tuple[str, Path]]:
+    found = []
+    for kind, package, name in BUNDLED_FILES:
+        resource = _resource(package, name)
+        if resource.is_file():
+            found.append((kind, Path(str(resource))))
+    return found
+
+
+def bundled_version() -> str:
+    """SHA-256 over the bundled files' bytes: changes whenever the shipped data change."""
+    digest = hashlib.sha256()
+    for _, path in _present():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_bundled(store: Store) -> bool:
+    """Import the bundled data unless this exact version is already there; True if imported."""
+    version = bundled_version()
+    if store.get_meta("bundled_version") == version:
+        return False
+    with store.transaction():
+        for kind, path in _present():
+            table = read_table(path, kind)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            import_table(store, kind, table, digest)
+        store.set_meta("bundled_version", version)
+    return True
+
+
+def open_store(path: str | Path = ":memory:") -> Store:
+    """Open (creating if needed) a store and make sure it holds the bundled data."""
+    store = Store(path)
+    ensure_bundled(store)
+    return store
