@@ -10,7 +10,6 @@ import importlib
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from paxsilica import __version__
@@ -22,7 +21,7 @@ __all__ = ["app", "main"]
 class _Group(typer.core.TyperGroup):
     """Runs a command; a user error becomes a one-line message and exit status 2."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except PaxsilicaError as exc:
@@ -30,7 +29,7 @@ class _Group(typer.core.TyperGroup):
             if isinstance(exc, ValidationError) and len(exc.errors) > 1:
                 for error in exc.errors[1:20]:
                     err_console.print(f"  {error}", highlight=False, soft_wrap=True)
-            raise click.exceptions.Exit(2) from None
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(

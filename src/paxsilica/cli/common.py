@@ -18,6 +18,8 @@ from paxsilica.store import Store, default_db_path, open_store
 __all__ = ["DbOption", "OutputFormat", "console", "emit", "err_console", "store_for"]
 
 console = Console()
+if not console.is_terminal:  # piped output: do not squeeze tables into 80 columns
+    console = Console(width=220)
 err_console = Console(stderr=True)
 
 DbOption = Annotated[
@@ -68,7 +70,7 @@ def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
     else:
         table = RichTable(title=title or None, show_lines=False)
         for column in frame.columns:
-            table.add_column(str(column), overflow="fold")
+            table.add_column(str(column), no_wrap=column != "sources", overflow="ellipsis")
         for row in frame.itertuples(index=False):
             table.add_row(*[_cell(value) for value in row])
         if output is None:

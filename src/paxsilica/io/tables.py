@@ -43,7 +43,7 @@ def _decode(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ValidationError(
-            [RowError(path.name, line, None,
+            [RowError(str(path), line, None,
                       f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                       "save the file as UTF-8")]
         ) from None
@@ -74,7 +74,7 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
         ValidationError: the file is missing, not UTF-8, or not parseable.
     """
     path = Path(path)
-    name = path.name
+    name = str(path)
     if not path.is_file():
         raise ValidationError([RowError(name, None, None, f"no such file: {path}")])
     suffix = path.suffix.lower()

@@ -77,6 +77,7 @@ def ensure_bundled(store: Store) -> bool:
     with store.transaction():
         for kind, path in _present():
             table = read_table(path, kind)
+            table = type(table)(table.frame, f"bundled {path.name}", table.first_row)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             import_table(store, kind, table, digest)
         store.set_meta("bundled_version", version)

@@ -1,0 +1,93 @@
+"""``paxsilica data …``: import, validate, export and inspect the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
+from paxsilica.model.kinds import KINDS, kind_named
+from paxsilica.store.importer import import_file, validate_file
+
+__all__ = ["register"]
+
+data_app = typer.Typer(help="Import, validate, export and inspect the data store.",
+                       no_args_is_help=True)
+
+KindArgument = Annotated[str, typer.Argument(help=f"Record kind: {', '.join(KINDS)}")]
+FilesArgument = Annotated[list[Path], typer.Argument(help="CSV, TSV, Parquet, YAML or JSONL files")]
+SourceOption = Annotated[str | None, typer.Option(
+    "--source", help="Source title for rows whose 'source' cell is empty")]
+
+
+def _kind(name: str) -> str:
+    try:
+        return kind_named(name).name
+    except KeyError as exc:
+        raise typer.BadParameter(exc.args[0]) from None
+
+
+@data_app.command("import")
+def import_command(ctx: typer.Context, kind: KindArgument, files: FilesArgument,
+                   source: SourceOption = None, db: DbOption = None) -> None:
+    """Import FILES of one record kind; each file is all-or-nothing, re-imports are idempotent."""
+    kind = _kind(kind)
+    store = store_for(ctx, db)
+    for path in files:
+        report = import_file(store, kind, path, source=source)
+        console.print(f"imported {report.rows} {report.kind} row(s) from {path} "
+                      f"(import #{report.import_id})")
+
+
+@data_app.command("validate")
+def validate_command(ctx: typer.Context, kind: KindArgument, files: FilesArgument,
+                     source: SourceOption = None, db: DbOption = None) -> None:
+    """Check FILES against the schema and the store's contents; write nothing."""
+    kind = _kind(kind)
+    store = store_for(ctx, db)
+    for path in files:
+        frame = validate_file(store, kind, path, source=source)
+        console.print(f"{path}: {len(frame)} valid {kind} row(s)")
+
+
+@data_app.command("export")
+def export_command(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write into")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    db: DbOption = None,
+) -> None:
+    """Write one file per table (CSV or Parquet) into a directory."""
+    store = store_for(ctx, db)
+    for path in store.export(output, fmt):
+        console.print(f"wrote {path}")
+
+
+@data_app.command("status")
+def status_command(ctx: typer.Context, db: DbOption = None,
+                   fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+                   ) -> None:
+    """Row counts per table and the database path."""
+    store = store_for(ctx, db)
+    frame = pd.DataFrame({"table": list(KINDS), "rows": [store.count(k) for k in KINDS]})
+    if fmt is OutputFormat.table:
+        console.print(f"database: {store.path}")
+    emit(frame, fmt, title="paxsilica store")
+
+
+@data_app.command("show")
+def show_command(ctx: typer.Context, kind: KindArgument, db: DbOption = None,
+                 fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+                 limit: Annotated[int, typer.Option(help="At most this many rows")] = 50) -> None:
+    """Print the rows of one table."""
+    kind = _kind(kind)
+    frame = store_for(ctx, db).table(kind).drop(columns="import_id").head(limit)
+    emit(frame, fmt, title=kind)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``data`` command group."""
+    app.add_typer(data_app, name="data")

@@ -1,0 +1,46 @@
+"""``paxsilica report``: the self-contained HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+from paxsilica.cli.common import DbOption, console, store_for
+from paxsilica.model.network import StackNetwork
+from paxsilica.report.html import SECTIONS, render_report
+
+__all__ = ["register"]
+
+
+def report_command(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")] = Path(
+        "paxsilica-report.html"),
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Membership date YYYY-MM-DD (default today)")] = None,
+    group: Annotated[str, typer.Option(help="Coalition group")] = "pax_silica",
+    concern: Annotated[str, typer.Option(help="Countries-of-concern group")] = "countries_of_concern",
+    db: DbOption = None,
+) -> None:
+    """Write the HTML dashboard of the stack (one file, works offline) and say where."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("loading data", total=len(SECTIONS) + 1)
+        net = StackNetwork.from_store(store_for(ctx, db))
+        progress.advance(task)
+
+        def on_section(name: str) -> None:
+            progress.update(task, description=f"section: {name}")
+            progress.advance(task)
+
+        path = render_report(net, output, as_of=as_of, group=group, concern=concern,
+                             on_section=on_section)
+    console.print(f"report written to [bold]{path.resolve()}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command."""
+    app.command("report")(report_command)

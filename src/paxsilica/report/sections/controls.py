@@ -1,0 +1,33 @@
+"""Export-control measures and their suspensions."""
+
+from __future__ import annotations
+
+import html
+
+from paxsilica.report.charts import controls_timeline
+from paxsilica.report.html import ReportContext, Section, figure_html
+
+
+def build(context: ReportContext) -> Section | None:
+    controls = context.net.export_controls
+    if controls.empty:
+        return None
+    controls = controls.assign(targets_text=controls["targets"].map(", ".join))
+    figure = controls_timeline(controls, context.as_of)
+    rows = "".join(
+        f"<tr><td>{html.escape(r.measure_id)}</td><td>{r.effective}</td>"
+        f"<td>{html.escape(r.kind.replace('_', ' '))}</td><td>{html.escape(r.targets_text)}</td>"
+        f"<td>{html.escape(r.items)}</td>"
+        f"<td>{'' if r.suspended_from is None else f'{r.suspended_from} → {r.suspended_until}'}</td>"
+        f"<td><a href='{html.escape(r.source_url or '')}'>{html.escape(r.source)}</a></td>"
+        f"<td class='conf {r.confidence}'>{r.confidence}</td></tr>"
+        for r in controls.sort_values("effective").itertuples())
+    table = ("<details><summary>All measures with sources</summary><table><thead><tr>"
+             "<th>Measure</th><th>Effective</th><th>Kind</th><th>Targets</th><th>Items</th>"
+             "<th>Suspended</th><th>Source</th><th>Conf.</th></tr></thead>"
+             f"<tbody>{rows}</tbody></table></details>")
+    return Section(
+        "controls", "Export controls (economic coercion)",
+        "Measures restricting exports of stack inputs, from their effective date to today or to "
+        "their suspension. Status after a suspension ends is not verified in the bundled data.",
+        figure_html(figure, "controls-timeline") + table)
