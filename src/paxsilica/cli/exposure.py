@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -18,7 +18,7 @@ JSON_KEYS = ["item", "stage", "year", "country", "share", "hhi", "concern_share"
              "coalition_share", "as_of", "sources"]
 
 
-class Tiers(str, Enum):
+class Tiers(StrEnum):
     """Direct shares, or embodied shares through all recipe tiers."""
 
     direct = "direct"
@@ -39,7 +39,9 @@ def exposure_command(
     year: Annotated[int | None, typer.Option(help="Only this data year")] = None,
     latest: Annotated[bool, typer.Option("--latest", help="Only the latest non-projection year per item")] = False,
     summary: Annotated[bool, typer.Option("--summary", help="One row per item, stage and year")] = False,
-    compare: Annotated[str | None, typer.Option("--compare", help="Show coverage change from this date to --as-of")] = None,
+    compare: Annotated[
+        str | None, typer.Option("--compare", help="Show coverage change from this date to --as-of")
+    ] = None,
     tiers: Annotated[Tiers, typer.Option(help="direct shares or all tiers (embodied)")] = Tiers.direct,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
     db: DbOption = None,

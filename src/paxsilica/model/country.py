@@ -57,7 +57,7 @@ def is_country(code: str) -> bool:
 
 
 @cache
-def _converter():  # noqa: ANN202 - country_converter has no type stubs
+def _converter():
     import country_converter
     import pandas as pd
 

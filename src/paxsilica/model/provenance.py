@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from paxsilica.model.country import resolve_country
 
@@ -44,9 +44,19 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-.]*$", max_length
 
 
 class Record(BaseModel):
-    """Base of every importable record: unknown fields are an error (catches typos)."""
+    """Base of every importable record: unknown fields are an error (catches typos);
+    an empty cell of a field that has a default takes the default."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_cells_take_defaults(cls, data: object) -> object:
+        if isinstance(data, dict):
+            fields = cls.model_fields
+            return {key: value for key, value in data.items()
+                    if not (value is None and key in fields and not fields[key].is_required())}
+        return data
 
 
 class Cited(Record):

@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cached_property
 from importlib import import_module
 from pathlib import Path
@@ -79,6 +79,12 @@ class ReportContext:
         return first.sort_values(["stage_order", "item"]).reset_index(drop=True)
 
     @cached_property
+    def source_links(self) -> dict[str, str]:
+        """Source title -> URL, from the supply rows."""
+        rows = self.net.supplies.dropna(subset=["source_url"])
+        return dict(zip(rows["source"], rows["source_url"], strict=True))
+
+    @cached_property
     def item_labels(self) -> dict[str, str]:
         return dict(zip(self.net.items["item_id"], self.net.items["name"], strict=True))
 
@@ -93,13 +99,13 @@ def figure_html(figure: go.Figure, div_id: str) -> str:
                           config={"displaylogo": False, "responsive": True})
 
 
-def sources_html(titles: list[str], urls: list[str] | None = None) -> str:
-    """Source titles as a compact list, linked when a URL is known."""
-    urls = urls or []
+def sources_html(titles: list[str], links: dict[str, str] | None = None) -> str:
+    """Source titles as a compact list, each linked when ``links`` knows its URL."""
+    links = links or {}
     parts = []
-    for index, title in enumerate(titles):
+    for title in titles:
         text = html.escape(title)
-        link = urls[index] if index < len(urls) and len(urls) == len(titles) else None
+        link = links.get(title)
         parts.append(f'<a href="{html.escape(link)}">{text}</a>' if link else text)
     return "; ".join(parts)
 
@@ -135,7 +141,7 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
     page = _environment().get_template("report.html.j2").render(
         sections=sections, as_of=as_of_date, group_name=net.group(group)["name"],
         version=__version__,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         members=[(code, country_name(code)) for code in context.members],
         plotly_js=get_plotlyjs())
     path = Path(path)

@@ -33,7 +33,7 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("paxsilica") / "paxsilica.duckdb"
 
 
-def _sql_type(annotation: Any) -> str:  # noqa: ANN401 - any typing annotation
+def _sql_type(annotation: Any) -> str:
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
         inner = [arg for arg in get_args(annotation) if arg is not type(None)]

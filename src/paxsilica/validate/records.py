@@ -6,12 +6,13 @@ All problems are collected and raised together as one
 Example:
     >>> import pandas as pd
     >>> from paxsilica.io.tables import Table
-    >>> t = Table(pd.DataFrame({"stage_id": ["mine"], "name": ["Mining"], "order": ["-1"]}), "s.csv", 2)
+    >>> rows = pd.DataFrame({"stage_id": ["mine"], "name": ["Mining"], "order": ["-1"]})
+    >>> t = Table(rows, "s.csv", 2)
     >>> try:
     ...     validate_table("stages", t)
     ... except ValidationError as err:
     ...     print(err)
-    s.csv row 2, field 'order': Input should be greater than or equal to 0
+    s.csv row 2, field 'order': Input should be greater than or equal to 0 (got '-1')
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from paxsilica.io.tables import Table
 from paxsilica.model.kinds import Kind, kind_named
 
 __all__ = ["SHARE_SUM_TOLERANCE", "check_share_sums", "validate_table"]
+
+STORE_COLUMNS = {"import_id"}
+"""Columns the store adds on export; ignored on import so exports can be re-imported."""
 
 SHARE_SUM_TOLERANCE = 0.005
 """Shares of one item, stage and year may add up to at most 1 + this (source rounding)."""
@@ -56,7 +60,8 @@ def _check_columns(kind: Kind, table: Table) -> list[RowError]:
     errors += [RowError(table.file, None, column,
                         f"unknown column '{column}' for {kind.name} "
                         f"(expected: {', '.join(kind.columns)})")
-               for column in table.frame.columns if column not in kind.model.model_fields]
+               for column in table.frame.columns
+               if column not in kind.model.model_fields and column not in STORE_COLUMNS]
     return errors
 
 
@@ -147,7 +152,7 @@ def validate_table(kind_name: str, table: Table,
     errors = _check_columns(kind, table)
     if errors:
         raise ValidationError(errors)
-    records = table.frame.to_dict("records")
+    records = table.frame.drop(columns=list(STORE_COLUMNS), errors="ignore").to_dict("records")
     adapter = TypeAdapter(list[kind.model])  # type: ignore[name-defined]
     try:
         models = adapter.validate_python(records)

@@ -20,7 +20,7 @@ def build(context: ReportContext) -> Section:
             f"<td class='num'>{r.coalition_share:.1%}</td>"
             f"<td class='num'>{r.unattributed_share:.1%}</td>"
             f"<td class='conf {r.confidence}'>{r.confidence}</td>"
-            f"<td class='src'>{sources_html(r.sources)}</td></tr>")
+            f"<td class='src'>{sources_html(r.sources, context.source_links)}</td></tr>")
     body = ("<table class='sources'><thead><tr><th>Item</th><th>Stage</th><th>Year</th>"
             "<th>HHI</th><th>Top supplier</th><th>Concern</th><th>Coalition</th>"
             "<th>Unattributed</th><th>Conf.</th><th>Sources</th></tr></thead>"

@@ -1,0 +1,115 @@
+"""The CLI through Typer's runner: output shapes, errors without tracebacks, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from paxsilica.cli.app import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def db(tmp_path):
+    return str(tmp_path / "cli.duckdb")
+
+
+def test_exposure_json_has_stable_keys_and_china_share(db):
+    result = runner.invoke(app, ["exposure", "--item", "rare_earth_oxide", "--stage", "mine",
+                                 "--year", "2024", "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    keys = {"item", "stage", "country", "share", "hhi", "concern_share", "coalition_share",
+            "as_of", "sources"}
+    assert all(keys <= set(record) for record in records)
+    china = next(r for r in records if r["country"] == "CHN")
+    assert round(china["share"], 2) == 0.69
+    assert isinstance(china["sources"], list) and china["sources"]
+
+
+def test_coalition_share_changes_with_as_of(db):
+    def coverage(day):
+        result = runner.invoke(app, ["exposure", "--item", "rare_earth_ore", "--year", "2024",
+                                     "--as-of", day, "--format", "json", "--db", db])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)[0]["coalition_share"]
+
+    assert coverage("2025-12-01") == 0
+    assert coverage("2026-01-01") < coverage("2026-03-01")
+
+
+def test_csv_and_summary_formats(db):
+    result = runner.invoke(app, ["exposure", "--stage", "memory", "--summary", "--format",
+                                 "csv", "--db", db])
+    assert result.exit_code == 0, result.output
+    header = result.stdout.splitlines()[0].split(",")
+    assert {"item", "hhi", "top_country", "coalition_share"} <= set(header)
+
+
+def test_global_db_option_before_the_command(db):
+    result = runner.invoke(app, ["--db", db, "data", "status", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    counts = {row["table"]: row["rows"] for row in json.loads(result.stdout)}
+    assert counts["supplies"] > 300 and counts["memberships"] > 30
+
+
+def test_import_error_is_one_line_and_exit_2(db, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("item_id,country,year,quantity,unit,source,confidence\n"
+                   "gallium,Atlantis,2099,1,kg Ga,S,high\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "import", "supplies", str(bad), "--db", db])
+    assert result.exit_code == 2
+    assert "bad.csv row 2, field 'country': unknown country 'Atlantis'" in result.output
+    assert "Traceback" not in result.output
+    status = runner.invoke(app, ["data", "status", "--format", "json", "--db", db])
+    assert all(row["rows"] for row in json.loads(status.stdout) if row["table"] == "supplies")
+
+
+def test_validate_writes_nothing(db, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("item_id,country,year,quantity,unit,source,confidence\n"
+                    "gallium,Japan,2099,1,kg Ga,S,high\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "validate", "supplies", str(good), "--db", db])
+    assert result.exit_code == 0 and "1 valid" in result.output
+    shown = runner.invoke(app, ["data", "show", "supplies", "--format", "json", "--limit",
+                                "10000", "--db", db])
+    assert all(row["year"] != 2099 for row in json.loads(shown.stdout))
+
+
+def test_unknown_kind_and_item_are_usage_errors(db):
+    result = runner.invoke(app, ["data", "import", "widgets", "x.csv", "--db", db])
+    assert result.exit_code == 2 and "unknown record kind" in result.output
+    result = runner.invoke(app, ["exposure", "--item", "galium", "--db", db])
+    assert result.exit_code == 2 and "did you mean" in result.output
+
+
+def test_export_writes_one_file_per_table(db, tmp_path):
+    out = tmp_path / "export"
+    result = runner.invoke(app, ["data", "export", "--format", "csv", "-o", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert (out / "supplies.csv").read_text(encoding="utf-8").startswith("source,")
+    assert (out / "memberships.csv").exists()
+
+
+def test_report_command_writes_html(db, tmp_path):
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", "-o", str(out), "--as-of", "2026-03-01", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "report written to" in result.output
+    assert out.stat().st_size > 100_000
+
+
+def test_console_script_prints_no_traceback(tmp_path):
+    """The installed entry point, as users run it, for a user mistake."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from paxsilica.cli import main; main()", "--db",
+         str(tmp_path / "x.duckdb"), "exposure", "--as-of", "2026-13-01"],
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "malformed date" in result.stderr
+    assert "Traceback" not in result.stderr
