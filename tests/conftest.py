@@ -23,3 +23,30 @@ def net(bundled_store: Store) -> StackNetwork:
 def store() -> Store:
     """A fresh in-memory store with the bundled data, for tests that write."""
     return open_store(":memory:")
+
+
+_exit_status: list[int] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _exit_status.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """End the process once pytest has reported, keeping its exit status.
+
+    DuckDB's Python bindings print a "nanobind: leaked …" report at interpreter teardown
+    when pytest still holds DuckDB-backed objects (kept by exception tracebacks); it is noise
+    after the summary line, so skip the teardown.
+    """
+    if _exit_status and not hasattr(config, "workerinput"):
+        import os
+        import sys
+
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter._tw.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[-1])

@@ -11,7 +11,10 @@ Example:
 
 from __future__ import annotations
 
+import atexit
+import gc
 import types
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -26,6 +29,18 @@ from paxsilica.errors import StoreError
 from paxsilica.model.kinds import KINDS, Kind, kind_named
 
 __all__ = ["Store", "default_db_path"]
+
+
+_OPEN_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_stores() -> None:
+    # Close before interpreter teardown: DuckDB checkpoints, and its bindings do not
+    # complain about objects still alive at exit.
+    for store in list(_OPEN_STORES):
+        store.close()
+    gc.collect()  # frees DuckDB objects caught in reference cycles (e.g. by tracebacks)
 
 
 def default_db_path() -> Path:
@@ -65,6 +80,7 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
         self._depth = 0
         self._create_schema()
+        _OPEN_STORES.add(self)
 
     def _create_schema(self) -> None:
         with self.transaction():
