@@ -113,3 +113,9 @@ def test_console_script_prints_no_traceback(tmp_path):
     assert result.returncode == 2
     assert "malformed date" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_validate_without_arguments_checks_the_store(db):
+    result = runner.invoke(app, ["data", "validate", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "valid row(s)" in result.output

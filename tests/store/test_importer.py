@@ -200,3 +200,19 @@ def test_export_round_trip(store, tmp_path):
     for kind in ("stages", "items", "groups", "memberships", "supplies"):
         import_file(fresh, kind, tmp_path / "csv" / f"{kind}.csv")
         assert fresh.count(kind) == store.count(kind)
+
+
+def test_validate_store_finds_rows_written_behind_its_back(store):
+    from paxsilica.store.importer import validate_store
+
+    counts = validate_store(store)
+    assert counts["supplies"] == store.count("supplies")
+    store.connection.execute(
+        "INSERT INTO supplies (item_id, stage, country, year, share, source, confidence, basis) "
+        "VALUES ('unobtainium', 'mine', 'USA', 2099, 0.5, 'S', 'high', 'reported')")
+    with pytest.raises(ValidationError) as caught:
+        validate_store(store)
+    error = caught.value.errors[0]
+    assert error.file == "store:supplies"
+    assert error.field == "item_id"
+    assert error.row == store.count("supplies")

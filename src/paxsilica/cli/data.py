@@ -10,7 +10,7 @@ import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
 from paxsilica.model.kinds import KINDS, kind_named
-from paxsilica.store.importer import import_file, validate_file
+from paxsilica.store.importer import import_file, validate_file, validate_store
 
 __all__ = ["register"]
 
@@ -43,11 +43,24 @@ def import_command(ctx: typer.Context, kind: KindArgument, files: FilesArgument,
 
 
 @data_app.command("validate")
-def validate_command(ctx: typer.Context, kind: KindArgument, files: FilesArgument,
-                     source: SourceOption = None, db: DbOption = None) -> None:
-    """Check FILES against the schema and the store's contents; write nothing."""
-    kind = _kind(kind)
+def validate_command(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Argument(help="Record kind; omit to check the whole store")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to check")] = None,
+    source: SourceOption = None,
+    db: DbOption = None,
+) -> None:
+    """Check FILES against the schema and the store's contents (write nothing);
+    without arguments, re-check every table already in the store."""
     store = store_for(ctx, db)
+    if kind is None:
+        counts = validate_store(store)
+        console.print(f"store {store.path}: {sum(counts.values())} valid row(s) in "
+                      f"{sum(1 for c in counts.values() if c)} table(s)")
+        return
+    kind = _kind(kind)
+    if not files:
+        raise typer.BadParameter("give at least one file to validate", param_hint="FILES")
     for path in files:
         frame = validate_file(store, kind, path, source=source)
         console.print(f"{path}: {len(frame)} valid {kind} row(s)")

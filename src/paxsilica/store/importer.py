@@ -22,11 +22,11 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.tables import Table, read_table
-from paxsilica.model.kinds import kind_named
+from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.database import Store
 from paxsilica.validate.records import SHARE_SUM_TOLERANCE, validate_table
 
-__all__ = ["ImportReport", "import_file", "import_table", "validate_file"]
+__all__ = ["ImportReport", "import_file", "import_table", "validate_file", "validate_store"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,29 @@ def import_file(store: Store, kind_name: str, path: str | Path,
     table = _fill_source(read_table(path, kind.name), source)
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return import_table(store, kind.name, table, sha256)
+
+
+def validate_store(store: Store) -> dict[str, int]:
+    """Re-check every table of the store against the schemas and references.
+
+    Returns the number of valid rows per kind.
+
+    Raises:
+        ValidationError: every problem, with ``file`` = ``store:<table>`` and the row number.
+    """
+    counts: dict[str, int] = {}
+    problems: list[RowError] = []
+    for kind in KINDS.values():
+        frame = store.table(kind.name).drop(columns="import_id")
+        if frame.empty:
+            counts[kind.name] = 0
+            continue
+        frame = frame.astype(object).where(frame.notna(), None)
+        table = Table(frame.reset_index(drop=True), f"store:{kind.name}", 1)
+        try:
+            counts[kind.name] = len(validate_table(kind.name, table, _context(store, kind.name)))
+        except ValidationError as exc:
+            problems.extend(exc.errors)
+    if problems:
+        raise ValidationError(problems)
+    return counts
