@@ -23,7 +23,7 @@ def test_report_is_self_contained(page):
 
 def test_report_has_each_section_and_progress_callbacks(page):
     html, seen = page
-    for section_id in ("overview", "concentration", "coverage", "controls", "sources"):
+    for section_id in ("overview", "concentration", "coverage", "controls", "recipes", "sources"):
         assert f'id="{section_id}"' in html
     assert seen[:2] == ["overview", "concentration"]
 

@@ -35,6 +35,7 @@ SECTIONS = [
     "paxsilica.report.sections.concentration",
     "paxsilica.report.sections.coverage",
     "paxsilica.report.sections.controls",
+    "paxsilica.report.sections.recipes",
     "paxsilica.report.sections.sources",
 ]
 

@@ -1,0 +1,43 @@
+"""The recipe tree: what goes into what, from ores to the AI data centre, with sources."""
+
+from __future__ import annotations
+
+import html
+
+from paxsilica.report.html import ReportContext, Section
+
+
+def build(context: ReportContext) -> Section | None:
+    recipes = context.net.recipes
+    if recipes.empty:
+        return None
+    order = context.net.stage_order
+    stage_of = context.net.item_stage
+    frame = recipes.assign(
+        output_order=recipes["output_item"].map(lambda i: order.get(stage_of.get(i, ""), -1)))
+    frame = frame.sort_values(["output_order", "output_item", "input_item"],
+                              ascending=[False, True, True])
+    label = context.item_labels
+    rows = "".join(
+        f"<tr><td>{html.escape(label.get(r.output_item, r.output_item))}</td>"
+        f"<td>{html.escape(label.get(r.input_item, r.input_item))}</td>"
+        f"<td class='num'>{r.quantity:,.6g}</td><td>{html.escape(r.unit)}</td>"
+        f"<td>{'essential' if r.essential else 'substitutable'}</td>"
+        f"<td>{html.escape(r.basis)}</td><td class='conf {r.confidence}'>{r.confidence}</td>"
+        f"<td class='src'>{_source(r.source, r.source_url)}</td></tr>"
+        for r in frame.itertuples())
+    estimates = int((frame["basis"] == "estimate").sum())
+    body = ("<table><thead><tr><th>Output</th><th>Input</th><th>Quantity</th><th>Unit</th>"
+            "<th>Input is</th><th>Basis</th><th>Conf.</th><th>Source</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+    return Section(
+        "recipes", "Recipe tree: from ore to AI data centre",
+        f"{len(frame)} recipe lines, downstream first. Stoichiometric and geometric coefficients "
+        f"are derived (basis 'derived'); {estimates} coefficients are estimates with a stated "
+        "range in the data notes and should not be quoted as facts.",
+        body)
+
+
+def _source(title: str, url: object) -> str:
+    text = html.escape(title)
+    return f'<a href="{html.escape(url)}">{text}</a>' if isinstance(url, str) and url else text
