@@ -1,0 +1,239 @@
+"""Restricted-party lists: detect a file's format, load it, keep versions in the store.
+
+A :class:`RestrictedList` is the entities (and, for FtM files, ownership links) of
+one version of one list. Versions live in three tables of their own in the
+DuckDB store (``restricted_lists``, ``restricted_entities``,
+``restricted_ownership``); importing the same name and version again replaces it,
+in one transaction.
+
+Example:
+    >>> lst = load_list(bundled_list_path("fcc_covered"))
+    >>> lst.name, lst.format, lst.version, len(lst.entities)
+    ('fcc_covered', 'fcc_covered', '2022-09-20', 11)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from paxsilica.errors import NotFoundError, RowError, ValidationError
+from paxsilica.io.csl import read_csl
+from paxsilica.io.dod_1260h import read_dod_1260h
+from paxsilica.io.fcc_covered import read_fcc_covered
+from paxsilica.io.ftm import read_ftm
+from paxsilica.io.opensanctions import read_opensanctions
+from paxsilica.io.restricted import ENTITY_COLUMNS
+from paxsilica.store.database import Store
+
+__all__ = ["BUNDLED_LISTS", "RestrictedList", "bundled_list_path", "combined_entities",
+           "detect_list_format", "import_list", "load_list", "load_stored_list",
+           "resolve_lists", "stored_lists"]
+
+BUNDLED_LISTS = {"fcc_covered": "fcc_covered.csv", "dod_1260h": "dod_1260h.csv",
+                 "csl_sample": "csl_sample.csv"}
+OWNERSHIP_COLUMNS = ["owner", "owned", "percentage", "source"]
+
+
+@dataclass(frozen=True)
+class RestrictedList:
+    """One version of one list: entities (``ENTITY_COLUMNS``) and ownership links."""
+
+    name: str
+    version: str
+    format: str
+    sha256: str
+    entities: pd.DataFrame
+    ownership: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=OWNERSHIP_COLUMNS))
+
+    def summary(self) -> dict:
+        """``{name, version, format, sha256, rows}`` as recorded in certificates."""
+        return {"name": self.name, "version": self.version, "format": self.format,
+                "sha256": self.sha256, "rows": len(self.entities)}
+
+
+def bundled_list_path(name: str) -> Path:
+    """Path of a bundled sample list (``fcc_covered``, ``dod_1260h``, ``csl_sample``)."""
+    return Path(str(resources.files("paxsilica.data").joinpath("lists").joinpath(BUNDLED_LISTS[name])))
+
+
+def detect_list_format(path: str | Path) -> str:
+    """``opensanctions``, ``ftm``, ``csl``, ``fcc_covered`` or ``dod_1260h`` from the header.
+
+    Raises:
+        ValidationError: the file is missing or its header matches no known format.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError([RowError(str(path), None, None, f"no such file: {path}")])
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8-sig", errors="replace").strip()
+    if first.startswith("{"):
+        return "ftm"
+    header = {part.strip().strip('"') for part in first.split(",")}
+    if {"id", "schema", "name"} <= header:
+        return "opensanctions"
+    if {"_id", "source", "name"} <= header:
+        return "csl"
+    if {"entity", "date_of_inclusion"} <= header:
+        return "fcc_covered"
+    if {"name", "date_listed"} <= header:
+        return "dod_1260h"
+    raise ValidationError([RowError(str(path), 1, None,
+                                    "unknown list format: expected an OpenSanctions "
+                                    "targets.simple.csv, FtM JSON lines, a CSL CSV, an FCC "
+                                    "Covered List CSV or a DoD 1260H CSV header")])
+
+
+def _default_version(entities: pd.DataFrame, sha256: str) -> str:
+    dates = entities["listed_on"].dropna().astype(str)
+    dates = dates[dates.str.match(r"^\d{4}-\d{2}-\d{2}$")]
+    return str(dates.max()) if not dates.empty else sha256[:12]
+
+
+def load_list(path: str | Path, name: str | None = None,
+              version: str | None = None) -> RestrictedList:
+    """Read a list file of any supported format.
+
+    ``name`` defaults to the file name without extension; ``version`` to the latest
+    listing date in the file (or the first 12 hex digits of its SHA-256).
+    """
+    path = Path(path)
+    fmt = detect_list_format(path)
+    ownership = pd.DataFrame(columns=OWNERSHIP_COLUMNS)
+    if fmt == "ftm":
+        entities, ownership = read_ftm(path)
+    else:
+        reader = {"opensanctions": read_opensanctions, "csl": read_csl,
+                  "fcc_covered": read_fcc_covered, "dod_1260h": read_dod_1260h}[fmt]
+        entities = reader(path)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    list_name = name or path.name.split(".")[0]
+    return RestrictedList(name=list_name, version=version or _default_version(entities, sha256),
+                          format=fmt, sha256=sha256, entities=entities, ownership=ownership)
+
+
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS restricted_lists (list_name VARCHAR, version VARCHAR, "
+    "format VARCHAR, sha256 VARCHAR, rows BIGINT, file VARCHAR, imported_at TIMESTAMP)",
+    "CREATE TABLE IF NOT EXISTS restricted_entities (list_name VARCHAR, version VARCHAR, "
+    "entity_id VARCHAR, schema VARCHAR, name VARCHAR, aliases VARCHAR, countries VARCHAR, "
+    "identifiers VARCHAR, programs VARCHAR, dataset VARCHAR, listed_on VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS restricted_ownership (list_name VARCHAR, version VARCHAR, "
+    "owner VARCHAR, owned VARCHAR, percentage DOUBLE, source VARCHAR)",
+]
+
+
+def _ensure_tables(store: Store) -> None:
+    with store.transaction() as connection:
+        for statement in _DDL:
+            connection.execute(statement)
+
+
+def import_list(store: Store, lst: RestrictedList, file: str = "") -> None:
+    """Store ``lst`` (replacing the same name and version) in one transaction."""
+    _ensure_tables(store)
+    entities = lst.entities.copy()
+    for column in ("aliases", "countries", "identifiers"):
+        entities[column] = entities[column].map(json.dumps)
+    entities.insert(0, "version", lst.version)
+    entities.insert(0, "list_name", lst.name)
+    ownership = lst.ownership[OWNERSHIP_COLUMNS].copy()
+    ownership.insert(0, "version", lst.version)
+    ownership.insert(0, "list_name", lst.name)
+    ownership["percentage"] = ownership["percentage"].astype(float)
+    with store.transaction() as connection:
+        for table in ("restricted_lists", "restricted_entities", "restricted_ownership"):
+            connection.execute(f"DELETE FROM {table} WHERE list_name = ? AND version = ?",
+                               [lst.name, lst.version])
+        connection.execute("INSERT INTO restricted_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [lst.name, lst.version, lst.format, lst.sha256, len(entities), file,
+                            datetime.now(UTC).replace(tzinfo=None)])
+        connection.register("incoming_entities", entities[["list_name", "version",
+                                                           *ENTITY_COLUMNS]])
+        connection.register("incoming_ownership", ownership)
+        try:
+            connection.execute("INSERT INTO restricted_entities SELECT * FROM incoming_entities")
+            connection.execute("INSERT INTO restricted_ownership SELECT * FROM incoming_ownership")
+        finally:
+            connection.unregister("incoming_entities")
+            connection.unregister("incoming_ownership")
+
+
+def stored_lists(store: Store) -> pd.DataFrame:
+    """Every stored list version: ``list_name, version, format, sha256, rows, file,
+    imported_at``, newest import last."""
+    _ensure_tables(store)
+    return store.connection.execute(
+        "SELECT * FROM restricted_lists ORDER BY list_name, imported_at").df()
+
+
+def load_stored_list(store: Store, name: str, version: str | None = None) -> RestrictedList:
+    """A stored list by name (latest import unless ``version`` is given).
+
+    Raises:
+        NotFoundError: no such list or version.
+    """
+    versions = stored_lists(store)
+    versions = versions[versions["list_name"] == name]
+    if version is not None:
+        versions = versions[versions["version"] == version]
+    if versions.empty:
+        known = ", ".join(sorted(set(stored_lists(store)["list_name"]))) or "none"
+        raise NotFoundError(f"no stored list {name!r}"
+                            + (f" version {version!r}" if version else "")
+                            + f" (stored lists: {known}); import it with "
+                              "'paxsilica lists import FILE'")
+    meta = versions.iloc[-1]
+    entities = store.connection.execute(
+        f"SELECT {', '.join(ENTITY_COLUMNS)} FROM restricted_entities "
+        "WHERE list_name = ? AND version = ?", [name, meta["version"]]).df()
+    for column in ("aliases", "countries", "identifiers"):
+        entities[column] = entities[column].map(json.loads)
+    ownership = store.connection.execute(
+        "SELECT owner, owned, percentage, source FROM restricted_ownership "
+        "WHERE list_name = ? AND version = ?", [name, meta["version"]]).df()
+    return RestrictedList(name=name, version=str(meta["version"]), format=str(meta["format"]),
+                          sha256=str(meta["sha256"]), entities=entities, ownership=ownership)
+
+
+def resolve_lists(specs: list[str], store: Store | None = None) -> list[RestrictedList]:
+    """Each spec is a file path, ``bundled:NAME``, or the name of a list in ``store``."""
+    lists = []
+    for spec in specs:
+        if spec.startswith("bundled:"):
+            name = spec.split(":", 1)[1]
+            if name not in BUNDLED_LISTS:
+                raise NotFoundError(f"no bundled list {name!r} "
+                                    f"(bundled: {', '.join(BUNDLED_LISTS)})")
+            lists.append(load_list(bundled_list_path(name), name=name))
+        elif Path(spec).is_file():
+            lists.append(load_list(spec))
+        elif store is not None:
+            lists.append(load_stored_list(store, spec))
+        else:
+            raise NotFoundError(f"--list {spec!r} is neither a file nor a stored list")
+    return lists
+
+
+def combined_entities(lists: list[RestrictedList]) -> pd.DataFrame:
+    """All entities of ``lists`` with a ``list_name`` column; ids made unique per list."""
+    frames = []
+    for lst in lists:
+        frame = lst.entities.copy()
+        frame["list_name"] = lst.name
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=[*ENTITY_COLUMNS, "list_name"])
+    combined = pd.concat(frames, ignore_index=True)
+    duplicated = combined["entity_id"].duplicated(keep=False)
+    combined.loc[duplicated, "entity_id"] = (combined.loc[duplicated, "list_name"] + ":"
+                                             + combined.loc[duplicated, "entity_id"])
+    return combined

@@ -1,0 +1,50 @@
+"""Blocking keys of a normalised name: tokens, joined neighbours, deletion variants, acronyms.
+
+Two names become candidates when they share a key. Deletion variants
+(``~`` prefix; the token and every string with one character removed, for tokens
+of 5+ characters) catch one-character typos; joined neighbours catch
+``"Hik Vision"`` vs ``"Hikvision"``; ``@`` keys hold acronyms.
+
+Example:
+    >>> from paxsilica.certify.screening.normalize import name_form
+    >>> keys = name_keys(name_form("Hik Vision Ltd"))
+    >>> keys["hik"], keys["hikvision"], keys["~hikvision"], keys["@hv"]
+    (1.0, 0.8, 0.3, 0.8)
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from paxsilica.certify.screening.normalize import NameForm
+
+__all__ = ["KEY_WEIGHTS", "name_keys"]
+
+KEY_WEIGHTS = {"token": 1.0, "joined": 0.8, "deletion": 0.3, "acronym": 0.8}
+
+
+def _deletions(token: str) -> set[str]:
+    if len(token) < 5:
+        return set()
+    return {"~" + token} | {"~" + token[:i] + token[i + 1:] for i in range(len(token))}
+
+
+def name_keys(form: NameForm) -> dict[str, float]:
+    """Blocking keys of ``form`` with their weights (before IDF)."""
+    keys: dict[str, float] = {}
+    tokens = form.tokens
+    for token in tokens:
+        keys[token] = KEY_WEIGHTS["token"]
+    for left, right in itertools.pairwise(tokens):
+        keys.setdefault(left + right, KEY_WEIGHTS["joined"])
+    for token in {*tokens, *(a + b for a, b in itertools.pairwise(tokens))}:
+        for key in _deletions(token):
+            keys.setdefault(key, KEY_WEIGHTS["deletion"])
+    if form.acronym:
+        keys["@" + form.acronym] = KEY_WEIGHTS["acronym"]
+        full_acronym = "".join(word[0] for word in form.full.split())
+        if len(full_acronym) > 1:
+            keys.setdefault("@" + full_acronym, KEY_WEIGHTS["acronym"])
+    if len(tokens) == 1 and 2 <= len(tokens[0]) <= 6:
+        keys["@" + tokens[0]] = KEY_WEIGHTS["acronym"]
+    return keys

@@ -1,0 +1,160 @@
+"""Normalise organisation names for matching: script, case, punctuation, legal forms.
+
+A name becomes a :class:`NameForm` with
+
+* ``full``  — ASCII, lower case, punctuation removed, abbreviations expanded;
+* ``core``  — ``full`` without leading/trailing legal forms and stopwords (what is compared);
+* ``tokens`` — the words of ``core``;
+* ``distinct`` — ``core`` without weak words (places, generic words such as *technology*);
+* ``acronym`` — first letters of the core words (``"china electronics technology group"`` →
+  ``"cetg"``), used to recognise short forms such as *CETC* or *AVIC*.
+
+The vocabulary (legal forms in many languages, abbreviations, stopwords) is data:
+``vocabulary.yaml`` next to this module.
+
+Example:
+    >>> form = name_form("HUAWEI TECHNOLOGIES CO., LTD.")
+    >>> form.core, form.tokens
+    ('huawei technology', ('huawei', 'technology'))
+    >>> name_form("华为技术有限公司").core
+    'hua wei ji shu'
+    >>> name_form("Zhejiang Dahua Tech. Grp.").core
+    'zhejiang dahua technology group'
+    >>> name_form("OOO Лаборатория Касперского").core
+    'laboratoriya kasperskogo'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import yaml
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
+
+__all__ = ["NameForm", "Vocabulary", "name_form", "vocabulary"]
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_NON_WORD = re.compile(r"[^a-z0-9&]+")
+_CAMEL = re.compile(r"[A-Z][a-z]*|[a-z]+|[0-9]+")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Legal forms (as word tuples), CJK legal forms, abbreviations and stopwords."""
+
+    legal_forms: frozenset[tuple[str, ...]]
+    longest_form: int
+    cjk_legal_forms: tuple[str, ...]
+    abbreviations: dict[str, str]
+    stopwords: frozenset[str]
+    weak_words: frozenset[str]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The bundled vocabulary (``vocabulary.yaml``)."""
+    text = resources.files("paxsilica.certify.screening").joinpath("vocabulary.yaml")
+    data = yaml.safe_load(text.read_text("utf-8"))
+    forms = frozenset(tuple(form.split()) for form in data["legal_forms"])
+    return Vocabulary(
+        legal_forms=forms,
+        longest_form=max(len(form) for form in forms),
+        cjk_legal_forms=tuple(sorted(data["cjk_legal_forms"], key=len, reverse=True)),
+        abbreviations={str(k): str(v) for k, v in data["abbreviations"].items()},
+        stopwords=frozenset(data["stopwords"]),
+        weak_words=frozenset(data["weak_words"]),
+    )
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """The normalised forms of one name (see module docstring)."""
+
+    full: str
+    core: str
+    tokens: tuple[str, ...]
+    acronym: str
+    legal_form: str
+    distinct: str
+    """``core`` without weak words (places, generic words); ``core`` if nothing would remain."""
+
+
+def _romanise(text: str) -> str:
+    """ASCII text; CJK runs become space-separated syllables (``华为`` → ``Hua Wei``)."""
+    vocab = vocabulary()
+    for form in vocab.cjk_legal_forms:
+        text = text.replace(form, " ")
+    text = _CJK.sub(lambda run: " " + " ".join(_CAMEL.findall(anyascii(run.group()))) + " ",
+                    text)
+    text = unicodedata.normalize("NFKC", text)
+    return anyascii(text)
+
+
+def _strip_forms(words: list[str], forms: frozenset[tuple[str, ...]],
+                 longest: int) -> tuple[list[str], list[str]]:
+    """Remove legal forms at the start and end of ``words``; return (rest, removed)."""
+    removed: list[str] = []
+    changed = True
+    while changed and words:
+        changed = False
+        for size in range(min(longest, len(words) - 1), 0, -1):
+            if tuple(words[-size:]) in forms:
+                removed = words[-size:] + removed
+                words = words[:-size]
+                changed = True
+                break
+            if tuple(words[:size]) in forms:
+                removed = removed + words[:size]
+                words = words[size:]
+                changed = True
+                break
+    inner = [w for w in words if (w,) in forms and len(w) >= 4]
+    if inner and len(inner) < len(words):
+        words = [w for w in words if w not in inner]
+        removed = removed + inner
+    return words, removed
+
+
+@cache
+def _generic_words() -> tuple[str, ...]:
+    vocab = vocabulary()
+    words = {*vocab.abbreviations.values(), *vocab.weak_words,
+             *(w for form in vocab.legal_forms for w in form)}
+    return tuple(sorted(w for w in words if len(w) >= 7 and " " not in w))
+
+
+@lru_cache(maxsize=1_000_000)
+def _known(word: str) -> str:
+    """Expand abbreviations; a long word one typo away from a generic word becomes it."""
+    vocab = vocabulary()
+    if word in vocab.abbreviations:
+        return vocab.abbreviations[word]
+    if len(word) >= 7 and word not in vocab.weak_words:
+        found = process.extractOne(word, _generic_words(), scorer=fuzz.ratio, score_cutoff=88)
+        if found is not None:
+            return vocab.abbreviations.get(found[0], found[0])
+    return word
+
+
+@lru_cache(maxsize=1_000_000)
+def name_form(name: str) -> NameForm:
+    """Normalise one organisation name (cached; pure)."""
+    vocab = vocabulary()
+    text = _romanise(name).lower().replace("'", "")
+    words = [w for w in _NON_WORD.sub(" ", text).split() if w]
+    words = [part for w in words for part in _known(w).split()]
+    full = " ".join(words)
+    core_words, removed = _strip_forms(
+        [w for w in words if w not in vocab.stopwords], vocab.legal_forms, vocab.longest_form)
+    if not core_words:  # the name is only a legal form or stopwords: keep it whole
+        core_words = words
+    tokens = tuple(core_words)
+    acronym = "".join(w[0] for w in tokens) if len(tokens) > 1 else ""
+    distinct = [w for w in tokens if w not in vocab.weak_words]
+    return NameForm(full=full, core=" ".join(tokens), tokens=tokens, acronym=acronym,
+                    legal_form=" ".join(removed), distinct=" ".join(distinct or tokens))

@@ -1,0 +1,220 @@
+"""Screen organisation names against restricted-party list entities.
+
+Pipeline (all steps vectorised over the whole batch of queries):
+
+1. **Normalise** every name and alias (:mod:`.normalize`).
+2. **Block**: each name becomes a sparse vector of IDF-weighted keys (:mod:`.keys`);
+   one sparse product ``Q · Nᵀ`` gives every query's candidate names with their key
+   cosine; keys held by more than ``max_key_share`` of all names are not used to block.
+3. **Score** the best ``candidates`` names per query with rapidfuzz (``cpdist``, pairwise
+   in C++) and the features of :mod:`.features`; a logistic model (``model.yaml``) turns
+   them into a score in 0–1, and each feature's contribution is kept as the explanation.
+4. Keep, per query and entity, the best-scoring name; drop scores below the threshold.
+
+Like scikit-learn estimators, the constructor stores parameters, :meth:`Screener.fit`
+indexes the list and learned attributes end in ``_``.
+
+Example:
+    >>> import pandas as pd
+    >>> entities = pd.DataFrame({"entity_id": ["e1", "e2"],
+    ...     "name": ["Huawei Technologies Co., Ltd.", "Chunghwa Telecom Co., Ltd."],
+    ...     "aliases": [["华为技术有限公司"], []], "countries": [["CHN"], ["TWN"]],
+    ...     "identifiers": [[], []]})
+    >>> screener = Screener().fit(entities)
+    >>> found = screener.screen(pd.DataFrame({"query_id": ["q1", "q2"],
+    ...     "name": ["HUAWEI TECHNOLOGIES CO LTD", "Siemens AG"]}))
+    >>> found[["query_id", "entity_id"]].to_dict("records")
+    [{'query_id': 'q1', 'entity_id': 'e1'}]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import sparse
+
+from paxsilica.certify.screening.features import pair_features
+from paxsilica.certify.screening.keys import name_keys
+from paxsilica.certify.screening.normalize import name_form
+
+__all__ = ["MATCH_COLUMNS", "ScoreModel", "Screener", "score_model"]
+
+MATCH_COLUMNS = ["query_id", "query_name", "entity_id", "entity_name", "matched_name",
+                 "score", "explanation"]
+
+
+@dataclass(frozen=True)
+class ScoreModel:
+    """Logistic score model: ``score = sigmoid(bias + Σ weight·feature)``."""
+
+    version: str
+    threshold: float
+    bias: float
+    weights: dict[str, float]
+
+
+@cache
+def score_model() -> ScoreModel:
+    """The bundled model (``model.yaml``): version, default threshold, bias and weights."""
+    text = resources.files("paxsilica.certify.screening").joinpath("model.yaml")
+    data = yaml.safe_load(text.read_text("utf-8"))
+    return ScoreModel(version=data["version"], threshold=float(data["threshold"]),
+                      bias=float(data["bias"]), weights={k: float(v)
+                                                         for k, v in data["weights"].items()})
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, list | tuple | np.ndarray):
+        return [str(v) for v in value if v is not None and str(v)]
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+class Screener:
+    """Index list entities once, then screen batches of names.
+
+    Parameters:
+        model: score model (default: the bundled ``model.yaml``).
+        candidates: names scored per query after blocking (more = slower, higher recall).
+        max_key_share: keys held by a larger share of names (and by more than 200 names)
+            are not used for blocking.
+    """
+
+    def __init__(self, model: ScoreModel | None = None, candidates: int = 12,
+                 max_key_share: float = 0.01) -> None:
+        self.model = model or score_model()
+        self.candidates = candidates
+        self.max_key_share = max_key_share
+
+    # -- indexing -----------------------------------------------------------------------
+    def fit(self, entities: pd.DataFrame) -> Screener:
+        """Index ``entities`` (columns ``entity_id, name`` and optional ``aliases,
+        countries, identifiers``, list cells or ``;``-joined text)."""
+        entities = entities.reset_index(drop=True)
+        names, owners = [], []
+        for position, (name, aliases) in enumerate(zip(
+                entities["name"], entities.get("aliases", pd.Series([[]] * len(entities))),
+                strict=True)):
+            for text in dict.fromkeys([str(name), *_as_list(aliases)]):
+                names.append(text)
+                owners.append(position)
+        forms = [name_form(text) for text in names]
+        self.entities_ = entities
+        self.entity_countries_ = [set(_as_list(v)) for v in
+                                  entities.get("countries", pd.Series([[]] * len(entities)))]
+        self.entity_identifiers_ = [{i.lower() for i in _as_list(v)} for v in
+                                    entities.get("identifiers", pd.Series([[]] * len(entities)))]
+        self.names_ = np.array(names, dtype=object)
+        self.name_owner_ = np.array(owners, dtype=np.int64)
+        self.name_forms_ = forms
+        key_lists = [name_keys(form) for form in forms]
+        vocabulary: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for row, keys in enumerate(key_lists):
+            for key, weight in keys.items():
+                rows.append(row)
+                cols.append(vocabulary.setdefault(key, len(vocabulary)))
+                vals.append(weight)
+        matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(names), len(vocabulary)))
+        frequency = np.bincount(cols, minlength=len(vocabulary))
+        self.idf_ = np.log((1 + len(names)) / (1 + frequency)) + 1.0
+        limit = max(200, self.max_key_share * len(names))
+        self.blocking_ = frequency <= limit
+        self.vocabulary_ = vocabulary
+        self.name_matrix_ = self._normalise(matrix).T.tocsr()
+        return self
+
+    def _normalise(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+        weighted = matrix @ sparse.diags(self.idf_ * self.blocking_)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.diags(1.0 / norms) @ weighted
+
+    def _query_matrix(self, forms: list) -> sparse.csr_matrix:
+        rows, cols, vals = [], [], []
+        vocabulary = self.vocabulary_
+        for row, form in enumerate(forms):
+            for key, weight in name_keys(form).items():
+                column = vocabulary.get(key)
+                if column is not None:
+                    rows.append(row)
+                    cols.append(column)
+                    vals.append(weight)
+        matrix = sparse.csr_matrix((vals, (rows, cols)),
+                                   shape=(len(forms), len(vocabulary)))
+        return self._normalise(matrix)
+
+    # -- screening ----------------------------------------------------------------------
+    def candidates_for(self, forms: list) -> pd.DataFrame:
+        """Top candidate names per query: columns ``query, name, overlap`` (positions)."""
+        products = (self._query_matrix(forms) @ self.name_matrix_).tocoo()
+        query, name, overlap = products.row, products.col, products.data
+        order = np.lexsort((-overlap, query))
+        query, name, overlap = query[order], name[order], overlap[order]
+        starts = np.searchsorted(query, query, side="left")
+        keep = (np.arange(len(query)) - starts) < self.candidates
+        return pd.DataFrame({"query": query[keep], "name": name[keep],
+                             "overlap": np.clip(overlap[keep], 0.0, 1.0)})
+
+    def screen(self, queries: pd.DataFrame, threshold: float | None = None,
+               limit: int = 5) -> pd.DataFrame:
+        """Matches of ``queries`` (columns ``query_id, name`` and optional ``country``,
+        ``identifiers``) at or above ``threshold`` (default: the model's), best first,
+        at most ``limit`` entities per query. Columns: :data:`MATCH_COLUMNS`."""
+        threshold = self.model.threshold if threshold is None else threshold
+        queries = queries.reset_index(drop=True)
+        query_names = [str(name) for name in queries["name"]]
+        forms = [name_form(name) for name in query_names]
+        pairs = self.candidates_for(forms)
+        if pairs.empty:
+            return pd.DataFrame(columns=MATCH_COLUMNS)
+        pairs["entity"] = self.name_owner_[pairs["name"].to_numpy()]
+        countries = queries.get("country", None)
+        identifiers = queries.get("identifiers", None)
+        features = pair_features(
+            pairs, forms, self.name_forms_,
+            query_countries=None if countries is None else [set(_as_list(c)) for c in countries],
+            entity_countries=self.entity_countries_,
+            query_identifiers=None if identifiers is None else
+            [{i.lower() for i in _as_list(v)} for v in identifiers],
+            entity_identifiers=self.entity_identifiers_)
+        weights = self.model.weights
+        contributions = pd.DataFrame({name: features[name] * weight
+                                      for name, weight in weights.items()})
+        logit = self.model.bias + contributions.sum(axis=1).to_numpy()
+        pairs["score"] = 1.0 / (1.0 + np.exp(-logit))
+        pairs["row"] = np.arange(len(pairs))
+        pairs = pairs[pairs["score"] >= threshold]
+        if pairs.empty:
+            return pd.DataFrame(columns=MATCH_COLUMNS)
+        best = (pairs.sort_values(["query", "score"], ascending=[True, False])
+                .drop_duplicates(["query", "entity"]))
+        best = best[best.groupby("query").cumcount() < limit]
+        feature_rows = features.iloc[best["row"].to_numpy()]
+        contribution_rows = contributions.iloc[best["row"].to_numpy()]
+        explanation = [
+            {"features": {k: round(float(v), 4) for k, v in f.items() if v},
+             "contributions": {k: round(float(v), 3) for k, v in c.items() if v},
+             "bias": self.model.bias, "model": self.model.version}
+            for f, c in zip(feature_rows.to_dict("records"),
+                            contribution_rows.to_dict("records"), strict=True)]
+        entity_rows = self.entities_.iloc[best["entity"].to_numpy()]
+        result = pd.DataFrame({
+            "query_id": queries["query_id"].to_numpy()[best["query"].to_numpy()],
+            "query_name": np.array(query_names, dtype=object)[best["query"].to_numpy()],
+            "entity_id": entity_rows["entity_id"].to_numpy(),
+            "entity_name": entity_rows["name"].to_numpy(),
+            "matched_name": self.names_[best["name"].to_numpy()],
+            "score": best["score"].round(4).to_numpy(),
+            "explanation": explanation,
+        })
+        for column in ("schema", "dataset", "list_name", "countries", "programs"):
+            if column in entity_rows:
+                result[column] = entity_rows[column].to_numpy()
+        return result.reset_index(drop=True)

@@ -1,0 +1,76 @@
+"""Read the US Consolidated Screening List (CSL) CSV published by trade.gov.
+
+Header of the official download: ``_id, source, entity_number, type, programs,
+name, title, addresses, federal_register_notice, start_date, end_date,
+standard_order, license_requirement, license_policy, call_sign, vessel_type,
+gross_tonnage, gross_registered_tonnage, vessel_flag, vessel_owner, remarks,
+source_list_url, alt_names, citizenships, dates_of_birth, nationalities,
+places_of_birth, source_information_url, ids``. Multi-valued cells are
+``;``-joined; each address ends with its country code. Required here: ``_id``,
+``source`` and ``name``.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "csl.csv"
+    >>> _ = path.write_text("_id,source,type,programs,name,addresses,start_date,alt_names\\n"
+    ...     'x1,Entity List (EL) - Bureau of Industry and Security,,EAR,Acme Ltd,'
+    ...     '"1 Road, Shenzhen, CN",2020-08-20,Acme; ACME Co\\n')
+    >>> row = read_csl(path).iloc[0]
+    >>> row["entity_id"], row["countries"], row["aliases"]
+    ('csl-x1', ['CHN'], ['Acme', 'ACME Co'])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from paxsilica.io.restricted import check_columns, country_codes, entity_frame, split_multi
+from paxsilica.io.tables import read_table
+
+__all__ = ["CSL_COLUMNS", "read_csl"]
+
+CSL_COLUMNS = ["_id", "source", "entity_number", "type", "programs", "name", "title",
+               "addresses", "federal_register_notice", "start_date", "end_date",
+               "standard_order", "license_requirement", "license_policy", "call_sign",
+               "vessel_type", "gross_tonnage", "gross_registered_tonnage", "vessel_flag",
+               "vessel_owner", "remarks", "source_list_url", "alt_names", "citizenships",
+               "dates_of_birth", "nationalities", "places_of_birth", "source_information_url",
+               "ids"]
+REQUIRED = ["_id", "source", "name"]
+_SCHEMA = {"individual": "Person", "entity": "Organization", "vessel": "Vessel",
+           "aircraft": "Airplane"}
+
+
+def _address_countries(addresses: object) -> list[str]:
+    return [address.rsplit(",", 1)[-1].strip() for address in split_multi(addresses)
+            if "," in address]
+
+
+def read_csl(path: str | Path) -> pd.DataFrame:
+    """Entities of a CSL CSV (see :data:`~paxsilica.io.restricted.ENTITY_COLUMNS`).
+
+    Raises:
+        ValidationError: missing columns, empty ``_id`` or ``name``, duplicate ``_id``.
+    """
+    table = read_table(path)
+    check_columns(table, REQUIRED, "Consolidated Screening List")
+    records, rows = [], []
+    for position, row in enumerate(table.frame.to_dict("records")):
+        countries = (_address_countries(row.get("addresses"))
+                     + split_multi(row.get("nationalities"))
+                     + split_multi(row.get("citizenships")))
+        records.append({
+            "entity_id": f"csl-{row['_id']}" if row["_id"] else None,
+            "schema": _SCHEMA.get((row.get("type") or "entity").lower(), "Organization"),
+            "name": row["name"],
+            "aliases": split_multi(row.get("alt_names")),
+            "countries": country_codes(countries),
+            "identifiers": split_multi(row.get("ids")),
+            "programs": row.get("programs"),
+            "dataset": row["source"],
+            "listed_on": (row.get("start_date") or "")[:10] or None,
+        })
+        rows.append(position + table.first_row)
+    return entity_frame(records, table.file, rows)
