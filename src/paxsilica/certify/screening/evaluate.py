@@ -11,8 +11,9 @@ Example:
     >>> import pandas as pd
     >>> labels = pd.DataFrame({"query_id": ["a", "b", "c"], "expected_entity_ids": ["e1", "", "e2"]})
     >>> found = pd.DataFrame({"query_id": ["a", "b"], "entity_id": ["e1", "e9"], "score": [0.9, 0.8]})
-    >>> precision_recall(labels, found)
-    {'precision': 0.5, 'recall': 0.5, 'true_positives': 1, 'false_positives': 1, 'false_negatives': 1, 'positives': 2, 'negatives': 1}
+    >>> scores = precision_recall(labels, found)
+    >>> scores["precision"], scores["recall"], scores["false_positives"]
+    (0.5, 0.5, 1)
 """
 
 from __future__ import annotations

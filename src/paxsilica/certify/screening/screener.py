@@ -47,6 +47,8 @@ __all__ = ["MATCH_COLUMNS", "ScoreModel", "Screener", "score_model"]
 MATCH_COLUMNS = ["query_id", "query_name", "entity_id", "entity_name", "matched_name",
                  "score", "explanation"]
 
+_EXTRA_COLUMNS = ("schema", "dataset", "list_name", "countries", "programs")
+
 
 @dataclass(frozen=True)
 class ScoreModel:
@@ -162,6 +164,10 @@ class Screener:
         return pd.DataFrame({"query": query[keep], "name": name[keep],
                              "overlap": np.clip(overlap[keep], 0.0, 1.0)})
 
+    def _empty(self) -> pd.DataFrame:
+        extra = [c for c in _EXTRA_COLUMNS if c in self.entities_]
+        return pd.DataFrame(columns=[*MATCH_COLUMNS, *extra])
+
     def screen(self, queries: pd.DataFrame, threshold: float | None = None,
                limit: int = 5) -> pd.DataFrame:
         """Matches of ``queries`` (columns ``query_id, name`` and optional ``country``,
@@ -173,7 +179,7 @@ class Screener:
         forms = [name_form(name) for name in query_names]
         pairs = self.candidates_for(forms)
         if pairs.empty:
-            return pd.DataFrame(columns=MATCH_COLUMNS)
+            return self._empty()
         pairs["entity"] = self.name_owner_[pairs["name"].to_numpy()]
         countries = queries.get("country", None)
         identifiers = queries.get("identifiers", None)
@@ -192,7 +198,7 @@ class Screener:
         pairs["row"] = np.arange(len(pairs))
         pairs = pairs[pairs["score"] >= threshold]
         if pairs.empty:
-            return pd.DataFrame(columns=MATCH_COLUMNS)
+            return self._empty()
         best = (pairs.sort_values(["query", "score"], ascending=[True, False])
                 .drop_duplicates(["query", "entity"]))
         best = best[best.groupby("query").cumcount() < limit]
@@ -214,7 +220,7 @@ class Screener:
             "score": best["score"].round(4).to_numpy(),
             "explanation": explanation,
         })
-        for column in ("schema", "dataset", "list_name", "countries", "programs"):
+        for column in _EXTRA_COLUMNS:
             if column in entity_rows:
                 result[column] = entity_rows[column].to_numpy()
         return result.reset_index(drop=True)

@@ -1,0 +1,67 @@
+"""Assemble a certificate body from a BOM check.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> from paxsilica.certify.bom import load_bom
+    >>> from paxsilica.certify.lists import bundled_list_path, load_list
+    >>> from paxsilica.certify.rules import load_pack
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "bom.csv"
+    >>> _ = path.write_text("part_id,parent_id,description,category,manufacturer,"
+    ...     "country_of_origin,quantity\\nD,,Drone,system,Acme Drones,TW,1\\n")
+    >>> body = certificate_body(load_bom(path), [load_list(bundled_list_path("fcc_covered"))],
+    ...                         load_pack("fcc-covered"), issued_at="2026-01-01T00:00:00Z")
+    >>> body["verdict"], body["findings"], body["lists"][0]["rows"]
+    ('pass', [], 11)
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from paxsilica import __version__
+from paxsilica.certify.bom import BillOfMaterials
+from paxsilica.certify.certificate import CERTIFICATE_FORMAT
+from paxsilica.certify.check import check_bom
+from paxsilica.certify.lists import RestrictedList
+from paxsilica.certify.rules import RulePack
+from paxsilica.certify.screening.screener import Screener
+
+__all__ = ["certificate_body"]
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalar
+    return value
+
+
+def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
+                     threshold: float | None = None, ownership: pd.DataFrame | None = None,
+                     issued_at: str | None = None, subject: str | None = None) -> dict:
+    """The unsigned certificate: verdict, findings, BOM hash, list versions, pack hash."""
+    screener = Screener()
+    threshold = screener.model.threshold if threshold is None else threshold
+    result = check_bom(bom, lists, pack, threshold=threshold, ownership=ownership,
+                       screener=screener)
+    findings = [{key: _plain(value) for key, value in row.items() if key != "row"}
+                for row in result.findings.to_dict("records")]
+    root = bom.parts[bom.parts["parent_id"].isna()]
+    return {
+        "format": CERTIFICATE_FORMAT,
+        "issued_at": issued_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "subject": subject or (str(root["description"].iloc[0]) if len(root) else bom.file),
+        "verdict": result.verdict,
+        "bom": bom.summary(),
+        "lists": [lst.summary() for lst in lists],
+        "rule_pack": pack.summary(),
+        "screening": {"model": screener.model.version, "threshold": threshold},
+        "summary": {"fail": int((result.findings["severity"] == "fail").sum()),
+                    "warn": int((result.findings["severity"] == "warn").sum())},
+        "findings": findings,
+        "tool": {"name": "paxsilica", "version": __version__},
+    }

@@ -1,0 +1,238 @@
+"""Commands of the Certify verb: screen, certify, verify, keys new, lists import/list."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from paxsilica.certify.bom import load_bom
+from paxsilica.certify.certificate import (
+    CertificateError,
+    load_private_key,
+    load_public_key,
+    sign_certificate,
+    unsigned_certificate,
+    verify_certificate,
+    write_atomic,
+    write_key_pair,
+)
+from paxsilica.certify.check import derived_entities
+from paxsilica.certify.issue import certificate_body
+from paxsilica.certify.lists import (
+    combined_entities,
+    import_list,
+    load_list,
+    resolve_lists,
+    stored_lists,
+)
+from paxsilica.certify.ownership import check_ownership
+from paxsilica.certify.rules import load_pack
+from paxsilica.certify.screening.screener import Screener
+from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.ftm import read_ftm
+from paxsilica.io.tables import read_table
+from paxsilica.report.certificate import certificate_html
+from paxsilica.store import Store
+
+__all__ = ["register"]
+
+ListOption = Annotated[list[str], typer.Option(
+    "--list", help="A list file (OpenSanctions targets.simple.csv, FtM JSON lines, CSL, FCC "
+                   "Covered List or DoD 1260H CSV), 'bundled:NAME', or a stored list name. "
+                   "Repeatable.")]
+
+
+class ScreenFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def _store_if_needed(ctx: typer.Context, db: Path | None, specs: list[str]) -> Store | None:
+    if all(spec.startswith("bundled:") or Path(spec).is_file() for spec in specs):
+        return None
+    return store_for(ctx, db)
+
+
+def _read_ownership(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() in {".json", ".jsonl", ".ndjson"}:
+        return read_ftm(path)[1]
+    table = read_table(path)
+    return check_ownership(table.frame, table.file, table.first_row)
+
+
+def screen_command(
+    ctx: typer.Context,
+    names: Annotated[Path, typer.Argument(help="CSV with query_id,name[,country]")],
+    lists: ListOption,
+    threshold: Annotated[float | None, typer.Option(help="Minimum score 0-1 "
+                                                         "(default: the model's, 0.70)")] = None,
+    ownership: Annotated[Path | None, typer.Option(
+        "--ownership", help="Ownership links (CSV owner,owned,percentage or FtM JSON lines): "
+                            "also flag names controlled 50%+ by listed parties")] = None,
+    fmt: Annotated[ScreenFormat, typer.Option("--format")] = ScreenFormat.json,
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    db: DbOption = None,
+) -> None:
+    """Screen names against restricted-party lists; best matches first, with explanations."""
+    table = read_table(names)
+    missing = [c for c in ("query_id", "name") if c not in table.frame.columns]
+    if missing:
+        raise ValidationError([RowError(table.file, 1, c, "missing column") for c in missing])
+    empty = table.frame["name"].isna()
+    if empty.any():
+        raise ValidationError([RowError(table.file, int(i) + table.first_row, "name", "empty")
+                               for i in table.frame.index[empty]])
+    restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
+    entities = combined_entities(restricted)
+    screener = Screener().fit(entities)
+    cut = screener.model.threshold if threshold is None else threshold
+    links = [lst.ownership for lst in restricted if not lst.ownership.empty]
+    if ownership is not None:
+        links.append(_read_ownership(ownership))
+    if links:
+        extra = derived_entities(entities, pd.concat(links, ignore_index=True), screener, cut)
+        if not extra.empty:
+            screener.fit(pd.concat([entities, extra], ignore_index=True))
+    matches = screener.screen(table.frame, cut)
+    records = []
+    for row in table.frame.to_dict("records"):
+        mine = matches[matches["query_id"] == row["query_id"]]
+        records.append({"query_id": row["query_id"], "name": row["name"], "matches": [
+            {"id": m["entity_id"], "name": m["entity_name"], "matched_name": m["matched_name"],
+             "list": m.get("list_name"), "score": float(m["score"]),
+             "explanation": {**m["explanation"],
+                             **({"control": m["programs"]} if m.get("schema") == "Controlled"
+                                else {})}}
+            for m in mine.to_dict("records")]})
+    if fmt is ScreenFormat.json:
+        text = json.dumps(records, indent=2, ensure_ascii=False)
+        if output:
+            write_atomic(output, (text + "\n").encode("utf-8"))
+        else:
+            typer.echo(text)
+        return
+    flat = matches.drop(columns=["explanation"]).assign(
+        explanation=[json.dumps(e["contributions"]) for e in matches["explanation"]])
+    emit(flat, OutputFormat.csv, output=output)
+
+
+def certify_command(
+    ctx: typer.Context,
+    bom: Annotated[Path, typer.Argument(help="BOM: CSV (part_id,parent_id,description,category,"
+                                             "manufacturer,country_of_origin,quantity) or "
+                                             "CycloneDX JSON")],
+    lists: ListOption,
+    rules: Annotated[str, typer.Option("--rules", help="Rule pack name (uas-ndaa848, "
+                                                       "fcc-covered, magnets-tungsten) or file")],
+    sign: Annotated[Path | None, typer.Option("--sign", help="Ed25519 private key (PEM)")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Certificate JSON")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write a printable HTML")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Screening threshold 0-1")] = None,
+    ownership: Annotated[Path | None, typer.Option(help="Ownership links (CSV or FtM)")] = None,
+    subject: Annotated[str | None, typer.Option(help="Product name on the certificate")] = None,
+    db: DbOption = None,
+) -> None:
+    """Check a BOM against lists and a rule pack; issue a (signed) pass/fail certificate."""
+    private = load_private_key(sign) if sign else None  # bad key: fail before any work
+    pack = load_pack(rules)
+    parts = load_bom(bom)
+    restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
+    links = _read_ownership(ownership) if ownership else None
+    body = certificate_body(parts, restricted, pack, threshold=threshold, ownership=links,
+                            subject=subject)
+    document = sign_certificate(body, private) if private else unsigned_certificate(body)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        write_atomic(output, text.encode("utf-8"))
+        err_console.print(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+    if html:
+        write_atomic(html, certificate_html(document).encode("utf-8"))
+        err_console.print(f"wrote {html}")
+    err_console.print(f"verdict: {body['verdict'].upper()} ({body['summary']['fail']} fail, "
+                      f"{body['summary']['warn']} warn)")
+
+
+def verify_command(
+    certificate: Annotated[Path, typer.Argument(help="Certificate JSON")],
+    public_key: Annotated[Path, typer.Option("--public-key", help="Ed25519 public key (PEM)")],
+    bom: Annotated[Path | None, typer.Option("--bom", help="Also check this BOM file's hash")] = None,
+) -> None:
+    """Verify a certificate's signature (and optionally that a BOM still matches it)."""
+    key = load_public_key(public_key)
+    try:
+        document = json.loads(certificate.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CertificateError(f"cannot read certificate {certificate}: {exc}") from None
+    try:
+        body = verify_certificate(document, key)
+        if bom is not None:
+            import hashlib
+
+            digest = hashlib.sha256(bom.read_bytes()).hexdigest()
+            if digest != body.get("bom", {}).get("sha256"):
+                raise CertificateError(f"BOM {bom} does not match the certificate (its SHA-256 "
+                                       "differs: the BOM changed since certification)")
+    except CertificateError as exc:
+        err_console.print(f"[bold red]INVALID:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    typer.echo(f"VALID: {body.get('subject')} - verdict {str(body.get('verdict')).upper()}, "
+               f"issued {body.get('issued_at')}"
+               + (", BOM matches" if bom is not None else ""))
+
+
+keys_app = typer.Typer(help="Signing keys for certificates.", no_args_is_help=True)
+
+
+@keys_app.command("new")
+def keys_new_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Directory for the key files")],
+    name: Annotated[str, typer.Option(help="File name stem")] = "paxsilica",
+) -> None:
+    """Create an Ed25519 key pair: NAME.key (private, keep secret) and NAME.pub."""
+    private_path, public_path = write_key_pair(output, name)
+    typer.echo(f"wrote {private_path} (private) and {public_path} (public)")
+
+
+lists_app = typer.Typer(help="Restricted-party lists kept in the database.",
+                        no_args_is_help=True)
+
+
+@lists_app.command("import")
+def lists_import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="List file (format detected from its header)")],
+    name: Annotated[str | None, typer.Option(help="List name (default: file name)")] = None,
+    version: Annotated[str | None, typer.Option(help="Version (default: latest date)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Import (or replace) one version of a list."""
+    lst = load_list(file, name=name, version=version)
+    import_list(store_for(ctx, db), lst, file=str(file))
+    typer.echo(f"imported {lst.name} version {lst.version}: {len(lst.entities)} entities, "
+               f"{len(lst.ownership)} ownership links ({lst.format})")
+
+
+@lists_app.command("list")
+def lists_list_command(
+    ctx: typer.Context, db: DbOption = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Show stored lists and versions."""
+    emit(stored_lists(store_for(ctx, db)), fmt, title="restricted-party lists")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the certify commands to ``app``."""
+    app.command("screen")(screen_command)
+    app.command("certify")(certify_command)
+    app.command("verify")(verify_command)
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(lists_app, name="lists")

@@ -1,0 +1,105 @@
+"""Read a CycloneDX JSON bill of materials (hardware, software and ML-model components).
+
+Parsed with ``cyclonedx-python-lib``. Each component (nested components included)
+becomes a BOM row: ``part_id`` = ``bom-ref`` (or the name), ``parent_id`` = the
+enclosing component (or the BOM's ``metadata.component``), ``manufacturer`` = the
+component's ``manufacturer`` (CycloneDX 1.6), else ``supplier``, else ``author``/
+``publisher``; ``category``, ``country_of_origin`` and ``quantity`` come from the
+properties ``paxsilica:category``, ``paxsilica:country_of_origin`` and
+``paxsilica:quantity``; without a category, software types map to ``software``
+(firmware and operating systems to ``operating_software``) and
+``machine-learning-model`` to ``ml_model``.
+
+Example:
+    >>> import json, tempfile, pathlib
+    >>> doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+    ...        "components": [{"type": "firmware", "bom-ref": "fw", "name": "Flight FW",
+    ...                        "supplier": {"name": "Acme"}}]}
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "bom.cdx.json"
+    >>> _ = path.write_text(json.dumps(doc))
+    >>> read_cyclonedx(path)[["part_id", "category", "manufacturer"]].to_dict("records")
+    [{'part_id': 'fw', 'category': 'operating_software', 'manufacturer': 'Acme'}]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from cyclonedx.model.bom import Bom
+
+from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.bom_csv import BOM_COLUMNS
+from paxsilica.io.restricted import read_text
+
+__all__ = ["read_cyclonedx"]
+
+_TYPE_CATEGORY = {"firmware": "operating_software", "operating-system": "operating_software",
+                  "machine-learning-model": "ml_model", "application": "software",
+                  "library": "software", "framework": "software", "container": "software",
+                  "platform": "software", "file": "software", "data": "software"}
+_SOFTWARE_TYPES = {"firmware", "operating-system", "application", "library", "framework",
+                   "container", "platform", "file", "data"}
+
+
+def _name(entity: object) -> str | None:
+    name = getattr(entity, "name", None)
+    return str(name) if name else None
+
+
+def _row(component: object, parent: str | None) -> dict:
+    props = {p.name: p.value for p in getattr(component, "properties", []) or []}
+    kind = component.type.value if component.type is not None else "library"
+    manufacturer = (_name(getattr(component, "manufacturer", None))
+                    or _name(component.supplier) or (component.publisher or None)
+                    or (getattr(component, "author", None) or None))
+    category = props.get("paxsilica:category") or _TYPE_CATEGORY.get(kind)
+    ref = component.bom_ref.value if component.bom_ref and component.bom_ref.value else None
+    description = component.description or component.name
+    if component.version:
+        description = f"{description} {component.version}"
+    return {"part_id": ref or component.name, "parent_id": parent, "description": description,
+            "category": category, "manufacturer": manufacturer,
+            "country_of_origin": props.get("paxsilica:country_of_origin"),
+            "quantity": props.get("paxsilica:quantity", "1"),
+            "component_type": ("ml-model" if kind == "machine-learning-model" else
+                               "software" if kind in _SOFTWARE_TYPES else "hardware")}
+
+
+def read_cyclonedx(path: str | Path) -> pd.DataFrame:
+    """BOM rows (``BOM_COLUMNS`` + ``component_type, row, file``); ``row`` is the
+    component's position (1-based, depth first) since JSON has no lines per part.
+
+    Raises:
+        ValidationError: not JSON, or not a CycloneDX document the library can read.
+    """
+    file = str(path)
+    try:
+        data = json.loads(read_text(path))
+        if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
+            raise ValueError("bomFormat is not 'CycloneDX'")
+        bom = Bom.from_json(data)  # type: ignore[attr-defined]
+    except ValidationError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValidationError([RowError(file, None, None,
+                                        f"not a readable CycloneDX JSON BOM: {reason}")]) from None
+    rows: list[dict] = []
+    root = bom.metadata.component if bom.metadata else None
+    root_id = None
+    if root is not None:
+        rows.append(_row(root, None))
+        root_id = rows[-1]["part_id"]
+
+    def walk(components: object, parent: str | None) -> None:
+        for component in components:
+            rows.append(_row(component, parent))
+            walk(component.components or [], rows[-1]["part_id"])
+
+    walk(bom.components, root_id)
+    frame = pd.DataFrame(rows, columns=[*BOM_COLUMNS, "component_type"])
+    frame["row"] = range(1, len(frame) + 1)
+    frame["file"] = file
+    return frame
