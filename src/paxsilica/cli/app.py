@@ -46,6 +46,7 @@ COMMAND_MODULES = [
     "paxsilica.cli.data",
     "paxsilica.cli.exposure",
     "paxsilica.cli.report",
+    "paxsilica.cli.certify",
     "paxsilica.cli.criticality",
 ]
 
