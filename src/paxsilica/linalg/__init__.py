@@ -1,0 +1,45 @@
+"""Sparse linear algebra: Leontief solvers and input–output (MRIO) analysis without dense inverses."""
+
+from paxsilica.linalg.io_model import (
+    MRIO,
+    Accounts,
+    Extension,
+    MRIOResults,
+    calc_all,
+    downstream_multipliers,
+    footprint_accounts,
+    ghosh_coefficients,
+    ghosh_inverse,
+    leontief_inverse,
+    leontief_solver,
+    multipliers,
+    output,
+    read_mrio,
+    read_pymrio,
+    stressor_coefficients,
+    technical_coefficients,
+)
+from paxsilica.linalg.solvers import LeontiefSolver, SolverError, block_gmres
+
+__all__ = [
+    "MRIO",
+    "Accounts",
+    "Extension",
+    "LeontiefSolver",
+    "MRIOResults",
+    "SolverError",
+    "block_gmres",
+    "calc_all",
+    "downstream_multipliers",
+    "footprint_accounts",
+    "ghosh_coefficients",
+    "ghosh_inverse",
+    "leontief_inverse",
+    "leontief_solver",
+    "multipliers",
+    "output",
+    "read_mrio",
+    "read_pymrio",
+    "stressor_coefficients",
+    "technical_coefficients",
+]

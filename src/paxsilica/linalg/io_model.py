@@ -1,0 +1,320 @@
+"""Environmentally extended (multi-regional) input–output analysis without a dense inverse.
+
+Notation (as in pymrio, whose labels and results these functions reproduce): ``n``
+region–sector pairs labelled by a ``(region, sector)`` MultiIndex, ``Z`` (n × n)
+inter-industry flows, ``Y`` (n × final-demand columns, labelled ``(region,
+category)``), ``F`` (stressors × n) and ``F_Y`` (stressors × final-demand columns).
+
+* output                ``x = Z·1 + Y·1``
+* technical coefficients ``A = Z · diag(x)⁻¹``  (columns with ``x_j = 0`` are 0)
+* Leontief inverse      ``L = (I − A)⁻¹``  — never formed unless asked for
+* Ghosh coefficients    ``B = diag(x)⁻¹ · Z``, Ghosh inverse ``G = (I − B)⁻¹ = diag(x)⁻¹ L diag(x)``
+* stressor coefficients ``S = F · diag(x)⁻¹``, ``S_Y = F_Y · diag(y)⁻¹``
+* multipliers           ``M = S L``, computed as ``Mᵀ = (I − A)⁻ᵀ Sᵀ`` (one solve per stressor)
+* downstream multipliers ``M_down = S (Gᵀ − I) = [L (S diag x)ᵀ]ᵀ diag(x)⁻¹ − S``
+
+Footprint accounts (pymrio's ``calc_accounts``) with ``Y_r`` the final demand of
+region r summed over categories: ``D_cba[k, (r, s)] = Σ_{r'} M[k, (r', s)] · Y_r[(r', s)]``
+(stressor k embodied in region r's final demand for products of sector s);
+``X = L · [Y_1 … Y_R]`` (R direct solves) gives ``x_tot = X·1``, ``D_pba = S diag(x_tot)``
+and ``D_exp = S diag(x_tot − X[i, region(i)])``; ``D_imp`` is ``D_cba`` minus the
+domestic part ``Σ_{r'} (S_r L)[k, (r', s)] Y_r[(r', s)]`` with ``S_r`` = S restricted to
+region r's columns (K·R transposed solves). Regional totals add ``F_Y`` summed per
+region to ``D_cba_reg`` and ``D_pba_reg``.
+
+Example (a two-sector economy):
+    >>> labels = pd.MultiIndex.from_product([["r1"], ["a", "b"]], names=["region", "sector"])
+    >>> Z = pd.DataFrame([[10.0, 20.0], [30.0, 5.0]], index=labels, columns=labels)
+    >>> Y = pd.DataFrame([[70.0], [65.0]], index=labels,
+    ...                  columns=pd.MultiIndex.from_tuples([("r1", "hh")], names=["region", "category"]))
+    >>> F = pd.DataFrame([[5.0, 1.0]], index=pd.Index(["co2"], name="stressor"), columns=labels)
+    >>> mrio = read_mrio(Z, Y, {"air": F})
+    >>> output(mrio)["indout"].tolist()
+    [100.0, 100.0]
+    >>> # S = [0.05, 0.01]; L = [[0.95, 0.2], [0.3, 0.9]] / 0.795; S·L = [0.0505, 0.019] / 0.795
+    >>> multipliers(mrio, "air").round(4).values.tolist()
+    [[0.0635, 0.0239]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from paxsilica.linalg.solvers import LeontiefSolver
+
+__all__ = [
+    "MRIO",
+    "Accounts",
+    "Extension",
+    "MRIOResults",
+    "calc_all",
+    "downstream_multipliers",
+    "footprint_accounts",
+    "ghosh_coefficients",
+    "ghosh_inverse",
+    "leontief_inverse",
+    "leontief_solver",
+    "multipliers",
+    "output",
+    "read_mrio",
+    "read_pymrio",
+    "stressor_coefficients",
+    "technical_coefficients",
+]
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Stressors of one satellite account: ``F`` (stressors × n), optional ``F_Y`` and units."""
+
+    F: pd.DataFrame
+    F_Y: pd.DataFrame | None = None
+    unit: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class MRIO:
+    """An input–output system: sparse ``Z`` in label order, labelled ``Y`` and extensions."""
+
+    labels: pd.MultiIndex
+    Z: sp.csr_array
+    Y: pd.DataFrame
+    extensions: Mapping[str, Extension] = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def _frame(values: object, name: str) -> pd.DataFrame:
+    if not isinstance(values, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(values).__name__}")
+    numeric = values.apply(pd.to_numeric, errors="coerce")
+    if numeric.isna().to_numpy().any():
+        raise ValueError(f"{name} has missing or non-numeric cells")
+    return numeric.astype(float)
+
+
+def read_mrio(Z: pd.DataFrame | sp.sparray, Y: pd.DataFrame,  # noqa: N803 (IO notation)
+              extensions: Mapping[str, pd.DataFrame | Mapping[str, pd.DataFrame] | Extension] | None = None,
+              labels: pd.MultiIndex | None = None) -> MRIO:
+    """Build an :class:`MRIO` from pymrio-style DataFrames (or a sparse ``Z`` plus ``labels``).
+
+    ``Y``'s rows and every ``F``'s columns are aligned to ``Z``'s labels; an extension is
+    a DataFrame ``F`` or a mapping with keys ``F`` and optionally ``F_Y`` and ``unit``.
+
+    Raises:
+        ValueError: labels do not match, a table is not square, or a cell is not a number.
+    """
+    if isinstance(Z, pd.DataFrame):
+        if not Z.index.equals(Z.columns):
+            Z = Z.reindex(columns=Z.index)  # noqa: N806
+            if Z.isna().to_numpy().any():
+                raise ValueError("Z's columns are not the same labels as its rows")
+        labels = Z.index if labels is None else labels
+        matrix = sp.csr_array(_frame(Z, "Z").to_numpy())
+    else:
+        if labels is None:
+            raise ValueError("a sparse Z needs labels")
+        matrix = sp.csr_array(Z, dtype=float)
+    if matrix.shape != (len(labels), len(labels)):
+        raise ValueError(f"Z has shape {matrix.shape} but there are {len(labels)} labels")
+    final = _frame(Y, "Y").reindex(labels)
+    if final.isna().to_numpy().any():
+        raise ValueError("Y has no row for some labels of Z")
+    parsed = {}
+    for name, value in (extensions or {}).items():
+        parts = {"F": value} if isinstance(value, pd.DataFrame) else (
+            {"F": value.F, "F_Y": value.F_Y, "unit": value.unit} if isinstance(value, Extension) else dict(value))
+        stressors = _frame(parts["F"], f"{name}.F").reindex(columns=labels)
+        if stressors.isna().to_numpy().any():
+            raise ValueError(f"{name}.F has no column for some labels of Z")
+        demand = parts.get("F_Y")
+        demand = None if demand is None else _frame(demand, f"{name}.F_Y").reindex(columns=final.columns, fill_value=0)
+        parsed[name] = Extension(stressors, demand, parts.get("unit"))
+    return MRIO(pd.MultiIndex.from_tuples(labels, names=labels.names) if isinstance(labels, pd.MultiIndex)
+                else labels, matrix, final, parsed)
+
+
+def read_pymrio(io_system: object) -> MRIO:
+    """An :class:`MRIO` from a ``pymrio.IOSystem`` (its ``Z``, ``Y`` and extensions' ``F``, ``F_Y``, ``unit``)."""
+    extensions = {ext.name: {"F": ext.F, "F_Y": getattr(ext, "F_Y", None), "unit": getattr(ext, "unit", None)}
+                  for ext in io_system.get_extensions(data=True)}
+    return read_mrio(io_system.Z, io_system.Y, extensions)
+
+
+def _x(mrio: MRIO) -> np.ndarray:
+    if "x" not in mrio._cache:
+        mrio._cache["x"] = np.asarray(mrio.Z.sum(axis=1)).ravel() + mrio.Y.to_numpy().sum(axis=1)
+    return mrio._cache["x"]
+
+
+def _inverse(values: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        inverse = 1.0 / values
+    inverse[~np.isfinite(inverse)] = 0.0
+    return inverse
+
+
+def _a(mrio: MRIO) -> sp.csr_array:
+    if "A" not in mrio._cache:
+        mrio._cache["A"] = sp.csr_array(mrio.Z @ sp.diags_array(_inverse(_x(mrio))))
+    return mrio._cache["A"]
+
+
+def leontief_solver(mrio: MRIO, method: str = "auto") -> LeontiefSolver:
+    """The (cached) solver for ``(I − A)`` of ``mrio``; see :mod:`paxsilica.linalg.solvers`."""
+    key = f"solver-{method}"
+    if key not in mrio._cache:
+        mrio._cache[key] = LeontiefSolver(_a(mrio), method=method)
+    return mrio._cache[key]
+
+
+def output(mrio: MRIO) -> pd.DataFrame:
+    """Industry output ``x = Z·1 + Y·1`` as pymrio's one-column frame ``indout``."""
+    return pd.DataFrame({"indout": _x(mrio)}, index=mrio.labels)
+
+
+def technical_coefficients(mrio: MRIO) -> pd.DataFrame:
+    """``A = Z diag(x)⁻¹`` as a dense labelled frame (n²; for small systems and checks)."""
+    return pd.DataFrame(_a(mrio).toarray(), index=mrio.labels, columns=mrio.labels)
+
+
+def ghosh_coefficients(mrio: MRIO) -> pd.DataFrame:
+    """``B = diag(x)⁻¹ Z`` (allocation coefficients) as a dense labelled frame."""
+    return pd.DataFrame((sp.diags_array(_inverse(_x(mrio))) @ mrio.Z).toarray(), index=mrio.labels,
+                        columns=mrio.labels)
+
+
+def leontief_inverse(mrio: MRIO, method: str = "auto") -> pd.DataFrame:
+    """``L = (I − A)⁻¹`` by solving ``(I − A) L = I`` column block by column block (dense n² result)."""
+    solver = leontief_solver(mrio, method)
+    return pd.DataFrame(solver.solve(np.eye(len(mrio.labels))), index=mrio.labels, columns=mrio.labels)
+
+
+def ghosh_inverse(mrio: MRIO, method: str = "auto") -> pd.DataFrame:
+    """``G = (I − B)⁻¹ = diag(x)⁻¹ L diag(x)`` (dense n² result)."""
+    x = _x(mrio)
+    values = _inverse(x)[:, None] * leontief_inverse(mrio, method).to_numpy() * x[None, :]
+    return pd.DataFrame(values, index=mrio.labels, columns=mrio.labels)
+
+
+def stressor_coefficients(mrio: MRIO, extension: str) -> pd.DataFrame:
+    """``S = F diag(x)⁻¹``: stressor per unit of output (stressors × n)."""
+    stressors = mrio.extensions[extension].F
+    return stressors * _inverse(_x(mrio))[None, :]
+
+
+def multipliers(mrio: MRIO, extension: str, method: str = "auto") -> pd.DataFrame:
+    """``M = S L`` from ``Mᵀ = (I − A)⁻ᵀ Sᵀ``: stressor per unit of final demand (stressors × n)."""
+    coefficients = stressor_coefficients(mrio, extension)
+    values = leontief_solver(mrio, method).solve_transposed(coefficients.to_numpy().T).T
+    return pd.DataFrame(values, index=coefficients.index, columns=mrio.labels)
+
+
+def downstream_multipliers(mrio: MRIO, extension: str, method: str = "auto") -> pd.DataFrame:
+    """``M_down = S (Gᵀ − I) = [L (S diag x)ᵀ]ᵀ diag(x)⁻¹ − S`` (pymrio's ``M_down``)."""
+    coefficients = stressor_coefficients(mrio, extension)
+    x = _x(mrio)
+    weighted = leontief_solver(mrio, method).solve((coefficients.to_numpy() * x[None, :]).T).T
+    return pd.DataFrame(weighted * _inverse(x)[None, :] - coefficients.to_numpy(), index=coefficients.index,
+                        columns=mrio.labels)
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Footprint accounts of one extension, as pymrio names them (stressors in rows)."""
+
+    D_cba: pd.DataFrame
+    D_pba: pd.DataFrame
+    D_imp: pd.DataFrame | None
+    D_exp: pd.DataFrame
+    D_cba_reg: pd.DataFrame
+    D_pba_reg: pd.DataFrame
+    D_imp_reg: pd.DataFrame
+    D_exp_reg: pd.DataFrame
+
+
+def _by_region(frame: pd.DataFrame, level: str = "region") -> pd.DataFrame:
+    return frame.T.groupby(level=level, sort=False).sum().T
+
+
+def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_imports: bool = True,
+                       multiplier: pd.DataFrame | None = None) -> Accounts:
+    """Consumption-, production-, import- and export-based accounts (pymrio ``calc_accounts``).
+
+    ``sector_imports=False`` skips the sector-resolved ``D_imp`` (its K·R extra solves);
+    ``D_imp_reg`` is always computed, from ``X = L·[Y_1 … Y_R]``.
+    """
+    solver = leontief_solver(mrio, method)
+    coefficients = stressor_coefficients(mrio, extension)
+    s = coefficients.to_numpy()
+    m = (multipliers(mrio, extension, method) if multiplier is None else multiplier).to_numpy()
+    regions = pd.unique(mrio.Y.columns.get_level_values(0))
+    demand = mrio.Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=regions).to_numpy()  # n × R
+    row_regions = pd.Index(mrio.labels.get_level_values(0))
+    sectors = pd.unique(mrio.labels.get_level_values(1))
+    layout = row_regions.nunique() * len(sectors) == len(mrio.labels)
+    columns = pd.MultiIndex.from_product([regions, sectors], names=[mrio.Y.columns.names[0] or "region",
+                                                                    mrio.labels.names[1] or "sector"])
+    origins = pd.unique(row_regions)
+    if not layout:
+        raise ValueError("labels must be a full region × sector grid in region-major order")
+    shape = (len(origins), len(sectors))
+    m_cube = m.reshape(m.shape[0], *shape)                     # k × r' × s
+    y_cube = demand.reshape(*shape, len(regions))              # r' × s × r
+    cba = np.einsum("kas,asr->krs", m_cube, y_cube).reshape(m.shape[0], -1)
+    induced = solver.solve(demand)                             # X = L·Y_agg, n × R
+    x_total = induced.sum(axis=1)
+    region_of_row = pd.Index(regions).get_indexer(row_regions)
+    domestic = np.where(region_of_row >= 0, induced[np.arange(len(x_total)), np.maximum(region_of_row, 0)], 0.0)
+    x_export = x_total - domestic
+    index = coefficients.index
+    d_cba = pd.DataFrame(cba, index=index, columns=columns)
+    d_pba = pd.DataFrame(s * x_total[None, :], index=index, columns=mrio.labels)
+    d_exp = pd.DataFrame(s * x_export[None, :], index=index, columns=mrio.labels)
+    imports_reg = np.stack([(s * induced[:, r][None, :] * (region_of_row != r)[None, :]).sum(axis=1)
+                            for r in range(len(regions))], axis=1)
+    d_imp = None
+    if sector_imports:
+        masked = np.concatenate([(s * (region_of_row == r)[None, :]).T for r in range(len(regions))], axis=1)
+        restricted = solver.solve_transposed(masked).T.reshape(len(regions), m.shape[0], *shape)  # r, k, r', s
+        home_part = np.einsum("rkas,asr->krs", restricted, y_cube).reshape(m.shape[0], -1)
+        d_imp = pd.DataFrame(cba - home_part, index=index, columns=columns)
+    final = mrio.extensions[extension].F_Y
+    f_y = 0 if final is None else _by_region(final, final.columns.names[0] or 0).reindex(columns=regions)
+    return Accounts(
+        D_cba=d_cba, D_pba=d_pba, D_imp=d_imp, D_exp=d_exp,
+        D_cba_reg=_by_region(d_cba, columns.names[0]) + f_y,
+        D_pba_reg=_by_region(d_pba, mrio.labels.names[0]).reindex(columns=regions) + f_y,
+        D_imp_reg=pd.DataFrame(imports_reg, index=index, columns=pd.Index(regions, name=columns.names[0])),
+        D_exp_reg=_by_region(d_exp, mrio.labels.names[0]).reindex(columns=regions),
+    )
+
+
+@dataclass(frozen=True)
+class MRIOResults:
+    """What :func:`calc_all` computes: output, and per extension S, M (and M_down) and accounts."""
+
+    x: pd.DataFrame
+    S: dict[str, pd.DataFrame]
+    M: dict[str, pd.DataFrame]
+    accounts: dict[str, Accounts]
+    M_down: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def calc_all(mrio: MRIO, extensions: list[str] | None = None, method: str = "auto", ghosh: bool = False,
+             sector_imports: bool = True) -> MRIOResults:
+    """Output, stressor coefficients, multipliers and footprint accounts — pymrio's ``calc_all``
+    results without forming ``A``, ``L`` (or ``G``) densely. ``ghosh=True`` adds ``M_down``."""
+    names = list(mrio.extensions) if extensions is None else extensions
+    result = MRIOResults(output(mrio), {}, {}, {})
+    for name in names:
+        result.S[name] = stressor_coefficients(mrio, name)
+        result.M[name] = multipliers(mrio, name, method)
+        result.accounts[name] = footprint_accounts(mrio, name, method, sector_imports, result.M[name])
+        if ghosh:
+            result.M_down[name] = downstream_multipliers(mrio, name, method)
+    return result
