@@ -134,7 +134,8 @@ def validate_bom(frame: pd.DataFrame) -> pd.DataFrame:
     if errors:
         raise ValidationError(errors)
     parts = frame.copy()
-    parts["country_of_origin"] = countries
+    parts = parts.astype(object).where(parts.notna(), None)
+    parts["country_of_origin"] = pd.Series(countries, dtype=object, index=parts.index)
     parts["quantity"] = quantities
     parts["covered"] = [bool(known[c]["covered"]) for c in parts["category"]]
     return parts

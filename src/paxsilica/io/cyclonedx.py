@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -79,7 +80,9 @@ def read_cyclonedx(path: str | Path) -> pd.DataFrame:
         data = json.loads(read_text(path))
         if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
             raise ValueError("bomFormat is not 'CycloneDX'")
-        bom = Bom.from_json(data)  # type: ignore[attr-defined]
+        with warnings.catch_warnings():  # incomplete dependency graphs are fine here
+            warnings.simplefilter("ignore", UserWarning)
+            bom = Bom.from_json(data)  # type: ignore[attr-defined]
     except ValidationError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -99,7 +102,8 @@ def read_cyclonedx(path: str | Path) -> pd.DataFrame:
             walk(component.components or [], rows[-1]["part_id"])
 
     walk(bom.components, root_id)
-    frame = pd.DataFrame(rows, columns=[*BOM_COLUMNS, "component_type"])
+    frame = pd.DataFrame(rows, columns=[*BOM_COLUMNS, "component_type"], dtype=object)
+    frame = frame.astype(object).where(frame.notna(), None)
     frame["row"] = range(1, len(frame) + 1)
     frame["file"] = file
     return frame

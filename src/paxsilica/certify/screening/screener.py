@@ -41,6 +41,7 @@ from scipy import sparse
 from paxsilica.certify.screening.features import pair_features
 from paxsilica.certify.screening.keys import name_keys
 from paxsilica.certify.screening.normalize import name_form
+from paxsilica.io.restricted import country_codes
 
 __all__ = ["MATCH_COLUMNS", "ScoreModel", "Screener", "score_model"]
 
@@ -108,7 +109,7 @@ class Screener:
                 owners.append(position)
         forms = [name_form(text) for text in names]
         self.entities_ = entities
-        self.entity_countries_ = [set(_as_list(v)) for v in
+        self.entity_countries_ = [set(country_codes(_as_list(v))) for v in
                                   entities.get("countries", pd.Series([[]] * len(entities)))]
         self.entity_identifiers_ = [{i.lower() for i in _as_list(v)} for v in
                                     entities.get("identifiers", pd.Series([[]] * len(entities)))]
@@ -185,7 +186,8 @@ class Screener:
         identifiers = queries.get("identifiers", None)
         features = pair_features(
             pairs, forms, self.name_forms_,
-            query_countries=None if countries is None else [set(_as_list(c)) for c in countries],
+            query_countries=None if countries is None else
+            [set(country_codes(_as_list(c))) for c in countries],
             entity_countries=self.entity_countries_,
             query_identifiers=None if identifiers is None else
             [{i.lower() for i in _as_list(v)} for v in identifiers],

@@ -1,0 +1,88 @@
+"""BOM checks end to end: findings per rule, ownership-derived entities, verdicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from paxsilica.certify.bom import load_bom
+from paxsilica.certify.check import check_bom
+from paxsilica.certify.issue import certificate_body
+from paxsilica.certify.lists import bundled_list_path, load_list
+from paxsilica.certify.rules import load_pack
+from paxsilica.io.tables import read_table
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
+
+
+@pytest.fixture(scope="module")
+def lists():
+    return [load_list(bundled_list_path(n), name=n)
+            for n in ("fcc_covered", "dod_1260h", "csl_sample")]
+
+
+def test_clean_drone_passes(lists):
+    result = check_bom(load_bom(FIXTURES / "drone_bom.csv"), lists, load_pack("uas-ndaa848"))
+    assert result.verdict == "pass"
+    assert result.findings.empty
+
+
+def test_red_drone_fails_with_explained_findings(lists):
+    result = check_bom(load_bom(FIXTURES / "drone_bom_red.csv"), lists, load_pack("uas-ndaa848"))
+    assert result.verdict == "fail"
+    findings = result.findings
+    fails = findings[findings["severity"] == "fail"]
+    assert fails["part_id"].tolist() == ["CAM-1", "CAM-1"]  # DJI on the 1260H and the CSL
+    assert set(fails["list_name"]) == {"dod_1260h", "csl_sample"}
+    assert (fails["score"] >= 0.7).all()
+    warns = findings[findings["severity"] == "warn"]
+    # battery from CATL (listed, not a covered component) and both parts' origin in China
+    assert set(zip(warns["part_id"], warns["rule"], strict=True)) == {
+        ("CAM-1", "part-from-country-of-concern"), ("BAT-1", "part-from-country-of-concern"),
+        ("BAT-1", "other-part-from-listed-entity")}
+    assert "Contemporary Amperex" in warns[warns["rule"] == "other-part-from-listed-entity"][
+        "reason"].iloc[0]
+
+
+def test_ownership_makes_a_supplier_restricted(lists):
+    links = read_table(FIXTURES / "ownership.csv").frame
+    links["percentage"] = links["percentage"].astype(float)
+    result = check_bom(load_bom(FIXTURES / "drone_bom.csv"), lists, load_pack("uas-ndaa848"),
+                       ownership=links)
+    # Example Gimbal Co Ltd: 35% DJI + 20% Huawei = 55% by listed parties -> gimbal fails.
+    fails = result.findings[result.findings["severity"] == "fail"]
+    assert fails["part_id"].tolist() == ["GIM-1"]
+    assert "55% in aggregate" in fails["reason"].iloc[0]
+    assert "SZ DJI" in fails["reason"].iloc[0]
+
+
+def test_fcc_pack_uses_only_the_covered_list(lists):
+    bom = load_bom(FIXTURES / "drone_bom.cdx.json")  # Hikvision camera
+    fcc = check_bom(bom, lists, load_pack("fcc-covered"))
+    assert fcc.verdict == "fail"
+    assert set(fcc.findings["list_name"]) == {"fcc_covered"}
+    only_dod = check_bom(bom, [lists[1]], load_pack("fcc-covered"))
+    assert only_dod.verdict == "pass"  # Hikvision is on the 1260H list, but not on FCC's
+
+
+def test_custom_magnet_pack():
+    bom = load_bom(FIXTURES / "drone_bom.cdx.json")  # magnet without country of origin
+    result = check_bom(bom, [], load_pack("magnets-tungsten"))
+    assert result.findings[["part_id", "rule", "severity"]].values.tolist() == [
+        ["mag", "magnet-origin-unknown", "warn"]]
+
+
+def test_certificate_body_records_inputs(lists):
+    bom = load_bom(FIXTURES / "drone_bom_red.csv")
+    body = certificate_body(bom, lists, load_pack("uas-ndaa848"))
+    assert body["verdict"] == "fail"
+    assert body["bom"]["sha256"] == bom.sha256
+    assert [lst["name"] for lst in body["lists"]] == ["fcc_covered", "dod_1260h", "csl_sample"]
+    assert body["rule_pack"]["id"] == "uas-ndaa848"
+    assert body["summary"] == {"fail": 2, "warn": 3}
+    assert set(body["findings"][0]) >= {"part_id", "rule", "severity", "entity_id", "score",
+                                        "reason"}
+    scores = pd.Series([f["score"] for f in body["findings"] if f["score"] is not None])
+    assert len(scores) == 3 and scores.between(0, 1).all()

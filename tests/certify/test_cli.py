@@ -1,0 +1,125 @@
+"""The certify commands through the Typer app: outputs, exit codes, no partial files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paxsilica.cli.app import app
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture()
+def keys(tmp_path):
+    result = run("keys", "new", "-o", tmp_path / "keys")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "keys" / "paxsilica.key", tmp_path / "keys" / "paxsilica.pub"
+
+
+def test_screen_json(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name,country\n1,Huawei Technologies Co Ltd,CN\n"
+                     "2,Chunghwa Telecom,TW\n3,Kaspersky Labs,\n", encoding="utf-8")
+    result = run("screen", names, "--list", "bundled:fcc_covered", "--list",
+                 FIXTURES / "targets.simple.csv")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [r["query_id"] for r in records] == ["1", "2", "3"]
+    first = records[0]["matches"]
+    assert first and first == sorted(first, key=lambda m: -m["score"])
+    assert {m["id"] for m in first} == {"fcc-huawei-technologies-company", "px-huawei"}
+    assert "contributions" in first[0]["explanation"]
+    assert records[1]["matches"] == []
+    assert records[2]["matches"][0]["id"] in {"fcc-ao-kaspersky-lab", "px-kaspersky"}
+
+
+def test_screen_csv_threshold_and_ownership(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\ng,Example Gimbal Co Ltd\nl,Example Lens Works\n",
+                     encoding="utf-8")
+    plain = run("screen", names, "--list", "bundled:dod_1260h", "--format", "csv")
+    assert plain.exit_code == 0 and plain.stdout.count("\n") <= 1  # header only
+    owned = run("screen", names, "--list", "bundled:dod_1260h", "--ownership",
+                FIXTURES / "ownership.csv")
+    records = {r["query_id"]: r for r in json.loads(owned.stdout)}
+    assert records["g"]["matches"][0]["id"] == "controlled:Example Gimbal Co Ltd"
+    assert "55% in aggregate" in records["g"]["matches"][0]["explanation"]["control"]
+    assert records["l"]["matches"][0]["id"] == "controlled:Example Lens Works"  # 60% via gimbal
+
+
+def test_screen_stored_list(tmp_path):
+    db = tmp_path / "p.duckdb"
+    imported = run("lists", "import", FIXTURES / "targets.simple.csv", "--name", "os", "--db", db)
+    assert imported.exit_code == 0, imported.output
+    listing = run("lists", "list", "--db", db, "--format", "json")
+    assert json.loads(listing.stdout)[0]["list_name"] == "os"
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\n1,DJI\n", encoding="utf-8")
+    result = run("screen", names, "--list", "os", "--db", db)
+    assert json.loads(result.stdout)[0]["matches"][0]["id"] == "px-dji"
+
+
+def test_certify_sign_verify_and_tamper(tmp_path, keys):
+    private, public = keys
+    bom = tmp_path / "bom.csv"
+    shutil.copy(FIXTURES / "drone_bom_red.csv", bom)
+    cert, html = tmp_path / "cert.json", tmp_path / "cert.html"
+    result = run("certify", bom, "--list", "bundled:dod_1260h", "--list", "bundled:fcc_covered",
+                 "--rules", "uas-ndaa848", "--sign", private, "-o", cert, "--html", html)
+    assert result.exit_code == 0, result.output
+    document = json.loads(cert.read_text(encoding="utf-8"))
+    assert document["certificate"]["verdict"] == "fail"
+    assert "SZ DJI" in html.read_text(encoding="utf-8")
+    ok = run("verify", cert, "--public-key", public, "--bom", bom)
+    assert ok.exit_code == 0 and "VALID" in ok.stdout
+    # a BOM that no longer matches
+    bom.write_text(bom.read_text(encoding="utf-8").replace("Contemporary Amperex", "Example"),
+                   encoding="utf-8")
+    assert run("verify", cert, "--public-key", public, "--bom", bom).exit_code == 1
+    # an edited certificate
+    document["certificate"]["verdict"] = "pass"
+    cert.write_text(json.dumps(document), encoding="utf-8")
+    changed = run("verify", cert, "--public-key", public)
+    assert changed.exit_code == 1 and "INVALID" in changed.output
+
+
+def test_bad_inputs_write_nothing(tmp_path, keys):
+    private, _ = keys
+    cert = tmp_path / "cert.json"
+    bad_bom = tmp_path / "bom.csv"
+    bad_bom.write_text("part_id,parent_id,description,category,manufacturer,country_of_origin,"
+                       "quantity\nA,B,x,motor,X,TW,1\nB,A,y,motor,X,TW,1\n", encoding="utf-8")
+    result = run("certify", bad_bom, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+                 "--sign", private, "-o", cert)
+    assert result.exit_code == 2 and "cycle" in result.output
+    corrupt = tmp_path / "corrupt.key"
+    corrupt.write_text("not a key")
+    result = run("certify", FIXTURES / "drone_bom.csv", "--list", "bundled:fcc_covered",
+                 "--rules", "uas-ndaa848", "--sign", corrupt, "-o", cert)
+    assert result.exit_code == 2 and "private key" in result.output
+    result = run("certify", FIXTURES / "drone_bom.csv", "--list", "bundled:fcc_covered",
+                 "--rules", "no-such-pack", "-o", cert)
+    assert result.exit_code == 2
+    bad_list = tmp_path / "list.csv"
+    bad_list.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    result = run("certify", FIXTURES / "drone_bom.csv", "--list", bad_list, "--rules",
+                 "uas-ndaa848", "-o", cert)
+    assert result.exit_code == 2 and "unknown list format" in result.output
+    assert not cert.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cert")] == []
+    assert "Traceback" not in result.output
+
+
+def test_keys_refuse_overwrite(tmp_path, keys):
+    again = run("keys", "new", "-o", keys[0].parent)
+    assert again.exit_code == 2 and "refusing to overwrite" in again.output

@@ -1,0 +1,86 @@
+"""List loading, format detection and versioned storage in DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paxsilica.certify.lists import (
+    bundled_list_path,
+    detect_list_format,
+    import_list,
+    load_list,
+    load_stored_list,
+    resolve_lists,
+    stored_lists,
+)
+from paxsilica.errors import NotFoundError, ValidationError
+from paxsilica.store import Store
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
+
+
+@pytest.mark.parametrize(("path", "fmt"), [
+    (FIXTURES / "targets.simple.csv", "opensanctions"),
+    (FIXTURES / "entities.ftm.json", "ftm"),
+    (bundled_list_path("csl_sample"), "csl"),
+    (bundled_list_path("fcc_covered"), "fcc_covered"),
+    (bundled_list_path("dod_1260h"), "dod_1260h"),
+])
+def test_format_detected_from_header(path, fmt):
+    assert detect_list_format(path) == fmt
+
+
+def test_unknown_format(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("company,notes\nA,B\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="unknown list format"):
+        detect_list_format(path)
+
+
+def test_versions_are_stored_and_replaced():
+    store = Store(":memory:")
+    first = load_list(FIXTURES / "targets.simple.csv", name="os", version="2025-01")
+    import_list(store, first)
+    import_list(store, first)  # same version again: replaced, not duplicated
+    second = load_list(FIXTURES / "targets.simple.csv", name="os", version="2025-02")
+    import_list(store, second)
+    versions = stored_lists(store)
+    assert versions["version"].tolist() == ["2025-01", "2025-02"]
+    assert versions["rows"].tolist() == [4, 4]
+    assert store.connection.execute(
+        "SELECT count(*) FROM restricted_entities WHERE list_name = 'os'").fetchall()[0][0] == 8
+    latest = load_stored_list(store, "os")
+    assert latest.version == "2025-02"
+    assert latest.entities.set_index("entity_id").loc["px-dji", "aliases"] == [
+        "DJI", "Da-Jiang Innovations"]
+    assert latest.sha256 == first.sha256
+
+
+def test_ftm_ownership_round_trips_through_the_store():
+    store = Store(":memory:")
+    import_list(store, load_list(FIXTURES / "entities.ftm.json", name="ftm"))
+    stored = load_stored_list(store, "ftm")
+    assert len(stored.ownership) == 4
+    assert stored.version == "2024-06-01"  # latest first_seen in the file
+
+
+def test_failed_import_leaves_store_unchanged(tmp_path):
+    store = Store(":memory:")
+    import_list(store, load_list(bundled_list_path("fcc_covered")))
+    bad = tmp_path / "fcc.csv"
+    bad.write_text("entity,date_of_inclusion\nA,2021-01-01\n,2021-01-01\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        import_list(store, load_list(bad))
+    assert stored_lists(store)["list_name"].tolist() == ["fcc_covered"]
+
+
+def test_resolve_lists_by_path_bundled_and_name():
+    store = Store(":memory:")
+    import_list(store, load_list(bundled_list_path("dod_1260h")))
+    found = resolve_lists(["bundled:fcc_covered", str(FIXTURES / "targets.simple.csv"),
+                           "dod_1260h"], store)
+    assert [lst.format for lst in found] == ["fcc_covered", "opensanctions", "dod_1260h"]
+    with pytest.raises(NotFoundError, match="stored lists: dod_1260h"):
+        resolve_lists(["nosuchlist"], store)

@@ -1,0 +1,44 @@
+"""Name normalisation: scripts, legal forms in several languages, abbreviations."""
+
+from __future__ import annotations
+
+import pytest
+
+from paxsilica.certify.screening.normalize import name_form
+
+
+@pytest.mark.parametrize(("raw", "core"), [
+    ("HUAWEI TECHNOLOGIES CO., LTD.", "huawei technology"),
+    ("Huawei Technologies Company Limited", "huawei technology"),
+    ("Siemens Aktiengesellschaft", "siemens"),
+    ("Example Werke GmbH & Co. KG", "example werke"),
+    ("Société Exemple S.A.", "societe exemple"),
+    ("Exemplo Ltda.", "exemplo"),
+    ("OOO Romashka", "romashka"),
+    ("PT Contoh Tbk", "contoh"),
+    ("Rei Kabushiki Kaisha", "rei"),
+    ("ＺＴＥ　Ｃｏｒｐｏｒａｔｉｏｎ", "zte"),
+    ("Zhejiang Dahua Tech. Grp.", "zhejiang dahua technology group"),
+    ("Quectel Wireless Sol.", "quectel wireless solutions"),
+    ("China Electronics Tech Grp Corp", "china electronics technology group"),
+    ("Huawei Technolgies", "huawei technology"),  # a typo in a generic word is corrected
+])
+def test_core_names(raw, core):
+    assert name_form(raw).core == core
+
+
+def test_chinese_legal_forms_are_removed_before_transliteration():
+    assert name_form("华为技术有限公司").core == name_form("华为技术股份有限公司").core
+    assert name_form("华为技术有限公司").tokens == ("hua", "wei", "ji", "shu")
+
+
+def test_distinct_name_drops_places_and_generic_words():
+    assert name_form("Hangzhou Hikvision Digital Technology Co., Ltd.").distinct == "hikvision"
+    # a name made only of weak words keeps them
+    assert name_form("China Technology Group").distinct == "china technology group"
+
+
+def test_legal_form_inside_a_name_is_dropped_only_when_long():
+    assert name_form("State Corporation Rostec").core == "state rostec"
+    assert name_form("AS Example AS").core == "example"
+    assert "as" in name_form("Example AS Trading").tokens

@@ -1,0 +1,134 @@
+"""Screening quality on the labelled evaluation set, explanations and bad parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from rapidfuzz import fuzz, process
+
+from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_entities, load_list
+from paxsilica.certify.screening.evaluate import outcomes, precision_recall
+from paxsilica.certify.screening.features import FEATURES
+from paxsilica.certify.screening.screener import Screener, score_model
+from paxsilica.io.tables import read_table
+
+EVAL = Path(__file__).parents[1] / "fixtures" / "certify" / "screening_eval.csv"
+
+
+@pytest.fixture(scope="module")
+def entities() -> pd.DataFrame:
+    return combined_entities([load_list(bundled_list_path(n), name=n) for n in BUNDLED_LISTS])
+
+
+@pytest.fixture(scope="module")
+def screener(entities) -> Screener:
+    return Screener().fit(entities)
+
+
+@pytest.fixture(scope="module")
+def labels() -> pd.DataFrame:
+    return read_table(EVAL).frame
+
+
+def test_evaluation_set_is_balanced_and_references_real_entities(labels, entities):
+    positives = labels[labels["expected_entity_ids"].notna()]
+    assert len(positives) >= 100 and len(labels) - len(positives) >= 80
+    ids = set(entities["entity_id"])
+    for expected in positives["expected_entity_ids"]:
+        assert set(expected.split(";")) <= ids
+
+
+def test_precision_and_recall_at_default_threshold(screener, labels):
+    matches = screener.screen(labels)
+    scores = precision_recall(labels, matches)
+    assert scores["precision"] >= 0.95
+    assert scores["recall"] >= 0.95
+
+
+def test_quality_holds_without_country_evidence(screener, labels):
+    matches = screener.screen(labels.drop(columns=["country"]))
+    scores = precision_recall(labels, matches)
+    assert scores["precision"] >= 0.95
+    assert scores["recall"] >= 0.95
+
+
+def test_beats_plain_token_sort_baseline(entities, labels, screener):
+    """The peer: rapidfuzz token_sort_ratio over all names and aliases, best threshold."""
+    names = [(row.entity_id, name) for row in entities.itertuples()
+             for name in [row.name, *row.aliases]]
+    matrix = process.cdist(labels["name"].tolist(), [n for _, n in names],
+                           scorer=fuzz.token_sort_ratio, workers=1)
+    best = matrix.argmax(axis=1)
+    baseline = pd.DataFrame({"query_id": labels["query_id"],
+                             "entity_id": [names[i][0] for i in best],
+                             "score": matrix.max(axis=1) / 100})
+    best_f1 = 0.0
+    for cut in [x / 100 for x in range(50, 100, 2)]:
+        s = precision_recall(labels, baseline[baseline["score"] >= cut])
+        if s["precision"] + s["recall"]:
+            best_f1 = max(best_f1, 2 * s["precision"] * s["recall"]
+                          / (s["precision"] + s["recall"]))
+    ours = precision_recall(labels, screener.screen(labels))
+    ours_f1 = 2 * ours["precision"] * ours["recall"] / (ours["precision"] + ours["recall"])
+    assert ours_f1 > best_f1 + 0.05
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Hik Vision", "hikvision"),                       # spacing
+    ("Technologies Huawei", "huawei"),                 # word order
+    ("SMIC", "semiconductor-manufacturing"),           # acronym via alias
+    ("华为技术有限公司", "huawei"),                       # script
+])
+def test_variants_find_the_listed_company(screener, query, expected):
+    found = screener.screen(pd.DataFrame({"query_id": ["q"], "name": [query]}))
+    assert not found.empty
+    assert expected in found.iloc[0]["entity_id"] or expected.split("-")[0] in str(
+        found.iloc[0]["entity_name"]).lower()
+
+
+def test_hard_negatives_stay_below_threshold(screener):
+    names = ["Amperex Technology Limited", "Chunghwa Telecom", "Costco Wholesale",
+             "Taiwan Semiconductor Manufacturing Company", "CSBC Corporation, Taiwan"]
+    found = screener.screen(pd.DataFrame({"query_id": names, "name": names}))
+    assert found.empty, found[["query_id", "entity_name", "score"]]
+
+
+def test_explanation_adds_up_to_the_score(screener):
+    found = screener.screen(pd.DataFrame({"query_id": ["q"], "name": ["Quectel Wireless Sol."],
+                                          "country": ["CN"]}))
+    top = found.iloc[0]
+    explanation = top["explanation"]
+    assert set(explanation["features"]) <= set(FEATURES)
+    assert explanation["features"]["country_match"] == 1.0
+    logit = explanation["bias"] + sum(explanation["contributions"].values())
+    assert 1 / (1 + 2.718281828459045 ** -logit) == pytest.approx(top["score"], abs=2e-3)
+
+
+def test_country_mismatch_lowers_the_score(screener):
+    base = pd.DataFrame({"query_id": ["a", "b"], "name": ["Hesai Technology"] * 2,
+                         "country": ["CN", "DE"]})
+    found = screener.screen(base, threshold=0.0).drop_duplicates("query_id").set_index(
+        "query_id")
+    assert found.loc["a", "score"] > found.loc["b", "score"]
+
+
+def test_identifier_evidence():
+    entities = pd.DataFrame({"entity_id": ["e1"], "name": ["Redstone Avionics Holding"],
+                             "identifiers": [["lei:5299000EXAMPLE00001"]]})
+    screener = Screener().fit(entities)
+    found = screener.screen(pd.DataFrame({
+        "query_id": ["with", "without"], "name": ["Redstone Avionic"] * 2,
+        "identifiers": ["LEI:5299000EXAMPLE00001", ""]}), threshold=0.0).set_index("query_id")
+    assert found.loc["with", "score"] > 0.95 > found.loc["without", "score"]
+
+
+def test_outcomes_label_every_query(screener, labels):
+    table = outcomes(labels, screener.screen(labels))
+    assert len(table) == len(labels)
+    assert set(table["outcome"]) <= {"tp", "tn", "fp", "fn", "fp+fn"}
+
+
+def test_default_threshold_is_documented():
+    assert score_model().threshold == 0.70
