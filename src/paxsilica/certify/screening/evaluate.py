@@ -29,7 +29,9 @@ def outcomes(labels: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
             .set_index("query_id"))
     rows = []
     for record in labels.to_dict("records"):
-        expected = {e for e in str(record.get("expected_entity_ids") or "").split(";") if e}
+        raw = record.get("expected_entity_ids")
+        raw = "" if raw is None or (isinstance(raw, float) and raw != raw) else str(raw)
+        expected = {e for e in raw.split(";") if e}
         qid = record["query_id"]
         found = best["entity_id"].get(qid) if qid in best.index else None
         score = float(best["score"].get(qid)) if qid in best.index else None

@@ -4,17 +4,20 @@
 feature                meaning
 =====================  =============================================================
 name_similarity        max(token-sort ratio of core names, ratio of core names without
-                       spaces) / 100 — word order and "Hik Vision"/"Hikvision" agnostic
+                       spaces), stretched: 60 → 0, 100 → 1 — word order and
+                       "Hik Vision"/"Hikvision" agnostic
 distinct_similarity    token-sort ratio of the *distinct* names (places, generic words
-                       such as "technology" removed) / 100
+                       such as "technology" removed), stretched the same way
+distinct_edit          Damerau-Levenshtein similarity of the distinct names without spaces,
+                       stretched: 0.75 → 0, 1 → 1 (one typo in a 10-letter name → 0.6)
 token_overlap          cosine of the IDF-weighted blocking keys (rare shared words count)
 acronym_match          one name is the acronym of the other ("SMIC")
 alias_exact            normalised core names identical
 country_match          the query's country is one of the entity's countries
 country_mismatch       both have countries and none is shared
 identifier_match       a shared identifier (LEI, registration number…)
-short_query            a one-word query of at most 3 letters that is neither exact nor an
-                       acronym (short names are ambiguous)
+short_query            a one-word query of at most 3 letters that is not an acronym of the
+                       listed name (short names are ambiguous, even when equal to an alias)
 =====================  =============================================================
 
 Example:
@@ -31,10 +34,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 __all__ = ["FEATURES", "pair_features"]
 
-FEATURES = ["name_similarity", "distinct_similarity", "token_overlap", "acronym_match",
+FEATURES = ["name_similarity", "distinct_similarity", "distinct_edit", "token_overlap", "acronym_match",
             "alias_exact", "country_match", "country_mismatch", "identifier_match",
             "short_query"]
 
@@ -42,6 +46,12 @@ FEATURES = ["name_similarity", "distinct_similarity", "token_overlap", "acronym_
 def _column(forms: list, attribute: str, positions: np.ndarray) -> np.ndarray:
     values = np.array([getattr(form, attribute) for form in forms], dtype=object)
     return values[positions]
+
+
+def _stretch(ratio: np.ndarray) -> np.ndarray:
+    """Rapidfuzz ratios (0-100) mapped so that 60 or less → 0 and 100 → 1 (linear between):
+    unrelated names of similar shape already reach 50-60."""
+    return np.clip((np.asarray(ratio, dtype=float) - 60.0) / 40.0, 0.0, 1.0)
 
 
 def pair_features(pairs: pd.DataFrame, query_forms: list, name_forms: list,
@@ -62,6 +72,9 @@ def pair_features(pairs: pd.DataFrame, query_forms: list, name_forms: list,
     n_distinct = _column(name_forms, "distinct", n)
     distinct_ratio = process.cpdist(list(q_distinct), list(n_distinct),
                                     scorer=fuzz.token_sort_ratio, workers=-1)
+    edit = process.cpdist([d.replace(" ", "") for d in q_distinct],
+                          [d.replace(" ", "") for d in n_distinct],
+                          scorer=DamerauLevenshtein.normalized_similarity, workers=-1)
     q_acronym, n_acronym = _column(query_forms, "acronym", q), _column(name_forms, "acronym", n)
     n_full_acronym = np.array(["".join(w[0] for w in form.full.split()) if len(form.tokens) > 1
                                else "" for form in name_forms], dtype=object)[n]
@@ -71,10 +84,11 @@ def pair_features(pairs: pd.DataFrame, query_forms: list, name_forms: list,
         [2 <= len(s) <= 8 for s in n_flat])
     exact = q_core == n_core
     short = np.array([len(form.tokens) == 1 and len(form.core) <= 3 for form in query_forms],
-                     dtype=bool)[q] & ~exact & ~acronym
+                     dtype=bool)[q] & ~acronym
     features = pd.DataFrame({
-        "name_similarity": np.maximum(sort_ratio, flat_ratio) / 100.0,
-        "distinct_similarity": distinct_ratio / 100.0,
+        "name_similarity": _stretch(np.maximum(sort_ratio, flat_ratio)),
+        "distinct_similarity": _stretch(distinct_ratio),
+        "distinct_edit": np.clip((np.asarray(edit) - 0.75) / 0.25, 0.0, 1.0),
         "token_overlap": pairs["overlap"].to_numpy(),
         "acronym_match": acronym.astype(float),
         "alias_exact": exact.astype(float),
