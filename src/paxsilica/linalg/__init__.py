@@ -16,6 +16,7 @@ from paxsilica.linalg.io_model import (
     output,
     read_mrio,
     read_pymrio,
+    regional_multipliers,
     stressor_coefficients,
     technical_coefficients,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "output",
     "read_mrio",
     "read_pymrio",
+    "regional_multipliers",
     "stressor_coefficients",
     "technical_coefficients",
 ]

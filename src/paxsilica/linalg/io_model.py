@@ -63,6 +63,7 @@ __all__ = [
     "output",
     "read_mrio",
     "read_pymrio",
+    "regional_multipliers",
     "stressor_coefficients",
     "technical_coefficients",
 ]
@@ -241,31 +242,48 @@ def _by_region(frame: pd.DataFrame, level: str = "region") -> pd.DataFrame:
     return frame.T.groupby(level=level, sort=False).sum().T
 
 
+def regional_multipliers(mrio: MRIO, extension: str, method: str = "auto") -> np.ndarray:
+    """``M⁽ʳ⁾ = S_r L`` for every region r (``S_r``: S with columns outside region r set to 0).
+
+    Returns an array of shape (regions, stressors, n) in the order regions first appear in
+    ``Y``'s columns; ``Σ_r M⁽ʳ⁾ = M`` when every producing region also has final demand.
+    """
+    s = stressor_coefficients(mrio, extension).to_numpy()
+    regions = pd.unique(mrio.Y.columns.get_level_values(0))
+    region_of_row = pd.Index(regions).get_indexer(pd.Index(mrio.labels.get_level_values(0)))
+    masked = np.concatenate([(s * (region_of_row == r)[None, :]).T for r in range(len(regions))], axis=1)
+    solved = leontief_solver(mrio, method).solve_transposed(masked)  # n × (R·K)
+    return solved.T.reshape(len(regions), s.shape[0], -1)
+
+
 def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_imports: bool = True,
-                       multiplier: pd.DataFrame | None = None) -> Accounts:
+                       multiplier: pd.DataFrame | None = None, regional: np.ndarray | None = None) -> Accounts:
     """Consumption-, production-, import- and export-based accounts (pymrio ``calc_accounts``).
 
-    ``sector_imports=False`` skips the sector-resolved ``D_imp`` (its K·R extra solves);
-    ``D_imp_reg`` is always computed, from ``X = L·[Y_1 … Y_R]``.
+    ``sector_imports=False`` skips the sector-resolved ``D_imp`` (its K·R transposed solves,
+    :func:`regional_multipliers`); ``D_imp_reg`` is always computed, from ``X = L·[Y_1 … Y_R]``.
+    ``multiplier`` and ``regional`` may pass results computed before.
     """
     solver = leontief_solver(mrio, method)
     coefficients = stressor_coefficients(mrio, extension)
     s = coefficients.to_numpy()
-    m = (multipliers(mrio, extension, method) if multiplier is None else multiplier).to_numpy()
+    if sector_imports and regional is None:
+        regional = regional_multipliers(mrio, extension, method)
+    if multiplier is None:
+        multiplier = multipliers(mrio, extension, method)
+    m = multiplier.to_numpy()
     regions = pd.unique(mrio.Y.columns.get_level_values(0))
     demand = mrio.Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=regions).to_numpy()  # n × R
     row_regions = pd.Index(mrio.labels.get_level_values(0))
     sectors = pd.unique(mrio.labels.get_level_values(1))
-    layout = row_regions.nunique() * len(sectors) == len(mrio.labels)
+    origins = pd.unique(row_regions)
+    if len(origins) * len(sectors) != len(mrio.labels):
+        raise ValueError("labels must be a full region × sector grid in region-major order")
     columns = pd.MultiIndex.from_product([regions, sectors], names=[mrio.Y.columns.names[0] or "region",
                                                                     mrio.labels.names[1] or "sector"])
-    origins = pd.unique(row_regions)
-    if not layout:
-        raise ValueError("labels must be a full region × sector grid in region-major order")
     shape = (len(origins), len(sectors))
-    m_cube = m.reshape(m.shape[0], *shape)                     # k × r' × s
     y_cube = demand.reshape(*shape, len(regions))              # r' × s × r
-    cba = np.einsum("kas,asr->krs", m_cube, y_cube).reshape(m.shape[0], -1)
+    cba = np.einsum("kas,asr->krs", m.reshape(m.shape[0], *shape), y_cube).reshape(m.shape[0], -1)
     induced = solver.solve(demand)                             # X = L·Y_agg, n × R
     x_total = induced.sum(axis=1)
     region_of_row = pd.Index(regions).get_indexer(row_regions)
@@ -279,10 +297,8 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_
                             for r in range(len(regions))], axis=1)
     d_imp = None
     if sector_imports:
-        masked = np.concatenate([(s * (region_of_row == r)[None, :]).T for r in range(len(regions))], axis=1)
-        restricted = solver.solve_transposed(masked).T.reshape(len(regions), m.shape[0], *shape)  # r, k, r', s
-        home_part = np.einsum("rkas,asr->krs", restricted, y_cube).reshape(m.shape[0], -1)
-        d_imp = pd.DataFrame(cba - home_part, index=index, columns=columns)
+        home = np.einsum("rkas,asr->krs", regional.reshape(len(regions), m.shape[0], *shape), y_cube)
+        d_imp = pd.DataFrame(cba - home.reshape(m.shape[0], -1), index=index, columns=columns)
     final = mrio.extensions[extension].F_Y
     f_y = 0 if final is None else _by_region(final, final.columns.names[0] or 0).reindex(columns=regions)
     return Accounts(
@@ -313,8 +329,13 @@ def calc_all(mrio: MRIO, extensions: list[str] | None = None, method: str = "aut
     result = MRIOResults(output(mrio), {}, {}, {})
     for name in names:
         result.S[name] = stressor_coefficients(mrio, name)
-        result.M[name] = multipliers(mrio, name, method)
-        result.accounts[name] = footprint_accounts(mrio, name, method, sector_imports, result.M[name])
+        regional = regional_multipliers(mrio, name, method) if sector_imports else None
+        covered = set(pd.unique(mrio.Y.columns.get_level_values(0))) >= set(mrio.labels.get_level_values(0))
+        if regional is not None and covered:  # M = Σ_r S_r L: no separate solve needed
+            result.M[name] = pd.DataFrame(regional.sum(axis=0), index=result.S[name].index, columns=mrio.labels)
+        else:
+            result.M[name] = multipliers(mrio, name, method)
+        result.accounts[name] = footprint_accounts(mrio, name, method, sector_imports, result.M[name], regional)
         if ghosh:
             result.M_down[name] = downstream_multipliers(mrio, name, method)
     return result

@@ -30,6 +30,10 @@ Example:
 
 from __future__ import annotations
 
+import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -94,14 +98,14 @@ def _gmres_cycle(apply_a: object, rhs: np.ndarray, target: np.ndarray, steps: in
     cosines, sines = np.zeros((m, steps)), np.zeros((m, steps))
     g = np.zeros((m, steps + 1))
     g[:, 0] = beta
+    scratch = np.empty_like(rhs)
     k = 0
     for j in range(steps):
         w = basis[j] - apply_a(basis[j])
-        for _ in range(2):  # modified Gram-Schmidt, repeated once for orthogonality
-            for i in range(j + 1):
-                h = np.einsum("nm,nm->m", basis[i], w)
-                hessenberg[:, i, j] += h
-                w -= basis[i] * h
+        for i in range(j + 1):  # modified Gram-Schmidt: MGS-GMRES is backward stable
+            h = np.einsum("nm,nm->m", basis[i], w)
+            hessenberg[:, i, j] = h
+            w -= np.multiply(basis[i], h, out=scratch)
         norm_w = np.linalg.norm(w, axis=0)
         hessenberg[:, j + 1, j] = norm_w
         basis.append(w / np.where(norm_w == 0, 1.0, norm_w))
@@ -130,6 +134,30 @@ def _gmres_cycle(apply_a: object, rhs: np.ndarray, target: np.ndarray, steps: in
     return sum(basis[i] * coefficients[:, i] for i in range(k))
 
 
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL  # one lazily created pool per process
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
+    return _POOL
+
+
+class _SplitProduct:
+    """``V ↦ A @ V`` with the columns of ``V`` split across threads (scipy releases the GIL)."""
+
+    def __init__(self, matrix: sp.csr_array, parts: int) -> None:
+        self.matrix, self.parts = matrix, parts
+
+    def __call__(self, block: np.ndarray) -> np.ndarray:
+        if self.parts == 1 or block.shape[1] < 2 * self.parts:
+            return self.matrix @ block
+        bounds = np.linspace(0, block.shape[1], self.parts + 1).astype(int)
+        pieces = [block[:, start:stop] for start, stop in itertools.pairwise(bounds)]
+        return np.hstack(list(_pool().map(lambda piece: self.matrix @ piece, pieces)))
+
+
 class LeontiefSolver:
     """Solves ``(I − A) X = B`` and ``(I − A)ᵀ X = B`` for many right-hand sides; holds the factors.
 
@@ -142,7 +170,7 @@ class LeontiefSolver:
     """
 
     def __init__(self, A: sp.sparray | sp.spmatrix,  # noqa: N803 (IO notation)
-                 method: str = "auto", tol: float = 1e-13, block: int = 64) -> None:
+                 method: str = "auto", tol: float = 1e-13, block: int = 32) -> None:
         if method not in ("auto", "lu", "gmres"):
             raise ValueError(f"unknown method {method!r}; use 'auto', 'lu' or 'gmres'")
         self.A = sp.csr_array(A)
@@ -154,7 +182,9 @@ class LeontiefSolver:
         self.tol, self.block = tol, block
         self._lu = spla.splu(sp.csc_matrix(sp.eye(self.n, format="csc") - self.A),
                              permc_spec="COLAMD") if method == "lu" else None
-        self._A_t = self.A.T.tocsr() if method == "gmres" else None
+        threads = min(2, os.cpu_count() or 1) if self.A.nnz > 100_000 else 1
+        self._products = ({False: _SplitProduct(self.A, threads), True: _SplitProduct(self.A.T.tocsr(), threads)}
+                          if method == "gmres" else {})
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """``X = (I − A)⁻¹ B`` for ``B`` of shape ``(n,)`` or ``(n, m)``."""
@@ -171,8 +201,8 @@ class LeontiefSolver:
         if self._lu is not None:
             result = self._lu.solve(np.asfortranarray(block), trans="T" if transposed else "N")
         else:
-            matrix = self._A_t if transposed else self.A
-            parts = [block_gmres(lambda v, a=matrix: a @ v, block[:, start:start + self.block], tol=self.tol)
+            product = self._products[transposed]
+            parts = [block_gmres(product, block[:, start:start + self.block], tol=self.tol)
                      for start in range(0, block.shape[1], self.block)]
             result = np.hstack(parts) if parts else np.zeros_like(block)
         return result.ravel() if vector else result

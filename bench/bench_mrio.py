@@ -1,0 +1,214 @@
+"""paxsilica's sparse MRIO engine against pymrio's ``calc_all`` on MRIO-style systems.
+
+Run: ``.venv/bin/python -m bench.bench_mrio [--sizes 1000,2000,4000,8000] [--pymrio-limit 8000]``
+
+Systems: ``n = regions × 200 sectors`` (n = 1000 … 8000 → 5 … 40 regions), ``Z`` random with
+5 % non-zeros (log-normal flows), final demand with 7 categories per region, 5 stressors with
+``F`` and ``F_Y``; final demand is set so that every column of ``A`` sums to at most 0.6
+(well-conditioned). Seed 0: the same system for both tools.
+
+Each measurement runs in its own subprocess: inputs are built, the peak-RSS counter is
+reset (``/proc/self/clear_refs``), then the tool computes x, stressor coefficients,
+multipliers and the footprint accounts (``D_cba, D_pba, D_imp, D_exp`` and their regional
+sums); the table shows the wall time of that step, the process's peak RSS during it
+(inputs, interpreter and libraries included) and the increase of RSS over the inputs.
+pymrio also forms dense ``A`` and ``L`` in ``calc_all``; paxsilica does not (it solves
+``(I − A)`` systems instead). Results of both tools are compared (x, M, D_cba, D_imp) to 1e-9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+SECTORS = 200
+DENSITY = 0.05
+STRESSORS = 5
+CATEGORIES = 7
+MAX_COLUMN_SUM = 0.6
+
+
+def make_system(n: int, seed: int = 0):
+    """A deterministic MRIO-style system: sparse Z, labelled Y, F and F_Y."""
+    rng = np.random.default_rng(seed)
+    regions = [f"reg{r + 1}" for r in range(n // SECTORS)]
+    labels = pd.MultiIndex.from_product([regions, [f"sec{s + 1}" for s in range(SECTORS)]],
+                                        names=["region", "sector"])
+    flows = sp.random_array((n, n), density=DENSITY, rng=rng, format="csr",
+                            data_sampler=lambda size: rng.lognormal(0.0, 1.0, size))
+    column_sums = np.asarray(flows.sum(axis=0)).ravel()
+    row_sums = np.asarray(flows.sum(axis=1)).ravel()
+    demand_total = np.maximum(column_sums / MAX_COLUMN_SUM - row_sums, 0.0) + rng.uniform(1.0, 10.0, n)
+    demand_columns = pd.MultiIndex.from_product([regions, [f"cat{c + 1}" for c in range(CATEGORIES)]],
+                                                names=["region", "category"])
+    demand = rng.dirichlet(np.ones(len(demand_columns)), size=n) * demand_total[:, None]
+    stressor_index = pd.Index([f"stressor{k + 1}" for k in range(STRESSORS)], name="stressor")
+    stressors = pd.DataFrame(rng.lognormal(0.0, 1.0, (STRESSORS, n)), index=stressor_index, columns=labels)
+    final = pd.DataFrame(rng.lognormal(0.0, 1.0, (STRESSORS, len(demand_columns))), index=stressor_index,
+                         columns=demand_columns)
+    return labels, flows, pd.DataFrame(demand, index=labels, columns=demand_columns), stressors, final
+
+
+def _status(field: str) -> float:
+    """A memory field of /proc/self/status in MB (VmRSS, VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def worker(tool: str, n: int, out: str) -> None:
+    """Build inputs, measure one tool's calc_all, save key results to ``out`` (npz) and print JSON.
+
+    ``tool`` is ``pymrio``, ``paxsilica`` (all of pymrio's accounts, incl. the sector-resolved
+    ``D_imp``) or ``paxsilica-core`` (x, M, D_cba, D_pba, D_exp and all regional accounts incl.
+    ``D_imp_reg``, without the sector-resolved ``D_imp``).
+    """
+    labels, flows, demand, stressors, final = make_system(n)
+    if tool == "pymrio":
+        import pymrio
+
+        leontief_solver = None
+        system = pymrio.IOSystem(Z=pd.DataFrame(flows.toarray(), index=labels, columns=labels), Y=demand)
+        system.stressors = pymrio.Extension(name="stressors", F=stressors, F_Y=final)
+        del flows
+    else:
+        from paxsilica.linalg import leontief_solver, read_mrio
+
+        mrio = read_mrio(flows, demand, {"stressors": {"F": stressors, "F_Y": final}}, labels=labels)
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError):  # return freed input-building heap to the OS, for both tools alike
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    before = _status("VmRSS")
+    reset = _reset_peak()
+    start = time.perf_counter()
+    if tool == "pymrio":
+        system.calc_all()
+        x, ext = system.x, system.stressors
+        results = {"x": x.to_numpy().ravel(), "M": ext.M.to_numpy(), "D_cba": ext.D_cba.to_numpy(),
+                   "D_imp": ext.D_imp.to_numpy(), "D_imp_reg": ext.D_imp_reg.to_numpy(),
+                   "D_cba_reg": ext.D_cba_reg.to_numpy()}
+    else:
+        from paxsilica.linalg import calc_all
+
+        result = calc_all(mrio, sector_imports=tool == "paxsilica")
+        accounts = result.accounts["stressors"]
+        results = {"x": result.x.to_numpy().ravel(), "M": result.M["stressors"].to_numpy(),
+                   "D_cba": accounts.D_cba.to_numpy(), "D_imp_reg": accounts.D_imp_reg.to_numpy(),
+                   "D_cba_reg": accounts.D_cba_reg.to_numpy()}
+        if accounts.D_imp is not None:
+            results["D_imp"] = accounts.D_imp.to_numpy()
+    seconds = time.perf_counter() - start
+    peak = _status("VmHWM") if reset else float("nan")
+    np.savez(out, **results)
+    method = "dense" if tool == "pymrio" else leontief_solver(mrio).method
+    print(json.dumps({"tool": tool, "n": n, "seconds": seconds, "rss_before_mb": before, "peak_rss_mb": peak,
+                      "method": method}))
+
+
+def _measure(tool: str, n: int, folder: str, repeat: int) -> dict:
+    """Run the worker ``repeat`` times in fresh subprocesses; keep the fastest run."""
+    best: dict = {}
+    for attempt in range(repeat):
+        out = str(Path(folder) / f"{tool}-{n}-{attempt}.npz")
+        completed = subprocess.run([sys.executable, "-m", "bench.bench_mrio", "--worker", tool, str(n), out],
+                                   capture_output=True, text=True, check=False)
+        if completed.returncode != 0:
+            return {"tool": tool, "n": n, "error": (completed.stderr.strip().splitlines() or ["?"])[-1]}
+        record = json.loads(completed.stdout.strip().splitlines()[-1])
+        record["file"] = out
+        record["extra_mb"] = record["peak_rss_mb"] - record["rss_before_mb"]
+        if not best or record["seconds"] < best["seconds"]:
+            best = record
+    return best
+
+
+def _agree(ours: str, theirs: str) -> float:
+    """Largest |ours − pymrio| / (|pymrio| + 1e-12 max|pymrio|) over the results both saved."""
+    a, b = np.load(ours), np.load(theirs)
+    worst = 0.0
+    for key in sorted(set(a.files) & set(b.files)):
+        scale = np.abs(b[key]) + 1e-12 * np.abs(b[key]).max()
+        worst = max(worst, float(np.max(np.abs(a[key] - b[key]) / scale)))
+    return worst
+
+
+TOOLS = ("paxsilica", "paxsilica-core", "pymrio")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,2000,4000,8000", help="comma-separated n (multiples of 200)")
+    parser.add_argument("--pymrio-limit", type=int, default=8000, help="skip pymrio above this n")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept")
+    parser.add_argument("--worker", nargs=3, metavar=("TOOL", "N", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker[0], int(args.worker[1]), args.worker[2])
+        return
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"{'n':>6} {'tool':<15} {'method':>6} {'time s':>8} {'peak MB':>8} {'+MB':>7} | "
+          f"{'time ×':>7} {'peak ÷':>7} {'+MB ÷':>7} | max rel diff to pymrio", flush=True)
+    results: dict[tuple[str, int], dict] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            for tool in TOOLS:
+                if tool == "pymrio" and n > args.pymrio_limit:
+                    results[tool, n] = {"skipped": True}
+                    print(f"{n:>6} {tool:<15} skipped (n > --pymrio-limit {args.pymrio_limit})", flush=True)
+                    continue
+                results[tool, n] = _measure(tool, n, folder, args.repeat)
+            for tool in TOOLS:
+                _print_row(n, tool, results[tool, n], results["pymrio", n])
+    _print_summary(results, sizes)
+
+
+def _print_row(n: int, tool: str, record: dict, oracle: dict) -> None:
+    if "error" in record:
+        print(f"{n:>6} {tool:<15} failed: {record['error']}", flush=True)
+        return
+    if "seconds" not in record:
+        return
+    line = (f"{n:>6} {tool:<15} {record['method']:>6} {record['seconds']:8.3f} {record['peak_rss_mb']:8.0f} "
+            f"{record['extra_mb']:7.0f} |")
+    if tool != "pymrio" and "seconds" in oracle:
+        line += (f" {oracle['seconds'] / record['seconds']:7.1f} {oracle['peak_rss_mb'] / record['peak_rss_mb']:7.1f}"
+                 f" {oracle['extra_mb'] / max(record['extra_mb'], 1.0):7.1f} | "
+                 f"{_agree(record['file'], oracle['file']):.1e}")
+    print(line, flush=True)
+
+
+def _print_summary(results: dict, sizes: list[int]) -> None:
+    for tool in TOOLS:
+        points = [(n, results[tool, n]["seconds"]) for n in sizes if "seconds" in results.get((tool, n), {})]
+        if len(points) >= 2:
+            slope = np.polyfit(np.log([p[0] for p in points]), np.log([p[1] for p in points]), 1)[0]
+            print(f"{tool}: time ∝ n^{slope:.2f} over n = {', '.join(str(p[0]) for p in points)}")
+    print("peak MB = process peak RSS while computing (inputs, interpreter and libraries included); "
+          "+MB = that peak minus the RSS with inputs loaded; × and ÷ = pymrio / paxsilica. "
+          "paxsilica = all of pymrio's accounts; paxsilica-core = without the sector-resolved D_imp.")
+
+
+if __name__ == "__main__":
+    main()
