@@ -9,7 +9,8 @@ Run: ``.venv/bin/python -m bench.bench_screening [--entities N] [--queries N]``.
 * The 10 000 queries: the real labelled evaluation set
   (``tests/fixtures/certify/screening_eval.csv``), variants of synthetic entities (typos,
   legal-form changes, word order, abbreviations) and synthetic unlisted names that share
-  generic and place words with listed ones.
+  generic and place words with listed ones. Evaluation queries keep their country column
+  (where the file gives one); synthetic queries have none.
 * Quality figures are reported on the real evaluation set (screened against the full
   100 000-entity list, so synthetic names are extra distractors) and on the synthetic queries.
 * Peer: rapidfuzz ``process.cdist`` with ``fuzz.token_sort_ratio`` over every name and
@@ -159,8 +160,8 @@ def main() -> None:
     synthetic_count = args.queries - len(labels)
     synthetic = synthetic_queries(entities.iloc[:args.entities], synthetic_count // 2,
                                   synthetic_count - synthetic_count // 2)
-    queries = pd.concat([labels[["query_id", "name", "expected_entity_ids"]], synthetic],
-                        ignore_index=True)
+    queries = pd.concat([labels[["query_id", "name", "country", "expected_entity_ids"]],
+                         synthetic], ignore_index=True)
 
     started = time.perf_counter()
     screener = Screener().fit(entities)

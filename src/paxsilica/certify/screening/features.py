@@ -16,6 +16,8 @@ alias_exact            normalised core names identical
 country_match          the query's country is one of the entity's countries
 country_mismatch       both have countries and none is shared
 identifier_match       a shared identifier (LEI, registration number…)
+alias_match            the listed name matched is an alias, not the entity's main name
+                       (breaks ties between entities in favour of the main name)
 short_query            a one-word query of at most 3 letters that is not an acronym of the
                        listed name (short names are ambiguous, even when equal to an alias)
 =====================  =============================================================
@@ -24,7 +26,8 @@ Example:
     >>> import pandas as pd
     >>> from paxsilica.certify.screening.normalize import name_form
     >>> pairs = pd.DataFrame({"query": [0], "name": [0], "entity": [0], "overlap": [0.5]})
-    >>> f = pair_features(pairs, [name_form("Hik Vision")], [name_form("HIKVISION Co Ltd")])
+    >>> f = pair_features(pairs, name_columns([name_form("Hik Vision")]),
+    ...                   name_columns([name_form("HIKVISION Co Ltd")]))
     >>> float(f.loc[0, "name_similarity"]), int(f.loc[0, "alias_exact"])
     (1.0, 0)
 """
@@ -36,16 +39,28 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
-__all__ = ["FEATURES", "pair_features"]
+__all__ = ["FEATURES", "name_columns", "pair_features"]
 
 FEATURES = ["name_similarity", "distinct_similarity", "distinct_edit", "token_overlap", "acronym_match",
             "alias_exact", "country_match", "country_mismatch", "identifier_match",
-            "short_query"]
+            "short_query", "alias_match"]
 
 
-def _column(forms: list, attribute: str, positions: np.ndarray) -> np.ndarray:
-    values = np.array([getattr(form, attribute) for form in forms], dtype=object)
-    return values[positions]
+def name_columns(forms: list) -> dict[str, np.ndarray]:
+    """Arrays of the normalised forms used by the features (compute once per list)."""
+    def column(values: list) -> np.ndarray:
+        return np.array(values, dtype=object)
+
+    return {
+        "core": column([f.core for f in forms]),
+        "flat": column([f.core.replace(" ", "") for f in forms]),
+        "distinct": column([f.distinct for f in forms]),
+        "distinct_flat": column([f.distinct.replace(" ", "") for f in forms]),
+        "acronym": column([f.acronym for f in forms]),
+        "full_acronym": column(["".join(w[0] for w in f.full.split()) if len(f.tokens) > 1
+                                else "" for f in forms]),
+        "short": np.array([len(f.tokens) == 1 and len(f.core) <= 3 for f in forms], dtype=bool),
+    }
 
 
 def _stretch(ratio: np.ndarray) -> np.ndarray:
@@ -54,37 +69,33 @@ def _stretch(ratio: np.ndarray) -> np.ndarray:
     return np.clip((np.asarray(ratio, dtype=float) - 60.0) / 40.0, 0.0, 1.0)
 
 
-def pair_features(pairs: pd.DataFrame, query_forms: list, name_forms: list,
+def pair_features(pairs: pd.DataFrame, query_columns: dict, name_columns: dict,
                   query_countries: list[set[str]] | None = None,
                   entity_countries: list[set[str]] | None = None,
                   query_identifiers: list[set[str]] | None = None,
                   entity_identifiers: list[set[str]] | None = None) -> pd.DataFrame:
     """One row of :data:`FEATURES` per row of ``pairs`` (columns ``query, name, entity,
-    overlap``: positions in ``query_forms``/``name_forms``/the entity lists)."""
+    overlap``: positions in the query/name columns of :func:`name_columns` and in the
+    entity lists)."""
     q, n = pairs["query"].to_numpy(), pairs["name"].to_numpy()
-    q_core, n_core = _column(query_forms, "core", q), _column(name_forms, "core", n)
-    q_flat = np.array([s.replace(" ", "") for s in q_core], dtype=object)
-    n_flat = np.array([s.replace(" ", "") for s in n_core], dtype=object)
-    sort_ratio = process.cpdist(list(q_core), list(n_core), scorer=fuzz.token_sort_ratio,
-                                workers=-1)
-    flat_ratio = process.cpdist(list(q_flat), list(n_flat), scorer=fuzz.ratio, workers=-1)
-    q_distinct = _column(query_forms, "distinct", q)
-    n_distinct = _column(name_forms, "distinct", n)
-    distinct_ratio = process.cpdist(list(q_distinct), list(n_distinct),
+    qc, nc = query_columns, name_columns
+    q_core, n_core = qc["core"][q], nc["core"][n]
+    q_flat, n_flat = qc["flat"][q], nc["flat"][n]
+    sort_ratio = process.cpdist(q_core, n_core, scorer=fuzz.token_sort_ratio, workers=-1)
+    flat_ratio = process.cpdist(q_flat, n_flat, scorer=fuzz.ratio, workers=-1)
+    distinct_ratio = process.cpdist(qc["distinct"][q], nc["distinct"][n],
                                     scorer=fuzz.token_sort_ratio, workers=-1)
-    edit = process.cpdist([d.replace(" ", "") for d in q_distinct],
-                          [d.replace(" ", "") for d in n_distinct],
+    edit = process.cpdist(qc["distinct_flat"][q], nc["distinct_flat"][n],
                           scorer=DamerauLevenshtein.normalized_similarity, workers=-1)
-    q_acronym, n_acronym = _column(query_forms, "acronym", q), _column(name_forms, "acronym", n)
-    n_full_acronym = np.array(["".join(w[0] for w in form.full.split()) if len(form.tokens) > 1
-                               else "" for form in name_forms], dtype=object)[n]
+    q_acronym, n_acronym = qc["acronym"][q], nc["acronym"][n]
+    n_full_acronym = nc["full_acronym"][n]
     acronym = (((q_flat == n_acronym) | (q_flat == n_full_acronym)) & (n_acronym != "")) | (
         (n_flat == q_acronym) & (q_acronym != ""))
-    acronym &= np.array([2 <= len(s) <= 8 for s in q_flat]) | np.array(
-        [2 <= len(s) <= 8 for s in n_flat])
+    q_len = np.fromiter((len(x) for x in q_flat), dtype=np.int64, count=len(q_flat))
+    n_len = np.fromiter((len(x) for x in n_flat), dtype=np.int64, count=len(n_flat))
+    acronym &= ((q_len >= 2) & (q_len <= 8)) | ((n_len >= 2) & (n_len <= 8))
     exact = q_core == n_core
-    short = np.array([len(form.tokens) == 1 and len(form.core) <= 3 for form in query_forms],
-                     dtype=bool)[q] & ~acronym
+    short = qc["short"][q] & ~acronym
     features = pd.DataFrame({
         "name_similarity": _stretch(np.maximum(sort_ratio, flat_ratio)),
         "distinct_similarity": _stretch(distinct_ratio),
@@ -94,6 +105,8 @@ def pair_features(pairs: pd.DataFrame, query_forms: list, name_forms: list,
         "alias_exact": exact.astype(float),
         "country_match": 0.0, "country_mismatch": 0.0, "identifier_match": 0.0,
         "short_query": short.astype(float),
+        "alias_match": (nc["alias"][n].astype(float) if "alias" in nc
+                        else np.zeros(len(pairs))),
     })
     entity = pairs["entity"].to_numpy()
     if query_countries is not None and entity_countries is not None:

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 from paxsilica.certify.screening.normalize import NameForm
 
@@ -23,14 +24,17 @@ __all__ = ["KEY_WEIGHTS", "name_keys"]
 KEY_WEIGHTS = {"token": 1.0, "joined": 0.8, "deletion": 0.3, "acronym": 0.8}
 
 
-def _deletions(token: str) -> set[str]:
+@lru_cache(maxsize=1_000_000)
+def _deletions(token: str) -> tuple[str, ...]:
     if len(token) < 5:
-        return set()
-    return {"~" + token} | {"~" + token[:i] + token[i + 1:] for i in range(len(token))}
+        return ()
+    return tuple(dict.fromkeys(["~" + token,
+                                *("~" + token[:i] + token[i + 1:] for i in range(len(token)))]))
 
 
+@lru_cache(maxsize=1_000_000)
 def name_keys(form: NameForm) -> dict[str, float]:
-    """Blocking keys of ``form`` with their weights (before IDF)."""
+    """Blocking keys of ``form`` with their weights (before IDF); cached, do not mutate."""
     keys: dict[str, float] = {}
     tokens = form.tokens
     for token in tokens:

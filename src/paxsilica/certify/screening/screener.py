@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 from scipy import sparse
 
-from paxsilica.certify.screening.features import pair_features
+from paxsilica.certify.screening.features import name_columns, pair_features
 from paxsilica.certify.screening.keys import name_keys
 from paxsilica.certify.screening.normalize import name_form
 from paxsilica.io.restricted import country_codes
@@ -71,6 +71,18 @@ def score_model() -> ScoreModel:
                                                          for k, v in data["weights"].items()})
 
 
+def _flatten_keys(forms: list) -> tuple[list[int], list[str], list[float]]:
+    rows: list[int] = []
+    keys: list[str] = []
+    weights: list[float] = []
+    for row, form in enumerate(forms):
+        found = name_keys(form)
+        rows.extend([row] * len(found))
+        keys.extend(found)
+        weights.extend(found.values())
+    return rows, keys, weights
+
+
 def _as_list(value: object) -> list[str]:
     if isinstance(value, list | tuple | np.ndarray):
         return [str(v) for v in value if v is not None and str(v)]
@@ -100,13 +112,14 @@ class Screener:
         """Index ``entities`` (columns ``entity_id, name`` and optional ``aliases,
         countries, identifiers``, list cells or ``;``-joined text)."""
         entities = entities.reset_index(drop=True)
-        names, owners = [], []
+        names, owners, is_alias = [], [], []
         for position, (name, aliases) in enumerate(zip(
                 entities["name"], entities.get("aliases", pd.Series([[]] * len(entities))),
                 strict=True)):
-            for text in dict.fromkeys([str(name), *_as_list(aliases)]):
+            for rank, text in enumerate(dict.fromkeys([str(name), *_as_list(aliases)])):
                 names.append(text)
                 owners.append(position)
+                is_alias.append(rank > 0)
         forms = [name_form(text) for text in names]
         self.entities_ = entities
         self.entity_countries_ = [set(country_codes(_as_list(v))) for v in
@@ -116,20 +129,16 @@ class Screener:
         self.names_ = np.array(names, dtype=object)
         self.name_owner_ = np.array(owners, dtype=np.int64)
         self.name_forms_ = forms
-        key_lists = [name_keys(form) for form in forms]
-        vocabulary: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        for row, keys in enumerate(key_lists):
-            for key, weight in keys.items():
-                rows.append(row)
-                cols.append(vocabulary.setdefault(key, len(vocabulary)))
-                vals.append(weight)
-        matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(names), len(vocabulary)))
-        frequency = np.bincount(cols, minlength=len(vocabulary))
+        self.name_columns_ = {**name_columns(forms), "alias": np.array(is_alias, dtype=bool)}
+        rows, keys, weights = _flatten_keys(forms)
+        self.vocabulary_ = pd.Index(pd.unique(np.asarray(keys, dtype=object)))
+        cols = self.vocabulary_.get_indexer(keys)
+        matrix = sparse.csr_matrix((weights, (rows, cols)),
+                                   shape=(len(names), len(self.vocabulary_)))
+        frequency = np.bincount(cols, minlength=len(self.vocabulary_))
         self.idf_ = np.log((1 + len(names)) / (1 + frequency)) + 1.0
         limit = max(200, self.max_key_share * len(names))
         self.blocking_ = frequency <= limit
-        self.vocabulary_ = vocabulary
         self.name_matrix_ = self._normalise(matrix).T.tocsr()
         return self
 
@@ -140,17 +149,12 @@ class Screener:
         return sparse.diags(1.0 / norms) @ weighted
 
     def _query_matrix(self, forms: list) -> sparse.csr_matrix:
-        rows, cols, vals = [], [], []
-        vocabulary = self.vocabulary_
-        for row, form in enumerate(forms):
-            for key, weight in name_keys(form).items():
-                column = vocabulary.get(key)
-                if column is not None:
-                    rows.append(row)
-                    cols.append(column)
-                    vals.append(weight)
-        matrix = sparse.csr_matrix((vals, (rows, cols)),
-                                   shape=(len(forms), len(vocabulary)))
+        rows, keys, weights = _flatten_keys(forms)
+        cols = self.vocabulary_.get_indexer(keys)
+        known = cols >= 0
+        matrix = sparse.csr_matrix((np.asarray(weights)[known], (np.asarray(rows)[known],
+                                                                 cols[known])),
+                                   shape=(len(forms), len(self.vocabulary_)))
         return self._normalise(matrix)
 
     # -- screening ----------------------------------------------------------------------
@@ -158,7 +162,7 @@ class Screener:
         """Top candidate names per query: columns ``query, name, overlap`` (positions)."""
         products = (self._query_matrix(forms) @ self.name_matrix_).tocoo()
         query, name, overlap = products.row, products.col, products.data
-        order = np.lexsort((-overlap, query))
+        order = np.argsort(query * 2.0 + (1.0 - np.clip(overlap, 0.0, 1.0)), kind="stable")
         query, name, overlap = query[order], name[order], overlap[order]
         starts = np.searchsorted(query, query, side="left")
         keep = (np.arange(len(query)) - starts) < self.candidates
@@ -185,7 +189,7 @@ class Screener:
         countries = queries.get("country", None)
         identifiers = queries.get("identifiers", None)
         features = pair_features(
-            pairs, forms, self.name_forms_,
+            pairs, name_columns(forms), self.name_columns_,
             query_countries=None if countries is None else
             [set(country_codes(_as_list(c))) for c in countries],
             entity_countries=self.entity_countries_,
