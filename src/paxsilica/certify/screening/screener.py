@@ -131,8 +131,8 @@ class Screener:
         self.name_forms_ = forms
         self.name_columns_ = {**name_columns(forms), "alias": np.array(is_alias, dtype=bool)}
         rows, keys, weights = _flatten_keys(forms)
-        self.vocabulary_ = pd.Index(pd.unique(np.asarray(keys, dtype=object)))
-        cols = self.vocabulary_.get_indexer(keys)
+        cols, uniques = pd.factorize(np.asarray(keys, dtype=object))
+        self.vocabulary_ = pd.Index(uniques, dtype=object)
         matrix = sparse.csr_matrix((weights, (rows, cols)),
                                    shape=(len(names), len(self.vocabulary_)))
         frequency = np.bincount(cols, minlength=len(self.vocabulary_))
@@ -150,7 +150,7 @@ class Screener:
 
     def _query_matrix(self, forms: list) -> sparse.csr_matrix:
         rows, keys, weights = _flatten_keys(forms)
-        cols = self.vocabulary_.get_indexer(keys)
+        cols = self.vocabulary_.get_indexer(np.asarray(keys, dtype=object))
         known = cols >= 0
         matrix = sparse.csr_matrix((np.asarray(weights)[known], (np.asarray(rows)[known],
                                                                  cols[known])),
