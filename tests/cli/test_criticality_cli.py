@@ -122,6 +122,12 @@ def test_sectors_and_shares_errors(tmp_path):
     assert result.exit_code == 2
     assert "shares.csv row 2, field 'wgi': 12 is outside 0-10" in result.stderr
     assert "shares.csv row 2, field 'scope': 'world' is not 'gs' or 'eu'" in result.stderr
+    shares = _write(tmp_path, "shares3.csv", "material,scope,country,share,wgi\n"
+                                             "Beryllium,eu,CHN,0.8,5\nBeryllium,eu,CHN,0.1,5\nBeryllium,eu,USA,0.3,2\n")
+    result = _run(str(FIXTURES / "materials_2017.csv"), "--shares", shares)
+    assert result.exit_code == 2
+    assert "shares3.csv row 3, field 'country': 'CHN' repeats row 2 for Beryllium (eu)" in result.stderr
+    assert "shares3.csv row 4, field 'share': shares of 'Beryllium' (eu) add up to more than 1" in result.stderr
     shares = _write(tmp_path, "shares2.csv", "material,scope,country,share,wgi\nTungsten,gs,CHN,0.8,5\n")
     result = _run(str(FIXTURES / "materials_2017.csv"), "--shares", shares)
     assert result.exit_code == 2 and "row 2, field 'hhi_gs': given here and also computed" in result.stderr

@@ -203,12 +203,25 @@ def read_shares(path: Path, materials: pd.Series) -> pd.DataFrame:
     frame["t"] = (_numbers(table, "t", errors, low=1e-9, high=None, required=False, what="a factor > 0")
                   .fillna(1.0) if "t" in frame else 1.0)
     known = set(materials)
-    for position, (material, scope) in enumerate(zip(frame["material"], frame["scope"], strict=True)):
+    seen: dict[tuple, int] = {}
+    totals: dict[tuple, float] = {}
+    for position, (material, scope, country, share) in enumerate(
+            zip(frame["material"], frame["scope"], frame["country"], frame["share"], strict=True)):
         row = position + table.first_row
         if material not in known:
             errors.append(RowError(table.file, row, "material", f"'{material}' is not in the materials file"))
         if scope not in ("gs", "eu"):
             errors.append(RowError(table.file, row, "scope", f"{scope!r} is not 'gs' or 'eu'"))
+        key = (material, scope, country)
+        if country is not None and key in seen:
+            errors.append(RowError(table.file, row, "country", f"'{country}' repeats row {seen[key]} "
+                                                               f"for {material} ({scope})"))
+        seen.setdefault(key, row)
+        before = totals.get(key[:2], 0.0)
+        totals[key[:2]] = before + (0.0 if pd.isna(share) else share)
+        if before <= 1.0 + SHARE_TOLERANCE < totals[key[:2]]:
+            errors.append(RowError(table.file, row, "share", f"shares of '{material}' ({scope}) add up to "
+                                                             f"more than 1 ({totals[key[:2]]:.4g}) by this row"))
     _raise(errors)
     return frame
 
