@@ -123,3 +123,32 @@ def test_bad_inputs_write_nothing(tmp_path, keys):
 def test_keys_refuse_overwrite(tmp_path, keys):
     again = run("keys", "new", "-o", keys[0].parent)
     assert again.exit_code == 2 and "refusing to overwrite" in again.output
+
+
+def test_screen_ftm_list_uses_targets_and_ownership(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\na,Redstone Avionics Holding Co\nd,Lakeside Gimbal Ltd\n"
+                     "e,Northgate Sensors\n", encoding="utf-8")
+    result = run("screen", names, "--list", FIXTURES / "entities.ftm.json")
+    assert result.exit_code == 0, result.output
+    records = {r["query_id"]: r["matches"] for r in json.loads(result.stdout)}
+    assert records["a"][0]["id"] == "ftm-listed-a"
+    # D is not a target itself, but owned 51% by C, which listed A and B control (55%)
+    assert [m["id"] for m in records["d"]] == ["controlled:ftm-sub-d"]
+    assert "Redstone Avionics Holding -> Harbor Flight Systems -> Lakeside Gimbal Ltd" in (
+        records["d"][0]["explanation"]["control"])
+    assert records["e"] == []  # 49.9% is below the 50% rule
+
+
+def test_screen_bad_names_file(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("id,company\n1,Huawei\n", encoding="utf-8")
+    result = run("screen", names, "--list", "bundled:fcc_covered")
+    assert result.exit_code == 2 and "query_id" in result.output
+
+
+def test_verify_corrupt_certificate_file(tmp_path, keys):
+    cert = tmp_path / "cert.json"
+    cert.write_text("{truncated", encoding="utf-8")
+    result = run("verify", cert, "--public-key", keys[1])
+    assert result.exit_code == 1 and "INVALID" in result.output

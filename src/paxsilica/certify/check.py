@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from paxsilica.certify.bom import BillOfMaterials
-from paxsilica.certify.lists import RestrictedList, combined_entities
+from paxsilica.certify.lists import RestrictedList, combined_entities, entity_names
 from paxsilica.certify.ownership import controlled_entities
 from paxsilica.certify.rules import Rule, RulePack
 from paxsilica.certify.screening.screener import Screener
@@ -49,12 +49,13 @@ class BomCheck:
 
 
 def derived_entities(entities: pd.DataFrame, links: pd.DataFrame, screener: Screener,
-                     threshold: float) -> pd.DataFrame:
+                     threshold: float, names: dict[str, str] | None = None) -> pd.DataFrame:
     """Entities controlled (50% rule) by listed ones, as extra list entities.
 
     Ownership nodes are list entity ids or names; a node is listed when it is an
     entity id or its name screens at or above ``threshold``. Derived entities get
     ``schema = "Controlled"``, ``programs`` = the control path and aggregate share.
+    ``names`` maps ids of context entities (not screened) to names for the paths.
     """
     columns = [*entities.columns]
     if links.empty:
@@ -62,21 +63,24 @@ def derived_entities(entities: pd.DataFrame, links: pd.DataFrame, screener: Scre
     nodes = pd.Series(sorted(set(links["owner"]) | set(links["owned"])), dtype=object)
     ids = set(entities["entity_id"])
     listed = {n for n in nodes if n in ids}
+    label = {**(names or {}), **dict(zip(entities["entity_id"], entities["name"], strict=True))}
     unknown = nodes[~nodes.isin(list(ids))]
     if not unknown.empty:
-        found = screener.screen(pd.DataFrame({"query_id": unknown, "name": unknown}), threshold)
+        found = screener.screen(pd.DataFrame({"query_id": unknown,
+                                              "name": [label.get(n, n) for n in unknown]}),
+                                threshold)
         listed |= set(found["query_id"])
     control = controlled_entities(links, listed)
     if control.empty:
         return pd.DataFrame(columns=columns)
-    names = dict(zip(entities["entity_id"], entities["name"], strict=True))
+    names = label
     rows = []
     for record in control.to_dict("records"):
         node = record["entity_id"]
         path = " -> ".join(names.get(p, p) for p in record["path"])
         rows.append({"entity_id": f"controlled:{node}", "schema": "Controlled",
                      "name": names.get(node, node), "aliases": [], "countries": [],
-                     "identifiers": [], "dataset": "ownership (50% rule)",
+                     "identifiers": [], "dataset": "ownership (50% rule)", "target": True,
                      "list_name": "ownership",
                      "programs": f"owned {record['aggregate_percentage']:g}% in aggregate by "
                                  f"listed parties; control path: {path}"})
@@ -132,7 +136,7 @@ def check_bom(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
         links.append(ownership)
     if links:
         extra = derived_entities(entities, pd.concat(links, ignore_index=True), screener,
-                                 threshold)
+                                 threshold, names=entity_names(lists))
         if not extra.empty:
             entities = pd.concat([entities, extra], ignore_index=True)
             screener.fit(entities)

@@ -33,7 +33,7 @@ from paxsilica.io.restricted import ENTITY_COLUMNS
 from paxsilica.store.database import Store
 
 __all__ = ["BUNDLED_LISTS", "RestrictedList", "bundled_list_path", "combined_entities",
-           "detect_list_format", "import_list", "load_list", "load_stored_list",
+           "detect_list_format", "entity_names", "import_list", "load_list", "load_stored_list",
            "resolve_lists", "stored_lists"]
 
 BUNDLED_LISTS = {"fcc_covered": "fcc_covered.csv", "dod_1260h": "dod_1260h.csv",
@@ -125,7 +125,8 @@ _DDL = [
     "format VARCHAR, sha256 VARCHAR, rows BIGINT, file VARCHAR, imported_at TIMESTAMP)",
     "CREATE TABLE IF NOT EXISTS restricted_entities (list_name VARCHAR, version VARCHAR, "
     "entity_id VARCHAR, schema VARCHAR, name VARCHAR, aliases VARCHAR, countries VARCHAR, "
-    "identifiers VARCHAR, programs VARCHAR, dataset VARCHAR, listed_on VARCHAR)",
+    "identifiers VARCHAR, programs VARCHAR, dataset VARCHAR, listed_on VARCHAR, "
+    "target BOOLEAN)",
     "CREATE TABLE IF NOT EXISTS restricted_ownership (list_name VARCHAR, version VARCHAR, "
     "owner VARCHAR, owned VARCHAR, percentage DOUBLE, source VARCHAR)",
 ]
@@ -223,11 +224,18 @@ def resolve_lists(specs: list[str], store: Store | None = None) -> list[Restrict
     return lists
 
 
+def entity_names(lists: list[RestrictedList]) -> dict[str, str]:
+    """``{entity_id: name}`` over every entity of ``lists``, context entities included."""
+    return {eid: name for lst in lists
+            for eid, name in zip(lst.entities["entity_id"], lst.entities["name"], strict=True)}
+
+
 def combined_entities(lists: list[RestrictedList]) -> pd.DataFrame:
-    """All entities of ``lists`` with a ``list_name`` column; ids made unique per list."""
+    """The listed (target) entities of ``lists`` with a ``list_name`` column; ids made
+    unique across lists by prefixing the list name where they collide."""
     frames = []
     for lst in lists:
-        frame = lst.entities.copy()
+        frame = lst.entities[lst.entities["target"].astype(bool)].copy()
         frame["list_name"] = lst.name
         frames.append(frame)
     if not frames:

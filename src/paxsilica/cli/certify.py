@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +26,7 @@ from paxsilica.certify.check import derived_entities
 from paxsilica.certify.issue import certificate_body
 from paxsilica.certify.lists import (
     combined_entities,
+    entity_names,
     import_list,
     load_list,
     resolve_lists,
@@ -96,7 +98,8 @@ def screen_command(
     if ownership is not None:
         links.append(_read_ownership(ownership))
     if links:
-        extra = derived_entities(entities, pd.concat(links, ignore_index=True), screener, cut)
+        extra = derived_entities(entities, pd.concat(links, ignore_index=True), screener, cut,
+                                 names=entity_names(restricted))
         if not extra.empty:
             screener.fit(pd.concat([entities, extra], ignore_index=True))
     matches = screener.screen(table.frame, cut)
@@ -168,14 +171,12 @@ def verify_command(
     """Verify a certificate's signature (and optionally that a BOM still matches it)."""
     key = load_public_key(public_key)
     try:
-        document = json.loads(certificate.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CertificateError(f"cannot read certificate {certificate}: {exc}") from None
-    try:
+        try:
+            document = json.loads(certificate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CertificateError(f"cannot read certificate {certificate}: {exc}") from None
         body = verify_certificate(document, key)
         if bom is not None:
-            import hashlib
-
             digest = hashlib.sha256(bom.read_bytes()).hexdigest()
             if digest != body.get("bom", {}).get("sha256"):
                 raise CertificateError(f"BOM {bom} does not match the certificate (its SHA-256 "

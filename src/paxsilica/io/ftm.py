@@ -3,7 +3,9 @@
 Each line is ``{"id": ..., "schema": ..., "properties": {"name": [...], ...}}``
 (values are lists of strings). Legal entities become list entities;
 ``Ownership`` entities (``owner``, ``asset``, ``percentage``) become ownership
-links. Other schemata (addresses, sanctions, identifications) are ignored.
+links. Other schemata (addresses, sanctions, identifications) are ignored. An entity
+marked ``"target": false`` (OpenSanctions' flag for context entities such as unlisted
+subsidiaries) is kept with ``target`` False: not screened, but used to name ownership nodes.
 
 Example:
     >>> import tempfile, pathlib, json
@@ -96,6 +98,7 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             "programs": "; ".join(props.get("program") or props.get("topics") or []) or None,
             "dataset": "; ".join(data.get("datasets") or []) or None,
             "listed_on": (data.get("first_seen") or "")[:10] or None,
+            "target": data.get("target", True) is not False,
         })
         rows.append(number)
     if errors:

@@ -26,10 +26,12 @@ __all__ = ["ENTITY_COLUMNS", "check_columns", "country_codes", "entity_frame", "
            "split_multi"]
 
 ENTITY_COLUMNS = ["entity_id", "schema", "name", "aliases", "countries", "identifiers",
-                  "programs", "dataset", "listed_on"]
+                  "programs", "dataset", "listed_on", "target"]
 """entity_id: id in the list; schema: Company, Organization, Person…; aliases, countries
 (ISO3 where recognised), identifiers: lists; programs: sanctions programme or reason;
-dataset: the source list; listed_on: ISO date of listing when the list gives one."""
+dataset: the source list; listed_on: ISO date of listing when the list gives one;
+target: False for entities a list carries only as context (FtM ``"target": false``, e.g. an
+unlisted subsidiary); they are not screened but name ownership-path nodes."""
 
 
 def read_text(path: str | Path) -> str:
@@ -96,6 +98,7 @@ def entity_frame(records: list[dict], file: str, rows: list[int]) -> pd.DataFram
     if errors:
         raise ValidationError(errors)
     frame = pd.DataFrame.from_records(records, columns=ENTITY_COLUMNS)
+    frame["target"] = [record.get("target", True) is not False for record in records]
     for column in ("aliases", "countries", "identifiers"):
         frame[column] = frame[column].map(lambda v: v if isinstance(v, list) else [])
     return frame
