@@ -14,6 +14,7 @@ import pymrio
 import pytest
 import scipy.sparse as sp
 
+from paxsilica.errors import PaxsilicaError
 from paxsilica.linalg import (
     LeontiefSolver,
     SolverError,
@@ -135,7 +136,7 @@ def test_gmres_reports_a_singular_system():
         block_gmres(lambda v: singular @ v, np.array([[1.0], [0.0]]), restart=5, max_restarts=3)
 
 
-def test_reader_rejects_bad_input():
+def test_reader_rejects_bad_input():  # MRIOInputError is a PaxsilicaError and a ValueError
     flows, demand, stressors, _ = _random_system(regions=2, sectors=3, seed=2)
     with pytest.raises(ValueError, match="Y has no row"):
         read_mrio(flows, demand.iloc[:-1])
@@ -145,5 +146,5 @@ def test_reader_rejects_bad_input():
         read_mrio(bad, demand)
     with pytest.raises(ValueError, match="no column"):
         read_mrio(flows, demand, {"p": stressors.iloc[:, :-1]})
-    with pytest.raises(ValueError, match="needs labels"):
+    with pytest.raises(PaxsilicaError, match="needs labels"):
         read_mrio(sp.csr_array(flows.to_numpy()), demand)

@@ -45,12 +45,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from paxsilica.errors import PaxsilicaError
 from paxsilica.linalg.solvers import LeontiefSolver
 
 __all__ = [
     "MRIO",
     "Accounts",
     "Extension",
+    "MRIOInputError",
     "MRIOResults",
     "calc_all",
     "downstream_multipliers",
@@ -67,6 +69,10 @@ __all__ = [
     "stressor_coefficients",
     "technical_coefficients",
 ]
+
+
+class MRIOInputError(PaxsilicaError, ValueError):
+    """Tables that do not form an input–output system (labels, shapes, non-numeric cells)."""
 
 
 @dataclass(frozen=True)
@@ -91,10 +97,10 @@ class MRIO:
 
 def _frame(values: object, name: str) -> pd.DataFrame:
     if not isinstance(values, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(values).__name__}")
+        raise MRIOInputError(f"{name} must be a pandas DataFrame, got {type(values).__name__}")
     numeric = values.apply(pd.to_numeric, errors="coerce")
     if numeric.isna().to_numpy().any():
-        raise ValueError(f"{name} has missing or non-numeric cells")
+        raise MRIOInputError(f"{name} has missing or non-numeric cells")
     return numeric.astype(float)
 
 
@@ -107,31 +113,31 @@ def read_mrio(Z: pd.DataFrame | sp.sparray, Y: pd.DataFrame,  # noqa: N803 (IO n
     a DataFrame ``F`` or a mapping with keys ``F`` and optionally ``F_Y`` and ``unit``.
 
     Raises:
-        ValueError: labels do not match, a table is not square, or a cell is not a number.
+        MRIOInputError: labels do not match, a table is not square, or a cell is not a number.
     """
     if isinstance(Z, pd.DataFrame):
         if not Z.index.equals(Z.columns):
             Z = Z.reindex(columns=Z.index)  # noqa: N806
             if Z.isna().to_numpy().any():
-                raise ValueError("Z's columns are not the same labels as its rows")
+                raise MRIOInputError("Z's columns are not the same labels as its rows")
         labels = Z.index if labels is None else labels
         matrix = sp.csr_array(_frame(Z, "Z").to_numpy())
     else:
         if labels is None:
-            raise ValueError("a sparse Z needs labels")
+            raise MRIOInputError("a sparse Z needs labels")
         matrix = sp.csr_array(Z, dtype=float)
     if matrix.shape != (len(labels), len(labels)):
-        raise ValueError(f"Z has shape {matrix.shape} but there are {len(labels)} labels")
+        raise MRIOInputError(f"Z has shape {matrix.shape} but there are {len(labels)} labels")
     final = _frame(Y, "Y").reindex(labels)
     if final.isna().to_numpy().any():
-        raise ValueError("Y has no row for some labels of Z")
+        raise MRIOInputError("Y has no row for some labels of Z")
     parsed = {}
     for name, value in (extensions or {}).items():
         parts = {"F": value} if isinstance(value, pd.DataFrame) else (
             {"F": value.F, "F_Y": value.F_Y, "unit": value.unit} if isinstance(value, Extension) else dict(value))
         stressors = _frame(parts["F"], f"{name}.F").reindex(columns=labels)
         if stressors.isna().to_numpy().any():
-            raise ValueError(f"{name}.F has no column for some labels of Z")
+            raise MRIOInputError(f"{name}.F has no column for some labels of Z")
         demand = parts.get("F_Y")
         demand = None if demand is None else _frame(demand, f"{name}.F_Y").reindex(columns=final.columns, fill_value=0)
         parsed[name] = Extension(stressors, demand, parts.get("unit"))
@@ -278,7 +284,7 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_
     sectors = pd.unique(mrio.labels.get_level_values(1))
     origins = pd.unique(row_regions)
     if len(origins) * len(sectors) != len(mrio.labels):
-        raise ValueError("labels must be a full region × sector grid in region-major order")
+        raise MRIOInputError("labels must be a full region × sector grid in region-major order")
     columns = pd.MultiIndex.from_product([regions, sectors], names=[mrio.Y.columns.names[0] or "region",
                                                                     mrio.labels.names[1] or "sector"])
     shape = (len(origins), len(sectors))

@@ -38,6 +38,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from paxsilica.errors import PaxsilicaError
+
 __all__ = ["LU_MAX_DENSE_N", "LU_MAX_NNZ_PER_COLUMN", "LeontiefSolver", "SolverError", "block_gmres"]
 
 LU_MAX_NNZ_PER_COLUMN = 10
@@ -46,7 +48,7 @@ LU_MAX_DENSE_N = 500
 """``"auto"`` factorises by sparse LU when ``n ≤ this`` whatever the density (cheap either way)."""
 
 
-class SolverError(ArithmeticError):
+class SolverError(PaxsilicaError, ArithmeticError):
     """GMRES did not reach the requested residual (the matrix is not a valid Leontief system)."""
 
 
