@@ -108,7 +108,7 @@ def test_critical_flag_reproduces_the_2017_list(published):
 
 
 def test_hhi_wgi_t_scale_matches_the_tantalum_example():
-    # Study p. 39: EU sourcing of tantalum = Nigeria 81 % (scaled WGI 6.92), Rwanda 14 %,
+    # Study p. 42: EU sourcing of tantalum = Nigeria 81 % (scaled WGI 6.92), Rwanda 14 %,
     # China 5 %; published (HHI_WGI,t)EU28 = 4.6. Other countries' WGI lie in 0-10.
     low = hhi_wgi_t(pd.DataFrame({"material": ["Ta"] * 3, "scope": ["eu"] * 3, "country": ["NGA", "RWA", "CHN"],
                                   "share": [0.81, 0.14, 0.05], "wgi": [6.92, 0.0, 0.0]}))

@@ -83,7 +83,7 @@ def hhi_wgi_t(shares: pd.DataFrame) -> pd.DataFrame:
     DataFrame with columns ``material, scope, hhi_wgi_t`` (0-10 scale; divide by
     :data:`HHI_SCALE` for the fractional ``hhi_gs``/``hhi_eu`` inputs).
 
-    Example: 2017 tantalum EU sourcing, Nigeria 81 % with scaled WGI 6.92 (study, p. 39):
+    Example: 2017 tantalum EU sourcing, Nigeria 81 % with scaled WGI 6.92 (study, p. 42):
 
     >>> shares = pd.DataFrame({"material": ["Ta"], "scope": ["eu"], "country": ["NGA"],
     ...                        "share": [0.81], "wgi": [6.92]})
