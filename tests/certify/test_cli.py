@@ -152,3 +152,29 @@ def test_verify_corrupt_certificate_file(tmp_path, keys):
     cert.write_text("{truncated", encoding="utf-8")
     result = run("verify", cert, "--public-key", keys[1])
     assert result.exit_code == 1 and "INVALID" in result.output
+
+
+def test_cyclonedx_attestation_is_valid_cyclonedx_1_6(tmp_path, keys):
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    cdx = tmp_path / "attestation.cdx.json"
+    result = run("certify", FIXTURES / "drone_bom_red.csv", "--list", "bundled:dod_1260h",
+                 "--rules", "uas-ndaa848", "--sign", keys[0], "-o", tmp_path / "c.json",
+                 "--cyclonedx", cdx)
+    assert result.exit_code == 0, result.output
+    text = cdx.read_text(encoding="utf-8")
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    data = json.loads(text)
+    conformance = {m["requirement"]: m["conformance"]["score"]
+                   for m in data["declarations"]["attestations"][0]["map"]}
+    assert conformance == {"requirement:covered-component-from-listed-entity": 0.0,
+                           "requirement:part-from-country-of-concern": 0.0,
+                           "requirement:other-part-from-listed-entity": 0.0}
+    refs = {c["bom-ref"] for c in data.get("components", [])}
+    assert "part:CAM-1" in refs and data["metadata"]["component"]["bom-ref"] == "part:UAS-1"
+    # the attestation points at the signed certificate
+    props = {p["name"]: p["value"] for p in data["properties"]}
+    certificate = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert props["paxsilica:certificate:public_key_sha256"] == (
+        certificate["signature"]["public_key_sha256"])

@@ -11,6 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from paxsilica.certify.attestation import cyclonedx_attestation
 from paxsilica.certify.bom import load_bom
 from paxsilica.certify.certificate import (
     CertificateError,
@@ -136,6 +137,8 @@ def certify_command(
     sign: Annotated[Path | None, typer.Option("--sign", help="Ed25519 private key (PEM)")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Certificate JSON")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write a printable HTML")] = None,
+    cyclonedx: Annotated[Path | None, typer.Option(
+        "--cyclonedx", help="Also write a CycloneDX 1.6 attestation (CDXA) JSON")] = None,
     threshold: Annotated[float | None, typer.Option(help="Screening threshold 0-1")] = None,
     ownership: Annotated[Path | None, typer.Option(help="Ownership links (CSV or FtM)")] = None,
     subject: Annotated[str | None, typer.Option(help="Product name on the certificate")] = None,
@@ -159,6 +162,13 @@ def certify_command(
     if html:
         write_atomic(html, certificate_html(document).encode("utf-8"))
         err_console.print(f"wrote {html}")
+    if cyclonedx:
+        attestation = cyclonedx_attestation(
+            document, parts.parts.to_dict("records"),
+            [(rule.id, rule.severity, rule.reason) for rule in pack.rules])
+        write_atomic(cyclonedx, (json.dumps(attestation, indent=2, ensure_ascii=False)
+                                 + "\n").encode("utf-8"))
+        err_console.print(f"wrote {cyclonedx}")
     err_console.print(f"verdict: {body['verdict'].upper()} ({body['summary']['fail']} fail, "
                       f"{body['summary']['warn']} warn)")
 
