@@ -178,3 +178,33 @@ def test_cyclonedx_attestation_is_valid_cyclonedx_1_6(tmp_path, keys):
     certificate = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     assert props["paxsilica:certificate:public_key_sha256"] == (
         certificate["signature"]["public_key_sha256"])
+
+
+def test_investment_screening_with_the_store_ownership(tmp_path):
+    from paxsilica.store import import_file, open_store
+
+    db = tmp_path / "p.duckdb"
+    store = open_store(db)
+    companies = tmp_path / "companies.csv"
+    companies.write_text(
+        "company_id,name,country,source,confidence\n"
+        "t_dji,SZ DJI Technology Co. Ltd.,CHN,test fixture,high\n"
+        "t_optics,Example Optics Holding,SGP,test fixture (fictional company),high\n",
+        encoding="utf-8")
+    ownership = tmp_path / "ownership.csv"
+    ownership.write_text("owner_id,owned_id,percentage,source,confidence\n"
+                         "t_dji,t_optics,70,test fixture,high\n", encoding="utf-8")
+    import_file(store, "companies", companies)
+    import_file(store, "ownership", ownership)
+    store.close()
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\n1,Example Optics Holding Pte Ltd\n", encoding="utf-8")
+    without = run("screen", names, "--list", "bundled:dod_1260h", "--db", db)
+    assert json.loads(without.stdout)[0]["matches"] == []
+    result = run("screen", names, "--list", "bundled:dod_1260h", "--db", db,
+                 "--store-ownership")
+    assert result.exit_code == 0, result.output
+    match = json.loads(result.stdout)[0]["matches"][0]
+    assert match["id"] == "controlled:t_optics"
+    assert "SZ DJI Technology Co. Ltd. -> Example Optics Holding" in match["explanation"][
+        "control"]

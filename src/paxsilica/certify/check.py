@@ -124,8 +124,12 @@ def _matches_rule(rule: Rule, pack: RulePack, part: dict, matches: pd.DataFrame)
 
 def check_bom(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
               threshold: float | None = None, ownership: pd.DataFrame | None = None,
-              screener: Screener | None = None) -> BomCheck:
-    """Screen the BOM's manufacturers and apply ``pack``; see the module docstring."""
+              screener: Screener | None = None,
+              node_names: dict[str, str] | None = None) -> BomCheck:
+    """Screen the BOM's manufacturers and apply ``pack``; see the module docstring.
+
+    ``ownership``: extra ``owner, owned, percentage`` links; ``node_names`` names their
+    nodes when they are ids (e.g. the store's company ids)."""
     entities = combined_entities(lists)
     formats = {lst.name: lst.format for lst in lists}
     screener = screener or Screener()
@@ -136,7 +140,7 @@ def check_bom(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
         links.append(ownership)
     if links:
         extra = derived_entities(entities, pd.concat(links, ignore_index=True), screener,
-                                 threshold, names=entity_names(lists))
+                                 threshold, names={**(node_names or {}), **entity_names(lists)})
         if not extra.empty:
             entities = pd.concat([entities, extra], ignore_index=True)
             screener.fit(entities)

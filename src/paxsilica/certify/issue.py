@@ -42,12 +42,13 @@ def _plain(value: object) -> object:
 
 def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
                      threshold: float | None = None, ownership: pd.DataFrame | None = None,
-                     issued_at: str | None = None, subject: str | None = None) -> dict:
+                     issued_at: str | None = None, subject: str | None = None,
+                     node_names: dict[str, str] | None = None) -> dict:
     """The unsigned certificate: verdict, findings, BOM hash, list versions, pack hash."""
     screener = Screener()
     threshold = screener.model.threshold if threshold is None else threshold
     result = check_bom(bom, lists, pack, threshold=threshold, ownership=ownership,
-                       screener=screener)
+                       screener=screener, node_names=node_names)
     findings = [{key: _plain(value) for key, value in row.items() if key != "row"}
                 for row in result.findings.to_dict("records")]
     root = bom.parts[bom.parts["parent_id"].isna()]

@@ -32,8 +32,10 @@ from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.store.database import Store
 
-__all__ = ["CONTROL_THRESHOLD", "check_ownership", "controlled_entities", "look_through_share"]
+__all__ = ["CONTROL_THRESHOLD", "check_ownership", "controlled_entities", "look_through_share",
+           "store_ownership"]
 
 CONTROL_THRESHOLD = 50.0
 """Percent; OFAC's 50 percent rule."""
@@ -134,3 +136,22 @@ def look_through_share(links: pd.DataFrame, listed: set[str]) -> pd.Series:
     shares = spsolve((sparse.identity(len(nodes), format="csc") - a.T).tocsc(), direct)
     result = pd.Series(np.atleast_1d(shares), index=nodes)
     return result[(result > 0) & ~result.index.isin(list(listed))].sort_index()
+
+
+def store_ownership(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The store's ``ownership`` table as ``owner, owned, percentage, source`` links, and
+    ``{company_id: name}`` from its ``companies`` table (to screen and name the nodes).
+
+    >>> from paxsilica.store import Store
+    >>> links, names = store_ownership(Store(":memory:"))
+    >>> list(links.columns), names
+    (['owner', 'owned', 'percentage', 'source'], {})
+    """
+    table = store.table("ownership")
+    links = pd.DataFrame({"owner": table["owner_id"].astype(object),
+                          "owned": table["owned_id"].astype(object),
+                          "percentage": table["percentage"].astype(float),
+                          "source": table["source"].astype(object)})
+    companies = store.table("companies")
+    names = dict(zip(companies["company_id"], companies["name"], strict=True))
+    return links, names

@@ -33,7 +33,7 @@ from paxsilica.certify.lists import (
     resolve_lists,
     stored_lists,
 )
-from paxsilica.certify.ownership import check_ownership
+from paxsilica.certify.ownership import check_ownership, store_ownership
 from paxsilica.certify.rules import load_pack
 from paxsilica.certify.screening.screener import Screener
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
@@ -78,6 +78,9 @@ def screen_command(
     ownership: Annotated[Path | None, typer.Option(
         "--ownership", help="Ownership links (CSV owner,owned,percentage or FtM JSON lines): "
                             "also flag names controlled 50%+ by listed parties")] = None,
+    store_ownership_links: Annotated[bool, typer.Option(
+        "--store-ownership", help="Also use the ownership and companies tables of the "
+                                  "database (--db)")] = False,
     fmt: Annotated[ScreenFormat, typer.Option("--format")] = ScreenFormat.json,
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
     db: DbOption = None,
@@ -96,11 +99,16 @@ def screen_command(
     screener = Screener().fit(entities)
     cut = screener.model.threshold if threshold is None else threshold
     links = [lst.ownership for lst in restricted if not lst.ownership.empty]
+    names_by_id = entity_names(restricted)
     if ownership is not None:
         links.append(_read_ownership(ownership))
+    if store_ownership_links:
+        stored, company_names = store_ownership(store_for(ctx, db))
+        links.append(stored)
+        names_by_id = {**company_names, **names_by_id}
     if links:
         extra = derived_entities(entities, pd.concat(links, ignore_index=True), screener, cut,
-                                 names=entity_names(restricted))
+                                 names=names_by_id)
         if not extra.empty:
             screener.fit(pd.concat([entities, extra], ignore_index=True))
     matches = screener.screen(table.frame, cut)
@@ -141,6 +149,8 @@ def certify_command(
         "--cyclonedx", help="Also write a CycloneDX 1.6 attestation (CDXA) JSON")] = None,
     threshold: Annotated[float | None, typer.Option(help="Screening threshold 0-1")] = None,
     ownership: Annotated[Path | None, typer.Option(help="Ownership links (CSV or FtM)")] = None,
+    store_ownership_links: Annotated[bool, typer.Option(
+        "--store-ownership", help="Also use the database's ownership and companies")] = False,
     subject: Annotated[str | None, typer.Option(help="Product name on the certificate")] = None,
     db: DbOption = None,
 ) -> None:
@@ -149,9 +159,14 @@ def certify_command(
     pack = load_pack(rules)
     parts = load_bom(bom)
     restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
-    links = _read_ownership(ownership) if ownership else None
+    frames = [_read_ownership(ownership)] if ownership else []
+    node_names: dict[str, str] = {}
+    if store_ownership_links:
+        stored, node_names = store_ownership(store_for(ctx, db))
+        frames.append(stored)
+    links = pd.concat(frames, ignore_index=True) if frames else None
     body = certificate_body(parts, restricted, pack, threshold=threshold, ownership=links,
-                            subject=subject)
+                            subject=subject, node_names=node_names)
     document = sign_certificate(body, private) if private else unsigned_certificate(body)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if output:
