@@ -31,7 +31,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_entities, load_list
-from paxsilica.certify.screening.evaluate import precision_recall
+from paxsilica.certify.screening.evaluate import outcomes, precision_recall
 from paxsilica.certify.screening.screener import Screener
 from paxsilica.io.tables import read_table
 
@@ -210,6 +210,11 @@ def main() -> None:
           f"{base_eval['precision']:7.3f} {base_eval['recall']:7.3f} {'-':>8} {'-':>8}")
     print()
     print(f"speed ratio (paxsilica / peer): {ours_rate / base_rate:,.1f}x")
+    per_kind = outcomes(labels, matches[matches["query_id"].isin(labels["query_id"])])
+    per_kind["correct"] = per_kind["outcome"].isin(["tp", "tn"])
+    summary = per_kind.groupby("kind")["correct"].agg(["sum", "count"])
+    print("paxsilica on the evaluation set by kind (correct/total): " + ", ".join(
+        f"{kind} {int(row['sum'])}/{int(row['count'])}" for kind, row in summary.iterrows()))
     print(f"evaluation set: {ours_eval['positives']} listed-company queries, "
           f"{ours_eval['negatives']} unlisted (incl. hard negatives); "
           f"paxsilica FP={ours_eval['false_positives']} FN={ours_eval['false_negatives']}; "

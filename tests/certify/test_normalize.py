@@ -22,6 +22,8 @@ from paxsilica.certify.screening.normalize import name_form
     ("Quectel Wireless Sol.", "quectel wireless solutions"),
     ("China Electronics Tech Grp Corp", "china electronics technology group"),
     ("Huawei Technolgies", "huawei technology"),  # a typo in a generic word is corrected
+    ("S.M.I.C.", "smic"),                            # initials joined
+    ("A. O. Kaspersky Lab", "kaspersky lab"),
 ])
 def test_core_names(raw, core):
     assert name_form(raw).core == core

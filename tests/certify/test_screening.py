@@ -80,6 +80,7 @@ def test_beats_plain_token_sort_baseline(entities, labels, screener):
     ("Technologies Huawei", "huawei"),                 # word order
     ("SMIC", "semiconductor-manufacturing"),           # acronym via alias
     ("华为技术有限公司", "huawei"),                       # script
+    ("C.A.T.L.", "contemporary-amperex"),              # initials
 ])
 def test_variants_find_the_listed_company(screener, query, expected):
     found = screener.screen(pd.DataFrame({"query_id": ["q"], "name": [query]}))

@@ -22,6 +22,8 @@ Example:
     'zhejiang dahua technology group'
     >>> name_form("OOO Лаборатория Касперского").core
     'laboratoriya kasperskogo'
+    >>> name_form("C.E.T.C.").core
+    'cetc'
 """
 
 from __future__ import annotations
@@ -120,6 +122,22 @@ def _strip_forms(words: list[str], forms: frozenset[tuple[str, ...]],
     return words, removed
 
 
+def _join_initials(words: list[str]) -> list[str]:
+    """Runs of single letters become one word: ``S. M. I. C.`` → ``smic``."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if word:
+            out.append(word)
+    return out
+
+
 @cache
 def _generic_words() -> tuple[str, ...]:
     vocab = vocabulary()
@@ -146,7 +164,7 @@ def name_form(name: str) -> NameForm:
     """Normalise one organisation name (cached; pure)."""
     vocab = vocabulary()
     text = _romanise(name).lower().replace("'", "")
-    words = [w for w in _NON_WORD.sub(" ", text).split() if w]
+    words = _join_initials([w for w in _NON_WORD.sub(" ", text).split() if w])
     words = [part for w in words for part in _known(w).split()]
     full = " ".join(words)
     core_words, removed = _strip_forms(
