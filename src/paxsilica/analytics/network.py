@@ -1,0 +1,261 @@
+"""The sourcing network: who buys each recipe input from whom, as sparse matrices.
+
+Nodes are producers (a country or a facility making an item), markets (the supply
+of an item available in a country, or the world pool ``WLD``) and unattributed
+producers (output whose country no cited row names). Each node buys each of its
+inputs as one *input group*; a group's *links* say which share of that input comes
+from which supplier node (shares of a group add up to 1).
+
+- A producer of item *k* has one group per recipe line ``k <- j`` and buys *j* from
+  its country's market for *j* when trade data exist for that country and item, else
+  from the world pool of *j* (the "global pool" assumption: every buyer sources in
+  proportion to world production shares).
+- The world pool of *k* buys from the producers of *k* in proportion to their
+  world shares (:func:`~paxsilica.analytics.concentration.country_shares`, latest
+  non-projection year on or before ``as_of``); the share no named country accounts
+  for goes to the unattributed producer of *k*.
+- A country market of *k* (trade data present) keeps its own world share ``w_c`` as
+  domestic supply and fills ``1 - w_c`` in proportion to import values by exporter;
+  an exporter that does not produce *k* passes on the world pool (re-export).
+
+Example:
+    >>> from paxsilica.store import open_store
+    >>> from paxsilica.model.network import StackNetwork
+    >>> snet = sourcing_network(StackNetwork.from_store(open_store(":memory:")), as_of="2026-07-01")
+    >>> snet.links.shape[1] == len(snet.nodes)
+    True
+    >>> snet.node_index("market:WLD:gallium") >= 0
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from paxsilica.analytics.concentration import country_shares
+from paxsilica.errors import NotFoundError
+from paxsilica.model.country import is_country
+from paxsilica.model.network import StackNetwork, as_date
+
+__all__ = ["SourcingNetwork", "sourcing_network", "sourcing_network_from_edges"]
+
+UNATTRIBUTED = ""
+"""Country code of producers whose location no cited row names."""
+
+
+@dataclass(frozen=True, eq=False)
+class SourcingNetwork:
+    """Immutable sourcing network; row ``i`` of ``nodes`` is column ``i`` of ``links``.
+
+    Attributes:
+        nodes: ``node, role, country, item_id, facility_id, sourcing`` (role is
+            producer | market | facility | unattributed; country is ISO3, ``WLD``
+            for the world pool, ``""`` when unknown).
+        groups: one row per (buyer, input item): ``buyer`` (node position),
+            ``input_item``, ``essential``, ``quantity`` (input units per buyer unit,
+            1 for markets), ``weight`` (the input's weight in the weighted mode,
+            1 / number of the buyer's groups). Sorted by buyer.
+        links: CSR ``groups x nodes``; entry = share of the group's input bought from
+            that supplier (each row sums to 1).
+    """
+
+    nodes: pd.DataFrame
+    groups: pd.DataFrame
+    links: sp.csr_matrix
+    as_of: date | None = None
+
+    def node_index(self, label: str) -> int:
+        """Position of the node called ``label`` (e.g. ``market:WLD:gallium``)."""
+        hits = np.flatnonzero(self.nodes["node"].to_numpy() == label)
+        if hits.size == 0:
+            raise NotFoundError(f"no node {label!r} in the sourcing network")
+        return int(hits[0])
+
+    def buyer_matrix(self, weights: np.ndarray) -> sp.csr_matrix:
+        """CSR ``nodes x groups`` with ``weights[g]`` at (buyer of g, g)."""
+        buyers = self.groups["buyer"].to_numpy()
+        return sp.csr_matrix((weights, (buyers, np.arange(len(buyers)))),
+                             shape=(len(self.nodes), len(buyers)))
+
+    def edges(self) -> pd.DataFrame:
+        """One row per link: ``group, buyer, supplier, share`` (positions)."""
+        coo = self.links.tocoo()
+        return pd.DataFrame({"group": coo.row, "buyer": self.groups["buyer"].to_numpy()[coo.row],
+                             "supplier": coo.col, "share": coo.data})
+
+
+def sourcing_network_from_edges(nodes: pd.DataFrame, edges: pd.DataFrame) -> SourcingNetwork:
+    """Build the network from a node table and an edge list (vectorised; firm-level sizes).
+
+    Parameters
+    ----------
+    nodes: one row per node (at least ``node``, ``country``; ``role`` and ``item_id``
+        optional). Edge endpoints are row positions.
+    edges: ``buyer, supplier, input_item`` (int or str), ``share`` (fraction of the
+        buyer's purchases of that input), optional ``essential`` (default True) and
+        ``quantity`` (default 1). Shares of one (buyer, input_item) are normalised to 1.
+
+    >>> nodes = pd.DataFrame({"node": ["mine", "plant"], "country": ["CHN", "JPN"]})
+    >>> edges = pd.DataFrame({"buyer": [1], "supplier": [0], "input_item": ["ore"], "share": [1.0]})
+    >>> sourcing_network_from_edges(nodes, edges).links.toarray().tolist()
+    [[1.0, 0.0]]
+    """
+    buyer = edges["buyer"].to_numpy(dtype=np.int64)
+    supplier = edges["supplier"].to_numpy(dtype=np.int64)
+    item_codes, item_labels = pd.factorize(edges["input_item"], sort=False)
+    key = buyer * (len(item_labels) + 1) + item_codes
+    order = np.argsort(key, kind="stable")
+    key_sorted = key[order]
+    starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
+    group_sorted = np.cumsum(np.r_[False, key_sorted[1:] != key_sorted[:-1]])
+    group_of = np.empty_like(group_sorted)
+    group_of[order] = group_sorted
+    share = edges["share"].to_numpy(dtype=float)
+    totals = np.bincount(group_of, weights=share, minlength=len(starts))
+    share = np.divide(share, totals[group_of], out=np.zeros_like(share), where=totals[group_of] > 0)
+    first = order[starts]
+    essential = (edges["essential"].to_numpy(dtype=bool)[first] if "essential" in edges
+                 else np.ones(len(starts), dtype=bool))
+    quantity = (edges["quantity"].to_numpy(dtype=float)[first] if "quantity" in edges
+                else np.ones(len(starts)))
+    group_buyer = buyer[first]
+    per_buyer = np.bincount(group_buyer, minlength=len(nodes))
+    groups = pd.DataFrame({"buyer": group_buyer, "input_item": item_labels[item_codes[first]],
+                           "essential": essential, "quantity": quantity,
+                           "weight": 1.0 / per_buyer[group_buyer]})
+    links = sp.csr_matrix((share, (group_of, supplier)), shape=(len(starts), len(nodes)))
+    links.sum_duplicates()
+    nodes = nodes.reset_index(drop=True)
+    for column, default in (("role", "producer"), ("item_id", ""), ("facility_id", ""),
+                            ("sourcing", "")):
+        if column not in nodes:
+            nodes = nodes.assign(**{column: default})
+    return SourcingNetwork(nodes, groups, links)
+
+
+def _world_shares(net: StackNetwork, day: date) -> pd.DataFrame:
+    """Latest non-projection world shares per item at the item's own stage (country, share)."""
+    if net.supplies.empty:
+        return pd.DataFrame(columns=["item_id", "country", "share"])
+    shares = country_shares(net.supplies)
+    shares = shares[(shares["stage"] == shares["item_id"].map(net.item_stage))
+                    & (shares["basis"] != "projection") & (shares["year"] <= day.year)]
+    last = shares.groupby("item_id")["year"].transform("max")
+    shares = shares[shares["year"] == last]
+    shares = shares.assign(country=shares["country"].where(shares["is_country"], UNATTRIBUTED))
+    shares = shares.groupby(["item_id", "country"], as_index=False)["share"].sum()
+    shares = shares[shares["share"] > 0]
+    total = shares.groupby("item_id")["share"].transform("sum")
+    shares = shares.assign(share=shares["share"] / total.clip(lower=1.0))
+    named = shares.groupby("item_id")["share"].sum()
+    rest = (1.0 - named).clip(lower=0.0)
+    rest = rest[rest > 1e-9]
+    extra = pd.DataFrame({"item_id": rest.index, "country": UNATTRIBUTED, "share": rest.values})
+    shares = pd.concat([shares, extra], ignore_index=True)
+    return shares.groupby(["item_id", "country"], as_index=False)["share"].sum()
+
+
+def _trade_mix(trade: pd.DataFrame | None, day: date) -> pd.DataFrame:
+    """Import value by importer, item and exporter, latest year <= as_of per item."""
+    if trade is None or trade.empty:
+        return pd.DataFrame(columns=["importer", "item_id", "exporter", "value"])
+    if "dataset" in trade and trade["dataset"].nunique() > 1:
+        trade = trade[trade["dataset"] == "baci"]  # reconciled flows win over raw reports
+    flows = trade[(trade["year"] <= day.year) & (trade["exporter"] != trade["importer"])
+                  & trade["item_id"].notna()]
+    flows = flows[flows["year"] == flows.groupby("item_id")["year"].transform("max")]
+    return (flows.groupby(["importer", "item_id", "exporter"], as_index=False)["value_kusd"].sum()
+            .rename(columns={"value_kusd": "value"}).query("value > 0"))
+
+
+def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
+                     trade: pd.DataFrame | None = None) -> SourcingNetwork:
+    """The country-level sourcing network of the store's items, recipes and facilities.
+
+    Parameters
+    ----------
+    net: the stack network (items, supplies, recipes, facilities).
+    as_of: data years after ``as_of`` are ignored (default today).
+    trade: optional trade flows (``year, exporter, importer, item_id, value_kusd``, e.g.
+        :func:`paxsilica.store.trade.trade_flows`); without them every buyer uses the
+        world pool.
+
+    Returns
+    -------
+    :class:`SourcingNetwork` with node labels ``producer:CHN:gallium``,
+    ``market:WLD:gallium``, ``market:JPN:gallium``, ``unattributed:?:logic_die`` and
+    ``facility:mountain_pass:rare_earth_ore``.
+    """
+    day = as_date(as_of)
+    shares = _world_shares(net, day)
+    mix = _trade_mix(trade, day)
+    recipe_items = set(net.recipes["output_item"]) | set(net.recipes["input_item"])
+    items = sorted(recipe_items | set(shares["item_id"]) | set(mix["item_id"]))
+    produced = set(shares["item_id"])
+    producers = pd.concat([shares[["item_id", "country"]],
+                           pd.DataFrame({"item_id": sorted(set(items) - produced),
+                                         "country": UNATTRIBUTED})], ignore_index=True)
+    traded = mix[["importer", "item_id"]].drop_duplicates()
+    facilities = net.facilities.dropna(subset=["item_id"])
+    facilities = facilities[facilities["item_id"].isin(items)]
+    rows = (
+        [("market", "WLD", item, "", "pool") for item in items]
+        + [("unattributed" if c == UNATTRIBUTED else "producer", c, i, "", "")
+           for i, c in zip(producers["item_id"], producers["country"], strict=True)]
+        + [("market", c, i, "", "trade") for c, i in zip(traded["importer"], traded["item_id"],
+                                                           strict=True)]
+        + [("facility", c, i, f, "") for f, c, i in zip(
+            facilities["facility_id"], facilities["country"], facilities["item_id"], strict=True)]
+    )
+    nodes = pd.DataFrame(rows, columns=["role", "country", "item_id", "facility_id", "sourcing"])
+    nodes["node"] = [f"{r}:{f or c or '?'}:{i}" for r, c, i, f in zip(
+        nodes["role"], nodes["country"], nodes["item_id"], nodes["facility_id"], strict=True)]
+    nodes["stage"] = nodes["item_id"].map(net.item_stage).fillna("")
+    nodes = nodes[["node", "role", "country", "item_id", "stage", "facility_id", "sourcing"]]
+    index = {label: pos for pos, label in enumerate(nodes["node"])}
+
+    def producer(country: str, item: str) -> int | None:
+        role = "unattributed" if country == UNATTRIBUTED else "producer"
+        return index.get(f"{role}:{country or '?'}:{item}")
+
+    edges: list[tuple[int, int, str, float, bool, float]] = []
+    for item, country, share in zip(shares["item_id"], shares["country"], shares["share"],
+                                    strict=True):
+        edges.append((index[f"market:WLD:{item}"], producer(country, item), item, share, True, 1.0))
+    for item in sorted(set(items) - produced):
+        edges.append((index[f"market:WLD:{item}"], producer(UNATTRIBUTED, item), item, 1.0, True, 1.0))
+    world = {(i, c): s for i, c, s in zip(shares["item_id"], shares["country"], shares["share"],
+                                          strict=True)}
+    for (importer, item), part in mix.groupby(["importer", "item_id"]):
+        market = index[f"market:{importer}:{item}"]
+        domestic = world.get((item, importer), 0.0)
+        if domestic > 0:
+            edges.append((market, producer(importer, item), item, domestic, True, 1.0))
+        total = float(part["value"].sum())
+        for exporter, value in zip(part["exporter"], part["value"], strict=True):
+            supplier = producer(exporter, item) if (item, exporter) in world else None
+            supplier = index[f"market:WLD:{item}"] if supplier is None else supplier
+            edges.append((market, supplier, item, (1 - domestic) * value / total, True, 1.0))
+    recipes = net.recipes
+    for position in np.flatnonzero(nodes["role"].isin(["producer", "unattributed", "facility"])):
+        node = nodes.iloc[position]
+        lines = recipes[recipes["output_item"] == node["item_id"]]
+        for line in lines.itertuples():
+            market = index.get(f"market:{node['country']}:{line.input_item}",
+                               index[f"market:WLD:{line.input_item}"])
+            edges.append((int(position), market, line.input_item, 1.0, bool(line.essential),
+                          float(line.quantity)))
+    frame = pd.DataFrame(edges, columns=["buyer", "supplier", "input_item", "share", "essential",
+                                         "quantity"])
+    built = sourcing_network_from_edges(nodes, frame)
+    return SourcingNetwork(built.nodes, built.groups, built.links, day)
+
+
+def is_named_country(code: str) -> bool:
+    """True for an ISO3 country code (not ``WLD``, a region or the unattributed ``""``)."""
+    return bool(code) and is_country(code)

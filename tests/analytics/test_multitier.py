@@ -1,0 +1,154 @@
+"""Multi-tier exposure against the hand-worked three-tier example of docs/multitier.md,
+and the sparse solver against a dense solve and a networkx path enumeration."""
+
+import itertools
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from paxsilica.analytics.multitier import (
+    at_risk,
+    country_dependence,
+    embodied_origins,
+    multitier_exposure,
+    solve_sparse,
+)
+from paxsilica.analytics.network import sourcing_network, sourcing_network_from_edges
+from paxsilica.errors import PaxsilicaError
+from paxsilica.model.network import StackNetwork
+from paxsilica.store import Store, import_file
+
+EXAMPLE = Path(__file__).parents[1] / "fixtures" / "trade" / "multitier_example"
+KINDS = ["stages", "items", "groups", "memberships", "supplies", "recipes"]
+
+
+@pytest.fixture(scope="module")
+def example() -> StackNetwork:
+    store = Store(":memory:")
+    for kind in KINDS:
+        import_file(store, kind, EXAMPLE / f"{kind}.csv")
+    return StackNetwork.from_store(store)
+
+
+def _table(example, mode):
+    table = multitier_exposure(example, group="coalition", concern="concern", as_of="2025-06-01",
+                               mode=mode)
+    return table.set_index("node")
+
+
+def test_essential_mode_matches_the_hand_worked_example(example):
+    t = _table(example, "essential")["concern_share"]
+    # tier 3: ore pool = CHN's 60 % share
+    assert t["market:WLD:ore"] == pytest.approx(0.6)
+    # tier 2: Australian oxide depends on the ore pool; the oxide pool mixes 0.9 CHN + 0.1 AUS
+    assert t["producer:AUS:oxide"] == pytest.approx(0.6)
+    assert t["market:WLD:oxide"] == pytest.approx(0.9 * 1 + 0.1 * 0.6)
+    # tier 1: the Japanese magnet maker needs oxide (essential); coating is substitutable
+    assert t["producer:JPN:magnet"] == pytest.approx(0.96)
+    assert t["market:WLD:magnet"] == pytest.approx(0.5 * 1 + 0.5 * 0.96)
+
+
+def test_weighted_mode_matches_the_hand_worked_example(example):
+    t = _table(example, "weighted")["concern_share"]
+    assert t["producer:JPN:magnet"] == pytest.approx(0.5 * 0.96 + 0.5 * 1.0)
+    assert t["market:WLD:magnet"] == pytest.approx(0.5 + 0.5 * 0.98)
+
+
+def test_direct_and_coalition_shares_of_the_example(example):
+    t = _table(example, "essential")
+    assert t.loc["market:WLD:magnet", "direct_concern_share"] == pytest.approx(0.5)
+    # non-members (CHN, MYS) stop: ore pool 0.7 at risk, oxide pool 0.9 + 0.1*0.7
+    assert t.loc["market:WLD:magnet", "coalition_share"] == pytest.approx(1 - (0.5 + 0.5 * 0.97))
+    assert (t["unattributed_share"] == 0).all()
+
+
+def test_embodied_origins_multiply_recipe_quantities_along_paths(example):
+    snet = sourcing_network(example, as_of="2025-06-01")
+    origins = embodied_origins(snet, "market:WLD:magnet").set_index(["item", "country"])["amount"]
+    assert origins["ore", "CHN"] == pytest.approx(0.3 * 1.2 * 0.6)
+    assert origins["ore", "MYS"] == pytest.approx(0.3 * 1.2 * 0.1)
+    assert origins["oxide", "AUS"] == pytest.approx(0.3 * 0.1)
+    assert origins["coating", "CHN"] == pytest.approx(0.01)
+
+
+def test_country_dependence_is_per_country_not_a_partition(example):
+    snet = sourcing_network(example, as_of="2025-06-01")
+    dep = country_dependence(snet, ["producer:JPN:magnet"]).set_index("country")["dependence"]
+    assert dep["CHN"] == pytest.approx(0.96)
+    # AUS stops: the ore pool loses 0.3, so Chinese oxide loses 0.3 and Australian oxide all
+    assert dep["AUS"] == pytest.approx(0.9 * 0.3 + 0.1 * 1.0)
+    assert dep["JPN"] == pytest.approx(1.0)
+
+
+def test_trade_data_replace_the_global_pool_for_the_importer(example):
+    # Japan imports all its foreign oxide from Australia; its own oxide share is 0
+    trade = pd.DataFrame({"year": [2024], "exporter": ["AUS"], "importer": ["JPN"], "hs6": ["284690"],
+                          "item_id": ["oxide"], "value_kusd": [100.0], "quantity_t": [1.0]})
+    table = multitier_exposure(example, group="coalition", concern="concern", as_of="2025-06-01",
+                               trade=trade).set_index("node")["concern_share"]
+    assert table["market:JPN:oxide"] == pytest.approx(0.6)  # = Australian oxide's dependence
+    assert table["producer:JPN:magnet"] == pytest.approx(0.6)
+
+
+def test_sparse_solver_agrees_with_a_dense_solve_and_with_path_sums():
+    rng = np.random.default_rng(7)
+    n = 60
+    dense = np.triu(rng.random((n, n)) * (rng.random((n, n)) < 0.1), k=1)
+    dense /= np.maximum(dense.sum(axis=1, keepdims=True), 1.0)
+    b = rng.random(n)
+    x = solve_sparse(sp.csr_matrix(dense), b)
+    assert np.allclose(x, np.linalg.solve(np.eye(n) - dense, b))
+    # independent oracle: x_0 = sum over all paths 0 -> m of the product of weights times b_m
+    graph = nx.DiGraph([(i, j, {"w": dense[i, j]}) for i, j in zip(*np.nonzero(dense), strict=True)])
+    total = b[0]
+    for m in range(1, n):
+        if graph.has_node(0) and graph.has_node(m):
+            for path in nx.all_simple_paths(graph, 0, m):
+                total += np.prod([dense[a, c] for a, c in itertools.pairwise(path)]) * b[m]
+    assert x[0] == pytest.approx(total)
+
+
+def test_large_network_iterative_path_equals_direct(monkeypatch):
+    import paxsilica.analytics.multitier as multitier
+
+    rng = np.random.default_rng(3)
+    n = 500
+    nodes = pd.DataFrame({"node": [f"n{i}" for i in range(n)], "country": "X"})
+    buyers = rng.integers(1, n, 2000)
+    suppliers = (buyers * rng.random(2000)).astype(int)
+    edges = pd.DataFrame({"buyer": buyers, "supplier": suppliers, "input_item": buyers % 3,
+                          "share": rng.random(2000) + 0.01})
+    snet = sourcing_network_from_edges(nodes, edges)
+    origin = np.zeros(n, dtype=bool)
+    origin[:20] = True
+    direct = at_risk(snet, origin, mode="weighted")
+    monkeypatch.setattr(multitier, "DIRECT_LIMIT", 10)
+    assert np.allclose(at_risk(snet, origin, mode="weighted"), direct)
+
+
+def test_amplifying_cycle_is_a_clear_error(monkeypatch):
+    import paxsilica.analytics.multitier as multitier
+
+    monkeypatch.setattr(multitier, "DIRECT_LIMIT", 0)
+    cycle = sp.csr_matrix(np.array([[0.0, 1.5], [1.0, 0.0]]))
+    with pytest.raises(PaxsilicaError, match="did not converge"):
+        solve_sparse(cycle, np.ones(2), max_iter=50)
+
+
+def test_unknown_mode_is_rejected(example):
+    with pytest.raises(PaxsilicaError, match="unknown mode"):
+        multitier_exposure(example, group="coalition", concern="concern", mode="fuzzy")
+
+
+def test_bundled_server_depends_on_chinese_gallium_only_through_a_substitutable_input(net):
+    table = multitier_exposure(net, as_of="2026-07-01").set_index("node")
+    essential = table.loc["market:WLD:power_supply_unit", "concern_share"]
+    weighted = multitier_exposure(net, as_of="2026-07-01", mode="weighted").set_index("node").loc[
+        "market:WLD:power_supply_unit", "concern_share"]
+    gallium = table.loc["market:WLD:gallium", "concern_share"]
+    assert essential == 0.0  # GaN switches are marked substitutable in recipes.csv
+    assert weighted == pytest.approx(gallium)  # the PSU's only recipe input chain is gallium
