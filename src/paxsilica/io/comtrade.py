@@ -1,0 +1,137 @@
+"""Read UN Comtrade (Comtrade Plus) bulk or "Get data" CSV exports of HS trade.
+
+Columns used (Comtrade Plus names): ``refYear``, ``reporterISO``, ``partnerISO``
+(alpha-3; ``reporterCode``/``partnerCode`` numeric M49 codes when the ISO columns are
+absent), ``flowCode`` (``M`` import, ``X`` export; re-exports, re-imports and other
+flows are skipped), ``cmdCode`` (HS code; only 6-digit codes are used), ``primaryValue``
+(US dollars) and ``netWgt`` (kilograms, may be empty). When the file breaks flows down by
+``customsCode``, ``motCode`` or ``partner2Code``, only the totals (``C00``, ``0``, ``0``)
+are kept. Partner ``W00`` (World) rows are totals and are skipped. Code ``S19``
+("Other Asia, nes") is Taiwan.
+
+Both sides usually report a flow; importer reports are used, and exporter reports only
+for (year, exporter, importer, HS6) combinations no importer reported (BACI reconciles
+the two more carefully; prefer BACI when you have it).
+
+Example:
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "TradeData.csv"
+    >>> _ = path.write_text(
+    ...     "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue,netWgt\\n"
+    ...     "2023,JPN,CHN,M,850511,2500000,120000\\n")
+    >>> read_comtrade(path)[["exporter", "importer", "item_id", "value_kusd", "quantity_t"]].to_dict("records")
+    [{'exporter': 'CHN', 'importer': 'JPN', 'item_id': 'ndfeb_magnet', 'value_kusd': 2500.0, 'quantity_t': 120.0}]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.hs_items import collect_errors, header_of, map_to_items, raise_if, sql_path
+from paxsilica.model.country import resolve_country
+
+__all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
+
+COMTRADE_COLUMNS = ["refYear", "flowCode", "cmdCode", "primaryValue"]
+WORLD = {"W00", "0"}
+TAIWAN = {"S19": "TWN", "490": "TWN"}
+OPTIONAL = ["reporterISO", "partnerISO", "reporterCode", "partnerCode", "netWgt",
+            "customsCode", "motCode", "partner2Code"]
+
+
+def _resolve(code: str) -> str | None:
+    if code in TAIWAN:
+        return TAIWAN[code]
+    try:
+        return resolve_country(code)
+    except KeyError:
+        return None
+
+
+def read_comtrade(path: str | Path) -> pd.DataFrame:
+    """Validate a Comtrade CSV and return its rows that map to catalogue items.
+
+    Returns the columns of :func:`paxsilica.io.baci.read_baci` (value in thousand
+    USD, quantity in metric tons from ``netWgt``).
+
+    Raises
+    ------
+    ValidationError: missing columns, unknown reporter or partner codes, non-numeric or
+        negative values and weights, malformed years (file, line, field).
+    """
+    file = str(path)
+    header = header_of(str(path), file, COMTRADE_COLUMNS)
+    reporter = "reporterISO" if "reporterISO" in header else "reporterCode"
+    partner = "partnerISO" if "partnerISO" in header else "partnerCode"
+    missing = [c for c in (reporter, partner) if c not in header]
+    if missing:
+        raise ValidationError([RowError(file, 1, c, f"missing column {c!r} (or its ISO column)")
+                               for c in missing])
+    present = [c for c in OPTIONAL if c in header]
+    wanted = list(dict.fromkeys([*COMTRADE_COLUMNS, reporter, partner, *present]))
+    connection = duckdb.connect()
+    try:
+        try:
+            connection.execute(
+                "CREATE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS line, "
+                + ", ".join(f'coalesce(trim(CAST("{c}" AS VARCHAR)), \'\') AS "{c}"' for c in wanted)
+                + f" FROM read_csv({sql_path(str(path))}, all_varchar = true, header = true)")
+        except duckdb.Error as exc:
+            reason = str(exc).splitlines()[0]
+            raise ValidationError([RowError(file, None, None, f"cannot read file: {reason}")]) from None
+        totals = ["1 = 1"]
+        for column, total in (("customsCode", "C00"), ("motCode", "0"), ("partner2Code", "0")):
+            if column in present:
+                totals.append(f"\"{column}\" IN ('', '{total}')")
+        world = ", ".join(f"'{w}'" for w in WORLD)
+        connection.execute(
+            f"CREATE TEMP VIEW used AS SELECT * FROM raw WHERE {' AND '.join(totals)} "
+            f"AND \"flowCode\" IN ('M', 'X') AND \"{partner}\" NOT IN ({world}) "
+            "AND regexp_full_match(\"cmdCode\", '[0-9]{6}')")
+        codes = connection.execute(
+            f'SELECT DISTINCT "{reporter}" FROM used UNION SELECT DISTINCT "{partner}" FROM used'
+        ).fetchall()
+        resolved = pd.DataFrame([(code, _resolve(code)) for (code,) in codes],
+                                columns=["code", "iso3"])
+        connection.register("countries", resolved)
+        checks = [
+            ("refYear", 'SELECT line, "refYear" FROM raw WHERE TRY_CAST("refYear" AS INTEGER) IS NULL '
+                        'OR TRY_CAST("refYear" AS INTEGER) NOT BETWEEN 1900 AND 2100',
+             "not a year: {value!r}"),
+            ("primaryValue", 'SELECT line, "primaryValue" FROM raw WHERE TRY_CAST("primaryValue" AS DOUBLE) '
+                             "IS NULL", "value is not a number: {value!r}"),
+            ("primaryValue", 'SELECT line, "primaryValue" FROM raw WHERE TRY_CAST("primaryValue" AS DOUBLE) < 0',
+             "negative trade value {value}"),
+            (reporter, f'SELECT line, "{reporter}" FROM used WHERE "{reporter}" IN '
+                       "(SELECT code FROM countries WHERE iso3 IS NULL)", "unknown reporter code {value!r}"),
+            (partner, f'SELECT line, "{partner}" FROM used WHERE "{partner}" IN '
+                      "(SELECT code FROM countries WHERE iso3 IS NULL)", "unknown partner code {value!r}"),
+        ]
+        if "netWgt" in present:
+            checks += [
+                ("netWgt", "SELECT line, \"netWgt\" FROM raw WHERE \"netWgt\" <> '' AND "
+                           'TRY_CAST("netWgt" AS DOUBLE) IS NULL', "net weight is not a number: {value!r}"),
+                ("netWgt", 'SELECT line, "netWgt" FROM raw WHERE TRY_CAST("netWgt" AS DOUBLE) < 0',
+                 "negative net weight {value}"),
+            ]
+        raise_if(collect_errors(connection, file, checks))
+        weight = "TRY_CAST(nullif(u.\"netWgt\", '') AS DOUBLE) / 1000" if "netWgt" in present else "NULL"
+        connection.execute(
+            "CREATE TEMP VIEW oriented AS SELECT CAST(u.\"refYear\" AS INTEGER) AS year, "
+            "CASE WHEN u.\"flowCode\" = 'M' THEN p.iso3 ELSE r.iso3 END AS exporter, "
+            "CASE WHEN u.\"flowCode\" = 'M' THEN r.iso3 ELSE p.iso3 END AS importer, "
+            "u.\"cmdCode\" AS hs6, CAST(u.\"primaryValue\" AS DOUBLE) / 1000 AS value_kusd, "
+            f"{weight} AS quantity_t, u.\"flowCode\" AS flow FROM used u "
+            f"JOIN countries r ON r.code = u.\"{reporter}\" JOIN countries p ON p.code = u.\"{partner}\"")
+        connection.execute(
+            "CREATE TEMP VIEW flows AS SELECT year, exporter, importer, hs6, sum(value_kusd) AS value_kusd, "
+            "sum(quantity_t) AS quantity_t FROM oriented o WHERE flow = 'M' OR NOT EXISTS ("
+            "SELECT 1 FROM oriented m WHERE m.flow = 'M' AND m.year = o.year AND m.exporter = o.exporter "
+            "AND m.importer = o.importer AND m.hs6 = o.hs6) GROUP BY ALL")
+        return map_to_items(connection, "flows")
+    finally:
+        connection.close()

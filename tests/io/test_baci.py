@@ -1,0 +1,111 @@
+"""BACI reader and trade import on small files in the real BACI layout (made by the tests)."""
+
+import pandas as pd
+import pytest
+
+from paxsilica.errors import ValidationError
+from paxsilica.io.baci import read_baci
+from paxsilica.io.hs_items import hs_item_map
+from paxsilica.store import Store
+from paxsilica.store.trade import import_trade_file, trade_flows
+
+CODES = ("country_code,country_name,country_iso2,country_iso3\n"
+         "36,Australia,AU,AUS\n156,China,CN,CHN\n392,Japan,JP,JPN\n490,\"Other Asia, nes\",,S19\n"
+         "842,USA,US,USA\n899,\"Areas, nes\",,XXX\n")
+GOOD = ("t,i,j,k,v,q\n"
+        "2022,156,392,850511,1500.25,120.5\n"      # magnets CN -> JP
+        "2022,36,392,284690,300,NA\n"              # REE compounds AU -> JP, quantity unknown
+        "2022,490,842,854231,9000.5,2.1\n"         # processors Taiwan -> US
+        "2022,156,842,10121,5.0,1\n")              # horses (leading zero lost): not mapped
+
+
+@pytest.fixture()
+def files(tmp_path):
+    codes = tmp_path / "country_codes_V202401.csv"
+    codes.write_text(CODES, encoding="utf-8")
+
+    def write(text):
+        path = tmp_path / "BACI_HS22_Y2022_V202401.csv"
+        path.write_text(text, encoding="utf-8")
+        return path, codes
+
+    return write
+
+
+def test_reads_mapped_rows_in_iso3_and_units(files):
+    path, codes = files(GOOD)
+    frame = read_baci(path, codes)
+    magnets = frame[frame["item_id"] == "ndfeb_magnet"].iloc[0]
+    assert (magnets["exporter"], magnets["importer"], magnets["hs6"]) == ("CHN", "JPN", "850511")
+    assert magnets["value_kusd"] == 1500.25 and magnets["quantity_t"] == 120.5
+    compounds = frame[frame["hs6"] == "284690"]
+    # 2846.90 maps to NdPr oxide and (through heading 2846) to separated oxides
+    assert sorted(compounds["item_id"]) == ["ndpr_oxide", "rare_earth_oxide"]
+    assert compounds["quantity_t"].isna().all()
+    chips = frame[frame["hs6"] == "854231"]
+    assert set(chips["exporter"]) == {"TWN"}  # code 490 is Taiwan
+    assert set(chips["item_id"]) == {"gpu_accelerator", "logic_die", "server_cpu"}
+    assert "010121" not in set(frame["hs6"])
+
+
+def test_every_mapping_code_is_in_the_catalogue(net):
+    codes = dict(zip(net.items["item_id"], net.items["hs_codes"], strict=True))
+    for row in hs_item_map().itertuples():
+        assert row.hs_code in codes[row.item_id], (row.hs_code, row.item_id)
+        assert row.source and row.confidence in {"high", "medium", "low"}
+
+
+@pytest.mark.parametrize(("text", "line", "field", "reason"), [
+    ("t,i,j,k,v,q\n2022,156,999,850511,1,1\n", 2, "j", "unknown BACI country code '999'"),
+    ("t,i,j,k,v,q\n2022,156,392,850511,-4,1\n", 2, "v", "negative trade value"),
+    ("t,i,j,k,v,q\n2022,156,392,850511,1,1\n2022,156,392,850511,1,-2\n", 3, "q", "negative quantity"),
+    ("t,i,j,k,v,q\n2022,156,392,850511,abc,1\n", 2, "v", "not a number"),
+    ("t,i,j,k,v,q\n2022,156,392,85051X,1,1\n", 2, "k", "not an HS6 product code"),
+    ("t,i,j,k,v,q\n22x,156,392,850511,1,1\n", 2, "t", "not a year"),
+    ("t,i,j,k,v,q\n2022,899,392,850511,1,1\n", 2, "i", "not a country paxsilica knows"),
+])
+def test_bad_rows_name_file_line_and_field(files, text, line, field, reason):
+    path, codes = files(text)
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    error = info.value.errors[0]
+    assert (error.row, error.field) == (line, field)
+    assert reason in error.reason and error.file == str(path)
+
+
+def test_missing_columns_are_listed(files):
+    path, codes = files("t,i,j,k,value\n2022,156,392,850511,1\n")
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    assert {e.field for e in info.value.errors} == {"v", "q"}
+
+
+def test_every_problem_is_collected(files):
+    path, codes = files("t,i,j,k,v,q\n2022,156,999,850511,-1,1\n2022,156,392,850511,2,x\n")
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    assert {(e.row, e.field) for e in info.value.errors} == {(2, "j"), (2, "v"), (3, "q")}
+
+
+def test_bad_file_imports_nothing_and_good_file_is_idempotent(files):
+    store = Store(":memory:")
+    path, codes = files(GOOD)
+    first = import_trade_file(store, path, dataset="baci", codes=codes)
+    assert first.rows == len(read_baci(path, codes)) and first.years == (2022,)
+    import_trade_file(store, path, dataset="baci", codes=codes)
+    assert len(trade_flows(store)) == first.rows
+    bad, _ = files(GOOD + "2022,156,392,850511,-1,1\n")
+    with pytest.raises(ValidationError):
+        import_trade_file(store, bad, dataset="baci", codes=codes)
+    assert len(trade_flows(store)) == first.rows
+    log = store.imports()
+    assert (log["kind"] == "trade_flows").sum() == 2
+
+
+def test_streams_a_larger_file_through_duckdb(files):
+    rows = pd.DataFrame({"t": 2022, "i": 156, "j": 392, "k": [850511, 280530, 999999] * 20000,
+                         "v": 1.0, "q": "NA"})
+    path, codes = files(rows.to_csv(index=False))
+    frame = read_baci(path, codes)
+    # 280530 maps to two items, 999999 to none
+    assert len(frame) == 20000 + 2 * 20000

@@ -1,0 +1,74 @@
+"""UN Comtrade (Comtrade Plus) CSV reader on small files in the real column layout."""
+
+import pytest
+
+from paxsilica.errors import ValidationError
+from paxsilica.io.comtrade import read_comtrade
+from paxsilica.store import Store
+from paxsilica.store.trade import import_trade_file, trade_flows
+
+HEADER = ("typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,"
+          "flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,"
+          "classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,"
+          "isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,"
+          "isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,"
+          "grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,"
+          "isAggregate\n")
+
+
+def row(reporter, flow, partner, cmd, value, weight="1000", customs="C00", mot="0", year="2023"):
+    codes = {"JPN": "392", "CHN": "156", "USA": "842", "W00": "0", "S19": "490", "XYZ": "999"}
+    return (f"C,A,{year}0101,{year},52,{year},{codes[reporter]},{reporter},{reporter} desc,{flow},"
+            f"{'Import' if flow == 'M' else 'Export'},{codes[partner]},{partner},\"{partner}, desc\","
+            f"0,W00,World,H6,HS,FALSE,{cmd},\"Permanent magnets, of metal\",6,TRUE,{customs},TOTAL,0,"
+            f"{mot},TOTAL,8,kg,{weight},FALSE,-1,N/A,0,FALSE,{weight},FALSE,0,FALSE,{value},{value},"
+            f"{value},0,TRUE,FALSE\n")
+
+
+def write(tmp_path, *rows):
+    path = tmp_path / "TradeData_2023.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_import_reports_win_and_export_reports_fill_gaps(tmp_path):
+    path = write(tmp_path,
+                 row("JPN", "M", "CHN", "850511", "2000000", "50000"),   # Japan's imports from China
+                 row("CHN", "X", "JPN", "850511", "1900000", "48000"),   # China's mirror report: ignored
+                 row("CHN", "X", "USA", "850511", "700000", "15000"),    # no US import report: used
+                 row("JPN", "M", "W00", "850511", "9999999"),            # World total: skipped
+                 row("JPN", "M", "S19", "854231", "3000000", "2000"),    # Taiwan processors
+                 row("JPN", "M", "CHN", "850511", "5", customs="C01"),   # customs breakdown: skipped
+                 row("JPN", "M", "CHN", "8505", "123"))                  # 4-digit aggregate: skipped
+    frame = read_comtrade(path)
+    magnets = frame[frame["item_id"] == "ndfeb_magnet"].set_index(["exporter", "importer"])
+    assert magnets.loc[("CHN", "JPN"), "value_kusd"] == pytest.approx(2000.0)
+    assert magnets.loc[("CHN", "JPN"), "quantity_t"] == pytest.approx(50.0)
+    assert magnets.loc[("CHN", "USA"), "value_kusd"] == pytest.approx(700.0)
+    assert len(magnets) == 2
+    assert set(frame.loc[frame["hs6"] == "854231", "exporter"]) == {"TWN"}
+
+
+@pytest.mark.parametrize(("bad", "field", "reason"), [
+    (row("JPN", "M", "XYZ", "850511", "10"), "partnerISO", "unknown partner code 'XYZ'"),
+    (row("JPN", "M", "CHN", "850511", "-10"), "primaryValue", "negative trade value"),
+    (row("JPN", "M", "CHN", "850511", "10", weight="-3"), "netWgt", "negative net weight"),
+    (row("JPN", "M", "CHN", "850511", "ten"), "primaryValue", "not a number"),
+])
+def test_bad_rows_give_line_and_field(tmp_path, bad, field, reason):
+    path = write(tmp_path, row("JPN", "M", "CHN", "850511", "1"), bad)
+    with pytest.raises(ValidationError) as info:
+        read_comtrade(path)
+    error = info.value.errors[0]
+    assert (error.row, error.field) == (3, field)
+    assert reason in error.reason
+
+
+def test_wrong_columns_and_nothing_imported(tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("year,reporter,partner,value\n2023,JPN,CHN,1\n", encoding="utf-8")
+    store = Store(":memory:")
+    with pytest.raises(ValidationError) as info:
+        import_trade_file(store, path, dataset="comtrade")
+    assert {e.field for e in info.value.errors} >= {"refYear", "flowCode", "cmdCode", "primaryValue"}
+    assert trade_flows(store).empty
