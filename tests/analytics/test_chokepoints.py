@@ -74,3 +74,26 @@ def test_bundled_end_items_and_magnet_chokepoint(net):
     top = chokepoints(net, end_item="ndfeb_magnet", top=5, as_of="2026-07-01")
     assert top.iloc[0]["country"] == "CHN"
     assert (top["output_lost"].diff().dropna() <= 1e-12).all()
+
+
+def test_cli_chokepoints_and_multitier_exposure(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from paxsilica.cli.app import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "p.duckdb")
+    result = runner.invoke(app, ["--db", db, "chokepoints", "--item", "ndfeb_magnet", "--top", "3",
+                                 "--as-of", "2026-07-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 3 and rows[0]["country"] == "CHN"
+    result = runner.invoke(app, ["--db", db, "exposure", "--tiers", "all", "--item", "gallium_nitride",
+                                 "--as-of", "2026-07-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    world = next(r for r in json.loads(result.stdout) if r["node"] == "market:WLD:gallium_nitride")
+    assert world["concern_share"] > 0.9 and world["direct_concern_share"] == 0.0
+    result = runner.invoke(app, ["--db", db, "chokepoints", "--mode", "fuzzy"])
+    assert result.exit_code == 2 and "unknown mode" in result.output

@@ -109,3 +109,23 @@ def test_streams_a_larger_file_through_duckdb(files):
     frame = read_baci(path, codes)
     # 280530 maps to two items, 999999 to none
     assert len(frame) == 20000 + 2 * 20000
+
+
+def test_cli_trade_import_reports_bad_rows_and_imports_good_files(files, tmp_path):
+    from typer.testing import CliRunner
+
+    from paxsilica.cli.app import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "t.duckdb")
+    bad, codes = files("t,i,j,k,v,q\n2022,156,999,850511,1,1\n")
+    result = runner.invoke(app, ["--db", db, "trade", "import", "--format", "baci", str(bad),
+                                 "--codes", str(codes)])
+    assert result.exit_code == 2
+    assert "row 2, field 'j'" in result.output and "Traceback" not in result.output
+    good, codes = files(GOOD)
+    result = runner.invoke(app, ["--db", db, "trade", "import", "--format", "baci", str(good),
+                                 "--codes", str(codes)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["--db", db, "trade", "status", "--format", "csv"])
+    assert "ndfeb_magnet" in result.stdout

@@ -45,8 +45,9 @@ __all__ = ["MODES", "at_risk", "country_dependence", "embodied_origins", "multit
            "solve_sparse", "weighted_matrix"]
 
 MODES = ("essential", "weighted")
-DIRECT_LIMIT = 200_000
-"""Networks up to this many nodes are solved by sparse LU; larger ones by Jacobi sweeps."""
+DIRECT_LIMIT = 5_000
+"""Networks up to this many nodes are solved by sparse LU; larger ones by Jacobi sweeps
+(LU of a large random supply DAG fills in badly: 100 000 nodes took minutes and GiBs)."""
 
 
 def _check_mode(mode: str) -> None:

@@ -48,6 +48,8 @@ COMMAND_MODULES = [
     "paxsilica.cli.report",
     "paxsilica.cli.certify",
     "paxsilica.cli.criticality",
+    "paxsilica.cli.chokepoints",
+    "paxsilica.cli.trade",
 ]
 
 

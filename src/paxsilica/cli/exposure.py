@@ -52,14 +52,17 @@ def exposure_command(
     JSON output is a list of records with the keys item, stage, year, country, share,
     hhi, concern_share, coalition_share, as_of, sources (plus more).
     """
-    net = StackNetwork.from_store(store_for(ctx, db))
+    store = store_for(ctx, db)
+    net = StackNetwork.from_store(store)
     selection = {"item": item, "stage": stage, "year": year, "latest": latest}
     if tiers is Tiers.all:
         from paxsilica.analytics.multitier import multitier_exposure
+        from paxsilica.store.trade import trade_flows
 
         table = multitier_exposure(net, group=group, concern=concern, as_of=_date(as_of),
-                                   item=item, stage=stage)
-        emit(table, fmt, title="Multi-tier exposure")
+                                   item=item, stage=stage, trade=trade_flows(store))
+        emit(table.drop(columns=["group", "concern"]) if fmt is OutputFormat.table else table, fmt,
+             title=f"Multi-tier exposure (essential inputs, all tiers, as of {as_date(as_of)})")
         return
     if compare is not None:
         table = exposure_change(net, compare, as_of or date.today().isoformat(), group=group,

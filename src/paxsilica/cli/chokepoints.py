@@ -1,0 +1,49 @@
+"""``paxsilica chokepoints``: the nodes and links whose loss cuts most of an end item's supply."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from paxsilica.analytics.chokepoints import chokepoints
+from paxsilica.analytics.multitier import MODES
+from paxsilica.cli.common import DbOption, OutputFormat, emit, store_for
+from paxsilica.errors import PaxsilicaError
+from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.store.trade import trade_flows
+
+__all__ = ["register"]
+
+
+def chokepoints_command(
+    ctx: typer.Context,
+    item: Annotated[list[str] | None, typer.Option(
+        "--item", help="End item id or alias (repeatable); default: the tops of the recipe tree")] = None,
+    top: Annotated[int, typer.Option(help="Rows per end item")] = 10,
+    mode: Annotated[str, typer.Option(help="essential (Leontief: max over essential inputs) or "
+                                           "weighted (linear, all inputs)")] = "essential",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Data date YYYY-MM-DD (default today)")] = None,
+    nodes_only: Annotated[bool, typer.Option("--nodes-only", help="Leave out supply links")] = False,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Rank producers and supply links by the share of each end item's world supply lost
+    if they stopped (hypothetical extraction), with betweenness on the sourcing graph."""
+    if mode not in MODES:
+        raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
+    store = store_for(ctx, db)
+    net = StackNetwork.from_store(store)
+    table = chokepoints(net, end_item=item or None, top=top, as_of=as_date(as_of), mode=mode,
+                        trade=trade_flows(store), links=not nodes_only)
+    if fmt is OutputFormat.table:
+        view = table[["end_item", "rank", "kind", "node", "supplier", "country", "output_lost",
+                      "betweenness"]]
+        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {as_date(as_of)})")
+        return
+    emit(table, fmt)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``chokepoints`` command."""
+    app.command("chokepoints")(chokepoints_command)

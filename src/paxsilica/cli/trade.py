@@ -1,0 +1,64 @@
+"""``paxsilica trade …``: import bilateral trade files (BACI, UN Comtrade) and list what is stored."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
+from paxsilica.store.trade import import_trade_file, trade_flows
+
+__all__ = ["register"]
+
+trade_app = typer.Typer(help="Import and inspect bilateral trade flows (BACI, UN Comtrade).",
+                        no_args_is_help=True)
+
+
+class TradeFormat(StrEnum):
+    """Supported trade file formats."""
+
+    baci = "baci"
+    comtrade = "comtrade"
+
+
+@trade_app.command("import")
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="BACI year files or Comtrade CSV exports")],
+    fmt: Annotated[TradeFormat, typer.Option("--format", help="baci or comtrade")],
+    codes: Annotated[Path | None, typer.Option(
+        "--codes", help="BACI country table (country_codes_V….csv); needed for --format baci")] = None,
+    db: DbOption = None,
+) -> None:
+    """Validate and import trade FILES (each all-or-nothing; re-imports replace the same years)."""
+    store = store_for(ctx, db)
+    for path in files:
+        report = import_trade_file(store, path, dataset=fmt.value, codes=codes)
+        years = ", ".join(str(y) for y in report.years) or "no mapped rows"
+        console.print(f"imported {report.rows} mapped trade row(s) ({years}) from {path} "
+                      f"(import #{report.import_id})")
+
+
+@trade_app.command("status")
+def status_command(
+    ctx: typer.Context,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Stored flows per dataset, year and item: rows, importers and value (thousand USD)."""
+    flows = trade_flows(store_for(ctx, db))
+    if flows.empty:
+        console.print("no trade flows imported (see: paxsilica trade import --help)")
+        return
+    summary = (flows.groupby(["dataset", "year", "item_id"])
+               .agg(rows=("hs6", "size"), importers=("importer", "nunique"),
+                    value_kusd=("value_kusd", "sum")).reset_index())
+    emit(summary, fmt, title="Trade flows")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``trade`` command group."""
+    app.add_typer(trade_app, name="trade")
