@@ -97,3 +97,13 @@ def test_cli_chokepoints_and_multitier_exposure(tmp_path):
     assert world["concern_share"] > 0.9 and world["direct_concern_share"] == 0.0
     result = runner.invoke(app, ["--db", db, "chokepoints", "--mode", "fuzzy"])
     assert result.exit_code == 2 and "unknown mode" in result.output
+
+
+def test_report_has_the_multitier_section(net):
+    from paxsilica.report.html import ReportContext
+    from paxsilica.report.sections.multitier import build
+
+    section = build(ReportContext(net, __import__("datetime").date(2026, 7, 1)))
+    assert section is not None and section.section_id == "multitier"
+    assert "multitier-sankey" in section.body and "Chokepoints" in section.body
+    assert "producer:CHN:ndfeb_magnet" in section.body

@@ -36,6 +36,7 @@ SECTIONS = [
     "paxsilica.report.sections.coverage",
     "paxsilica.report.sections.controls",
     "paxsilica.report.sections.recipes",
+    "paxsilica.report.sections.multitier",
     "paxsilica.report.sections.sources",
 ]
 
