@@ -17,6 +17,9 @@ from which supplier node (shares of a group add up to 1).
 - A country market of *k* (trade data present) keeps its own world share ``w_c`` as
   domestic supply and fills ``1 - w_c`` in proportion to import values by exporter;
   an exporter that does not produce *k* passes on the world pool (re-export).
+- An item with no cited producer shares but with trade data takes its world shares from
+  export values by exporter (a proxy; the world market's ``sourcing`` says
+  ``export shares``), so exporters become its producers.
 
 Example:
     >>> from paxsilica.store import open_store
@@ -173,6 +176,15 @@ def _trade_mix(trade: pd.DataFrame | None, day: date) -> pd.DataFrame:
             .rename(columns={"value_kusd": "value"}).query("value > 0"))
 
 
+def _export_shares(mix: pd.DataFrame) -> pd.DataFrame:
+    """World shares from export values, for items without cited producer shares."""
+    if mix.empty:
+        return pd.DataFrame(columns=["item_id", "country", "share"])
+    exports = mix.groupby(["item_id", "exporter"], as_index=False)["value"].sum()
+    exports["share"] = exports["value"] / exports.groupby("item_id")["value"].transform("sum")
+    return exports.rename(columns={"exporter": "country"})[["item_id", "country", "share"]]
+
+
 def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
                      trade: pd.DataFrame | None = None) -> SourcingNetwork:
     """The country-level sourcing network of the store's items, recipes and facilities.
@@ -194,6 +206,8 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     day = as_date(as_of)
     shares = _world_shares(net, day)
     mix = _trade_mix(trade, day)
+    proxied = _export_shares(mix[~mix["item_id"].isin(set(shares["item_id"]))])
+    shares = pd.concat([shares, proxied], ignore_index=True)
     recipe_items = set(net.recipes["output_item"]) | set(net.recipes["input_item"])
     items = sorted(recipe_items | set(shares["item_id"]) | set(mix["item_id"]))
     produced = set(shares["item_id"])
@@ -204,7 +218,8 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     facilities = net.facilities.dropna(subset=["item_id"])
     facilities = facilities[facilities["item_id"].isin(items)]
     rows = (
-        [("market", "WLD", item, "", "pool") for item in items]
+        [("market", "WLD", item, "", "export shares" if item in set(proxied["item_id"]) else "pool")
+         for item in items]
         + [("unattributed" if c == UNATTRIBUTED else "producer", c, i, "", "")
            for i, c in zip(producers["item_id"], producers["country"], strict=True)]
         + [("market", c, i, "", "trade") for c, i in zip(traded["importer"], traded["item_id"],
