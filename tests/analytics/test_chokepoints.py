@@ -107,3 +107,15 @@ def test_report_has_the_multitier_section(net):
     assert section is not None and section.section_id == "multitier"
     assert "multitier-sankey" in section.body and "Chokepoints" in section.body
     assert "producer:CHN:ndfeb_magnet" in section.body
+
+
+def test_essential_extraction_refuses_huge_candidate_sets(example, monkeypatch):
+    import paxsilica.analytics.chokepoints as module
+    from paxsilica.errors import PaxsilicaError
+
+    monkeypatch.setattr(module, "ESSENTIAL_LIMIT", 3)
+    snet = sourcing_network(example, as_of="2025-06-01")
+    target = snet.node_index("market:WLD:magnet")
+    with pytest.raises(PaxsilicaError, match="mode='weighted'"):
+        extraction_losses(snet, target)
+    assert extraction_losses(snet, target, mode="weighted")[target] == pytest.approx(1.0)

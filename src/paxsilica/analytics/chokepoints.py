@@ -34,11 +34,14 @@ import pandas as pd
 
 from paxsilica.analytics.multitier import _check_mode, at_risk, solve_sparse, weighted_matrix
 from paxsilica.analytics.network import SourcingNetwork, sourcing_network
+from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
 
 __all__ = ["chokepoints", "end_items", "extraction_losses", "upstream_nodes"]
 
 BATCH = 256
+ESSENTIAL_LIMIT = 50_000
+"""Upstream nodes above which essential-mode extraction (one propagation per node) is refused."""
 
 
 def end_items(net: StackNetwork) -> list[str]:
@@ -69,6 +72,10 @@ def extraction_losses(snet: SourcingNetwork, target: int, *, mode: str = "essent
         rhs[target] = 1.0
         return np.clip(solve_sparse(weighted_matrix(snet), rhs, transpose=True), 0.0, 1.0)
     candidates = upstream_nodes(snet, target) if candidates is None else candidates
+    if len(candidates) > ESSENTIAL_LIMIT:
+        raise PaxsilicaError(
+            f"{len(candidates):,} upstream nodes: too many for one essential-mode extraction each "
+            f"(limit {ESSENTIAL_LIMIT:,}); use mode='weighted' (one sparse solve for all nodes)")
     losses = np.zeros(n)
     for start in range(0, len(candidates), BATCH):
         chunk = candidates[start:start + BATCH]
