@@ -42,7 +42,6 @@ import scipy.sparse as sp
 
 from paxsilica.analytics.concentration import country_shares
 from paxsilica.errors import NotFoundError
-from paxsilica.model.country import is_country
 from paxsilica.model.network import StackNetwork, as_date
 
 __all__ = ["SourcingNetwork", "sourcing_network", "sourcing_network_from_edges"]
@@ -270,7 +269,3 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     built = sourcing_network_from_edges(nodes, frame)
     return SourcingNetwork(built.nodes, built.groups, built.links, day)
 
-
-def is_named_country(code: str) -> bool:
-    """True for an ISO3 country code (not ``WLD``, a region or the unattributed ``""``)."""
-    return bool(code) and is_country(code)
