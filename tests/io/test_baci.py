@@ -129,3 +129,60 @@ def test_cli_trade_import_reports_bad_rows_and_imports_good_files(files, tmp_pat
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["--db", db, "trade", "status", "--format", "csv"])
     assert "ndfeb_magnet" in result.stdout
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("t,i,j,k,v,q\n2022,156,392,850511,nan,1\n", "v"),
+    ("t,i,j,k,v,q\n2022,156,392,850511,inf,1\n", "v"),
+    ("t,i,j,k,v,q\n2022,156,392,850511,1e400,1\n", "v"),
+    ("t,i,j,k,v,q\n2022,156,392,850511,1,nan\n", "q"),
+])
+def test_values_and_quantities_must_be_finite(files, text, field):
+    path, codes = files(text)
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    assert {(e.row, e.field) for e in info.value.errors} == {(2, field)}
+
+
+@pytest.mark.parametrize(("text", "line", "reason"), [
+    ("t,i,j,k,v,q\n2022,156,392,850511,1\n", 2, "expected 6 fields, found 5"),
+    ("t,i,j,k,v,q\n2022,156,392,850511,1,1\n2022,156,392,850511,1,1,9\n", 3, "expected 6 fields, found 7"),
+    ("t,i,j,k,v,q\n", None, "no data rows"),
+])
+def test_rows_with_the_wrong_number_of_fields(files, text, line, reason):
+    path, codes = files(text)
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    error = info.value.errors[0]
+    assert (error.row, error.field) == (line, None) and reason in error.reason
+
+
+def test_encoding_errors_name_the_line_anywhere_in_the_file(files, tmp_path):
+    path, codes = files(GOOD)
+    # a Latin-1 name far below the first 8 KB of the country table
+    filler = "".join(f"{900 + n},Place {n},,\n" for n in range(800))
+    latin = tmp_path / "country_codes_latin1.csv"
+    latin.write_bytes((CODES + filler).encode("utf-8") + "384,Côte d'Ivoire,CI,CIV\n".encode("latin-1"))
+    lines = (CODES + filler).count("\n") + 1
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, latin)
+    error = info.value.errors[0]
+    assert (error.file, error.row) == (str(latin), lines) and "UTF-8" in error.reason
+    bad = tmp_path / "BACI_latin1.csv"
+    bad.write_bytes(GOOD.encode() + "2022,156,392,850511,1,\xe9\n".encode("latin-1"))
+    with pytest.raises(ValidationError) as info:
+        read_baci(bad, codes)
+    assert info.value.errors[0].row == GOOD.count("\n") + 1
+
+
+def test_several_files_import_all_or_nothing(files, tmp_path):
+    from paxsilica.store.trade import import_trade_files
+
+    store = Store(":memory:")
+    good, codes = files(GOOD)
+    bad = tmp_path / "BACI_HS22_Y2023_V202401.csv"
+    bad.write_text("t,i,j,k,v,q\n2023,156,999,850511,1,1\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        import_trade_files(store, [good, bad], dataset="baci", codes=codes)
+    assert trade_flows(store).empty
+    assert (store.imports()["kind"] == "trade_flows").sum() == 0

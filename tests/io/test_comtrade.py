@@ -72,3 +72,74 @@ def test_wrong_columns_and_nothing_imported(tmp_path):
         import_trade_file(store, path, dataset="comtrade")
     assert {e.field for e in info.value.errors} >= {"refYear", "flowCode", "cmdCode", "primaryValue"}
     assert trade_flows(store).empty
+
+
+def test_files_per_reporter_add_up_and_mirror_reports_resolve_across_files(tmp_path):
+    store = Store(":memory:")
+    japan = tmp_path / "TradeData_JPN_2023.csv"
+    japan.write_text(HEADER + row("JPN", "M", "CHN", "850511", "2000000"), encoding="utf-8")
+    china = tmp_path / "TradeData_CHN_2023.csv"
+    china.write_text(HEADER + row("CHN", "X", "JPN", "850511", "1900000")     # mirror of Japan's report
+                     + row("CHN", "X", "USA", "850511", "700000"), encoding="utf-8")
+    usa = tmp_path / "TradeData_USA_2023.csv"
+    usa.write_text(HEADER + row("USA", "M", "JPN", "850511", "7000000"), encoding="utf-8")
+    for path in (japan, china, usa):
+        import_trade_file(store, path, dataset="comtrade")
+    flows = trade_flows(store).set_index(["exporter", "importer"])["value_kusd"]
+    # Japan's own import report wins over China's export report of the same flow
+    assert flows.to_dict() == {("CHN", "JPN"): 2000.0, ("CHN", "USA"): 700.0, ("JPN", "USA"): 7000.0}
+    # re-importing one reporter's file replaces only that reporter's rows
+    japan.write_text(HEADER + row("JPN", "M", "CHN", "850511", "2500000"), encoding="utf-8")
+    import_trade_file(store, japan, dataset="comtrade")
+    flows = trade_flows(store).set_index(["exporter", "importer"])["value_kusd"]
+    assert flows.to_dict() == {("CHN", "JPN"): 2500.0, ("CHN", "USA"): 700.0, ("JPN", "USA"): 7000.0}
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "1e400", "-inf"])
+def test_values_must_be_finite(tmp_path, bad):
+    path = write(tmp_path, row("JPN", "M", "CHN", "850511", bad))
+    with pytest.raises(ValidationError) as info:
+        read_comtrade(path)
+    assert {(e.row, e.field) for e in info.value.errors} == {(2, "primaryValue")}
+
+
+def test_numeric_comtrade_codes_and_non_country_partners(tmp_path):
+    path = tmp_path / "codes_only.csv"
+    path.write_text("refYear,reporterCode,partnerCode,flowCode,cmdCode,primaryValue\n"
+                    "2023,842,156,M,850511,1000\n"      # 842: Comtrade's code for the USA
+                    "2023,699,251,M,850511,2000\n"      # India from France (Comtrade codes)
+                    "2023,842,899,M,850511,5000\n",     # 899 "Areas, nes": not a country, skipped
+                    encoding="utf-8")
+    frame = read_comtrade(path)
+    assert sorted(zip(frame["exporter"], frame["importer"], strict=True)) == [("CHN", "USA"), ("FRA", "IND")]
+    iso = write(tmp_path, row("JPN", "M", "CHN", "850511", "1000")).read_text(encoding="utf-8")
+    path.write_text(iso + iso.splitlines()[1].replace(",CHN,", ",_X,") + "\n", encoding="utf-8")
+    assert list(read_comtrade(path)["exporter"]) == ["CHN"]
+
+
+def test_tab_separated_and_gzip_bulk_files(tmp_path):
+    import gzip
+
+    text = HEADER + row("JPN", "M", "CHN", "850511", "2000000")
+    tabbed = "\n".join(line.replace('"Permanent magnets, of metal"', "Permanent magnets of metal")
+                       .replace('"CHN, desc"', "CHN desc").replace(",", "\t")
+                       for line in text.splitlines()) + "\n"
+    path = tmp_path / "TradeData.txt.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(tabbed)
+    frame = read_comtrade(path)
+    assert frame["value_kusd"].tolist() == [2000.0]
+
+
+@pytest.mark.parametrize(("text", "row_number", "reason"), [
+    (HEADER, None, "no data rows"),
+    (HEADER + row("JPN", "M", "CHN", "850511", "1") + "2023,392,JPN\n", 3, "fields, found 3"),
+    ("", None, "empty"),
+])
+def test_unreadable_files_say_where(tmp_path, text, row_number, reason):
+    path = tmp_path / "TradeData.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        read_comtrade(path)
+    error = info.value.errors[0]
+    assert error.row == row_number and reason in error.reason and error.file == str(path)

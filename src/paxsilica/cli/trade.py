@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
-from paxsilica.store.trade import import_trade_file, trade_flows
+from paxsilica.store.trade import import_trade_files, trade_flows
 
 __all__ = ["register"]
 
@@ -33,13 +33,17 @@ def import_command(
         "--codes", help="BACI country table (country_codes_V….csv); needed for --format baci")] = None,
     db: DbOption = None,
 ) -> None:
-    """Validate and import trade FILES (each all-or-nothing; re-imports replace the same years)."""
+    """Validate and import trade FILES, all or nothing: a bad file imports none of them.
+
+    Re-imports replace what they supersede: a BACI year, or a Comtrade (year, reporter).
+    """
     store = store_for(ctx, db)
-    for path in files:
-        report = import_trade_file(store, path, dataset=fmt.value, codes=codes)
+    with console.status(f"validating {len(files)} file(s)…"):
+        reports = import_trade_files(store, files, dataset=fmt.value, codes=codes)
+    for path, report in zip(files, reports, strict=True):
         years = ", ".join(str(y) for y in report.years) or "no mapped rows"
         console.print(f"imported {report.rows} mapped trade row(s) ({years}) from {path} "
-                      f"(import #{report.import_id})")
+                      f"(import #{report.import_id})", markup=False)
 
 
 @trade_app.command("status")

@@ -32,7 +32,8 @@ import duckdb
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
-from paxsilica.io.hs_items import collect_errors, header_of, map_to_items, raise_if, sql_path
+from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
+from paxsilica.io.trade_csv import csv_layout, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["BACI_COLUMNS", "read_baci", "read_baci_codes"]
@@ -45,17 +46,23 @@ def read_baci_codes(path: str | Path) -> pd.DataFrame:
     """The BACI country table: ``code, name, iso3, line`` (``iso3`` None if not a country
     paxsilica knows; an error only arises if a trade row uses it)."""
     file = str(path)
-    header = header_of(str(path), file, ["country_code"])
+    layout = csv_layout(path, file, ["country_code"])
+    header = layout.columns
     iso_column = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in header), None)
     if iso_column is None:
         raise ValidationError([RowError(file, 1, "country_iso3",
                                         "missing column 'country_iso3' (or 'iso_3digit_alpha')")])
     name_column = next((c for c in ("country_name", "country_name_abbreviation") if c in header),
                        None)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    connection = duckdb.connect()
+    try:
+        load_raw(connection, layout, [c for c in ("country_code", iso_column, name_column) if c])
+        table = connection.execute("SELECT * FROM raw ORDER BY line").df()
+    finally:
+        connection.close()
     errors, rows = [], []
-    for position, row in enumerate(table.to_dict("records")):
-        line = position + 2
+    for row in table.to_dict("records"):
+        line = int(row["line"])
         code = str(row["country_code"]).strip()
         if not code.isdigit():
             errors.append(RowError(file, line, "country_code", f"not a numeric code: {code!r}"))
@@ -91,19 +98,12 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
         values or quantities, malformed years or HS codes (file, line, field).
     """
     file = str(path)
-    header_of(str(path), file, BACI_COLUMNS)
+    layout = csv_layout(path, file, BACI_COLUMNS)
     codes = read_baci_codes(codes_path)
     connection = duckdb.connect()
     try:
         connection.register("codes", codes)
-        try:
-            connection.execute(
-                "CREATE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS line, "
-                + ", ".join(f"coalesce(trim(CAST({c} AS VARCHAR)), '') AS {c}" for c in BACI_COLUMNS)
-                + f" FROM read_csv({sql_path(str(path))}, all_varchar = true, header = true)")
-        except duckdb.Error as exc:
-            reason = str(exc).splitlines()[0]
-            raise ValidationError([RowError(file, None, None, f"cannot read file: {reason}")]) from None
+        load_raw(connection, layout, BACI_COLUMNS)
         checks = [
             ("t", "SELECT line, t FROM raw WHERE TRY_CAST(t AS INTEGER) NOT BETWEEN 1900 AND 2100 "
                   "OR TRY_CAST(t AS INTEGER) IS NULL", "not a year: {value!r}"),
@@ -113,9 +113,13 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
              "value is not a number: {value!r}"),
             ("v", "SELECT line, v FROM raw WHERE TRY_CAST(v AS DOUBLE) < 0",
              "negative trade value {value}"),
+            ("v", "SELECT line, v FROM raw WHERE NOT isfinite(TRY_CAST(v AS DOUBLE))",
+             "value is not a finite number: {value!r}"),
             ("q", "SELECT line, q FROM raw WHERE q NOT IN ('', 'NA') AND TRY_CAST(q AS DOUBLE) IS NULL",
              "quantity is not a number: {value!r}"),
             ("q", "SELECT line, q FROM raw WHERE TRY_CAST(q AS DOUBLE) < 0", "negative quantity {value}"),
+            ("q", "SELECT line, q FROM raw WHERE q NOT IN ('', 'NA') AND NOT isfinite(TRY_CAST(q AS DOUBLE))",
+             "quantity is not a finite number: {value!r}"),
         ]
         for column, role in (("i", "exporter"), ("j", "importer")):
             checks.append((column, f"SELECT line, {column} FROM raw WHERE TRY_CAST({column} AS BIGINT) "

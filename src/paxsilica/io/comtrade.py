@@ -31,7 +31,8 @@ import duckdb
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
-from paxsilica.io.hs_items import collect_errors, header_of, map_to_items, raise_if, sql_path
+from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
+from paxsilica.io.trade_csv import csv_layout, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
@@ -39,6 +40,14 @@ __all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
 COMTRADE_COLUMNS = ["refYear", "flowCode", "cmdCode", "primaryValue"]
 WORLD = {"W00", "0"}
 TAIWAN = {"S19": "TWN", "490": "TWN"}
+COMTRADE_NUMERIC = {"842": "USA", "251": "FRA", "699": "IND", "757": "CHE", "579": "NOR"}
+"""Comtrade's own area codes where they differ from ISO 3166 numeric codes (UN Comtrade
+reference table of reporter areas: 842 USA incl. Puerto Rico and US Virgin Islands, 251
+France incl. Monaco, 699 India, 757 Switzerland incl. Liechtenstein, 579 Norway incl.
+Svalbard and Jan Mayen)."""
+NOT_COUNTRIES_NUMERIC = {"837", "838", "839", "899"}
+"""Partner areas that are not countries (bunkers, free zones, special categories, areas
+n.e.s.): their rows are skipped, as are ISO-coded partners beginning with ``_``."""
 OPTIONAL = ["reporterISO", "partnerISO", "reporterCode", "partnerCode", "netWgt",
             "customsCode", "motCode", "partner2Code"]
 
@@ -46,6 +55,8 @@ OPTIONAL = ["reporterISO", "partnerISO", "reporterCode", "partnerCode", "netWgt"
 def _resolve(code: str) -> str | None:
     if code in TAIWAN:
         return TAIWAN[code]
+    if code in COMTRADE_NUMERIC:
+        return COMTRADE_NUMERIC[code]
     try:
         return resolve_country(code)
     except KeyError:
@@ -64,7 +75,8 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
         negative values and weights, malformed years (file, line, field).
     """
     file = str(path)
-    header = header_of(str(path), file, COMTRADE_COLUMNS)
+    layout = csv_layout(path, file, COMTRADE_COLUMNS)
+    header = layout.columns
     reporter = "reporterISO" if "reporterISO" in header else "reporterCode"
     partner = "partnerISO" if "partnerISO" in header else "partnerCode"
     missing = [c for c in (reporter, partner) if c not in header]
@@ -75,19 +87,13 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
     wanted = list(dict.fromkeys([*COMTRADE_COLUMNS, reporter, partner, *present]))
     connection = duckdb.connect()
     try:
-        try:
-            connection.execute(
-                "CREATE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS line, "
-                + ", ".join(f'coalesce(trim(CAST("{c}" AS VARCHAR)), \'\') AS "{c}"' for c in wanted)
-                + f" FROM read_csv({sql_path(str(path))}, all_varchar = true, header = true)")
-        except duckdb.Error as exc:
-            reason = str(exc).splitlines()[0]
-            raise ValidationError([RowError(file, None, None, f"cannot read file: {reason}")]) from None
+        load_raw(connection, layout, wanted)
         totals = ["1 = 1"]
         for column, total in (("customsCode", "C00"), ("motCode", "0"), ("partner2Code", "0")):
             if column in present:
                 totals.append(f"\"{column}\" IN ('', '{total}')")
-        world = ", ".join(f"'{w}'" for w in WORLD)
+        world = ", ".join(f"'{w}'" for w in sorted(WORLD | NOT_COUNTRIES_NUMERIC))
+        totals.append(f"NOT starts_with(\"{partner}\", '_')")
         connection.execute(
             f"CREATE TEMP VIEW used AS SELECT * FROM raw WHERE {' AND '.join(totals)} "
             f"AND \"flowCode\" IN ('M', 'X') AND \"{partner}\" NOT IN ({world}) "
@@ -106,6 +112,8 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
                              "IS NULL", "value is not a number: {value!r}"),
             ("primaryValue", 'SELECT line, "primaryValue" FROM raw WHERE TRY_CAST("primaryValue" AS DOUBLE) < 0',
              "negative trade value {value}"),
+            ("primaryValue", 'SELECT line, "primaryValue" FROM raw WHERE NOT isfinite(TRY_CAST("primaryValue" '
+                             "AS DOUBLE))", "value is not a finite number: {value!r}"),
             (reporter, f'SELECT line, "{reporter}" FROM used WHERE "{reporter}" IN '
                        "(SELECT code FROM countries WHERE iso3 IS NULL)", "unknown reporter code {value!r}"),
             (partner, f'SELECT line, "{partner}" FROM used WHERE "{partner}" IN '
@@ -117,6 +125,9 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
                            'TRY_CAST("netWgt" AS DOUBLE) IS NULL', "net weight is not a number: {value!r}"),
                 ("netWgt", 'SELECT line, "netWgt" FROM raw WHERE TRY_CAST("netWgt" AS DOUBLE) < 0',
                  "negative net weight {value}"),
+                ("netWgt", "SELECT line, \"netWgt\" FROM raw WHERE \"netWgt\" <> '' AND "
+                           'NOT isfinite(TRY_CAST("netWgt" AS DOUBLE))',
+                 "net weight is not a finite number: {value!r}"),
             ]
         raise_if(collect_errors(connection, file, checks))
         weight = "TRY_CAST(nullif(u.\"netWgt\", '') AS DOUBLE) / 1000" if "netWgt" in present else "NULL"
@@ -128,10 +139,11 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
             f"{weight} AS quantity_t, u.\"flowCode\" AS flow FROM used u "
             f"JOIN countries r ON r.code = u.\"{reporter}\" JOIN countries p ON p.code = u.\"{partner}\"")
         connection.execute(
-            "CREATE TEMP VIEW flows AS SELECT year, exporter, importer, hs6, sum(value_kusd) AS value_kusd, "
+            "CREATE TEMP VIEW flows AS SELECT year, exporter, importer, hs6, "
+            "CASE WHEN flow = 'M' THEN importer ELSE exporter END AS reporter, sum(value_kusd) AS value_kusd, "
             "sum(quantity_t) AS quantity_t FROM oriented o WHERE flow = 'M' OR NOT EXISTS ("
             "SELECT 1 FROM oriented m WHERE m.flow = 'M' AND m.year = o.year AND m.exporter = o.exporter "
             "AND m.importer = o.importer AND m.hs6 = o.hs6) GROUP BY ALL")
-        return map_to_items(connection, "flows")
+        return map_to_items(connection, "flows", extra=["reporter"])
     finally:
         connection.close()

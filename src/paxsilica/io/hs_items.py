@@ -23,8 +23,8 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 
-__all__ = ["MAX_LISTED", "TRADE_COLUMNS", "collect_errors", "header_of", "hs_item_map",
-           "items_for_hs6", "map_to_items", "raise_if", "sql_path"]
+__all__ = ["MAX_LISTED", "TRADE_COLUMNS", "collect_errors", "hs_item_map", "items_for_hs6", "map_to_items",
+           "raise_if"]
 
 TRADE_COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t"]
 MAX_LISTED = 200
@@ -47,14 +47,17 @@ def items_for_hs6(hs6: str, table: pd.DataFrame | None = None) -> list[str]:
     return table.loc[[hs6.startswith(prefix) for prefix in table["prefix"]], "item_id"].tolist()
 
 
-def map_to_items(connection: duckdb.DuckDBPyConnection, relation: str) -> pd.DataFrame:
-    """Join a normalised relation (``year, exporter, importer, hs6, value_kusd, quantity_t``)
-    with the HS map in DuckDB and return only mapped rows, one per item."""
+def map_to_items(connection: duckdb.DuckDBPyConnection, relation: str,
+                 extra: list[str] | None = None) -> pd.DataFrame:
+    """Join a normalised relation (``year, exporter, importer, hs6, value_kusd, quantity_t``
+    and the ``extra`` columns) with the HS map in DuckDB and return only mapped rows, one
+    per item."""
     mapping = hs_item_map()[["prefix", "item_id"]]
+    extra_columns = "".join(f", f.{column}" for column in extra or [])
     connection.register("hs_map", mapping)
     try:
         return connection.execute(
-            f"SELECT f.year, f.exporter, f.importer, f.hs6, m.item_id, f.value_kusd, f.quantity_t "
+            f"SELECT f.year, f.exporter, f.importer, f.hs6, m.item_id, f.value_kusd, f.quantity_t{extra_columns} "
             f"FROM {relation} f JOIN hs_map m ON starts_with(f.hs6, m.prefix) "
             "ORDER BY f.year, f.hs6, m.item_id, f.exporter, f.importer").df()
     finally:
@@ -84,25 +87,3 @@ def raise_if(errors: list[RowError]) -> None:
     """Raise one :class:`ValidationError` when there are problems."""
     if errors:
         raise ValidationError(errors)
-
-
-def header_of(path: str, file: str, required: list[str]) -> list[str]:
-    """The CSV header; a ValidationError naming every missing column."""
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            first = handle.readline()
-    except FileNotFoundError:
-        raise ValidationError([RowError(file, None, None, f"no such file: {path}")]) from None
-    except UnicodeDecodeError:
-        raise ValidationError([RowError(file, 1, None, "not valid UTF-8")]) from None
-    columns = [part.strip().strip('"') for part in first.rstrip("\r\n").split(",")]
-    missing = [column for column in required if column not in columns]
-    if missing:
-        raise ValidationError([RowError(file, 1, column, f"missing column {column!r} "
-                                        f"(found: {', '.join(columns)})") for column in missing])
-    return columns
-
-
-def sql_path(path: str) -> str:
-    """A path as a SQL string literal."""
-    return "'" + str(path).replace("'", "''") + "'"

@@ -1,9 +1,17 @@
 """Bilateral trade flows in the store (table ``trade_flows``), imported all or nothing.
 
 One row per year, exporter, importer, HS6 code and catalogue item (an HS code that
-maps to two items appears twice). Re-importing a dataset for the same years replaces
-its rows, so imports are idempotent; each import is logged in ``imports`` (kind
-``trade_flows``).
+maps to two items appears twice). What an import replaces:
+
+* BACI: a file is one whole year, so importing it replaces that dataset's year;
+* UN Comtrade: files are usually one per reporter, so an import replaces only the
+  (year, reporter) pairs it contains — Japan's 2023 file does not remove the USA's.
+
+Re-importing a file is therefore idempotent. Comtrade's mirror flows are resolved when
+reading the stored rows (:func:`trade_flows`): an importer's report wins over the
+exporter's report of the same flow, whichever file it came from. Several files are
+imported together all or nothing (:func:`import_trade_files`); each is logged in
+``imports`` (kind ``trade_flows``).
 
 Example:
     >>> from paxsilica.store.database import Store
@@ -25,14 +33,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from paxsilica.errors import PaxsilicaError
 from paxsilica.store.database import Store
 
-__all__ = ["TradeImport", "import_trade", "import_trade_file", "trade_flows"]
+__all__ = ["TradeImport", "import_trade", "import_trade_file", "import_trade_files", "read_trade_file",
+           "trade_flows"]
 
 DDL = ("CREATE TABLE IF NOT EXISTS trade_flows (year INTEGER, exporter VARCHAR, importer VARCHAR, "
        "hs6 VARCHAR, item_id VARCHAR, value_kusd DOUBLE, quantity_t DOUBLE, dataset VARCHAR, "
-       "source VARCHAR, import_id BIGINT)")
+       "source VARCHAR, import_id BIGINT, reporter VARCHAR)")
 COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t"]
+STORED = [*COLUMNS, "dataset", "source", "import_id", "reporter"]
 SOURCES = {"baci": "CEPII BACI (Gaulier & Zignago 2010), HS6 bilateral trade",
            "comtrade": "UN Comtrade database (UN Statistics Division)"}
 
@@ -51,28 +62,36 @@ class TradeImport:
 def _ensure(store: Store) -> None:
     with store.transaction() as connection:
         connection.execute(DDL)
+        # databases made before Comtrade files were replaced per reporter lack the column
+        connection.execute("ALTER TABLE trade_flows ADD COLUMN IF NOT EXISTS reporter VARCHAR")
 
 
 def import_trade(store: Store, frame: pd.DataFrame, *, dataset: str, file: str,
                  sha256: str = "", source: str | None = None) -> TradeImport:
-    """Replace ``dataset``'s rows for the years in ``frame`` with ``frame``; one transaction."""
+    """Store ``frame`` (columns of :func:`paxsilica.io.baci.read_baci`, plus ``reporter`` for
+    Comtrade) in one transaction, replacing what it supersedes (see the module docstring)."""
     rows = frame[COLUMNS].copy()
     rows["dataset"] = dataset
     rows["source"] = source or SOURCES.get(dataset, dataset)
+    rows["reporter"] = frame.get("reporter")
     years = tuple(sorted({int(y) for y in rows["year"]}))
     _ensure(store)
     with store.transaction() as connection:
         import_id = int(connection.execute(
             "SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0])
         rows["import_id"] = import_id
-        if years:
-            marks = ", ".join("?" for _ in years)
-            connection.execute(f"DELETE FROM trade_flows WHERE dataset = ? AND year IN ({marks})",
-                               [dataset, *years])
-        connection.register("incoming_trade", rows)
+        connection.register("incoming_trade", rows[STORED])
         try:
-            connection.execute("INSERT INTO trade_flows SELECT year, exporter, importer, hs6, item_id, "
-                               "value_kusd, quantity_t, dataset, source, import_id FROM incoming_trade")
+            if "reporter" in frame:
+                connection.execute("DELETE FROM trade_flows t WHERE dataset = ? AND EXISTS (SELECT 1 FROM "
+                                   "incoming_trade i WHERE i.year = t.year AND i.reporter = t.reporter)",
+                                   [dataset])
+            elif years:
+                marks = ", ".join("?" for _ in years)
+                connection.execute(f"DELETE FROM trade_flows WHERE dataset = ? AND year IN ({marks})",
+                                   [dataset, *years])
+            connection.execute(f"INSERT INTO trade_flows ({', '.join(STORED)}) "
+                               f"SELECT {', '.join(STORED)} FROM incoming_trade")
         finally:
             connection.unregister("incoming_trade")
         connection.execute("INSERT INTO imports VALUES (?, 'trade_flows', ?, ?, ?, now())",
@@ -80,11 +99,10 @@ def import_trade(store: Store, frame: pd.DataFrame, *, dataset: str, file: str,
     return TradeImport(dataset, file, len(rows), years, import_id)
 
 
-def import_trade_file(store: Store, path: str | Path, *, dataset: str,
-                      codes: str | Path | None = None) -> TradeImport:
-    """Read (``baci`` needs ``codes``, the country table; ``comtrade``), validate, import."""
-    from paxsilica.errors import PaxsilicaError
-
+def read_trade_file(path: str | Path, *, dataset: str,
+                    codes: str | Path | None = None) -> tuple[pd.DataFrame, str]:
+    """Read and validate one file (``baci`` needs ``codes``, the country table); return its
+    mapped rows and the file's SHA-256. Nothing is stored."""
     path = Path(path)
     if dataset == "baci":
         if codes is None:
@@ -102,11 +120,33 @@ def import_trade_file(store: Store, path: str | Path, *, dataset: str,
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return import_trade(store, frame, dataset=dataset, file=str(path), sha256=digest.hexdigest())
+    return frame, digest.hexdigest()
+
+
+def import_trade_file(store: Store, path: str | Path, *, dataset: str,
+                      codes: str | Path | None = None) -> TradeImport:
+    """Read, validate and import one file (all or nothing)."""
+    return import_trade_files(store, [path], dataset=dataset, codes=codes)[0]
+
+
+def import_trade_files(store: Store, paths: list[str | Path], *, dataset: str,
+                       codes: str | Path | None = None) -> list[TradeImport]:
+    """Validate every file first, then import them all in one transaction: a bad file
+    anywhere in ``paths`` imports nothing."""
+    read = [(Path(path), *read_trade_file(path, dataset=dataset, codes=codes)) for path in paths]
+    _ensure(store)
+    with store.transaction():
+        return [import_trade(store, frame, dataset=dataset, file=str(path), sha256=sha256)
+                for path, frame, sha256 in read]
 
 
 def trade_flows(store: Store, dataset: str | None = None) -> pd.DataFrame:
     """Stored flows (all datasets unless one is named); empty frame when none were imported."""
     _ensure(store)
-    query = "SELECT * FROM trade_flows" + (" WHERE dataset = ?" if dataset else "")
+    # a Comtrade flow reported by its exporter is dropped where its importer reported it too
+    query = ("SELECT * FROM trade_flows t WHERE NOT (t.dataset = 'comtrade' "
+             "AND coalesce(t.reporter = t.exporter, false) AND EXISTS (SELECT 1 FROM trade_flows m "
+             "WHERE m.dataset = 'comtrade' AND m.reporter = m.importer "
+             "AND m.year = t.year AND m.exporter = t.exporter AND m.importer = t.importer AND m.hs6 = t.hs6 "
+             "AND m.item_id = t.item_id))" + (" AND t.dataset = ?" if dataset else ""))
     return store.connection.execute(query, [dataset] if dataset else []).df()

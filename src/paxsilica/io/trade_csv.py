@@ -1,0 +1,143 @@
+"""Load a trade CSV (BACI, UN Comtrade) into DuckDB as text, with every read problem
+reported by file and line.
+
+Both readers stream their file through DuckDB; this module fixes the CSV dialect
+from the header (comma or tab, plain or gzip-compressed) instead of letting DuckDB's
+sniffer guess it, so that a row with too few or too many fields, or bytes that are
+not UTF-8, gives the line it is on rather than a confusing error.
+
+Example:
+    >>> import duckdb, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("a,b\\n1,2\\n3\\n")
+    >>> layout = csv_layout(path, str(path), ["a", "b"])
+    >>> layout.delimiter, layout.columns
+    (',', ['a', 'b'])
+    >>> try:
+    ...     load_raw(duckdb.connect(), layout, ["a", "b"])
+    ... except ValidationError as error:
+    ...     print(error.errors[0].row, error.errors[0].reason)
+    3 expected 2 fields, found 1
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+
+from paxsilica.errors import RowError, ValidationError
+
+__all__ = ["CsvLayout", "csv_layout", "load_raw", "sql_path"]
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Where a CSV is and how it is written."""
+
+    path: Path
+    file: str
+    columns: list[str]
+    delimiter: str
+    compressed: bool
+
+
+def sql_path(path: str | Path) -> str:
+    """A path as a SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _open_binary(path: Path, compressed: bool) -> BinaryIO:
+    return gzip.open(path, "rb") if compressed else path.open("rb")
+
+
+def csv_layout(path: str | Path, file: str, required: list[str]) -> CsvLayout:
+    """Read the header line; a ValidationError naming every missing column.
+
+    The delimiter is a tab when the header has tabs and no commas (Comtrade bulk
+    ``.txt`` files), else a comma; gzip files are recognised by their first bytes.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            compressed = handle.read(2) == GZIP_MAGIC
+        with _open_binary(path, compressed) as handle:
+            first = handle.readline()
+    except FileNotFoundError:
+        raise ValidationError([RowError(file, None, None, f"no such file: {path}")]) from None
+    except IsADirectoryError:
+        raise ValidationError([RowError(file, None, None, f"{path} is a directory, not a file")]) from None
+    except (OSError, EOFError) as exc:  # a truncated or corrupt gzip stream
+        raise ValidationError([RowError(file, None, None, f"cannot read file: {exc}")]) from None
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError([RowError(file, 1, None, "not valid UTF-8 (save the file as UTF-8)")]) from None
+    text = text.rstrip("\r\n")
+    if not text.strip():
+        raise ValidationError([RowError(file, None, None, "the file is empty (no header line)")])
+    delimiter = "\t" if "\t" in text and "," not in text else ","
+    columns = [part.strip().strip('"') for part in text.split(delimiter)]
+    missing = [column for column in required if column not in columns]
+    if missing:
+        raise ValidationError([RowError(file, 1, column, f"missing column {column!r} "
+                                        f"(found: {', '.join(columns)})") for column in missing])
+    return CsvLayout(path, file, columns, delimiter, compressed)
+
+
+def _first_bad_utf8_line(layout: CsvLayout) -> int | None:
+    """The 1-based line of the first byte sequence that is not UTF-8 (streamed), or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with _open_binary(layout.path, layout.compressed) as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return line + block[:exc.start].count(b"\n")
+            line += block.count(b"\n")
+    return None
+
+
+LINE_PATTERN = re.compile(r"CSV Error on Line: (\d+)")
+FIELDS_PATTERN = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _read_error(layout: CsvLayout, exc: duckdb.Error) -> RowError:
+    message = str(exc)
+    if "unicode" in message.lower() or "utf-8" in message.lower():
+        line = _first_bad_utf8_line(layout)
+        return RowError(layout.file, line, None, "not valid UTF-8 (save the file as UTF-8)")
+    found = LINE_PATTERN.search(message)
+    line = int(found.group(1)) if found else None
+    fields = FIELDS_PATTERN.search(message)
+    if fields:
+        return RowError(layout.file, line, None, f"expected {fields.group(1)} fields, found {fields.group(2)}")
+    reason = next((part.strip() for part in message.splitlines() if part.strip()), message)
+    return RowError(layout.file, line, None, f"cannot read file: {reason}")
+
+
+def load_raw(connection: duckdb.DuckDBPyConnection, layout: CsvLayout, wanted: list[str],
+             table: str = "raw") -> None:
+    """Create TEMP table ``table`` with ``line`` (file line, header = 1) and the ``wanted``
+    columns as trimmed text ('' when empty); raise on unreadable files or zero data rows."""
+    types = ", ".join(f"'{column.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for column in layout.columns)
+    delimiter = "\\t" if layout.delimiter == "\t" else ","
+    source = (f"read_csv({sql_path(layout.path)}, header = true, auto_detect = false, "
+              f"delim = E'{delimiter}', quote = '\"', escape = '\"', strict_mode = true, "
+              f"compression = '{'gzip' if layout.compressed else 'none'}', columns = {{{types}}})")
+    selected = ", ".join(f'coalesce(trim("{column}"), \'\') AS "{column}"' for column in wanted)
+    try:
+        connection.execute(f"CREATE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS line, "
+                           f"{selected} FROM {source}")
+    except duckdb.Error as exc:
+        raise ValidationError([_read_error(layout, exc)]) from None
+    if connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0:
+        raise ValidationError([RowError(layout.file, None, None, "the file has a header but no data rows")])
