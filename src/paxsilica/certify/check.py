@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,8 +33,9 @@ from paxsilica.certify.lists import RestrictedList, combined_entities, entity_na
 from paxsilica.certify.ownership import controlled_entities
 from paxsilica.certify.rules import Rule, RulePack
 from paxsilica.certify.screening.screener import Screener
+from paxsilica.errors import PaxsilicaError
 
-__all__ = ["FINDING_COLUMNS", "BomCheck", "check_bom", "derived_entities"]
+__all__ = ["FINDING_COLUMNS", "BomCheck", "check_bom", "check_threshold", "derived_entities"]
 
 FINDING_COLUMNS = ["part_id", "row", "rule", "severity", "entity_id", "entity_name",
                    "list_name", "score", "reason"]
@@ -46,6 +48,21 @@ class BomCheck:
     verdict: str
     findings: pd.DataFrame
     matches: pd.DataFrame
+
+
+def check_threshold(threshold: float | None, option: str = "--threshold") -> float | None:
+    """``threshold`` unchanged when it is ``None`` or a number in 0–1.
+
+    Raises:
+        PaxsilicaError: out of range, NaN or infinite (the message names ``option``).
+    """
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not (
+            math.isfinite(threshold) and 0.0 <= threshold <= 1.0):
+        raise PaxsilicaError(f"{option}: expected a screening score from 0 to 1, "
+                             f"got {threshold!r}")
+    return float(threshold)
 
 
 def derived_entities(entities: pd.DataFrame, links: pd.DataFrame, screener: Screener,
@@ -133,6 +150,7 @@ def check_bom(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
     entities = combined_entities(lists)
     formats = {lst.name: lst.format for lst in lists}
     screener = screener or Screener()
+    threshold = check_threshold(threshold, "threshold")
     threshold = screener.model.threshold if threshold is None else threshold
     screener.fit(entities)
     links = [lst.ownership for lst in lists if not lst.ownership.empty]

@@ -24,7 +24,7 @@ import pandas as pd
 from paxsilica import __version__
 from paxsilica.certify.bom import BillOfMaterials
 from paxsilica.certify.certificate import CERTIFICATE_FORMAT
-from paxsilica.certify.check import check_bom
+from paxsilica.certify.check import check_bom, check_threshold
 from paxsilica.certify.lists import RestrictedList
 from paxsilica.certify.rules import RulePack
 from paxsilica.certify.screening.screener import Screener
@@ -46,6 +46,7 @@ def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: Ru
                      node_names: dict[str, str] | None = None) -> dict:
     """The unsigned certificate: verdict, findings, BOM hash, list versions, pack hash."""
     screener = Screener()
+    threshold = check_threshold(threshold, "threshold")
     threshold = screener.model.threshold if threshold is None else threshold
     result = check_bom(bom, lists, pack, threshold=threshold, ownership=ownership,
                        screener=screener, node_names=node_names)

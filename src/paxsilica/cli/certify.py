@@ -23,7 +23,7 @@ from paxsilica.certify.certificate import (
     write_atomic,
     write_key_pair,
 )
-from paxsilica.certify.check import derived_entities
+from paxsilica.certify.check import check_threshold, derived_entities
 from paxsilica.certify.issue import certificate_body
 from paxsilica.certify.lists import (
     combined_entities,
@@ -86,6 +86,7 @@ def screen_command(
     db: DbOption = None,
 ) -> None:
     """Screen names against restricted-party lists; best matches first, with explanations."""
+    check_threshold(threshold)
     table = read_table(names)
     missing = [c for c in ("query_id", "name") if c not in table.frame.columns]
     if missing:
@@ -155,6 +156,7 @@ def certify_command(
     db: DbOption = None,
 ) -> None:
     """Check a BOM against lists and a rule pack; issue a (signed) pass/fail certificate."""
+    check_threshold(threshold)
     private = load_private_key(sign) if sign else None  # bad key: fail before any work
     pack = load_pack(rules)
     parts = load_bom(bom)

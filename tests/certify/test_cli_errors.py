@@ -1,0 +1,63 @@
+"""Bad input to the certify commands: exit status 2, one line naming the input, no file written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paxsilica.cli.app import app
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
+BOM = FIXTURES / "drone_bom_red.csv"
+runner = CliRunner()
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def fails(result, *needles: str) -> str:
+    """Assert a one-line user error (exit 2, no traceback) that contains every needle."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+def nothing_written(folder: Path, before: set[str]) -> None:
+    assert {p.name for p in folder.iterdir()} == before
+
+
+@pytest.fixture()
+def names(tmp_path: Path) -> Path:
+    path = tmp_path / "names.csv"
+    path.write_text("query_id,name\n1,Huawei Technologies Co Ltd\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("value", ["5", "1.5", "-1", "nan", "inf"])
+def test_certify_threshold_out_of_range(tmp_path, value):
+    out = tmp_path / "cert.json"
+    result = run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+                 "--threshold", value, "-o", out)
+    fails(result, "--threshold", "0 to 1")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["1.5", "-1", "nan"])
+def test_screen_threshold_out_of_range(tmp_path, names, value):
+    out = tmp_path / "matches.json"
+    fails(run("screen", names, "--list", "bundled:fcc_covered", "--threshold", value, "-o", out),
+          "--threshold")
+    assert not out.exists()
+
+
+def test_threshold_bounds_are_accepted(names):
+    for value in ("0", "1"):
+        assert run("screen", names, "--list", "bundled:fcc_covered",
+                   "--threshold", value).exit_code == 0
