@@ -12,6 +12,7 @@ from paxsilica.certify.check import check_bom
 from paxsilica.certify.issue import certificate_body
 from paxsilica.certify.lists import bundled_list_path, load_list
 from paxsilica.certify.rules import load_pack
+from paxsilica.errors import ValidationError
 from paxsilica.io.tables import read_table
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
@@ -63,8 +64,19 @@ def test_fcc_pack_uses_only_the_covered_list(lists):
     fcc = check_bom(bom, lists, load_pack("fcc-covered"))
     assert fcc.verdict == "fail"
     assert set(fcc.findings["list_name"]) == {"fcc_covered"}
-    only_dod = check_bom(bom, [lists[1]], load_pack("fcc-covered"))
-    assert only_dod.verdict == "pass"  # Hikvision is on the 1260H list, but not on FCC's
+    with_csl = check_bom(bom, [lists[0], lists[2]], load_pack("fcc-covered"))
+    assert set(with_csl.findings["list_name"]) == {"fcc_covered"}
+
+
+def test_listed_on_a_list_not_given_is_an_error(lists):
+    # Without the FCC list the pack's rules could never match: a silent PASS.
+    bom = load_bom(FIXTURES / "drone_bom.cdx.json")
+    with pytest.raises(ValidationError) as caught:
+        check_bom(bom, [lists[1]], load_pack("fcc-covered"))
+    error = caught.value.errors[0]
+    assert error.file.endswith("fcc-covered.yaml")
+    assert error.field == "rules.telecom-equipment-from-covered-list-entity.when.listed_on"
+    assert "'fcc_covered' was not given" in error.reason and "dod_1260h" in error.reason
 
 
 def test_custom_magnet_pack():

@@ -61,3 +61,23 @@ def test_threshold_bounds_are_accepted(names):
     for value in ("0", "1"):
         assert run("screen", names, "--list", "bundled:fcc_covered",
                    "--threshold", value).exit_code == 0
+
+
+@pytest.mark.parametrize(("pack", "needles"), [
+    ("id: p\ntitle: t\nversion: '1'\nrules:\n  - {id: r, severity: fail, reason: '{part}', "
+     "when: {}}\n", ("pack.yaml", "rules.r.reason", "{part}")),
+    ("id: p\ntitle: t\nversion: '1'\nrules:\n  - {id: r, severity: fail, reason: x, "
+     "when: {origin: [Germny]}}\n", ("pack.yaml", "rules.r.when.origin", "Germny")),
+    ("- a\n- b\n", ("pack.yaml", "YAML mapping")),
+    ("plain text\n", ("pack.yaml", "YAML mapping")),
+    ("id: p\ntitle: t\nversion: '1'\nrules:\n  - {id: r, severity: fail, reason: x, "
+     "when: {manufacturer_listed: true, listed_on: [fcc_covered]}}\n",
+     ("pack.yaml", "rules.r.when.listed_on", "'fcc_covered' was not given")),
+])
+def test_bad_rule_pack(tmp_path, pack, needles):
+    path = tmp_path / "pack.yaml"
+    path.write_text(pack, encoding="utf-8")
+    out = tmp_path / "cert.json"
+    fails(run("certify", BOM, "--list", "bundled:dod_1260h", "--rules", path, "-o", out),
+          *needles)
+    assert not out.exists()

@@ -31,11 +31,12 @@ import pandas as pd
 from paxsilica.certify.bom import BillOfMaterials
 from paxsilica.certify.lists import RestrictedList, combined_entities, entity_names
 from paxsilica.certify.ownership import controlled_entities
-from paxsilica.certify.rules import Rule, RulePack
+from paxsilica.certify.rules import PLACEHOLDERS, Rule, RulePack
 from paxsilica.certify.screening.screener import Screener
-from paxsilica.errors import PaxsilicaError
+from paxsilica.errors import PaxsilicaError, RowError, ValidationError
 
-__all__ = ["FINDING_COLUMNS", "BomCheck", "check_bom", "check_threshold", "derived_entities"]
+__all__ = ["FINDING_COLUMNS", "BomCheck", "check_bom", "check_list_names", "check_threshold",
+           "derived_entities"]
 
 FINDING_COLUMNS = ["part_id", "row", "rule", "severity", "entity_id", "entity_name",
                    "list_name", "score", "reason"]
@@ -139,6 +140,38 @@ def _matches_rule(rule: Rule, pack: RulePack, part: dict, matches: pd.DataFrame)
     return mine.to_dict("records")
 
 
+def _reason(rule: Rule, part: dict, match: dict) -> str:
+    """The rule's reason for one part (and match); every placeholder is text."""
+    control = f"; {match['programs']}" if match.get("schema") == "Controlled" else ""
+    values = {**{key: part.get(key) for key in PLACEHOLDERS},
+              **{key: match.get(key) for key in ("entity_name", "entity_id", "list_name",
+                                                 "score")},
+              "control": control, "country_of_origin": part["country_of_origin"] or "unknown"}
+    try:
+        return rule.reason.format(**{key: "" if value is None else str(value)
+                                     for key, value in values.items()})
+    except (KeyError, IndexError, ValueError) as exc:  # a pack built in code, not loaded
+        raise ValidationError([RowError(f"rule pack {rule.id}", None, f"rules.{rule.id}.reason",
+                                        f"bad reason template: {exc}")]) from None
+
+
+def check_list_names(pack: RulePack, lists: list[RestrictedList]) -> None:
+    """Raise when a rule's ``listed_on`` names a list that is not among ``lists``.
+
+    Such a rule could never match, so the certificate would pass without the check.
+    """
+    given = {lst.name for lst in lists} | {lst.format for lst in lists} | {"ownership"}
+    shown = ", ".join(sorted({lst.name for lst in lists})) or "none"
+    errors = [RowError(pack.file or f"rule pack {pack.id}", None,
+                       f"rules.{rule.id}.when.listed_on",
+                       f"list {name!r} was not given (the lists given are: {shown}); "
+                       "add it with --list")
+              for rule in pack.rules for name in rule.when.listed_on or []
+              if name not in given]
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_bom(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
               threshold: float | None = None, ownership: pd.DataFrame | None = None,
               screener: Screener | None = None,
@@ -147,6 +180,7 @@ def check_bom(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
 
     ``ownership``: extra ``owner, owned, percentage`` links; ``node_names`` names their
     nodes when they are ids (e.g. the store's company ids)."""
+    check_list_names(pack, lists)
     entities = combined_entities(lists)
     formats = {lst.name: lst.format for lst in lists}
     screener = screener or Screener()
@@ -170,18 +204,11 @@ def check_bom(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
     for part in bom.parts.to_dict("records"):
         for rule in pack.rules:
             for match in _matches_rule(rule, pack, part, matches):
-                control = (f"; {match['programs']}" if match.get("schema") == "Controlled"
-                           else "")
-                values = {**part, "entity_name": match.get("entity_name", ""),
-                          "entity_id": match.get("entity_id", ""),
-                          "list_name": match.get("list_name", ""),
-                          "score": match.get("score", ""), "control": control,
-                          "country_of_origin": part["country_of_origin"] or "unknown"}
                 findings.append({
                     "part_id": part["part_id"], "row": part["row"], "rule": rule.id,
                     "severity": rule.severity, "entity_id": match.get("entity_id"),
                     "entity_name": match.get("entity_name"), "list_name": match.get("list_name"),
-                    "score": match.get("score"), "reason": rule.reason.format(**values)})
+                    "score": match.get("score"), "reason": _reason(rule, part, match)})
     frame = pd.DataFrame(findings, columns=FINDING_COLUMNS)
     verdict = "fail" if (frame["severity"] == "fail").any() else "pass"
     return BomCheck(verdict=verdict, findings=frame, matches=matches)

@@ -24,6 +24,13 @@ entity_country         only matches with an entity country in the list count
 Reason templates may use ``{part_id} {description} {category} {manufacturer}
 {country_of_origin} {entity_name} {entity_id} {list_name} {score} {control}``.
 
+Checked when the pack loads (every problem reported, naming the pack file and the
+key, e.g. ``rules.<rule id>.when.origin``): countries (in ``origin``, ``origin_not``,
+``entity_country`` and the sets they use) may be written as names or ISO codes and are
+resolved to ISO3, unknown ones are errors; every category must be in the vocabulary;
+rule ids are unique; templates use only the names above. That ``listed_on`` names a
+list actually given is checked by :func:`paxsilica.certify.check.check_bom`.
+
 Example:
     >>> pack = load_pack("uas-ndaa848")
     >>> pack.id, sorted(pack.sets)[:1], [rule.severity for rule in pack.rules][:2]
@@ -33,18 +40,23 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import string
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic import ValidationError as PydanticValidationError
 
 from paxsilica.errors import NotFoundError, RowError, ValidationError
 from paxsilica.model.country import resolve_country
 
-__all__ = ["Condition", "Rule", "RulePack", "bundled_packs", "load_pack"]
+__all__ = ["PLACEHOLDERS", "Condition", "Rule", "RulePack", "bundled_packs", "load_pack"]
+
+PLACEHOLDERS = ("part_id", "description", "category", "manufacturer", "country_of_origin",
+                "entity_name", "entity_id", "list_name", "score", "control")
+"""The names a rule's ``reason`` template may use."""
 
 _COUNTRY_KEYS = ("origin", "origin_not", "entity_country")
 _CATEGORY_KEYS = ("category", "category_not")
@@ -90,6 +102,12 @@ class RulePack(BaseModel):
     sets: dict[str, list[str]] = Field(default_factory=dict)
     rules: list[Rule] = Field(min_length=1)
     sha256: str = ""
+    _file: str = PrivateAttr(default="")
+
+    @property
+    def file(self) -> str:
+        """The pack file it was loaded from (``""`` when built in code)."""
+        return self._file
 
     def values(self, spec: list[str] | str | None) -> set[str] | None:
         """Expand ``"@set"`` references (also inside lists) into a set of values."""
@@ -112,33 +130,100 @@ def bundled_packs() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _check(pack: RulePack, file: str) -> list[RowError]:
-    from paxsilica.certify.bom import categories  # same layer; avoids an import cycle
+def _items(spec: list[str] | str | None) -> list[str]:
+    return [spec] if isinstance(spec, str) else list(spec or [])
 
-    errors = []
-    known = categories()
+
+def _template_problem(reason: str) -> str | None:
+    """Why ``reason`` is not a usable template (``None`` when it is)."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(reason) if name is not None]
+    except ValueError as exc:
+        return f"bad reason template: {exc}"
+    for name in fields:
+        if name not in PLACEHOLDERS:
+            return (f"unknown placeholder {{{name}}} in the reason (use "
+                    + " ".join(f"{{{p}}}" for p in PLACEHOLDERS) + ")")
+    try:
+        reason.format(**dict.fromkeys(PLACEHOLDERS, "x"))
+    except (ValueError, KeyError, IndexError) as exc:
+        return f"bad reason template: {exc}"
+    return None
+
+
+def _country(value: str, file: str, where: str, errors: list[RowError]) -> str | None:
+    try:
+        return resolve_country(value)
+    except KeyError as exc:
+        errors.append(RowError(file, None, where, str(exc.args[0])))
+        return None
+
+
+def _set_kinds(pack: RulePack) -> dict[str, set[str]]:
+    """How each set is used: ``{"category"}``, ``{"country"}`` (or both: an error)."""
+    kinds: dict[str, set[str]] = {}
     for rule in pack.rules:
         for key in (*_COUNTRY_KEYS, *_CATEGORY_KEYS):
-            spec = getattr(rule.when, key)
-            items = [spec] if isinstance(spec, str) else (spec or [])
-            for item in items:
-                where = f"rules.{rule.id}.when.{key}"
+            kind = "country" if key in _COUNTRY_KEYS else "category"
+            for item in _items(getattr(rule.when, key)):
+                if item.startswith("@"):
+                    kinds.setdefault(item[1:], set()).add(kind)
+    return kinds
+
+
+def _check(pack: RulePack, file: str) -> tuple[RulePack, list[RowError]]:
+    """Every problem of ``pack``, and a copy with country values resolved to ISO3."""
+    from paxsilica.certify.bom import categories  # same layer; avoids an import cycle
+
+    errors: list[RowError] = []
+    known = categories()
+    kinds = _set_kinds(pack)
+    sets: dict[str, list[str]] = {}
+    for name, values in pack.sets.items():
+        where, used = f"sets.{name}", kinds.get(name, set())
+        if len(used) > 1:
+            errors.append(RowError(file, None, where,
+                                   "a set is used both for categories and for countries"))
+            continue
+        kind = next(iter(used)) if used else (
+            "category" if any(v in known for v in values) else "country")
+        if kind == "category":
+            errors += [RowError(file, None, where, f"unknown category {value!r}")
+                       for value in values if value not in known]
+            sets[name] = list(values)
+        else:
+            codes = [_country(value, file, where, errors) for value in values]
+            sets[name] = [code for code in codes if code is not None]
+    rules, seen = [], {}
+    for index, rule in enumerate(pack.rules):
+        if rule.id in seen:
+            errors.append(RowError(file, None, f"rules.{index}.id",
+                                   f"duplicate rule id {rule.id!r} (first at rules.{seen[rule.id]})"))
+        seen.setdefault(rule.id, index)
+        problem = _template_problem(rule.reason)
+        if problem:
+            errors.append(RowError(file, None, f"rules.{rule.id}.reason", problem))
+        update: dict[str, list[str]] = {}
+        for key in (*_COUNTRY_KEYS, *_CATEGORY_KEYS):
+            where, resolved = f"rules.{rule.id}.when.{key}", []
+            for item in _items(getattr(rule.when, key)):
                 if item.startswith("@"):
                     if item[1:] not in pack.sets:
                         errors.append(RowError(file, None, where, f"unknown set {item!r}"))
-                    continue
-                if key in _CATEGORY_KEYS and item not in known:
-                    errors.append(RowError(file, None, where, f"unknown category {item!r}"))
-    for name, values in pack.sets.items():
-        if any(v in known for v in values):
-            continue
-        for value in values:
-            try:
-                resolve_country(value)
-            except KeyError:
-                errors.append(RowError(file, None, f"sets.{name}",
-                                       f"{value!r} is neither a category nor a country"))
-    return errors
+                    resolved.append(item)
+                elif key in _CATEGORY_KEYS:
+                    if item not in known:
+                        errors.append(RowError(file, None, where, f"unknown category {item!r}"))
+                    resolved.append(item)
+                else:
+                    code = _country(item, file, where, errors)
+                    resolved.append(code or item)
+            if getattr(rule.when, key) is not None:
+                update[key] = resolved
+        rules.append(rule.model_copy(update={"when": rule.when.model_copy(update=update)}))
+    checked = pack.model_copy(update={"sets": sets, "rules": rules})
+    checked._file = file
+    return checked, errors
 
 
 def load_pack(name_or_path: str | Path) -> RulePack:
@@ -155,19 +240,28 @@ def load_pack(name_or_path: str | Path) -> RulePack:
                                 f"packs are {', '.join(bundled_packs())}")
         path = Path(str(resources.files("paxsilica.certify").joinpath("packs")
                         .joinpath(f"{name_or_path}.yaml")))
-    raw = path.read_bytes()
     file = str(path)
     try:
+        raw = path.read_bytes()
         data = yaml.safe_load(raw.decode("utf-8"))
-        pack = RulePack.model_validate({**(data or {}), "sha256": hashlib.sha256(raw).hexdigest()})
+    except OSError as exc:
+        raise ValidationError([RowError(file, None, None,
+                                        f"cannot read the pack: {exc.strerror}")]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ValidationError([RowError(file, None, None, f"not valid YAML: {exc}")]) from None
+        reason = " ".join(str(exc).split())
+        raise ValidationError([RowError(file, None, None, f"not valid YAML: {reason}")]) from None
+    if data is not None and not isinstance(data, dict):
+        raise ValidationError([RowError(
+            file, None, None, "a rule pack must be a YAML mapping with id, title, version, "
+                              f"sets and rules (its top level is a {type(data).__name__})")])
+    try:
+        pack = RulePack.model_validate({**(data or {}), "sha256": hashlib.sha256(raw).hexdigest()})
     except PydanticValidationError as exc:
         raise ValidationError([
             RowError(file, None, ".".join(str(p) for p in error["loc"]),
                      "unknown key" if error["type"] == "extra_forbidden" else error["msg"])
             for error in exc.errors()]) from None
-    errors = _check(pack, file)
+    pack, errors = _check(pack, file)
     if errors:
         raise ValidationError(errors)
     return pack
