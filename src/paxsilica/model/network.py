@@ -48,7 +48,13 @@ def as_date(value: date | str | None) -> date:
 
 
 def _split_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """Store rows as analytics read them: list cells as lists, dates as ``date``, and an
+    empty optional text cell as ``None`` (DuckDB's frames give NaN, which is not text)."""
     frame = frame.drop(columns=["import_id"], errors="ignore").copy()
+    for column in frame.columns:
+        if not (pd.api.types.is_numeric_dtype(frame[column])
+                or pd.api.types.is_datetime64_any_dtype(frame[column])):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     for column in LIST_COLUMNS & set(frame.columns):
         frame[column] = frame[column].map(
             lambda cell: [p for p in str(cell).split(";") if p] if isinstance(cell, str) else [])

@@ -19,7 +19,7 @@ def build(context: ReportContext) -> Section | None:
         f"<td>{html.escape(r.kind.replace('_', ' '))}</td><td>{html.escape(r.targets_text)}</td>"
         f"<td>{html.escape(r.items)}</td>"
         f"<td>{'' if r.suspended_from is None else f'{r.suspended_from} → {r.suspended_until}'}</td>"
-        f"<td><a href='{html.escape(r.source_url or '')}'>{html.escape(r.source)}</a></td>"
+        f"<td>{_source(r.source, r.source_url)}</td>"
         f"<td class='conf {r.confidence}'>{r.confidence}</td></tr>"
         for r in controls.sort_values("effective").itertuples())
     table = ("<details><summary>All measures with sources</summary><table><thead><tr>"
@@ -31,3 +31,8 @@ def build(context: ReportContext) -> Section | None:
         "Measures restricting exports of stack inputs, from their effective date to today or to "
         "their suspension. Status after a suspension ends is not verified in the bundled data.",
         figure_html(figure, "controls-timeline") + table)
+
+
+def _source(title: str, url: str | None) -> str:
+    text = html.escape(title)
+    return f'<a href="{html.escape(url)}">{text}</a>' if url else text

@@ -1,0 +1,71 @@
+"""Report sections with user data: rows whose optional cells are all empty still render."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from paxsilica.model.kinds import KINDS
+from paxsilica.model.network import StackNetwork
+from paxsilica.report import render_report
+from paxsilica.store import import_file, open_store
+
+# Only the required cells of one row per kind; every optional column is written, empty.
+REQUIRED = {
+    "stages": {"stage_id": "recycling", "name": "Recycling", "order": "8"},
+    "items": {"item_id": "test_widget", "name": "Test widget", "kind": "component",
+              "stage": "recycling", "unit": "t"},
+    "groups": {"group_id": "test_group", "name": "Test group"},
+    "memberships": {"group_id": "test_group", "country": "JPN", "status": "member",
+                    "valid_from": "2025-01-01", "source": "T", "confidence": "high"},
+    "companies": {"company_id": "test_co", "name": "Test Co", "country": "JPN", "source": "T",
+                  "confidence": "high"},
+    "facilities": {"facility_id": "test_plant", "name": "Test plant", "country": "JPN",
+                   "source": "T", "confidence": "high"},
+    "supplies": {"item_id": "test_widget", "country": "JPN", "year": "2024", "share": "0.5",
+                 "source": "T", "confidence": "high"},
+    "recipes": {"output_item": "test_widget", "input_item": "gallium", "quantity": "1",
+                "unit": "kg Ga per t", "source": "T", "confidence": "low"},
+    "ownership": {"owner_id": "someone", "owned_id": "test_co", "percentage": "10",
+                  "source": "T", "confidence": "high"},
+    "export_controls": {"measure_id": "X-TEST-1", "issuer": "CHN", "announced": "2025-01-01",
+                        "effective": "2025-02-01", "items": "widgets", "kind": "ban",
+                        "source": "Test measure", "confidence": "high"},
+}
+
+
+@pytest.fixture(scope="module")
+def sparse_page(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sparse")
+    store = open_store(":memory:")
+    for kind_name, values in REQUIRED.items():
+        columns = KINDS[kind_name].columns
+        assert set(KINDS[kind_name].required) <= set(values), kind_name
+        path = folder / f"{kind_name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerow([values.get(column, "") for column in columns])
+        import_file(store, kind_name, path)
+    net = StackNetwork.from_store(store)
+    out = render_report(net, folder / "report.html", as_of="2026-03-01")
+    return net, out.read_text(encoding="utf-8")
+
+
+def test_empty_optional_text_cells_are_none_not_nan(sparse_page):
+    net, _ = sparse_page
+    control = net.export_controls.set_index("measure_id").loc["X-TEST-1"]
+    assert control["source_url"] is None and control["note"] is None
+    assert control["targets"] == ["all"] and control["item_ids"] == []
+    assert net.supplies.query("item_id == 'test_widget'")["company"].tolist() == [None]
+
+
+def test_report_renders_rows_without_optional_cells(sparse_page):
+    _, html = sparse_page
+    assert "X-TEST-1" in html
+    assert "<td>Test measure</td>" in html  # no link when the row has no source_url
+    assert "href=''" not in html and 'href=""' not in html
+    assert "Test widget" in html
+    for section_id in ("overview", "concentration", "coverage", "controls", "recipes", "sources"):
+        assert f'id="{section_id}"' in html
