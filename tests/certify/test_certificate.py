@@ -80,3 +80,17 @@ def test_corrupt_and_wrong_type_keys(tmp_path):
         load_private_key(public_path)  # a public key is not a private key
     with pytest.raises(CertificateError, match="cannot read public key"):
         load_public_key(tmp_path / "missing.pub")
+
+
+def test_write_files_atomic_writes_all_or_nothing(tmp_path):
+    from paxsilica.certify.certificate import write_files_atomic
+    from paxsilica.errors import PaxsilicaError
+
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    first = tmp_path / "first.json"
+    with pytest.raises(PaxsilicaError, match="cannot write .*second.html"):
+        write_files_atomic([(first, b"{}", 0o644), (blocker / "second.html", b"<p>", 0o644)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]  # no file, no temporary
+    write_files_atomic([(first, b"{}", 0o600)])
+    assert first.read_bytes() == b"{}" and (first.stat().st_mode & 0o777) == 0o600

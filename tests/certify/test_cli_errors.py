@@ -81,3 +81,66 @@ def test_bad_rule_pack(tmp_path, pack, needles):
     fails(run("certify", BOM, "--list", "bundled:dod_1260h", "--rules", path, "-o", out),
           *needles)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("option", ["-o", "--html", "--cyclonedx"])
+def test_output_that_is_a_directory_writes_nothing(tmp_path, option):
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    outputs = {"-o": tmp_path / "o1.json", "--html": tmp_path / "o1.html",
+               "--cyclonedx": tmp_path / "o1.cdx.json"}
+    outputs[option] = folder
+    args = [a for pair in outputs.items() for a in pair]
+    result = run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+                 *args)
+    fails(result, option, "adir", "is a directory")
+    nothing_written(tmp_path, {"adir"})
+    assert list(folder.iterdir()) == []
+
+
+def test_output_under_a_file_and_twice_the_same_file(tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    fails(run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+              "-o", blocker / "cert.json"), "-o", "afile is a file")
+    same = tmp_path / "same.json"
+    fails(run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+              "-o", same, "--html", same), "--html", "the same file as -o")
+    nothing_written(tmp_path, {"afile"})
+
+
+def test_all_outputs_are_written_together(tmp_path):
+    outputs = [tmp_path / "c.json", tmp_path / "sub" / "c.html", tmp_path / "c.cdx.json"]
+    result = run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+                 "-o", outputs[0], "--html", outputs[1], "--cyclonedx", outputs[2])
+    assert result.exit_code == 0, result.output
+    assert all(path.stat().st_size > 0 for path in outputs)
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporaries left
+
+
+def test_screen_output_directory(tmp_path, names):
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    fails(run("screen", names, "--list", "bundled:fcc_covered", "-o", folder), "-o",
+          "is a directory")
+    assert list(folder.iterdir()) == []
+
+
+def test_verify_missing_bom_is_a_usage_error(tmp_path):
+    keys = tmp_path / "keys"
+    assert run("keys", "new", "-o", keys).exit_code == 0
+    cert = tmp_path / "cert.json"
+    assert run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+               "--sign", keys / "paxsilica.key", "-o", cert).exit_code == 0
+    fails(run("verify", cert, "--public-key", keys / "paxsilica.pub", "--bom",
+              tmp_path / "nonexistent.csv"), "nonexistent.csv", "--bom", "no such file")
+    fails(run("verify", cert, "--public-key", keys / "paxsilica.pub", "--bom", keys),
+          "--bom", "is a directory")
+
+
+def test_keys_new_into_an_existing_file(tmp_path):
+    target = tmp_path / "afile"
+    target.write_text("keep me", encoding="utf-8")
+    fails(run("keys", "new", "-o", target), "afile is a file, not a directory")
+    assert target.read_text(encoding="utf-8") == "keep me"
+    nothing_written(tmp_path, {"afile"})

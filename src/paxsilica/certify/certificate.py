@@ -35,9 +35,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from paxsilica.errors import PaxsilicaError
 
-__all__ = ["CERTIFICATE_FORMAT", "CertificateError", "canonical_bytes", "fingerprint",
-           "load_private_key", "load_public_key", "new_key_pair", "sign_certificate",
-           "unsigned_certificate", "verify_certificate", "write_atomic", "write_key_pair"]
+__all__ = ["CERTIFICATE_FORMAT", "CertificateError", "canonical_bytes", "check_outputs",
+           "fingerprint", "load_private_key", "load_public_key", "new_key_pair",
+           "sign_certificate", "unsigned_certificate", "verify_certificate", "write_atomic",
+           "write_files_atomic", "write_key_pair"]
 
 CERTIFICATE_FORMAT = "paxsilica-certificate/1"
 
@@ -64,36 +65,90 @@ def new_key_pair() -> tuple[Ed25519PrivateKey, Ed25519PublicKey]:
     return private, private.public_key()
 
 
+def check_outputs(outputs: dict[str, Path | None]) -> list[Path]:
+    """The given output paths (``{option: path}``), after checking they can be files.
+
+    Run before any work so that a bad path fails before anything is computed or written.
+
+    Raises:
+        PaxsilicaError: a path is a directory, lies under a file, or is named twice.
+    """
+    seen: dict[Path, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        if path.is_dir():
+            raise PaxsilicaError(f"{option} {path}: is a directory; give a file name")
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if folder.exists() and not folder.is_dir():
+            raise PaxsilicaError(f"{option} {path}: {folder} is a file, not a directory")
+        key = path.resolve()
+        if key in seen:
+            raise PaxsilicaError(f"{option} {path}: the same file as {seen[key]}")
+        seen[key] = option
+    return [path for path in outputs.values() if path is not None]
+
+
+def write_files_atomic(files: list[tuple[Path, bytes, int]]) -> None:
+    """Write every ``(path, data, mode)`` to a temporary file next to its path, then rename
+    them all into place; when any write fails, no file is renamed and the temporaries go.
+
+    Raises:
+        PaxsilicaError: a file could not be written (the message names it).
+    """
+    temporaries: list[str] = []
+    current = files[0][0] if files else Path()
+    try:
+        for path, data, mode in files:
+            current = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            temporaries.append(temporary)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, mode)
+        for (path, _, _), temporary in zip(files, temporaries, strict=True):
+            current = path
+            os.replace(temporary, path)
+    except OSError as exc:
+        for temporary in temporaries:
+            Path(temporary).unlink(missing_ok=True)
+        raise PaxsilicaError(f"cannot write {current}: {exc.strerror or exc}") from None
+    except BaseException:
+        for temporary in temporaries:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_files_atomic([(path, data, mode)])
 
 
 def write_key_pair(directory: Path, name: str = "paxsilica") -> tuple[Path, Path]:
     """Write ``NAME.key`` (private, PKCS#8 PEM, mode 600) and ``NAME.pub`` (public PEM).
 
     Raises:
-        CertificateError: either file already exists (keys are never overwritten).
+        CertificateError: ``directory`` is a file, or either key file already exists (keys
+            are never overwritten).
     """
+    if directory.exists() and not directory.is_dir():
+        raise CertificateError(f"{directory} is a file, not a directory; give -o a directory "
+                               "for the key files")
     private_path, public_path = directory / f"{name}.key", directory / f"{name}.pub"
     for path in (private_path, public_path):
         if path.exists():
             raise CertificateError(f"{path} already exists; refusing to overwrite a key")
     private, public = new_key_pair()
-    write_atomic(private_path, private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()), mode=0o600)
-    write_atomic(public_path, public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    write_files_atomic([
+        (private_path, private.private_bytes(serialization.Encoding.PEM,
+                                             serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption()), 0o600),
+        (public_path, public.public_bytes(serialization.Encoding.PEM,
+                                          serialization.PublicFormat.SubjectPublicKeyInfo),
+         0o644)])
     return private_path, public_path
 
 

@@ -15,12 +15,13 @@ from paxsilica.certify.attestation import cyclonedx_attestation
 from paxsilica.certify.bom import load_bom
 from paxsilica.certify.certificate import (
     CertificateError,
+    check_outputs,
     load_private_key,
     load_public_key,
     sign_certificate,
     unsigned_certificate,
     verify_certificate,
-    write_atomic,
+    write_files_atomic,
     write_key_pair,
 )
 from paxsilica.certify.check import check_threshold, derived_entities
@@ -87,6 +88,7 @@ def screen_command(
 ) -> None:
     """Screen names against restricted-party lists; best matches first, with explanations."""
     check_threshold(threshold)
+    check_outputs({"-o": output})
     table = read_table(names)
     missing = [c for c in ("query_id", "name") if c not in table.frame.columns]
     if missing:
@@ -124,15 +126,16 @@ def screen_command(
                                 else {})}}
             for m in mine.to_dict("records")]})
     if fmt is ScreenFormat.json:
-        text = json.dumps(records, indent=2, ensure_ascii=False)
-        if output:
-            write_atomic(output, (text + "\n").encode("utf-8"))
-        else:
-            typer.echo(text)
-        return
-    flat = matches.drop(columns=["explanation"]).assign(
-        explanation=[json.dumps(e["contributions"]) for e in matches["explanation"]])
-    emit(flat, OutputFormat.csv, output=output)
+        text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    else:
+        flat = matches.drop(columns=["explanation"]).assign(
+            explanation=[json.dumps(e["contributions"]) for e in matches["explanation"]])
+        text = flat.to_csv(index=False)
+    if output:
+        write_files_atomic([(output, text.encode("utf-8"), 0o644)])
+        err_console.print(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
 
 
 def certify_command(
@@ -157,6 +160,7 @@ def certify_command(
 ) -> None:
     """Check a BOM against lists and a rule pack; issue a (signed) pass/fail certificate."""
     check_threshold(threshold)
+    check_outputs({"-o": output, "--html": html, "--cyclonedx": cyclonedx})
     private = load_private_key(sign) if sign else None  # bad key: fail before any work
     pack = load_pack(rules)
     parts = load_bom(bom)
@@ -171,21 +175,22 @@ def certify_command(
                             subject=subject, node_names=node_names)
     document = sign_certificate(body, private) if private else unsigned_certificate(body)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    files: list[tuple[Path, bytes, int]] = []  # everything rendered before anything is written
     if output:
-        write_atomic(output, text.encode("utf-8"))
-        err_console.print(f"wrote {output}")
-    else:
-        typer.echo(text, nl=False)
+        files.append((output, text.encode("utf-8"), 0o644))
     if html:
-        write_atomic(html, certificate_html(document).encode("utf-8"))
-        err_console.print(f"wrote {html}")
+        files.append((html, certificate_html(document).encode("utf-8"), 0o644))
     if cyclonedx:
         attestation = cyclonedx_attestation(
             document, parts.parts.to_dict("records"),
             [(rule.id, rule.severity, rule.reason) for rule in pack.rules])
-        write_atomic(cyclonedx, (json.dumps(attestation, indent=2, ensure_ascii=False)
-                                 + "\n").encode("utf-8"))
-        err_console.print(f"wrote {cyclonedx}")
+        files.append((cyclonedx, (json.dumps(attestation, indent=2, ensure_ascii=False)
+                                  + "\n").encode("utf-8"), 0o644))
+    write_files_atomic(files)
+    for path, _, _ in files:
+        err_console.print(f"wrote {path}")
+    if not output:
+        typer.echo(text, nl=False)
     err_console.print(f"verdict: {body['verdict'].upper()} ({body['summary']['fail']} fail, "
                       f"{body['summary']['warn']} warn)")
 
@@ -197,6 +202,9 @@ def verify_command(
 ) -> None:
     """Verify a certificate's signature (and optionally that a BOM still matches it)."""
     key = load_public_key(public_key)
+    if bom is not None and not bom.is_file():
+        raise ValidationError([RowError(str(bom), None, "--bom",
+                                        "is a directory" if bom.is_dir() else "no such file")])
     try:
         try:
             document = json.loads(certificate.read_text(encoding="utf-8"))
@@ -204,7 +212,11 @@ def verify_command(
             raise CertificateError(f"cannot read certificate {certificate}: {exc}") from None
         body = verify_certificate(document, key)
         if bom is not None:
-            digest = hashlib.sha256(bom.read_bytes()).hexdigest()
+            try:
+                digest = hashlib.sha256(bom.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise ValidationError([RowError(str(bom), None, "--bom",
+                                                f"cannot read: {exc.strerror}")]) from None
             if digest != body.get("bom", {}).get("sha256"):
                 raise CertificateError(f"BOM {bom} does not match the certificate (its SHA-256 "
                                        "differs: the BOM changed since certification)")
