@@ -186,3 +186,11 @@ def test_several_files_import_all_or_nothing(files, tmp_path):
         import_trade_files(store, [good, bad], dataset="baci", codes=codes)
     assert trade_flows(store).empty
     assert (store.imports()["kind"] == "trade_flows").sum() == 0
+
+
+def test_former_countries_of_early_baci_years_are_kept(tmp_path):
+    codes = tmp_path / "country_codes_V202401.csv"
+    codes.write_text(CODES + "530,Netherlands Antilles,AN,ANT\n", encoding="utf-8")
+    path = tmp_path / "BACI_HS92_Y1996_V202401.csv"
+    path.write_text("t,i,j,k,v,q\n1996,530,392,850511,4,1\n", encoding="utf-8")
+    assert read_baci(path, codes)["exporter"].tolist() == ["ANT"]

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pycountry
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
@@ -40,6 +41,13 @@ __all__ = ["BACI_COLUMNS", "read_baci", "read_baci_codes"]
 
 BACI_COLUMNS = ["t", "i", "j", "k", "v", "q"]
 TAIWAN_CODE = "490"
+
+
+def _historic(iso3: str) -> str | None:
+    """A former country's ISO 3166-3 alpha-3 code (BACI's early years: ANT Netherlands
+    Antilles, SCG Serbia and Montenegro, YUG, CSK, SUN), kept as given; else None."""
+    country = pycountry.historic_countries.get(alpha_3=iso3.upper()) if len(iso3) == 3 else None
+    return country.alpha_3 if country is not None else None
 
 
 def read_baci_codes(path: str | Path) -> pd.DataFrame:
@@ -72,7 +80,7 @@ def read_baci_codes(path: str | Path) -> pd.DataFrame:
         try:
             resolved: str | None = "TWN" if code == TAIWAN_CODE else resolve_country(iso3)
         except KeyError:
-            resolved = None
+            resolved = _historic(iso3)
         rows.append((code, str(row.get(name_column, "")) if name_column else "", iso3, resolved, line))
     if errors:
         raise ValidationError(errors)
