@@ -89,7 +89,7 @@ def test_write_files_atomic_writes_all_or_nothing(tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("x", encoding="utf-8")
     first = tmp_path / "first.json"
-    with pytest.raises(PaxsilicaError, match="cannot write .*second.html"):
+    with pytest.raises(PaxsilicaError, match=r"cannot write .*second\.html"):
         write_files_atomic([(first, b"{}", 0o644), (blocker / "second.html", b"<p>", 0o644)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]  # no file, no temporary
     write_files_atomic([(first, b"{}", 0o600)])

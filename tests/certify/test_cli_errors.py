@@ -144,3 +144,27 @@ def test_keys_new_into_an_existing_file(tmp_path):
     fails(run("keys", "new", "-o", target), "afile is a file, not a directory")
     assert target.read_text(encoding="utf-8") == "keep me"
     nothing_written(tmp_path, {"afile"})
+
+
+def test_screen_duplicate_query_id(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\n1,Huawei\n2,ZTE\n1,DJI\n", encoding="utf-8")
+    out = tmp_path / "m.json"
+    fails(run("screen", names, "--list", "bundled:fcc_covered", "-o", out),
+          "names.csv row 4, field 'query_id'", "duplicate query_id '1' (first on row 2)")
+    assert not out.exists()
+
+
+def test_screen_csv_joins_list_cells(tmp_path):
+    import csv
+
+    listed = tmp_path / "targets.simple.csv"
+    listed.write_text("id,schema,name,countries\nx1,Company,Hikvision Digital Technology,cn;hk\n",
+                      encoding="utf-8")
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\n1,Hikvision Digital Technology Co Ltd\n", encoding="utf-8")
+    out = tmp_path / "m.csv"
+    result = run("screen", names, "--list", listed, "--format", "csv", "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["entity_id"] == "x1" and rows[0]["countries"] == "CHN;HKG"

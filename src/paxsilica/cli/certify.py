@@ -70,6 +70,32 @@ def _read_ownership(path: Path) -> pd.DataFrame:
     return check_ownership(table.frame, table.file, table.first_row)
 
 
+def _check_names(frame: pd.DataFrame, file: str, first_row: int) -> None:
+    """Every query needs a unique ``query_id`` (results are grouped by it) and a name."""
+    errors, seen = [], {}
+    for position, (query, name) in enumerate(zip(frame["query_id"], frame["name"],
+                                                 strict=True)):
+        line = position + first_row
+        if query is None:
+            errors.append(RowError(file, line, "query_id", "empty"))
+        elif query in seen:
+            errors.append(RowError(file, line, "query_id",
+                                   f"duplicate query_id {query!r} (first on row {seen[query]})"))
+        else:
+            seen[query] = line
+        if name is None:
+            errors.append(RowError(file, line, "name", "empty"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _csv_cell(value: object) -> object:
+    """List cells ``;``-joined, as everywhere in paxsilica's CSV files."""
+    if isinstance(value, list | tuple | set):
+        return ";".join(str(part) for part in value)
+    return value
+
+
 def screen_command(
     ctx: typer.Context,
     names: Annotated[Path, typer.Argument(help="CSV with query_id,name[,country]")],
@@ -93,10 +119,7 @@ def screen_command(
     missing = [c for c in ("query_id", "name") if c not in table.frame.columns]
     if missing:
         raise ValidationError([RowError(table.file, 1, c, "missing column") for c in missing])
-    empty = table.frame["name"].isna()
-    if empty.any():
-        raise ValidationError([RowError(table.file, int(i) + table.first_row, "name", "empty")
-                               for i in table.frame.index[empty]])
+    _check_names(table.frame, table.file, table.first_row)
     restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
     entities = combined_entities(restricted)
     screener = Screener().fit(entities)
@@ -128,7 +151,7 @@ def screen_command(
     if fmt is ScreenFormat.json:
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     else:
-        flat = matches.drop(columns=["explanation"]).assign(
+        flat = matches.drop(columns=["explanation"]).map(_csv_cell).assign(
             explanation=[json.dumps(e["contributions"]) for e in matches["explanation"]])
         text = flat.to_csv(index=False)
     if output:
