@@ -119,3 +119,38 @@ def test_validate_without_arguments_checks_the_store(db):
     result = runner.invoke(app, ["data", "validate", "--db", db])
     assert result.exit_code == 0, result.output
     assert "valid row(s)" in result.output
+
+
+def test_error_text_with_brackets_is_printed_literally_not_as_markup(db, tmp_path):
+    folder = tmp_path / "[red]mine"
+    folder.mkdir()
+    bad = folder / "bad.csv"
+    bad.write_text("item_id,country,year,quantity,unit,source,confidence\n"
+                   "gallium,[/oops],2099,1,kg Ga,S,high\n"
+                   "GALLIUM,JPN,2099,1,kg Ga,S,high\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "import", "supplies", str(bad), "--db", db])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # not a MarkupError
+    assert "row 2, field 'country': unknown country '[/oops]'" in result.output
+    assert "[red]mine" in result.output
+    assert "pattern '^[a-z0-9][a-z0-9_\\-.]*$'" in result.output  # not stripped as a tag
+
+
+def test_unknown_kind_is_one_line_listing_the_kinds(db):
+    result = runner.invoke(app, ["data", "import", "widgets", "x.csv", "--db", db])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: unknown record kind 'widgets'; known kinds: stages,")
+
+
+def test_csv_joins_list_cells_and_table_shows_readable_numbers(db):
+    result = runner.invoke(app, ["exposure", "--item", "rare_earth_ore", "--year", "2024",
+                                 "--summary", "--format", "csv", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "['" not in result.stdout
+    assert ",USGS Mineral Commodity Summaries 2025 - Rare Earths (Jan 2025)" in result.stdout
+    shown = runner.invoke(app, ["exposure", "--item", "euv_lithography_system", "--year", "2025",
+                                "--summary", "--db", db])
+    assert shown.exit_code == 0, shown.output
+    assert "10,000" in shown.stdout and "1e+04" not in shown.stdout

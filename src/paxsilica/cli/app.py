@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from paxsilica import __version__
 from paxsilica.cli.common import err_console
 from paxsilica.errors import PaxsilicaError, ValidationError
 
 __all__ = ["app", "main"]
+
 
 class _Group(typer.core.TyperGroup):
     """Runs a command; a user error becomes a one-line message and exit status 2."""
@@ -25,10 +27,12 @@ class _Group(typer.core.TyperGroup):
         try:
             return super().invoke(ctx)
         except PaxsilicaError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            # the message holds user text (cells, paths): print it literally, not as markup
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                              soft_wrap=True)
             if isinstance(exc, ValidationError) and len(exc.errors) > 1:
                 for error in exc.errors[1:20]:
-                    err_console.print(f"  {error}", highlight=False, soft_wrap=True)
+                    err_console.print(f"  {escape(str(error))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
+from paxsilica.errors import PaxsilicaError
 from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.importer import import_file, validate_file, validate_store
 
@@ -24,10 +25,11 @@ SourceOption = Annotated[str | None, typer.Option(
 
 
 def _kind(name: str) -> str:
+    """The kind's table name; an unknown one is a one-line user error listing the kinds."""
     try:
         return kind_named(name).name
     except KeyError as exc:
-        raise typer.BadParameter(exc.args[0]) from None
+        raise PaxsilicaError(exc.args[0]) from None
 
 
 @data_app.command("import")
@@ -39,7 +41,7 @@ def import_command(ctx: typer.Context, kind: KindArgument, files: FilesArgument,
     for path in files:
         report = import_file(store, kind, path, source=source)
         console.print(f"imported {report.rows} {report.kind} row(s) from {path} "
-                      f"(import #{report.import_id})")
+                      f"(import #{report.import_id})", markup=False)
 
 
 @data_app.command("validate")
@@ -56,14 +58,14 @@ def validate_command(
     if kind is None:
         counts = validate_store(store)
         console.print(f"store {store.path}: {sum(counts.values())} valid row(s) in "
-                      f"{sum(1 for c in counts.values() if c)} table(s)")
+                      f"{sum(1 for c in counts.values() if c)} table(s)", markup=False)
         return
     kind = _kind(kind)
     if not files:
-        raise typer.BadParameter("give at least one file to validate", param_hint="FILES")
+        raise PaxsilicaError(f"give at least one {kind} file to validate")
     for path in files:
         frame = validate_file(store, kind, path, source=source)
-        console.print(f"{path}: {len(frame)} valid {kind} row(s)")
+        console.print(f"{path}: {len(frame)} valid {kind} row(s)", markup=False)
 
 
 @data_app.command("export")
@@ -76,7 +78,7 @@ def export_command(
     """Write one file per table (CSV or Parquet) into a directory."""
     store = store_for(ctx, db)
     for path in store.export(output, fmt):
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
 
 
 @data_app.command("status")
@@ -87,7 +89,7 @@ def status_command(ctx: typer.Context, db: DbOption = None,
     store = store_for(ctx, db)
     frame = pd.DataFrame({"table": list(KINDS), "rows": [store.count(k) for k in KINDS]})
     if fmt is OutputFormat.table:
-        console.print(f"database: {store.path}")
+        console.print(f"database: {store.path}", markup=False)
     emit(frame, fmt, title="paxsilica store")
 
 

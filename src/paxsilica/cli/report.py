@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from paxsilica.cli.common import DbOption, console, store_for
@@ -38,7 +39,7 @@ def report_command(
 
         path = render_report(net, output, as_of=as_of, group=group, concern=concern,
                              on_section=on_section)
-    console.print(f"report written to [bold]{path.resolve()}[/]")
+    console.print(f"report written to [bold]{escape(str(path.resolve()))}[/]")
 
 
 def register(app: typer.Typer) -> None:
