@@ -29,6 +29,24 @@ def test_core_names(raw, core):
     assert name_form(raw).core == core
 
 
+@pytest.mark.parametrize("form", [
+    "Sp. z o.o.", "sp. z o. o.", "sp. k.", "S.A.", "s.r.o.", "spol. s r.o.", "a.s.", "S.p.A.",
+    "S.r.l.", "B.V.", "N.V.", "A/S", "AB", "AB (publ)", "Oy", "Oyj", "Pte. Ltd.", "Sdn. Bhd.",
+    "Berhad", "LLC", "JSC", "PJSC", "K.K.", "Pty Ltd", "(Pty) Ltd", "S.A. de C.V.",
+    "S. de R.L. de C.V.", "Ltda.", "Cía. Ltda.", "Lda.", "SE", "KGaA", "Kft.", "d.o.o.",
+    "d.d.", "UAB", "OÜ", "Ltd. Şti.", "Limitada", "S.L.U.", "SASU", "W.L.L.", "FZE", "PSC",
+    "ТОВ", "Общество с ограниченной ответственностью", "Youxian Gongsi",
+])
+def test_legal_forms_of_many_countries_are_removed(form):
+    assert name_form(f"Example Werke {form}").core == "example werke"
+
+
+def test_short_forms_that_are_also_initials_are_removed_only_at_the_end():
+    assert name_form("Example SE").core == "example"
+    assert name_form("SE Example").core == "se example"
+    assert name_form("UAB Example").core == "example"  # written before the name
+
+
 def test_chinese_legal_forms_are_removed_before_transliteration():
     assert name_form("华为技术有限公司").core == name_form("华为技术股份有限公司").core
     assert name_form("华为技术有限公司").tokens == ("hua", "wei", "ji", "shu")

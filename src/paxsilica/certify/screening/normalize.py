@@ -50,6 +50,8 @@ class Vocabulary:
     """Legal forms (as word tuples), CJK legal forms, abbreviations and stopwords."""
 
     legal_forms: frozenset[tuple[str, ...]]
+    legal_suffixes: frozenset[tuple[str, ...]]
+    """Legal forms removed only at the end of a name (``SE``, ``CC``: common initials)."""
     longest_form: int
     cjk_legal_forms: tuple[str, ...]
     abbreviations: dict[str, str]
@@ -62,13 +64,22 @@ def vocabulary() -> Vocabulary:
     """The bundled vocabulary (``vocabulary.yaml``)."""
     text = resources.files("paxsilica.certify.screening").joinpath("vocabulary.yaml")
     data = yaml.safe_load(text.read_text("utf-8"))
-    forms = frozenset(tuple(form.split()) for form in data["legal_forms"])
+    stopwords = frozenset(data["stopwords"])
+
+    def words(entry: str) -> tuple[str, ...]:  # an entry normalised like a name
+        text = anyascii(unicodedata.normalize("NFKC", str(entry))).lower().replace("'", "")
+        return tuple(w for w in _join_initials(_NON_WORD.sub(" ", text).split())
+                     if w not in stopwords)
+
+    forms = frozenset(words(form) for form in data["legal_forms"]) - {()}
+    suffixes = frozenset(words(form) for form in data.get("legal_suffixes") or []) - {()}
     return Vocabulary(
         legal_forms=forms,
-        longest_form=max(len(form) for form in forms),
+        legal_suffixes=suffixes,
+        longest_form=max(len(form) for form in forms | suffixes),
         cjk_legal_forms=tuple(sorted(data["cjk_legal_forms"], key=len, reverse=True)),
         abbreviations={str(k): str(v) for k, v in data["abbreviations"].items()},
-        stopwords=frozenset(data["stopwords"]),
+        stopwords=stopwords,
         weak_words=frozenset(data["weak_words"]),
     )
 
@@ -98,14 +109,16 @@ def _romanise(text: str) -> str:
 
 
 def _strip_forms(words: list[str], forms: frozenset[tuple[str, ...]],
+                 suffixes: frozenset[tuple[str, ...]],
                  longest: int) -> tuple[list[str], list[str]]:
-    """Remove legal forms at the start and end of ``words``; return (rest, removed)."""
+    """Remove legal forms at the start and end of ``words`` (``suffixes`` only at the
+    end); return (rest, removed)."""
     removed: list[str] = []
     changed = True
     while changed and words:
         changed = False
         for size in range(min(longest, len(words) - 1), 0, -1):
-            if tuple(words[-size:]) in forms:
+            if tuple(words[-size:]) in forms or tuple(words[-size:]) in suffixes:
                 removed = words[-size:] + removed
                 words = words[:-size]
                 changed = True
@@ -168,7 +181,8 @@ def name_form(name: str) -> NameForm:
     words = [part for w in words for part in _known(w).split()]
     full = " ".join(words)
     core_words, removed = _strip_forms(
-        [w for w in words if w not in vocab.stopwords], vocab.legal_forms, vocab.longest_form)
+        [w for w in words if w not in vocab.stopwords], vocab.legal_forms,
+        vocab.legal_suffixes, vocab.longest_form)
     if not core_words:  # the name is only a legal form or stopwords: keep it whole
         core_words = words
     tokens = tuple(core_words)
