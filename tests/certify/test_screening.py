@@ -125,6 +125,21 @@ def test_identifier_evidence():
     assert found.loc["with", "score"] > 0.95 > found.loc["without", "score"]
 
 
+def test_identifier_evidence_compares_values_without_the_scheme_prefix():
+    """FollowTheMoney identifiers are stored as ``registrationNumber:value``; a query gives
+    the plain value (with or without punctuation)."""
+    entities = pd.DataFrame({"entity_id": ["e1"], "name": ["Redstone Avionics Holding"],
+                             "identifiers": [["registrationNumber:91440300-MA5F", "x:1"]]})
+    screener = Screener().fit(entities)
+    found = screener.screen(pd.DataFrame({
+        "query_id": ["plain", "punctuated", "other"], "name": ["Redstone Avionic"] * 3,
+        "identifiers": ["91440300MA5F", "9144 0300-ma5f", "91440300"]}),
+        threshold=0.0).set_index("query_id")
+    assert found.loc["plain", "score"] > 0.95
+    assert found.loc["punctuated", "score"] > 0.95
+    assert found.loc["other", "score"] < 0.95
+
+
 def test_outcomes_label_every_query(screener, labels):
     table = outcomes(labels, screener.screen(labels))
     assert len(table) == len(labels)

@@ -29,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -43,12 +44,14 @@ from paxsilica.certify.screening.keys import name_keys
 from paxsilica.certify.screening.normalize import name_form
 from paxsilica.io.restricted import country_codes
 
-__all__ = ["MATCH_COLUMNS", "ScoreModel", "Screener", "score_model"]
+__all__ = ["MATCH_COLUMNS", "ScoreModel", "Screener", "identifier_values", "score_model"]
 
 MATCH_COLUMNS = ["query_id", "query_name", "entity_id", "entity_name", "matched_name",
                  "score", "explanation"]
 
 _EXTRA_COLUMNS = ("schema", "dataset", "list_name", "countries", "programs")
+_ID_SCHEME = re.compile(r"^[a-z][a-z_ -]*:")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,23 @@ def _as_list(value: object) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+def identifier_values(value: object) -> set[str]:
+    """Comparable identifier values of a cell: the scheme prefix that FollowTheMoney and
+    OpenSanctions put before a value (``registrationNumber:``, ``leiCode:``, ``LEI:``) is
+    dropped, and case, spaces and punctuation are ignored.
+
+    Example:
+        >>> sorted(identifier_values("registrationNumber:9144-0300; LEI:5299000EXAMPLE00001"))
+        ['5299000example00001', '91440300']
+    """
+    values = set()
+    for raw in _as_list(value):
+        found = _NOT_ALNUM.sub("", _ID_SCHEME.sub("", raw.strip().lower(), count=1))
+        if found:
+            values.add(found)
+    return values
+
+
 class Screener:
     """Index list entities once, then screen batches of names.
 
@@ -124,7 +144,7 @@ class Screener:
         self.entities_ = entities
         self.entity_countries_ = [set(country_codes(_as_list(v))) for v in
                                   entities.get("countries", pd.Series([[]] * len(entities)))]
-        self.entity_identifiers_ = [{i.lower() for i in _as_list(v)} for v in
+        self.entity_identifiers_ = [identifier_values(v) for v in
                                     entities.get("identifiers", pd.Series([[]] * len(entities)))]
         self.names_ = np.array(names, dtype=object)
         self.name_owner_ = np.array(owners, dtype=np.int64)
@@ -194,7 +214,7 @@ class Screener:
             [set(country_codes(_as_list(c))) for c in countries],
             entity_countries=self.entity_countries_,
             query_identifiers=None if identifiers is None else
-            [{i.lower() for i in _as_list(v)} for v in identifiers],
+            [identifier_values(v) for v in identifiers],
             entity_identifiers=self.entity_identifiers_)
         weights = self.model.weights
         contributions = pd.DataFrame({name: features[name] * weight
