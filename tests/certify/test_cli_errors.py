@@ -168,3 +168,37 @@ def test_screen_csv_joins_list_cells(tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows[0]["entity_id"] == "x1" and rows[0]["countries"] == "CHN;HKG"
+
+
+@pytest.mark.parametrize(("name", "text", "needles"), [
+    ("fcc.csv", "entity,aliases,country,covered_equipment_or_services,date_of_inclusion,"
+                "fcc_document\n", ("fcc.csv", "no entities")),
+    ("dod.csv", "name,aliases,country,date_listed,notice\nAcme,,CN,07/01/2025,x\n",
+     ("dod.csv row 2, field 'date_listed'", "07/01/2025")),
+    ("os.csv", "id,schema,name,countries,first_seen\nx,Company,Acme,cn,notadate\n",
+     ("os.csv row 2, field 'first_seen'", "notadate")),
+    ("fcc.csv", "entity,country,date_of_inclusion\nAcme,ZZ,2021-03-01\n",
+     ("fcc.csv row 2, field 'country'", "'ZZ'")),
+    ("l.ftm.json", '{"id": "a", "schema": "Company", "properties": "abc"}\n',
+     ("l.ftm.json row 1, field 'properties'",)),
+    ("l.ftm.json", '{"id": "a", "schema": "Company", "properties": {"name": ["A"]}}\n'
+                   '{"id": "o", "schema": "Ownership", "properties": {"owner": ["a"], '
+                   '"asset": ["b"], "percentage": ["abc"]}}\n',
+     ("l.ftm.json row 2, field 'percentage'", "'abc'")),
+])
+def test_bad_list_writes_nothing(tmp_path, name, text, needles):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "cert.json"
+    fails(run("certify", BOM, "--list", path, "--rules", "uas-ndaa848", "-o", out), *needles)
+    assert not out.exists()
+
+
+def test_ftm_ownership_file_over_100_percent(tmp_path, names):
+    links = tmp_path / "own.ftm.json"
+    links.write_text('{"id": "o1", "schema": "Ownership", "properties": {"owner": "x", '
+                     '"asset": "y", "percentage": "70"}}\n'
+                     '{"id": "o2", "schema": "Ownership", "properties": {"owner": "z", '
+                     '"asset": "y", "percentage": "40"}}\n', encoding="utf-8")
+    fails(run("screen", names, "--list", "bundled:fcc_covered", "--ownership", links),
+          "own.ftm.json row 2, field 'percentage'", "110% in total")

@@ -84,3 +84,18 @@ def test_resolve_lists_by_path_bundled_and_name():
     assert [lst.format for lst in found] == ["fcc_covered", "opensanctions", "dod_1260h"]
     with pytest.raises(NotFoundError, match="stored lists: dod_1260h"):
         resolve_lists(["nosuchlist"], store)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("entity,aliases,country,covered_equipment_or_services,date_of_inclusion,fcc_document\n",
+     "the list has no entities"),
+    ("name,date_listed\n", "the list has no entities"),
+    ('{"id": "c", "schema": "Company", "target": false, "properties": {"name": ["C"]}}\n',
+     "no listed entities"),
+])
+def test_a_list_without_entities_is_an_error(tmp_path, text, reason):
+    path = tmp_path / ("list.ftm.json" if text.startswith("{") else "list.csv")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_list(path)
+    assert caught.value.errors[0].file == str(path) and reason in str(caught.value)

@@ -97,3 +97,93 @@ def test_not_utf8(tmp_path):
     path.write_bytes(b"_id,source,name\n1,SDN,Caf\xe9 Ltd\n")
     with pytest.raises(ValidationError, match="UTF-8"):
         read_csl(path)
+
+
+@pytest.mark.parametrize(("reader", "text", "field", "reason"), [
+    (read_dod_1260h, "name,country,date_listed\nAcme,CN,07/01/2025\n", "date_listed",
+     "got '07/01/2025'"),
+    (read_dod_1260h, "name,country,date_listed\nAcme,ZZ,2025-01-07\n", "country",
+     "unknown country 'ZZ'"),
+    (read_opensanctions, "id,schema,name,first_seen\nx,Company,Acme,notadate\n", "first_seen",
+     "got 'notadate'"),
+    (read_opensanctions, "id,schema,name,countries\nx,Company,Acme,cn;zz\n", "countries",
+     "unknown country 'zz'"),
+    (read_fcc_covered, "entity,date_of_inclusion\nAcme,2021-13-45\n", "date_of_inclusion",
+     "got '2021-13-45'"),
+    (read_fcc_covered, "entity,date_of_inclusion\nAcme,\n", "date_of_inclusion", "empty"),
+    (read_fcc_covered, "entity,country,date_of_inclusion\nAcme,Atlantis,2021-03-12\n",
+     "country", "unknown country 'Atlantis'"),
+    (read_csl, "_id,source,name,nationalities,start_date\n1,SDN,Acme,ZZ,2020-01-01\n",
+     "nationalities", "unknown country 'ZZ'"),
+    (read_csl, "_id,source,name,start_date\n1,SDN,Acme,2020-02-30\n", "start_date",
+     "got '2020-02-30'"),
+])
+def test_bad_cells_name_file_row_and_field(tmp_path, reader, text, field, reason):
+    path = tmp_path / "list.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        reader(path)
+    error = caught.value.errors[0]
+    assert (error.file, error.row, error.field) == (str(path), 2, field)
+    assert reason in error.reason
+
+
+def test_dates_and_countries_are_normalised(tmp_path):
+    path = tmp_path / "targets.simple.csv"
+    path.write_text("id,schema,name,countries,first_seen\nx,Company,Acme,xk;Japan,"
+                    "2024-02-29T10:00:00Z\n", encoding="utf-8")
+    row = read_opensanctions(path).iloc[0]
+    assert row["countries"] == ["XKX", "JPN"] and row["listed_on"] == "2024-02-29"
+    csl = tmp_path / "csl.csv"
+    csl.write_text('_id,source,name,addresses\n1,SDN,Acme,"1 Road, Moscow, RU;Unit 5, Suite 9"\n',
+                   encoding="utf-8")
+    assert read_csl(csl).iloc[0]["countries"] == ["RUS"]  # "Suite 9" is not a country: skipped
+
+
+def _ftm(tmp_path, *records: dict) -> Path:
+    path = tmp_path / "list.ftm.json"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    return path
+
+
+def _own(oid: str, owner: str, asset: str, share: object) -> dict:
+    return {"id": oid, "schema": "Ownership",
+            "properties": {"owner": [owner], "asset": [asset], "percentage": [share]}}
+
+
+COMPANY = {"id": "a", "schema": "Company", "properties": {"name": ["Acme"]}}
+
+
+@pytest.mark.parametrize(("records", "row", "field", "reason"), [
+    ([COMPANY, _own("o", "a", "b", "abc")], 2, "percentage", "got 'abc'"),
+    ([COMPANY, _own("o1", "a", "b", "60"), _own("o2", "c", "b", "45%")], 3, "percentage",
+     "owners of 'b' hold 105% in total"),
+    ([COMPANY, _own("o", "a", "a", "10")], 2, "owned", "cannot own itself"),
+    ([{"id": "a", "schema": "Company", "properties": "abc"}], 1, "properties",
+     "got a str"),
+    ([{"id": "a", "schema": "Company", "properties": ["abc"]}], 1, "properties",
+     "got a list"),
+    ([{"id": "a", "schema": "Company", "properties": {"name": [{"x": 1}]}}], 1,
+     "properties.name", "a string or a list of strings"),
+    ([{"id": "a", "schema": "Company", "properties": {"name": ["A"], "country": ["zz"]}}], 1,
+     "properties.country", "unknown country 'zz'"),
+    ([{"id": "a", "schema": "Company", "first_seen": "yesterday",
+       "properties": {"name": ["A"]}}], 1, "first_seen", "got 'yesterday'"),
+])
+def test_ftm_bad_values(tmp_path, records, row, field, reason):
+    with pytest.raises(ValidationError) as caught:
+        read_ftm(_ftm(tmp_path, *records))
+    assert [(e.row, e.field) for e in caught.value.errors] == [(row, field)]
+    assert reason in caught.value.errors[0].reason
+
+
+def test_ftm_plain_string_values_are_one_value_lists(tmp_path):
+    path = _ftm(tmp_path, {"id": "abc", "schema": "Company",
+                           "properties": {"name": "Acme Holdings", "country": "cn",
+                                          "alias": "ACME"}},
+                {"id": "o1", "schema": "Ownership",
+                 "properties": {"owner": "abc", "asset": "bcd", "percentage": "60"}})
+    entities, ownership = read_ftm(path)
+    assert entities.iloc[0][["name", "countries", "aliases"]].tolist() == [
+        "Acme Holdings", ["CHN"], ["ACME"]]
+    assert ownership[["owner", "owned", "percentage"]].values.tolist() == [["abc", "bcd", 60.0]]

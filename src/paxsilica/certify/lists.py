@@ -104,6 +104,10 @@ def load_list(path: str | Path, name: str | None = None,
 
     ``name`` defaults to the file name without extension; ``version`` to the latest
     listing date in the file (or the first 12 hex digits of its SHA-256).
+
+    Raises:
+        ValidationError: a malformed file (see the readers), or one without any listed
+            entity (a header-only file would screen nothing and let everything pass).
     """
     path = Path(path)
     fmt = detect_list_format(path)
@@ -114,6 +118,11 @@ def load_list(path: str | Path, name: str | None = None,
         reader = {"opensanctions": read_opensanctions, "csl": read_csl,
                   "fcc_covered": read_fcc_covered, "dod_1260h": read_dod_1260h}[fmt]
         entities = reader(path)
+    if not entities["target"].astype(bool).any():
+        raise ValidationError([RowError(
+            str(path), None, None,
+            "the list has no entities" if entities.empty else
+            "the list has no listed entities (all are marked \"target\": false)")])
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     list_name = name or path.name.split(".")[0]
     return RestrictedList(name=list_name, version=version or _default_version(entities, sha256),

@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
-from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.restricted import check_ownership
 from paxsilica.store.database import Store
 
 __all__ = ["CONTROL_THRESHOLD", "check_ownership", "controlled_entities", "look_through_share",
@@ -39,41 +39,6 @@ __all__ = ["CONTROL_THRESHOLD", "check_ownership", "controlled_entities", "look_
 
 CONTROL_THRESHOLD = 50.0
 """Percent; OFAC's 50 percent rule."""
-
-
-def check_ownership(links: pd.DataFrame, file: str = "ownership", first_row: int = 2) -> pd.DataFrame:
-    """Validate ``owner, owned, percentage`` rows (percent in (0, 100]); return typed copy.
-
-    Raises:
-        ValidationError: missing column, empty owner/owned, self-ownership, bad percentage,
-            or more than 100% of one entity owned in total.
-    """
-    missing = [c for c in ("owner", "owned", "percentage") if c not in links.columns]
-    if missing:
-        raise ValidationError([RowError(file, 1, c, "missing column") for c in missing])
-    errors = []
-    frame = links.reset_index(drop=True).copy()
-    shares = pd.to_numeric(frame["percentage"], errors="coerce")
-    for i, row in frame.iterrows():
-        line = int(i) + first_row
-        for column in ("owner", "owned"):
-            if row[column] is None or str(row[column]).strip() in ("", "nan"):
-                errors.append(RowError(file, line, column, "empty"))
-        if row["owner"] == row["owned"]:
-            errors.append(RowError(file, line, "owned", "an entity cannot own itself"))
-        share = shares[i]
-        if share != share or not 0 < share <= 100:
-            errors.append(RowError(file, line, "percentage",
-                                   f"expected a percentage in (0, 100], got {row['percentage']!r}"))
-    frame["percentage"] = shares
-    totals = frame.groupby("owned")["percentage"].sum()
-    for owned, total in totals[totals > 100.0 + 1e-6].items():
-        line = int(frame.index[frame["owned"] == owned][-1]) + first_row
-        errors.append(RowError(file, line, "percentage",
-                               f"owners of {owned!r} hold {total:g}% in total (> 100%)"))
-    if errors:
-        raise ValidationError(errors)
-    return frame
 
 
 def controlled_entities(links: pd.DataFrame, listed: set[str],

@@ -26,7 +26,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from paxsilica.io.restricted import check_columns, country_codes, entity_frame, split_multi
+from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.restricted import (
+    check_columns,
+    entity_frame,
+    list_countries,
+    list_date,
+    split_multi,
+)
 from paxsilica.io.tables import read_table
 
 __all__ = ["CSL_COLUMNS", "read_csl"]
@@ -52,25 +59,37 @@ def read_csl(path: str | Path) -> pd.DataFrame:
     """Entities of a CSL CSV (see :data:`~paxsilica.io.restricted.ENTITY_COLUMNS`).
 
     Raises:
-        ValidationError: missing columns, empty ``_id`` or ``name``, duplicate ``_id``.
+        ValidationError: missing columns, empty ``_id`` or ``name``, duplicate ``_id``,
+            unknown ``nationalities``/``citizenships``, a ``start_date`` that is not a date.
     """
     table = read_table(path)
     check_columns(table, REQUIRED, "Consolidated Screening List")
+    errors: list[RowError] = []
     records, rows = [], []
     for position, row in enumerate(table.frame.to_dict("records")):
-        countries = (_address_countries(row.get("addresses"))
-                     + split_multi(row.get("nationalities"))
-                     + split_multi(row.get("citizenships")))
+        line = position + table.first_row
+        # the last part of an address is its country when the address has one: kept when
+        # it is a recognised country, skipped otherwise (a heuristic, not a stated field)
+        countries = list_countries(_address_countries(row.get("addresses")), table.file, line,
+                                   "addresses", [])
+        for column in ("nationalities", "citizenships"):
+            for code in list_countries(split_multi(row.get(column)), table.file, line, column,
+                                       errors):
+                if code not in countries:
+                    countries.append(code)
         records.append({
             "entity_id": f"csl-{row['_id']}" if row["_id"] else None,
             "schema": _SCHEMA.get((row.get("type") or "entity").lower(), "Organization"),
             "name": row["name"],
             "aliases": split_multi(row.get("alt_names")),
-            "countries": country_codes(countries),
+            "countries": countries,
             "identifiers": split_multi(row.get("ids")),
             "programs": row.get("programs"),
             "dataset": row["source"],
-            "listed_on": (row.get("start_date") or "")[:10] or None,
+            "listed_on": list_date(row.get("start_date"), table.file, line, "start_date",
+                                   errors, timestamp=True),
         })
-        rows.append(position + table.first_row)
+        rows.append(line)
+    if errors:
+        raise ValidationError(errors)
     return entity_frame(records, table.file, rows)

@@ -24,7 +24,13 @@ from pathlib import Path
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
-from paxsilica.io.restricted import check_columns, country_codes, entity_frame, split_multi
+from paxsilica.io.restricted import (
+    check_columns,
+    entity_frame,
+    list_countries,
+    list_date,
+    split_multi,
+)
 from paxsilica.io.tables import read_table
 
 __all__ = ["FCC_COLUMNS", "read_fcc_covered", "slug"]
@@ -32,7 +38,6 @@ __all__ = ["FCC_COLUMNS", "read_fcc_covered", "slug"]
 FCC_COLUMNS = ["entity", "aliases", "country", "covered_equipment_or_services",
                "date_of_inclusion", "fcc_document"]
 REQUIRED = ["entity", "date_of_inclusion"]
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def slug(text: str) -> str:
@@ -44,22 +49,26 @@ def read_fcc_covered(path: str | Path) -> pd.DataFrame:
     """Entities of the FCC Covered List CSV (see :data:`~paxsilica.io.restricted.ENTITY_COLUMNS`).
 
     Raises:
-        ValidationError: missing columns, empty entity, a date that is not ``YYYY-MM-DD``.
+        ValidationError: missing columns, empty entity, unknown country, a date that is
+            missing or not a real ``YYYY-MM-DD`` date.
     """
     table = read_table(path)
     check_columns(table, REQUIRED, "FCC Covered List")
-    errors, records, rows = [], [], []
+    errors: list[RowError] = []
+    records, rows = [], []
     for position, row in enumerate(table.frame.to_dict("records")):
         line = position + table.first_row
-        date = row.get("date_of_inclusion")
-        if not date or not _DATE.match(date):
+        date = list_date(row.get("date_of_inclusion"), table.file, line, "date_of_inclusion",
+                         errors)
+        if date is None and not row.get("date_of_inclusion"):
             errors.append(RowError(table.file, line, "date_of_inclusion",
-                                   f"expected a date YYYY-MM-DD, got {date!r}"))
+                                   "expected a date YYYY-MM-DD, got an empty cell"))
         records.append({
             "entity_id": f"fcc-{slug(row['entity'])}" if row["entity"] else None,
             "schema": "Company", "name": row["entity"],
             "aliases": split_multi(row.get("aliases")),
-            "countries": country_codes(split_multi(row.get("country"))),
+            "countries": list_countries(split_multi(row.get("country")), table.file, line,
+                                        "country", errors),
             "identifiers": [],
             "programs": row.get("covered_equipment_or_services"),
             "dataset": "FCC Covered List", "listed_on": date,

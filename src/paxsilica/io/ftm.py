@@ -1,7 +1,8 @@
 """Read FollowTheMoney (FtM) entity streams: one JSON object per line.
 
 Each line is ``{"id": ..., "schema": ..., "properties": {"name": [...], ...}}``
-(values are lists of strings). Legal entities become list entities;
+(values are lists of strings; a plain string is read as a one-value list). Legal
+entities become list entities;
 ``Ownership`` entities (``owner``, ``asset``, ``percentage``) become ownership
 links. Other schemata (addresses, sanctions, identifications) are ignored. An entity
 marked ``"target": false`` (OpenSanctions' flag for context entities such as unlisted
@@ -29,7 +30,13 @@ from pathlib import Path
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
-from paxsilica.io.restricted import country_codes, entity_frame, read_text
+from paxsilica.io.restricted import (
+    check_ownership,
+    entity_frame,
+    list_countries,
+    list_date,
+    read_text,
+)
 
 __all__ = ["ENTITY_SCHEMATA", "read_ftm"]
 
@@ -39,25 +46,52 @@ IDENTIFIER_PROPERTIES = ("registrationNumber", "leiCode", "innCode", "ogrnCode",
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
 
-def _percentage(values: list[str]) -> float | None:
+def _percentage(values: list[str]) -> float | str | None:
+    """The first number in the values (``"60%"`` → 60.0); the raw text when there is
+    none (``check_ownership`` reports it), ``None`` when there is no value."""
     for value in values:
-        match = _NUMBER.search(str(value))
+        match = _NUMBER.search(value)
         if match:
             return float(match.group().replace(",", "."))
-    return None
+    return values[0] if values else None
+
+
+def _properties(data: dict, file: str, line: int,
+                errors: list[RowError]) -> dict[str, list[str]] | None:
+    """``properties`` as ``{name: [text, ...]}``; a plain string or number is a one-value
+    list. Anything else adds a :class:`RowError` and gives ``None``."""
+    props = data.get("properties")
+    if props is None:
+        return {}
+    if not isinstance(props, dict):
+        errors.append(RowError(file, line, "properties", "expected an object of property "
+                                                         f"lists, got a {type(props).__name__}"))
+        return None
+    out: dict[str, list[str]] = {}
+    for key, value in props.items():
+        values = value if isinstance(value, list) else [] if value is None else [value]
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool)
+                   for v in values):
+            errors.append(RowError(file, line, f"properties.{key}",
+                                   "expected a string or a list of strings"))
+            return None
+        out[key] = [str(v).strip() for v in values if str(v).strip()]
+    return out
 
 
 def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(entities, ownership)``; ownership columns ``owner, owned, percentage, source``.
 
     Raises:
-        ValidationError: a line is not JSON or lacks ``id``/``schema``, an entity has no name,
-            an ownership lacks owner/asset or has a percentage outside 0–100.
+        ValidationError: a line is not a JSON object with ``id``, ``schema`` and an object
+            of ``properties``; an entity has no name, a bad country or date; an ownership
+            lacks owner/asset, has a percentage that is not a number in (0, 100], owns
+            itself, or the owners of one entity hold more than 100% in total.
     """
     file = str(path)
     text = read_text(path)
     errors: list[RowError] = []
-    records, rows, links = [], [], []
+    records, rows, links, link_rows = [], [], [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -69,40 +103,47 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         if not isinstance(data, dict) or not data.get("id") or not data.get("schema"):
             errors.append(RowError(file, number, "id", "an FtM entity needs 'id' and 'schema'"))
             continue
-        props = data.get("properties") or {}
+        props = _properties(data, file, number, errors)
+        if props is None:
+            continue
         schema = data["schema"]
         if schema == "Ownership":
             owner, asset = props.get("owner") or [], props.get("asset") or []
-            share = _percentage(props.get("percentage") or [])
             if not owner or not asset:
                 errors.append(RowError(file, number, "owner" if not owner else "asset",
                                        "Ownership needs an owner and an asset"))
-            elif share is not None and not 0 < share <= 100:
-                errors.append(RowError(file, number, "percentage",
-                                       f"percentage {share} outside 0-100"))
-            else:
-                links.append({"owner": owner[0], "owned": asset[0], "percentage": share,
-                              "source": data["id"]})
+                continue
+            links.append({"owner": owner[0], "owned": asset[0],
+                          "percentage": _percentage(props.get("percentage") or []),
+                          "source": data["id"]})
+            link_rows.append(number)
             continue
         if schema not in ENTITY_SCHEMATA:
             continue
         names = props.get("name") or []
         identifiers = [f"{key}:{value}" for key in IDENTIFIER_PROPERTIES
                        for value in props.get(key) or []]
+        first_seen = data.get("first_seen")
         records.append({
             "entity_id": data["id"], "schema": schema, "name": names[0] if names else None,
             "aliases": names[1:] + (props.get("alias") or []) + (props.get("previousName") or []),
-            "countries": country_codes((props.get("country") or [])
-                                       + (props.get("jurisdiction") or [])),
+            "countries": list_countries((props.get("country") or [])
+                                        + (props.get("jurisdiction") or []),
+                                        file, number, "properties.country", errors),
             "identifiers": identifiers,
             "programs": "; ".join(props.get("program") or props.get("topics") or []) or None,
-            "dataset": "; ".join(data.get("datasets") or []) or None,
-            "listed_on": (data.get("first_seen") or "")[:10] or None,
+            "dataset": "; ".join(str(d) for d in data.get("datasets") or []) or None,
+            "listed_on": list_date(first_seen, file, number, "first_seen", errors,
+                                   timestamp=True),
             "target": data.get("target", True) is not False,
         })
         rows.append(number)
-    if errors:
-        raise ValidationError(errors)
-    entities = entity_frame(records, file, rows)
     ownership = pd.DataFrame(links, columns=["owner", "owned", "percentage", "source"])
+    try:
+        ownership = check_ownership(ownership, file, rows=link_rows, allow_missing=True)
+    except ValidationError as exc:
+        errors += exc.errors
+    if errors:
+        raise ValidationError(sorted(errors, key=lambda e: e.row or 0))
+    entities = entity_frame(records, file, rows)
     return entities, ownership

@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.restricted import (
     check_columns,
-    country_codes,
     entity_frame,
+    list_countries,
+    list_date,
     split_multi,
 )
 from paxsilica.io.tables import read_table
@@ -42,23 +44,29 @@ def read_opensanctions(path: str | Path) -> pd.DataFrame:
     """Entities of a ``targets.simple.csv`` file (see :data:`~paxsilica.io.restricted.ENTITY_COLUMNS`).
 
     Raises:
-        ValidationError: missing columns, empty ids or names, duplicate ids.
+        ValidationError: missing columns, empty ids or names, duplicate ids, unknown
+            countries, a ``first_seen`` that is not an ISO date or date-time.
     """
     table = read_table(path)
     check_columns(table, REQUIRED, "OpenSanctions targets.simple.csv")
+    errors: list[RowError] = []
     records, rows = [], []
     for position, row in enumerate(table.frame.to_dict("records")):
-        seen = row.get("first_seen")
+        line = position + table.first_row
         records.append({
             "entity_id": row["id"],
             "schema": row["schema"] or "LegalEntity",
             "name": row["name"],
             "aliases": split_multi(row.get("aliases")),
-            "countries": country_codes(split_multi(row.get("countries"))),
+            "countries": list_countries(split_multi(row.get("countries")), table.file, line,
+                                        "countries", errors),
             "identifiers": split_multi(row.get("identifiers")),
             "programs": row.get("program_ids") or row.get("sanctions"),
             "dataset": row.get("dataset"),
-            "listed_on": seen[:10] if seen else None,
+            "listed_on": list_date(row.get("first_seen"), table.file, line, "first_seen",
+                                   errors, timestamp=True),
         })
-        rows.append(position + table.first_row)
+        rows.append(line)
+    if errors:
+        raise ValidationError(errors)
     return entity_frame(records, table.file, rows)

@@ -4,16 +4,25 @@ Every list reader (:mod:`~paxsilica.io.opensanctions`, :mod:`~paxsilica.io.ftm`,
 :mod:`~paxsilica.io.csl`, :mod:`~paxsilica.io.fcc_covered`, :mod:`~paxsilica.io.dod_1260h`)
 returns a DataFrame with :data:`ENTITY_COLUMNS`; list-valued cells are Python lists.
 
+Readers check cells with :func:`list_countries` (unknown countries are errors) and
+:func:`list_date` (real calendar dates); :func:`country_codes` is the lenient form for
+screening queries. :func:`check_ownership` validates ownership links from any source.
+
 Example:
     >>> split_multi("Huawei; HUAWEI TECHNOLOGIES ;")
     ['Huawei', 'HUAWEI TECHNOLOGIES']
     >>> country_codes(["cn", "China", "Atlantis"])
     ['CHN', 'ATLANTIS']
+    >>> errors = []
+    >>> list_countries(["cn", "ZZ"], "l.csv", 2, "countries", errors), str(errors[0])
+    (['CHN'], "l.csv row 2, field 'countries': unknown country 'ZZ' (use an ISO code or an English name)")
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +31,12 @@ from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.tables import Table
 from paxsilica.model.country import resolve_country
 
-__all__ = ["ENTITY_COLUMNS", "check_columns", "country_codes", "entity_frame", "read_text",
-           "split_multi"]
+__all__ = ["ENTITY_COLUMNS", "check_columns", "check_ownership", "country_codes", "entity_frame",
+           "list_countries", "list_date", "read_text", "split_multi"]
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNTRY_ALIASES = {"XK": "XKX", "XKX": "XKX"}
+"""Kosovo's user-assigned codes, used by OpenSanctions and the CSL but not by ISO."""
 
 ENTITY_COLUMNS = ["entity_id", "schema", "name", "aliases", "countries", "identifiers",
                   "programs", "dataset", "listed_on", "target"]
@@ -70,6 +83,44 @@ def country_codes(values: Iterable[str]) -> list[str]:
     return codes
 
 
+def list_countries(values: Iterable[str], file: str, row: int, field: str,
+                   errors: list[RowError]) -> list[str]:
+    """ISO3 codes for the country names or codes of one list cell; each unknown value
+    adds a :class:`RowError` to ``errors`` (and is left out)."""
+    codes: list[str] = []
+    for value in values:
+        code = _COUNTRY_ALIASES.get(str(value).strip().upper())
+        if code is None:
+            try:
+                code = resolve_country(value)
+            except KeyError as exc:
+                errors.append(RowError(file, row, field, str(exc.args[0])))
+                continue
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def list_date(value: object, file: str, row: int, field: str, errors: list[RowError],
+              timestamp: bool = False) -> str | None:
+    """The ISO date (``YYYY-MM-DD``) of a cell, ``None`` when empty; a value that is not
+    a real date adds a :class:`RowError`. ``timestamp``: ISO date-times are accepted too
+    (``2021-01-05T00:00:00``, as OpenSanctions and FtM write them)."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    try:
+        if timestamp and not _DATE.match(text):
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+        if _DATE.match(text):
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    expected = "an ISO date or date-time" if timestamp else "a date YYYY-MM-DD"
+    errors.append(RowError(file, row, field, f"expected {expected}, got {text!r}"))
+    return None
+
+
 def check_columns(table: Table, required: Iterable[str], what: str) -> None:
     """Raise one :class:`ValidationError` naming every missing column."""
     missing = [column for column in required if column not in table.frame.columns]
@@ -101,4 +152,48 @@ def entity_frame(records: list[dict], file: str, rows: list[int]) -> pd.DataFram
     frame["target"] = [record.get("target", True) is not False for record in records]
     for column in ("aliases", "countries", "identifiers"):
         frame[column] = frame[column].map(lambda v: v if isinstance(v, list) else [])
+    return frame
+
+
+def check_ownership(links: pd.DataFrame, file: str = "ownership", first_row: int = 2,
+                    rows: list[int] | None = None,
+                    allow_missing: bool = False) -> pd.DataFrame:
+    """Validate ``owner, owned, percentage`` rows (percent in (0, 100]); return typed copy.
+
+    ``rows`` gives each row's line in ``file`` (default: ``first_row`` + position);
+    ``allow_missing``: an empty percentage is allowed (NaN; it adds nothing to a total).
+
+    Raises:
+        ValidationError: missing column, empty owner/owned, self-ownership, bad percentage,
+            or more than 100% of one entity owned in total.
+    """
+    missing = [c for c in ("owner", "owned", "percentage") if c not in links.columns]
+    if missing:
+        raise ValidationError([RowError(file, 1, c, "missing column") for c in missing])
+    errors = []
+    frame = links.reset_index(drop=True).copy()
+    lines = rows if rows is not None else [position + first_row for position in range(len(frame))]
+    shares = pd.to_numeric(frame["percentage"], errors="coerce")
+    for i, row in frame.iterrows():
+        line = lines[int(i)]
+        for column in ("owner", "owned"):
+            if row[column] is None or str(row[column]).strip() in ("", "nan"):
+                errors.append(RowError(file, line, column, "empty"))
+        if row["owner"] == row["owned"]:
+            errors.append(RowError(file, line, "owned", "an entity cannot own itself"))
+        share, raw = shares[i], row["percentage"]
+        if allow_missing and (raw is None or (isinstance(raw, float) and raw != raw)):
+            continue
+        if share != share or not 0 < share <= 100:
+            errors.append(RowError(file, line, "percentage",
+                                   f"expected a percentage in (0, 100], got {raw!r}"))
+    frame["percentage"] = shares
+    valid = frame[(shares > 0) & (shares <= 100)]  # bad shares are reported once, above
+    totals = valid.groupby("owned")["percentage"].sum()
+    for owned, total in totals[totals > 100.0 + 1e-6].items():
+        line = lines[int(frame.index[frame["owned"] == owned][-1])]
+        errors.append(RowError(file, line, "percentage",
+                               f"owners of {owned!r} hold {total:g}% in total (> 100%)"))
+    if errors:
+        raise ValidationError(errors)
     return frame
