@@ -76,3 +76,17 @@ def test_cyclonedx_bom_is_validated_too():
     bom = load_bom(FIXTURES / "drone_bom.cdx.json")
     assert bom.format == "cyclonedx"
     assert bom.parts.set_index("part_id").loc["fw", "covered"]
+
+
+@pytest.mark.parametrize(("row", "field", "reason"), [
+    ("A,,Drone,system,X,TW,inf\n", "quantity", "expected a finite number >= 0, got 'inf'"),
+    ("A,,Drone,system,X,TW,nan\n", "quantity", "got 'nan'"),
+    ("A,,Drone,system,X,TW,-inf\n", "quantity", "got '-inf'"),
+    ("A,,Drone,,X,TW,1\n", "category", "category is empty"),
+])
+def test_quantity_must_be_finite_and_category_given(tmp_path, row, field, reason):
+    with pytest.raises(ValidationError) as caught:
+        load_bom(_bom(tmp_path, row))
+    error = caught.value.errors[0]
+    assert (error.row, error.field) == (2, field) and reason in error.reason
+    assert "None" not in error.reason

@@ -202,3 +202,23 @@ def test_ftm_ownership_file_over_100_percent(tmp_path, names):
                      '"asset": "y", "percentage": "40"}}\n', encoding="utf-8")
     fails(run("screen", names, "--list", "bundled:fcc_covered", "--ownership", links),
           "own.ftm.json row 2, field 'percentage'", "110% in total")
+
+
+@pytest.mark.parametrize(("name", "text", "needles"), [
+    ("bom.csv", "part_id,parent_id,description,category,manufacturer,country_of_origin,"
+                "quantity\nD,,Drone,system,Acme,TW,inf\n",
+     ("bom.csv row 2, field 'quantity'", "'inf'")),
+    ("bom.csv", "part_id,parent_id,description,category,manufacturer,country_of_origin,"
+                "quantity\nD,,Drone,,Acme,TW,1\n",
+     ("bom.csv row 2, field 'category'", "category is empty")),
+    ("bom.cdx.json", '{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, '
+                     '"components": [{"bom-ref": "fw", "name": "FW"}]}',
+     ("bom.cdx.json row 1, field 'components[0].type'",)),
+])
+def test_bad_bom_writes_nothing(tmp_path, name, text, needles):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "cert.json"
+    fails(run("certify", path, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+              "-o", out), *needles)
+    assert not out.exists()

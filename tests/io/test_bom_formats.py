@@ -71,3 +71,17 @@ def test_cyclonedx_malformed(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValidationError, match="CycloneDX"):
         read_cyclonedx(path)
+
+
+def test_cyclonedx_component_without_type(tmp_path):
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+           "metadata": {"component": {"type": "device", "bom-ref": "uas", "name": "UAS"}},
+           "components": [{"type": "device", "bom-ref": "fc", "name": "FC", "components": [
+               {"bom-ref": "fw", "name": "Flight FW"}]}]}
+    path = tmp_path / "bom.cdx.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        read_cyclonedx(path)
+    error = caught.value.errors[0]
+    assert (error.file, error.row, error.field) == (str(path), 3, "components[0].components[0].type")
+    assert "'fw' has no 'type'" in error.reason

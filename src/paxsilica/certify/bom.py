@@ -3,8 +3,8 @@
 Checks (all rows, every problem reported at once, file/row/field named):
 unique non-empty ``part_id``; ``parent_id`` names a part of the BOM; no cycles
 through ``parent_id`` (the parts of each cycle are named); ``category`` in the
-vocabulary (``categories.yaml``); ``manufacturer`` present; ``quantity`` a number
-≥ 0; ``country_of_origin`` a recognisable country.
+vocabulary (``categories.yaml``); ``manufacturer`` present; ``quantity`` a finite
+number ≥ 0; ``country_of_origin`` a recognisable country.
 
 Example:
     >>> import tempfile, pathlib
@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -97,7 +98,10 @@ def validate_bom(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             rows[part] = line
         category = record.get("category")
-        if category not in known:
+        if not category:
+            errors.append(RowError(file, line, "category", "category is empty (use one of: "
+                                                           f"{', '.join(known)})"))
+        elif category not in known:
             errors.append(RowError(file, line, "category",
                                    f"unknown category {category!r} (use one of: "
                                    f"{', '.join(known)})"))
@@ -107,9 +111,9 @@ def validate_bom(frame: pd.DataFrame) -> pd.DataFrame:
             quantity = float(record.get("quantity") or "nan")
         except ValueError:
             quantity = float("nan")
-        if quantity != quantity or quantity < 0:
+        if not math.isfinite(quantity) or quantity < 0:
             errors.append(RowError(file, line, "quantity",
-                                   f"expected a number >= 0, got {record.get('quantity')!r}"))
+                                   f"expected a finite number >= 0, got {record.get('quantity')!r}"))
         quantities.append(quantity)
         origin = record.get("country_of_origin")
         code = None

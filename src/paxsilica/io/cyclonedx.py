@@ -68,18 +68,49 @@ def _row(component: object, parent: str | None) -> dict:
                                "software" if kind in _SOFTWARE_TYPES else "hardware")}
 
 
+def _untyped(data: dict, file: str) -> list[RowError]:
+    """An error for every component without its required ``type``, by position (depth
+    first, ``metadata.component`` first: the same order as the rows)."""
+    errors: list[RowError] = []
+    position = 0
+
+    def visit(component: object, where: str) -> None:
+        nonlocal position
+        position += 1
+        if not isinstance(component, dict):
+            return
+        if not component.get("type"):
+            name = component.get("bom-ref") or component.get("name")
+            errors.append(RowError(file, position, f"{where}.type",
+                                   f"component {name!r} has no 'type' (required by "
+                                   "CycloneDX: hardware, firmware, library, ...)"))
+        for index, child in enumerate(component.get("components") or []):
+            visit(child, f"{where}.components[{index}]")
+
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("component"), dict):
+        visit(metadata["component"], "metadata.component")
+    for index, component in enumerate(data.get("components") or []):
+        visit(component, f"components[{index}]")
+    return errors
+
+
 def read_cyclonedx(path: str | Path) -> pd.DataFrame:
     """BOM rows (``BOM_COLUMNS`` + ``component_type, row, file``); ``row`` is the
     component's position (1-based, depth first) since JSON has no lines per part.
 
     Raises:
-        ValidationError: not JSON, or not a CycloneDX document the library can read.
+        ValidationError: not JSON, not a CycloneDX document the library can read, or a
+            component without ``type``.
     """
     file = str(path)
     try:
         data = json.loads(read_text(path))
         if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
             raise ValueError("bomFormat is not 'CycloneDX'")
+        missing = _untyped(data, file)
+        if missing:
+            raise ValidationError(missing)
         with warnings.catch_warnings():  # incomplete dependency graphs are fine here
             warnings.simplefilter("ignore", UserWarning)
             bom = Bom.from_json(data)  # type: ignore[attr-defined]
