@@ -27,3 +27,11 @@ def test_html_is_self_contained_and_escaped():
     assert "Drone &lt;X&gt;" in html and "<X>" not in html
     assert not re.search(r"<(script|link|img)\b", html)
     assert "http://" not in html and "https://" not in html
+
+
+def test_html_shows_the_ownership_inputs():
+    body = {**BODY, "ownership": {"file": {"file": "own.csv", "format": "table",
+                                           "sha256": "12" * 32, "links": 4},
+                                  "store": None, "from_lists": 0}}
+    html = certificate_html({"certificate": body, "signature": None})
+    assert "own.csv" in html and "12" * 32 in html and "database" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -56,7 +57,10 @@ def test_ownership_makes_a_supplier_restricted(lists):
     fails = result.findings[result.findings["severity"] == "fail"]
     assert fails["part_id"].tolist() == ["GIM-1"]
     assert "55% in aggregate" in fails["reason"].iloc[0]
-    assert "SZ DJI" in fails["reason"].iloc[0]
+    # every contributing owner and its share, not only the largest (on the control path)
+    assert ("restricted owners: SZ DJI Technology Co Ltd 35% (listed), Huawei Technologies "
+            "Co Ltd 20% (listed); control path: SZ DJI Technology Co Ltd -> Example Gimbal "
+            "Co Ltd") in fails["reason"].iloc[0]
 
 
 def test_fcc_pack_uses_only_the_covered_list(lists):
@@ -98,3 +102,33 @@ def test_certificate_body_records_inputs(lists):
                                         "reason"}
     scores = pd.Series([f["score"] for f in body["findings"] if f["score"] is not None])
     assert len(scores) == 3 and scores.between(0, 1).all()
+
+
+def test_certificate_body_records_ownership_inputs(lists, tmp_path):
+    from paxsilica.certify.ownership import (
+        links_digest,
+        ownership_file_record,
+        store_ownership_record,
+    )
+
+    bom = load_bom(FIXTURES / "drone_bom.csv")
+    links = read_table(FIXTURES / "ownership.csv").frame
+    links["percentage"] = links["percentage"].astype(float)
+    plain = certificate_body(bom, lists, load_pack("uas-ndaa848"))
+    assert plain["ownership"] == {"file": None, "store": None, "from_lists": 0}
+    record = ownership_file_record(FIXTURES / "ownership.csv", links)
+    body = certificate_body(bom, lists, load_pack("uas-ndaa848"), ownership=links,
+                            ownership_inputs={"file": record, "store": None})
+    assert body["ownership"]["file"] == {
+        "file": "ownership.csv", "format": "table", "links": 4,
+        "sha256": hashlib.sha256((FIXTURES / "ownership.csv").read_bytes()).hexdigest()}
+    assert body["verdict"] == "fail" and plain["verdict"] == "pass"
+    # store rows: the digest follows the rows and the names used, not their order
+    names = {"c1": "Example Gimbal Co Ltd"}
+    stored = store_ownership_record(links, names)
+    assert stored["links"] == 4 and stored["companies"] == 1
+    assert stored["sha256"] == links_digest(links.iloc[::-1], names)
+    assert stored["sha256"] != links_digest(links.assign(percentage=[35, 20, 60, 99]), names)
+    assert stored["sha256"] != links_digest(links, {"c1": "Other"})
+    unrecorded = certificate_body(bom, lists, load_pack("uas-ndaa848"), ownership=links)
+    assert unrecorded["ownership"]["links"] == {"links": 4, "sha256": links_digest(links)}

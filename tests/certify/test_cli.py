@@ -137,6 +137,8 @@ def test_screen_ftm_list_uses_targets_and_ownership(tmp_path):
     assert [m["id"] for m in records["d"]] == ["controlled:ftm-sub-d"]
     assert "Redstone Avionics Holding -> Harbor Flight Systems -> Lakeside Gimbal Ltd" in (
         records["d"][0]["explanation"]["control"])
+    assert "restricted owners: Harbor Flight Systems 51% (controlled)" in (
+        records["d"][0]["explanation"]["control"])
     assert records["e"] == []  # 49.9% is below the 50% rule
 
 
@@ -206,5 +208,38 @@ def test_investment_screening_with_the_store_ownership(tmp_path):
     assert result.exit_code == 0, result.output
     match = json.loads(result.stdout)[0]["matches"][0]
     assert match["id"] == "controlled:t_optics"
+    cert = tmp_path / "cert.json"
+    bom = tmp_path / "bom.csv"
+    bom.write_text("part_id,parent_id,description,category,manufacturer,country_of_origin,"
+                   "quantity\nD,,Drone,system,Acme,TW,1\nC,D,Camera,camera,"
+                   "Example Optics Holding,SG,1\n", encoding="utf-8")
+    certified = run("certify", bom, "--list", "bundled:dod_1260h", "--rules", "uas-ndaa848",
+                    "--db", db, "--store-ownership", "-o", cert)
+    assert certified.exit_code == 0, certified.output
+    body = json.loads(cert.read_text(encoding="utf-8"))["certificate"]
+    assert body["verdict"] == "fail"
+    assert body["ownership"]["file"] is None
+    from paxsilica.certify.ownership import store_ownership, store_ownership_record
+
+    reopened = open_store(db)
+    expected = store_ownership_record(*store_ownership(reopened))
+    reopened.close()
+    assert body["ownership"]["store"] == expected and expected["links"] >= 1
     assert "SZ DJI Technology Co. Ltd. -> Example Optics Holding" in match["explanation"][
         "control"]
+
+
+def test_certificate_records_the_ownership_file(tmp_path):
+    import hashlib
+
+    cert = tmp_path / "cert.json"
+    result = run("certify", FIXTURES / "drone_bom.csv", "--list", "bundled:dod_1260h",
+                 "--rules", "uas-ndaa848", "--ownership", FIXTURES / "ownership.csv",
+                 "-o", cert)
+    assert result.exit_code == 0, result.output
+    body = json.loads(cert.read_text(encoding="utf-8"))["certificate"]
+    digest = hashlib.sha256((FIXTURES / "ownership.csv").read_bytes()).hexdigest()
+    assert body["ownership"]["file"] == {"file": "ownership.csv", "format": "table",
+                                         "sha256": digest, "links": 4}
+    assert body["ownership"]["store"] is None
+    assert body["verdict"] == "fail"  # the gimbal maker is 55% owned by listed parties

@@ -72,7 +72,8 @@ def derived_entities(entities: pd.DataFrame, links: pd.DataFrame, screener: Scre
 
     Ownership nodes are list entity ids or names; a node is listed when it is an
     entity id or its name screens at or above ``threshold``. Derived entities get
-    ``schema = "Controlled"``, ``programs`` = the control path and aggregate share.
+    ``schema = "Controlled"``, ``programs`` = the aggregate share, every restricted owner
+    making it up with its share (listed, or itself controlled), and a control path.
     ``names`` maps ids of context entities (not screened) to names for the paths.
     """
     columns = [*entities.columns]
@@ -96,12 +97,15 @@ def derived_entities(entities: pd.DataFrame, links: pd.DataFrame, screener: Scre
     for record in control.to_dict("records"):
         node = record["entity_id"]
         path = " -> ".join(names.get(p, p) for p in record["path"])
+        owners = ", ".join(f"{names.get(o, o)} {share:g}% "
+                           f"({'listed' if o in listed else 'controlled'})"
+                           for o, share in record["owners"])
         rows.append({"entity_id": f"controlled:{node}", "schema": "Controlled",
                      "name": names.get(node, node), "aliases": [], "countries": [],
                      "identifiers": [], "dataset": "ownership (50% rule)", "target": True,
                      "list_name": "ownership",
                      "programs": f"owned {record['aggregate_percentage']:g}% in aggregate by "
-                                 f"listed parties; control path: {path}"})
+                                 f"restricted owners: {owners}; control path: {path}"})
     return pd.DataFrame(rows).reindex(columns=columns)
 
 

@@ -26,6 +26,7 @@ from paxsilica.certify.bom import BillOfMaterials
 from paxsilica.certify.certificate import CERTIFICATE_FORMAT
 from paxsilica.certify.check import check_bom, check_threshold
 from paxsilica.certify.lists import RestrictedList
+from paxsilica.certify.ownership import links_digest
 from paxsilica.certify.rules import RulePack
 from paxsilica.certify.screening.screener import Screener
 
@@ -43,8 +44,14 @@ def _plain(value: object) -> object:
 def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
                      threshold: float | None = None, ownership: pd.DataFrame | None = None,
                      issued_at: str | None = None, subject: str | None = None,
-                     node_names: dict[str, str] | None = None) -> dict:
-    """The unsigned certificate: verdict, findings, BOM hash, list versions, pack hash."""
+                     node_names: dict[str, str] | None = None,
+                     ownership_inputs: dict | None = None) -> dict:
+    """The unsigned certificate: verdict, findings, BOM hash, list versions, pack hash.
+
+    ``ownership_inputs`` records where ``ownership`` came from (``{"file": …, "store":
+    …}``, see :func:`~paxsilica.certify.ownership.ownership_file_record` and
+    :func:`~paxsilica.certify.ownership.store_ownership_record`); without it, links given
+    in ``ownership`` are recorded by their count and digest."""
     screener = Screener()
     threshold = check_threshold(threshold, "threshold")
     threshold = screener.model.threshold if threshold is None else threshold
@@ -53,6 +60,11 @@ def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: Ru
     findings = [{key: _plain(value) for key, value in row.items() if key != "row"}
                 for row in result.findings.to_dict("records")]
     root = bom.parts[bom.parts["parent_id"].isna()]
+    recorded = {"file": None, "store": None, **(ownership_inputs or {})}
+    if ownership is not None and not ownership.empty and ownership_inputs is None:
+        recorded["links"] = {"links": len(ownership), "sha256": links_digest(ownership,
+                                                                             node_names)}
+    recorded["from_lists"] = int(sum(len(lst.ownership) for lst in lists))
     return {
         "format": CERTIFICATE_FORMAT,
         "issued_at": issued_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -62,6 +74,7 @@ def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: Ru
         "lists": [lst.summary() for lst in lists],
         "rule_pack": pack.summary(),
         "screening": {"model": screener.model.version, "threshold": threshold},
+        "ownership": recorded,
         "summary": {"fail": int((result.findings["severity"] == "fail").sum()),
                     "warn": int((result.findings["severity"] == "warn").sum())},
         "findings": findings,

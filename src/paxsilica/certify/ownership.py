@@ -26,16 +26,22 @@ Example (hand-worked: listed L owns 30% of X and 40% of Y; Y owns 25% of X):
 
 from __future__ import annotations
 
+import hashlib
+import math
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
+from paxsilica.certify.certificate import canonical_bytes
 from paxsilica.io.restricted import check_ownership
 from paxsilica.store.database import Store
 
-__all__ = ["CONTROL_THRESHOLD", "check_ownership", "controlled_entities", "look_through_share",
-           "store_ownership"]
+__all__ = ["CONTROL_THRESHOLD", "check_ownership", "controlled_entities", "links_digest",
+           "look_through_share", "ownership_file_record", "store_ownership",
+           "store_ownership_record"]
 
 CONTROL_THRESHOLD = 50.0
 """Percent; OFAC's 50 percent rule."""
@@ -120,3 +126,41 @@ def store_ownership(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
     companies = store.table("companies")
     names = dict(zip(companies["company_id"], companies["name"], strict=True))
     return links, names
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value) if isinstance(value, int | float | np.number) else str(value)
+
+
+def links_digest(links: pd.DataFrame, names: dict[str, str] | None = None) -> str:
+    """SHA-256 of the ownership rows used (and the node names used to screen them).
+
+    The hashed bytes are the canonical JSON (:func:`~paxsilica.certify.certificate.
+    canonical_bytes`) of ``{"links": [[owner, owned, percentage, source], …],
+    "names": [[id, name], …]}``, both sorted, percentages as floats, so the same rows
+    in any order give the same digest.
+
+    >>> a = pd.DataFrame({"owner": ["L", "Y"], "owned": ["Y", "X"], "percentage": [60, 50]})
+    >>> links_digest(a) == links_digest(a.iloc[::-1]) != links_digest(a.assign(percentage=[60, 49]))
+    True
+    """
+    columns = ["owner", "owned", "percentage", "source"]
+    rows = sorted(([_cell(row.get(c)) for c in columns] for row in links.to_dict("records")),
+                  key=lambda r: [str(v) for v in r])
+    pairs = sorted([str(k), str(v)] for k, v in (names or {}).items())
+    return hashlib.sha256(canonical_bytes({"links": rows, "names": pairs})).hexdigest()
+
+
+def ownership_file_record(path: str | Path, links: pd.DataFrame) -> dict:
+    """``{file, format, sha256, links}`` of an ``--ownership`` file, for certificates."""
+    path = Path(path)
+    fmt = "ftm" if path.suffix.lower() in {".json", ".jsonl", ".ndjson"} else "table"
+    return {"file": path.name, "format": fmt,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "links": len(links)}
+
+
+def store_ownership_record(links: pd.DataFrame, names: dict[str, str]) -> dict:
+    """``{links, companies, sha256}`` of the store rows used (``--store-ownership``)."""
+    return {"links": len(links), "companies": len(names), "sha256": links_digest(links, names)}

@@ -34,7 +34,12 @@ from paxsilica.certify.lists import (
     resolve_lists,
     stored_lists,
 )
-from paxsilica.certify.ownership import check_ownership, store_ownership
+from paxsilica.certify.ownership import (
+    check_ownership,
+    ownership_file_record,
+    store_ownership,
+    store_ownership_record,
+)
 from paxsilica.certify.rules import load_pack
 from paxsilica.certify.screening.screener import Screener
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
@@ -189,13 +194,16 @@ def certify_command(
     parts = load_bom(bom)
     restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
     frames = [_read_ownership(ownership)] if ownership else []
+    inputs: dict = {"file": ownership_file_record(ownership, frames[0]) if ownership else None,
+                    "store": None}
     node_names: dict[str, str] = {}
     if store_ownership_links:
         stored, node_names = store_ownership(store_for(ctx, db))
         frames.append(stored)
+        inputs["store"] = store_ownership_record(stored, node_names)
     links = pd.concat(frames, ignore_index=True) if frames else None
     body = certificate_body(parts, restricted, pack, threshold=threshold, ownership=links,
-                            subject=subject, node_names=node_names)
+                            subject=subject, node_names=node_names, ownership_inputs=inputs)
     document = sign_certificate(body, private) if private else unsigned_certificate(body)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     files: list[tuple[Path, bytes, int]] = []  # everything rendered before anything is written
