@@ -1,6 +1,7 @@
 """Multi-tier exposure against the hand-worked three-tier example of docs/multitier.md,
 and the sparse solver against a dense solve and a networkx path enumeration."""
 
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import scipy.sparse as sp
 
 from paxsilica.analytics.multitier import (
+    CycleError,
     at_risk,
     country_dependence,
     embodied_origins,
@@ -166,3 +168,115 @@ def test_items_without_producer_data_take_world_shares_from_exports(net):
     # the Malaysian separator buys separated REO from the world pool (essential input)
     assert japan["concern_share"] == pytest.approx(0.8 * oxide_pool + 0.2 * 1.0)
     assert table.loc["market:WLD:ndpr_oxide", "sourcing"] == "export shares"
+
+
+def _edges(nodes, edges):
+    """A sourcing network from ``(buyer, supplier, input_item, share)`` tuples."""
+    frame = pd.DataFrame(edges, columns=["buyer", "supplier", "input_item", "share"])
+    return sourcing_network_from_edges(pd.DataFrame(nodes, columns=["node", "country", "item_id"]),
+                                       frame)
+
+
+LOOP = [("a", "X", "a"), ("b", "Y", "b")]
+LOOP_EDGES = [(0, 1, "b", 1.0), (1, 0, "a", 1.0)]
+
+
+def test_a_closed_loop_that_reaches_no_origin_is_zero_not_a_singular_system():
+    snet = _edges(LOOP, LOOP_EDGES)
+    for mode in ("essential", "weighted"):
+        assert at_risk(snet, np.array([False, False]), mode=mode).tolist() == [0.0, 0.0]
+        assert at_risk(snet, np.array([True, False]), mode=mode).tolist() == [1.0, 1.0]
+
+
+# P pools x from A (an origin, 0.1 %), B (99.8 %) and C (0.1 %); B needs x from P.
+# r_P = 0.001 + 0.998 r_B and r_B = r_P, so r_P = 0.001 / 0.002 = 0.5. Plain sweeps
+# converge at rate 0.998 (about 16 000 sweeps); the solver must still get 0.5.
+SLOW = [("P", "WLD", "x"), ("A", "CHN", "x"), ("B", "JPN", "x"), ("C", "AUS", "x")]
+SLOW_EDGES = [(0, 1, "x", 0.001), (0, 2, "x", 0.998), (0, 3, "x", 0.001), (2, 0, "x", 1.0)]
+
+
+def test_a_slowly_converging_cycle_reaches_the_hand_worked_fixed_point():
+    snet = _edges(SLOW, SLOW_EDGES)
+    origin = np.array([False, True, False, False])
+    for mode in ("essential", "weighted"):
+        risk = at_risk(snet, origin, mode=mode)
+        assert risk[0] == pytest.approx(0.5, abs=1e-12)
+        assert risk[2] == pytest.approx(0.5, abs=1e-12)
+    both = at_risk(snet, np.column_stack([origin, [False, False, False, True]]))
+    assert both[0].tolist() == pytest.approx([0.5, 0.5], abs=1e-12)
+
+
+def test_an_amplifying_cycle_is_a_cycle_error_naming_its_items():
+    # a needs b (weight 2) and an origin c (0.5); b needs a: r_a = 2 r_a + 0.5 has no
+    # non-negative solution, so LU's answer (-0.5) must not be returned
+    snet = _edges([*LOOP, ("c", "CHN", "c")], [(0, 1, "b", 1.0), (0, 2, "c", 1.0), (1, 0, "a", 1.0)])
+    weights = np.array([2.0, 0.5, 1.0])  # groups sorted by buyer: a<-b, a<-c, b<-a
+    with pytest.raises(CycleError, match="cycle through a, b") as caught:
+        at_risk(snet, np.array([False, False, True]), mode="weighted", weights=weights)
+    assert caught.value.items == ("a", "b")
+    assert isinstance(caught.value, PaxsilicaError)
+
+
+def _with_recipe(net, output_item, input_item, quantity):
+    line = net.recipes.iloc[[0]].assign(output_item=output_item, input_item=input_item,
+                                        quantity=quantity, essential=True)
+    return dataclasses.replace(net, recipes=pd.concat([net.recipes, line], ignore_index=True))
+
+
+def test_embodied_content_through_a_productive_recipe_cycle(example):
+    # ore now needs 0.5 t oxide: oxide = 0.3 + 0.5 ore and ore = 1.2 oxide, so
+    # oxide = 0.3 / (1 - 0.6) = 0.75 t and ore = 0.9 t per tonne of magnet
+    cyclic = _with_recipe(example, "ore", "oxide", 0.5)
+    snet = sourcing_network(cyclic, as_of="2025-06-01")
+    amount = embodied_origins(snet, "market:WLD:magnet").groupby("item")["amount"].sum()
+    assert amount["oxide"] == pytest.approx(0.75)
+    assert amount["ore"] == pytest.approx(0.9)
+    assert amount["coating"] == pytest.approx(0.01)
+
+
+def test_a_recipe_cycle_that_never_ends_is_a_cycle_error(example):
+    cyclic = _with_recipe(example, "ore", "oxide", 1.0)  # 1.2 t ore -> 1.2 t oxide -> ...
+    snet = sourcing_network(cyclic, as_of="2025-06-01")
+    with pytest.raises(CycleError, match="cycle through ore, oxide"):
+        embodied_origins(snet, "market:WLD:magnet")
+
+
+def test_a_recipe_cycle_without_exit_loses_everything_when_any_member_stops(example):
+    # every ore and oxide maker needs the other's pool; a loop with no outside supply
+    cyclic = _with_recipe(example, "ore", "oxide", 0.5)
+    t = multitier_exposure(cyclic, group="coalition", concern="concern", as_of="2025-06-01",
+                           mode="weighted").set_index("node")["concern_share"]
+    assert t["market:WLD:oxide"] == pytest.approx(1.0)
+    # weighted: the Japanese magnet maker is 1/2 oxide (all lost) + 1/2 coating (Chinese)
+    assert t["producer:JPN:magnet"] == pytest.approx(1.0)
+    assert t["producer:AUS:ore"] == pytest.approx(1.0)
+
+
+def test_new_columns_bracket_the_coalition_share_and_locate_own_output(example):
+    t = _table(example, "essential")
+    # every producer in the example is located; coalition = {JPN, AUS}
+    assert (t["located_share"] == 1.0).all()
+    assert (t["coalition_share_max"] == t["coalition_share"]).all()
+    # unlocated output: drop MYS from the ore rows; its 10 % becomes unattributed
+    supplies = example.supplies[~((example.supplies["item_id"] == "ore")
+                                  & (example.supplies["country"] == "MYS"))]
+    gap = dataclasses.replace(example, supplies=supplies)
+    g = multitier_exposure(gap, group="coalition", concern="concern", as_of="2025-06-01",
+                           item="ore").set_index("node")
+    assert g.loc["market:WLD:ore", "located_share"] == pytest.approx(0.9)
+    assert g.loc["unattributed:?:ore", "located_share"] == 0.0
+    # CHN (0.6) stops for sure; the unknown 0.1 is lost in the lower bound only
+    assert g.loc["market:WLD:ore", "coalition_share"] == pytest.approx(0.3)
+    assert g.loc["market:WLD:ore", "coalition_share_max"] == pytest.approx(0.4)
+
+
+def test_sourcing_basis_names_the_trade_years_and_datasets(example):
+    assert sourcing_network(example, as_of="2025-06-01").basis == "global pool (no trade data)"
+    trade = pd.DataFrame({"year": [2023, 2024, 2024], "exporter": ["AUS"] * 3,
+                          "importer": ["JPN"] * 3, "hs6": ["284690"] * 3,
+                          "item_id": ["ore", "oxide", "oxide"], "value_kusd": [5.0, 100.0, 90.0],
+                          "quantity_t": [1.0] * 3, "dataset": ["baci", "baci", "comtrade"]})
+    snet = sourcing_network(example, as_of="2025-06-01", trade=trade)
+    assert snet.basis == "trade data (BACI 2023-2024) for 2 item(s); other items: global pool"
+    early = sourcing_network(example, as_of="2022-06-01", trade=trade)
+    assert early.basis == "global pool (no usable trade data on or before 2022)"

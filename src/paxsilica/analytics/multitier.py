@@ -15,6 +15,12 @@ of *n*, ``R_g = sum_s share_gs * r_s`` (suppliers of one input pool linearly):
   ``(I - W) r = d`` with ``W = diag(1 - d) B_w L``; it is solved, never inverted
   (sparse LU for small networks, Jacobi sweeps with a convergence check for large ones).
 
+Recipe cycles (an input made from its own output) are handled where the maths allows:
+both rules take the least fixed point, so a closed loop that reaches no origin is 0,
+and a loop whose weights or quantities multiply to less than 1 converges. A loop that
+amplifies (product 1 or more, e.g. embodied content that never ends) raises
+:class:`CycleError`, which names the items on the loop.
+
 See ``docs/multitier.md`` for a worked three-tier example (it is also a test).
 
 Example:
@@ -30,6 +36,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -37,17 +44,48 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from paxsilica.analytics.network import UNATTRIBUTED, SourcingNetwork, sourcing_network
+from paxsilica.analytics.network import (
+    UNATTRIBUTED,
+    SourcingNetwork,
+    cycles,
+    reaching,
+    sourcing_network,
+)
 from paxsilica.errors import NotFoundError, PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
 
-__all__ = ["MODES", "at_risk", "country_dependence", "embodied_origins", "multitier_exposure",
-           "solve_sparse", "weighted_matrix"]
+__all__ = ["MODES", "CycleError", "at_risk", "country_dependence", "embodied_origins",
+           "multitier_exposure", "solve_sparse", "weighted_matrix"]
 
 MODES = ("essential", "weighted")
 DIRECT_LIMIT = 5_000
 """Networks up to this many nodes are solved by sparse LU; larger ones by Jacobi sweeps
 (LU of a large random supply DAG fills in badly: 100 000 nodes took minutes and GiBs)."""
+SLOW_SWEEPS = 64
+"""Essential-mode sweeps after which the network is checked for cycles (a DAG is exact
+after depth + 1 sweeps; a cycle converges only geometrically and is solved per policy)."""
+
+
+class CycleError(PaxsilicaError):
+    """A cycle in the sourcing network (recipes feeding back into their own inputs) that
+    the propagation cannot resolve; ``items`` names the items on the cycle."""
+
+    def __init__(self, reason: str, items: Sequence[str]) -> None:
+        self.items = tuple(items)
+        where = (f": cycle through {', '.join(self.items[:12])}"
+                 + (f" (+{len(self.items) - 12} more)" if len(self.items) > 12 else "")
+                 if self.items else "")
+        super().__init__(f"{reason}{where}; check recipes.csv for inputs that feed back "
+                         "into their own outputs")
+
+
+def _cycle_error(matrix: sp.spmatrix, names: Sequence[str] | np.ndarray | None,
+                 reason: str) -> CycleError:
+    found = cycles(matrix)
+    labels = np.asarray(names) if names is not None else None
+    items = sorted({str(labels[p]) if labels is not None else f"node {p}"
+                    for cycle in found for p in cycle})
+    return CycleError(reason, items)
 
 
 def _check_mode(mode: str) -> None:
@@ -62,54 +100,120 @@ def weighted_matrix(snet: SourcingNetwork, weights: np.ndarray | None = None) ->
 
 
 def solve_sparse(matrix: sp.csr_matrix, rhs: np.ndarray, *, transpose: bool = False,
-                 tol: float = 1e-12, max_iter: int = 10_000) -> np.ndarray:
-    """Solve ``(I - M) x = b`` (or ``(I - M)^T x = b``) without forming an inverse.
+                 tol: float = 1e-12, max_iter: int = 10_000,
+                 names: Sequence[str] | np.ndarray | None = None) -> np.ndarray:
+    """The least non-negative solution of ``(I - M) x = b`` (or ``(I - M)^T x = b``),
+    ``x = sum_k M^k b``, without forming an inverse (``M``, ``b`` non-negative).
 
-    Sparse LU (SuperLU) up to :data:`DIRECT_LIMIT` nodes; beyond, Jacobi sweeps
-    ``x <- b + M x``, exact after ``depth + 1`` sweeps when the network is acyclic and
-    convergent whenever the spectral radius of ``M`` is below 1.
+    Sparse LU (SuperLU) up to :data:`DIRECT_LIMIT` nodes, on the nodes that can reach
+    ``b``'s support only (a closed loop that reaches no origin is 0, not a singular
+    system); beyond, Jacobi sweeps ``x <- b + M x``, exact after ``depth + 1`` sweeps on
+    an acyclic network and convergent when every cycle has spectral radius below 1.
+    ``names`` (one per node, e.g. item ids) label the cycle in an error.
 
     Raises:
-        PaxsilicaError: the sweeps do not converge (a cycle that amplifies).
+        CycleError: a cycle that amplifies (spectral radius 1 or more): the sweeps do not
+            converge, the system is singular, or the solution is not finite and >= 0.
 
     >>> m = sp.csr_matrix(np.array([[0.0, 0.5], [0.0, 0.0]]))
     >>> solve_sparse(m, np.array([0.0, 1.0])).tolist()
     [0.5, 1.0]
+    >>> solve_sparse(sp.csr_matrix(np.array([[0.0, 1.0], [1.0, 0.0]])), np.zeros(2)).tolist()
+    [0.0, 0.0]
     """
     n = matrix.shape[0]
-    operator = matrix.T.tocsr() if transpose else matrix
+    operator = matrix.T.tocsr() if transpose else sp.csr_matrix(matrix)
+    b = np.asarray(rhs, dtype=float)
     if n <= DIRECT_LIMIT:
-        system = (sp.identity(n, format="csc") - operator.tocsc()).tocsc()
-        return splu(system).solve(np.asarray(rhs, dtype=float))
-    x = np.array(rhs, dtype=float)
-    for _ in range(max_iter):
-        new = rhs + operator @ x
-        if np.max(np.abs(new - x), initial=0.0) <= tol:
-            return new
-        x = new
-    raise PaxsilicaError(f"multi-tier exposure did not converge in {max_iter} sweeps "
-                         "(the sourcing network has an amplifying cycle)")
+        x = np.zeros(n)
+        live = reaching(operator, b != 0)
+        if live.any():
+            system = (sp.identity(int(live.sum()), format="csc")
+                      - operator[live][:, live].tocsc()).tocsc()
+            try:
+                x[live] = splu(system).solve(b[live])
+            except RuntimeError:
+                raise _cycle_error(operator, names, "the multi-tier system is singular") from None
+    else:
+        x = b.copy()
+        for _ in range(max_iter):
+            new = b + operator @ x
+            if not np.isfinite(new).all():
+                break
+            if np.max(np.abs(new - x), initial=0.0) <= tol:
+                x = new
+                break
+            x = new
+        else:
+            raise _cycle_error(operator, names, f"multi-tier exposure did not converge in "
+                               f"{max_iter} sweeps (an amplifying cycle)")
+    scale = max(1.0, float(np.max(np.abs(x), initial=0.0))) if np.isfinite(x).all() else 0.0
+    if not scale or (b.min(initial=0.0) >= 0 and x.min(initial=0.0) < -1e-9 * scale):
+        raise _cycle_error(operator, names, "the multi-tier system has no finite non-negative "
+                           "solution (a cycle whose weights or recipe quantities multiply to 1 "
+                           "or more)")
+    return x
 
 
 def _essential_fixed_point(snet: SourcingNetwork, seed: np.ndarray, max_iter: int) -> np.ndarray:
-    """``r = max(d, max_{g essential} L_g r)`` for one or more columns of ``d``."""
+    """Least solution of ``r = max(d, max_{g essential} L_g r)``, one or more columns of ``d``.
+
+    Monotone sweeps from ``r = d`` (exact after ``depth + 1`` sweeps on a DAG). On a cycle
+    they only converge geometrically, so after :data:`SLOW_SWEEPS` sweeps each unsettled
+    column also takes the exact value of its current choice of binding input (a linear
+    solve, policy iteration); both stay below the least fixed point, so the result is it.
+    """
     groups = snet.groups
     essential = groups["essential"].to_numpy(dtype=bool)
     links = snet.links[essential]
     buyers = groups["buyer"].to_numpy()[essential]
     starts = np.flatnonzero(np.r_[True, buyers[1:] != buyers[:-1]]) if buyers.size else buyers
     owners = buyers[starts] if buyers.size else buyers
-    r = np.array(seed, dtype=float)
-    for _ in range(max_iter):
-        pooled = links @ r
+    d = np.asarray(seed, dtype=float)
+    r = d.copy()
+    cyclic: bool | None = None
+    for sweep in range(max_iter):
         new = r.copy()
         if buyers.size:
-            best = np.maximum.reduceat(pooled, starts, axis=0)
+            best = np.maximum.reduceat(links @ r, starts, axis=0)
             new[owners] = np.maximum(new[owners], best)
-        if np.array_equal(new, r) or np.max(np.abs(new - r), initial=0.0) <= 1e-14:
+        change = np.abs(new - r)
+        if np.array_equal(new, r) or np.max(change, initial=0.0) <= 1e-14:
             return new
         r = new
-    raise PaxsilicaError(f"essential-input propagation did not settle in {max_iter} sweeps")
+        if sweep + 1 >= SLOW_SWEEPS and buyers.size:
+            if cyclic is None:
+                cyclic = bool(cycles(snet.dependency(essential_only=True)))
+            if cyclic:
+                r = _policy_step(snet, links, starts, owners, d, r, change)
+    names = snet.item_names()
+    raise _cycle_error(snet.dependency(essential_only=True), names,
+                       f"essential-input propagation did not settle in {max_iter} sweeps")
+
+
+def _policy_step(snet: SourcingNetwork, links: sp.csr_matrix, starts: np.ndarray,
+                 owners: np.ndarray, d: np.ndarray, r: np.ndarray,
+                 change: np.ndarray) -> np.ndarray:
+    """Raise each unsettled column of ``r`` to the exact value of its binding inputs."""
+    n = len(snet.nodes)
+    columns = r.reshape(n, -1).copy()
+    seeds = d.reshape(n, -1)
+    unsettled = np.flatnonzero(change.reshape(n, -1).max(axis=0) > 1e-14)
+    segment = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, links.shape[0]]))
+    for column in unsettled:
+        pooled = links @ columns[:, column]
+        best = np.maximum.reduceat(pooled, starts)
+        hits = np.flatnonzero(pooled >= best[segment])
+        first = np.unique(segment[hits], return_index=True)[1]
+        chosen, owner = hits[first], owners[segment[hits[first]]]
+        binding = best[segment[chosen]] > seeds[owner, column]
+        rows = sp.csr_matrix((np.ones(int(binding.sum())), (owner[binding], chosen[binding])),
+                             shape=(n, links.shape[0])) @ links
+        rhs = seeds[:, column].copy()
+        rhs[owner[binding]] = 0.0
+        exact = solve_sparse(rows.tocsr(), rhs, names=snet.item_names())
+        columns[:, column] = np.maximum(columns[:, column], exact)
+    return columns.reshape(r.shape)
 
 
 def at_risk(snet: SourcingNetwork, origin: np.ndarray, *, mode: str = "essential",
@@ -126,7 +230,7 @@ def at_risk(snet: SourcingNetwork, origin: np.ndarray, *, mode: str = "essential
         return _essential_fixed_point(snet, d, max_iter)
     w = weighted_matrix(snet, weights)
     keep = sp.diags(1.0 - d)
-    return solve_sparse((keep @ w).tocsr(), d, max_iter=max_iter)
+    return solve_sparse((keep @ w).tocsr(), d, max_iter=max_iter, names=snet.item_names())
 
 
 def _origin_flags(snet: SourcingNetwork, countries: frozenset[str] | set[str],
@@ -152,16 +256,22 @@ def multitier_exposure(net: StackNetwork, *, group: str = "pax_silica",
                        item: str | None = None, stage: str | None = None,
                        mode: str = "essential", trade: pd.DataFrame | None = None,
                        roles: tuple[str, ...] = ("market", "producer", "unattributed", "facility"),
-                       ) -> pd.DataFrame:
+                       snet: SourcingNetwork | None = None) -> pd.DataFrame:
     """Embodied exposure of every node, through all recipe tiers, as of a date.
 
     Columns: ``node, role, country, item, stage, concern_share`` (at-risk share if the
     countries of concern stop, all tiers), ``direct_concern_share`` (first tier only),
     ``coalition_share`` (share that survives if every non-member, and every producer of
-    unknown location, stops: the supply secured inside ``group``), ``unattributed_share``
-    (at-risk share to producers of unknown location), ``mode, sourcing, as_of, group,
-    concern``. Shares are fractions 0-1. ``market:WLD:<item>`` is the world supply of an
-    item; under the global-pool assumption it is also every member's supply.
+    unknown location, stops: the supply secured inside ``group``), ``coalition_share_max``
+    (the same if producers of unknown location were all inside ``group``: only located
+    non-members stop; the true share lies between the two), ``unattributed_share``
+    (at-risk share to producers of unknown location), ``located_share`` (first tier: the
+    share of the node's own output whose country is known; 0 when the data do not say
+    where the item itself is made), ``mode, sourcing, as_of, group, concern``. Shares are
+    fractions 0-1. ``market:WLD:<item>`` is the world supply of an item; under the
+    global-pool assumption it is also every member's supply. ``snet`` reuses a network
+    built by :func:`~paxsilica.analytics.network.sourcing_network` (``as_of``/``trade``
+    are then its own).
 
     >>> from paxsilica.store import open_store
     >>> net = StackNetwork.from_store(open_store(":memory:"))
@@ -172,19 +282,20 @@ def multitier_exposure(net: StackNetwork, *, group: str = "pax_silica",
     """
     _check_mode(mode)
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade)
+    snet = sourcing_network(net, as_of=day, trade=trade) if snet is None else snet
     concern_flags = _origin_flags(snet, net.members(concern, day))
     outside = _origin_flags(snet, net.members(group, day), invert=True)
     unknown = _origin_flags(snet, {UNATTRIBUTED})
+    scenarios = np.column_stack([concern_flags, outside, unknown, outside & ~unknown])
     if mode == "essential":
-        risk = at_risk(snet, np.column_stack([concern_flags, outside, unknown]), mode=mode)
+        risk = at_risk(snet, scenarios, mode=mode)
     else:
-        risk = np.column_stack([at_risk(snet, flags, mode=mode)
-                                for flags in (concern_flags, outside, unknown)])
+        risk = np.column_stack([at_risk(snet, scenarios[:, k], mode=mode) for k in range(4)])
     table = snet.nodes.rename(columns={"item_id": "item"}).assign(
         concern_share=risk[:, 0], direct_concern_share=_direct_share(snet, concern_flags),
-        coalition_share=1.0 - risk[:, 1], unattributed_share=risk[:, 2], mode=mode,
-        as_of=day, group=group, concern=concern)
+        coalition_share=1.0 - risk[:, 1], coalition_share_max=1.0 - risk[:, 3],
+        unattributed_share=risk[:, 2], located_share=1.0 - _direct_share(snet, unknown),
+        mode=mode, as_of=day, group=group, concern=concern)
     table["sourcing"] = table["sourcing"].replace("", "recipe")
     if item is not None:
         table = table[table["item"].isin(net.resolve_items(item, stage))]
@@ -194,7 +305,8 @@ def multitier_exposure(net: StackNetwork, *, group: str = "pax_silica",
         table = table[table["stage"] == stage]
     table = table[table["role"].isin(roles)]
     columns = ["node", "role", "country", "item", "stage", "concern_share", "direct_concern_share",
-               "coalition_share", "unattributed_share", "mode", "sourcing", "as_of", "group", "concern"]
+               "coalition_share", "coalition_share_max", "unattributed_share", "located_share",
+               "mode", "sourcing", "as_of", "group", "concern"]
     return table[columns].sort_values(["item", "role", "country"]).reset_index(drop=True)
 
 
@@ -237,7 +349,7 @@ def embodied_origins(snet: SourcingNetwork, target: str) -> pd.DataFrame:
     q = (snet.buyer_matrix(quantity) @ snet.links).tocsr()
     rhs = np.zeros(len(snet.nodes))
     rhs[snet.node_index(target)] = 1.0
-    embodied = solve_sparse(q, rhs, transpose=True)
+    embodied = solve_sparse(q, rhs, transpose=True, names=snet.item_names())
     nodes = snet.nodes.assign(amount=embodied)
     nodes = nodes[nodes["role"].isin(["producer", "unattributed"]) & (nodes["amount"] > 0)]
     table = nodes.groupby(["item_id", "country"], as_index=False)["amount"].sum()

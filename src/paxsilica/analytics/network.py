@@ -29,6 +29,8 @@ Example:
     True
     >>> snet.node_index("market:WLD:gallium") >= 0
     True
+    >>> snet.basis
+    'global pool (no trade data)'
 """
 
 from __future__ import annotations
@@ -39,15 +41,20 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from paxsilica.analytics.concentration import country_shares
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 
-__all__ = ["SourcingNetwork", "sourcing_network", "sourcing_network_from_edges"]
+__all__ = ["GLOBAL_POOL", "SourcingNetwork", "cycles", "reaching", "sourcing_basis",
+           "sourcing_network", "sourcing_network_from_edges"]
 
 UNATTRIBUTED = ""
 """Country code of producers whose location no cited row names."""
+GLOBAL_POOL = "global pool (no trade data)"
+"""Sourcing basis without trade data: every buyer sources in proportion to world shares."""
+DATASETS = {"baci": "BACI", "comtrade": "UN Comtrade"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,12 +71,14 @@ class SourcingNetwork:
             1 / number of the buyer's groups). Sorted by buyer.
         links: CSR ``groups x nodes``; entry = share of the group's input bought from
             that supplier (each row sums to 1).
+        basis: which sourcing data were used (:func:`sourcing_basis`).
     """
 
     nodes: pd.DataFrame
     groups: pd.DataFrame
     links: sp.csr_matrix
     as_of: date | None = None
+    basis: str = GLOBAL_POOL
 
     def node_index(self, label: str) -> int:
         """Position of the node called ``label`` (e.g. ``market:WLD:gallium``)."""
@@ -89,6 +98,59 @@ class SourcingNetwork:
         coo = self.links.tocoo()
         return pd.DataFrame({"group": coo.row, "buyer": self.groups["buyer"].to_numpy()[coo.row],
                              "supplier": coo.col, "share": coo.data})
+
+    def dependency(self, *, essential_only: bool = False) -> sp.csr_matrix:
+        """CSR ``nodes x nodes``: 1 where the row node buys from the column node."""
+        keep = (self.groups["essential"].to_numpy(dtype=bool) if essential_only
+                else np.ones(len(self.groups), dtype=bool))
+        matrix = (self.buyer_matrix(keep.astype(float)) @ self.links).tocsr()
+        matrix.eliminate_zeros()
+        matrix.data[:] = 1.0
+        return matrix
+
+    def item_names(self) -> np.ndarray:
+        """Per node: its item id, or its label when it has none (for messages)."""
+        items = self.nodes["item_id"].fillna("").astype(str).to_numpy()
+        return np.where(items != "", items, self.nodes["node"].astype(str).to_numpy())
+
+
+def cycles(matrix: sp.spmatrix) -> list[np.ndarray]:
+    """Node positions of each cycle of ``matrix``'s pattern (a strongly connected component
+    of two or more nodes, or one node with a self-loop), largest first.
+
+    >>> cycles(sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 0], [0, 1, 0]])))
+    [array([0, 1])]
+    """
+    pattern = sp.csr_matrix(matrix, copy=True)
+    pattern.eliminate_zeros()
+    count, labels = connected_components(pattern, directed=True, connection="strong")
+    cyclic = np.bincount(labels, minlength=count) > 1
+    cyclic[labels[pattern.diagonal() != 0]] = True
+    if not cyclic.any():
+        return []
+    members = np.flatnonzero(cyclic[labels])
+    order = members[np.argsort(labels[members], kind="stable")]
+    found = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+    return sorted(found, key=len, reverse=True)
+
+
+def reaching(matrix: sp.spmatrix, start: np.ndarray) -> np.ndarray:
+    """Mask of the nodes from which a ``start`` node can be reached along ``matrix``'s
+    nonzeros (``i -> j`` when ``matrix[i, j] != 0``), the start nodes included.
+
+    >>> reaching(sp.csr_matrix(np.array([[0, 1, 0], [0, 0, 0], [0, 0, 0]])),
+    ...          np.array([False, True, False])).tolist()
+    [True, True, False]
+    """
+    pattern = sp.csr_matrix(matrix, copy=True)
+    pattern.eliminate_zeros()
+    pattern.data[:] = 1.0
+    seen = np.asarray(start, dtype=bool).copy()
+    frontier = seen.copy()
+    while frontier.any():
+        frontier = ((pattern @ frontier.astype(float)) > 0) & ~seen
+        seen |= frontier
+    return seen
 
 
 def sourcing_network_from_edges(nodes: pd.DataFrame, edges: pd.DataFrame) -> SourcingNetwork:
@@ -162,17 +224,48 @@ def _world_shares(net: StackNetwork, day: date) -> pd.DataFrame:
     return shares.groupby(["item_id", "country"], as_index=False)["share"].sum()
 
 
-def _trade_mix(trade: pd.DataFrame | None, day: date) -> pd.DataFrame:
-    """Import value by importer, item and exporter, latest year <= as_of per item."""
+def _used_flows(trade: pd.DataFrame | None, day: date) -> pd.DataFrame:
+    """The flows the network uses: BACI over Comtrade, latest year <= as_of per item."""
     if trade is None or trade.empty:
-        return pd.DataFrame(columns=["importer", "item_id", "exporter", "value"])
+        return pd.DataFrame(columns=["year", "exporter", "importer", "item_id", "value_kusd",
+                                     "dataset"])
     if "dataset" in trade and trade["dataset"].nunique() > 1:
         trade = trade[trade["dataset"] == "baci"]  # reconciled flows win over raw reports
     flows = trade[(trade["year"] <= day.year) & (trade["exporter"] != trade["importer"])
-                  & trade["item_id"].notna()]
-    flows = flows[flows["year"] == flows.groupby("item_id")["year"].transform("max")]
+                  & trade["item_id"].notna() & (trade["value_kusd"] > 0)]
+    return flows[flows["year"] == flows.groupby("item_id")["year"].transform("max")]
+
+
+def _trade_mix(flows: pd.DataFrame) -> pd.DataFrame:
+    """Import value by importer, item and exporter."""
+    if flows.empty:
+        return pd.DataFrame(columns=["importer", "item_id", "exporter", "value"])
     return (flows.groupby(["importer", "item_id", "exporter"], as_index=False)["value_kusd"].sum()
-            .rename(columns={"value_kusd": "value"}).query("value > 0"))
+            .rename(columns={"value_kusd": "value"}))
+
+
+def sourcing_basis(trade: pd.DataFrame | None, as_of: date | str | None = None) -> str:
+    """Which sourcing data :func:`sourcing_network` uses for ``trade`` as of a date.
+
+    >>> sourcing_basis(None)
+    'global pool (no trade data)'
+    >>> sourcing_basis(pd.DataFrame({"year": [2022, 2023], "exporter": ["AUS", "CHN"],
+    ...     "importer": ["JPN", "JPN"], "item_id": ["ndpr_oxide", "gallium"],
+    ...     "value_kusd": [1.0, 2.0], "dataset": ["baci", "baci"]}), "2026-07-01")
+    'trade data (BACI 2022-2023) for 2 item(s); other items: global pool'
+    """
+    flows = _used_flows(trade, as_of_date := as_date(as_of))
+    if flows.empty:
+        return GLOBAL_POOL if trade is None or trade.empty else (
+            f"global pool (no usable trade data on or before {as_of_date.year})")
+    datasets = flows["dataset"] if "dataset" in flows else pd.Series("trade", index=flows.index)
+    parts = []
+    for dataset, years in flows["year"].groupby(datasets.to_numpy()):
+        low, high = int(years.min()), int(years.max())
+        parts.append(f"{DATASETS.get(str(dataset), str(dataset))} "
+                     f"{low if low == high else f'{low}-{high}'}")
+    return (f"trade data ({', '.join(parts)}) for {flows['item_id'].nunique()} item(s); "
+            "other items: global pool")
 
 
 def _export_shares(mix: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +297,7 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     """
     day = as_date(as_of)
     shares = _world_shares(net, day)
-    mix = _trade_mix(trade, day)
+    mix = _trade_mix(_used_flows(trade, day))
     proxied = _export_shares(mix[~mix["item_id"].isin(set(shares["item_id"]))])
     shares = pd.concat([shares, proxied], ignore_index=True)
     recipe_items = set(net.recipes["output_item"]) | set(net.recipes["input_item"])
@@ -267,5 +360,5 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     frame = pd.DataFrame(edges, columns=["buyer", "supplier", "input_item", "share", "essential",
                                          "quantity"])
     built = sourcing_network_from_edges(nodes, frame)
-    return SourcingNetwork(built.nodes, built.groups, built.links, day)
+    return SourcingNetwork(built.nodes, built.groups, built.links, day, sourcing_basis(trade, day))
 
