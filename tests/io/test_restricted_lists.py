@@ -106,8 +106,8 @@ def test_not_utf8(tmp_path):
      "unknown country 'ZZ'"),
     (read_opensanctions, "id,schema,name,first_seen\nx,Company,Acme,notadate\n", "first_seen",
      "got 'notadate'"),
-    (read_opensanctions, "id,schema,name,countries\nx,Company,Acme,cn;zz\n", "countries",
-     "unknown country 'zz'"),
+    (read_opensanctions, "id,schema,name,countries\nx,Company,Acme,cn;Atlantis\n", "countries",
+     "unknown country 'Atlantis'"),
     (read_fcc_covered, "entity,date_of_inclusion\nAcme,2021-13-45\n", "date_of_inclusion",
      "got '2021-13-45'"),
     (read_fcc_covered, "entity,date_of_inclusion\nAcme,\n", "date_of_inclusion", "empty"),
@@ -165,8 +165,8 @@ COMPANY = {"id": "a", "schema": "Company", "properties": {"name": ["Acme"]}}
      "got a list"),
     ([{"id": "a", "schema": "Company", "properties": {"name": [{"x": 1}]}}], 1,
      "properties.name", "a string or a list of strings"),
-    ([{"id": "a", "schema": "Company", "properties": {"name": ["A"], "country": ["zz"]}}], 1,
-     "properties.country", "unknown country 'zz'"),
+    ([{"id": "a", "schema": "Company", "properties": {"name": ["A"], "country": ["Atlantis"]}}], 1,
+     "properties.country", "unknown country 'Atlantis'"),
     ([{"id": "a", "schema": "Company", "first_seen": "yesterday",
        "properties": {"name": ["A"]}}], 1, "first_seen", "got 'yesterday'"),
 ])
@@ -187,3 +187,12 @@ def test_ftm_plain_string_values_are_one_value_lists(tmp_path):
     assert entities.iloc[0][["name", "countries", "aliases"]].tolist() == [
         "Acme Holdings", ["CHN"], ["ACME"]]
     assert ownership[["owner", "owned", "percentage"]].values.tolist() == [["abc", "bcd", 60.0]]
+
+
+def test_ftm_country_codes_beyond_iso_are_kept(tmp_path):
+    # OpenSanctions writes FtM codes: zz (global), suhh (USSR), ua-cri (Crimea), xk (Kosovo)
+    path = tmp_path / "targets.simple.csv"
+    path.write_text("id,schema,name,countries\nx,Company,Acme,ru;zz;suhh;ua-cri;xk\n", encoding="utf-8")
+    assert read_opensanctions(path)["countries"].iloc[0] == ["RUS", "ZZ", "SUHH", "UA-CRI", "XKX"]
+    ftm = _ftm(tmp_path, {"id": "a", "schema": "Company", "properties": {"name": ["A"], "country": ["ge-ab"]}})
+    assert read_ftm(ftm)[0]["countries"].iloc[0] == ["GE-AB"]

@@ -129,7 +129,7 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             "aliases": names[1:] + (props.get("alias") or []) + (props.get("previousName") or []),
             "countries": list_countries((props.get("country") or [])
                                         + (props.get("jurisdiction") or []),
-                                        file, number, "properties.country", errors),
+                                        file, number, "properties.country", errors, ftm_codes=True),
             "identifiers": identifiers,
             "programs": "; ".join(props.get("program") or props.get("topics") or []) or None,
             "dataset": "; ".join(str(d) for d in data.get("datasets") or []) or None,

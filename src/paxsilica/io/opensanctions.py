@@ -59,7 +59,7 @@ def read_opensanctions(path: str | Path) -> pd.DataFrame:
             "name": row["name"],
             "aliases": split_multi(row.get("aliases")),
             "countries": list_countries(split_multi(row.get("countries")), table.file, line,
-                                        "countries", errors),
+                                        "countries", errors, ftm_codes=True),
             "identifiers": split_multi(row.get("identifiers")),
             "programs": row.get("program_ids") or row.get("sanctions"),
             "dataset": row.get("dataset"),

@@ -83,10 +83,20 @@ def country_codes(values: Iterable[str]) -> list[str]:
     return codes
 
 
+FTM_CODE = re.compile(r"[a-z]{2}(-[a-z0-9]{1,5})?|[a-z]{4}")
+"""The shape of FollowTheMoney country codes beyond ISO 3166-1: ``zz`` (global), former
+countries (``suhh``, ``csxx``, ``yucs``) and territories (``ua-cri``, ``ge-ab``, ``md-pmr``)."""
+
+
 def list_countries(values: Iterable[str], file: str, row: int, field: str,
-                   errors: list[RowError]) -> list[str]:
+                   errors: list[RowError], ftm_codes: bool = False) -> list[str]:
     """ISO3 codes for the country names or codes of one list cell; each unknown value
-    adds a :class:`RowError` to ``errors`` (and is left out)."""
+    adds a :class:`RowError` to ``errors`` (and is left out).
+
+    ``ftm_codes``: for machine-written FtM/OpenSanctions cells, a lower-case code of the
+    FtM shape that is not an ISO country (``zz``, ``suhh``, ``ua-cri``) is kept, upper-cased,
+    instead of being an error: those lists use them for real entities.
+    """
     codes: list[str] = []
     for value in values:
         code = _COUNTRY_ALIASES.get(str(value).strip().upper())
@@ -94,8 +104,12 @@ def list_countries(values: Iterable[str], file: str, row: int, field: str,
             try:
                 code = resolve_country(value)
             except KeyError as exc:
-                errors.append(RowError(file, row, field, str(exc.args[0])))
-                continue
+                raw = str(value).strip()
+                if ftm_codes and FTM_CODE.fullmatch(raw):
+                    code = raw.upper()
+                else:
+                    errors.append(RowError(file, row, field, str(exc.args[0])))
+                    continue
         if code not in codes:
             codes.append(code)
     return codes
