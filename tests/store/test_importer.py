@@ -87,7 +87,24 @@ BAD_INPUTS = {
                      2, "item_id", "unknown item 'unobtainium'"),
     "bad confidence": (HEADER + "gallium,refining,JPN,2099,1,kg Ga,,S,certain\n",
                        2, "confidence", "'high', 'medium' or 'low'"),
-    "no measure": (HEADER + "gallium,refining,JPN,2099,,,,S,high\n", 2, None, "quantity or a share"),
+    "no measure": (HEADER + "gallium,refining,JPN,2099,,,,S,high\n", 2, "quantity",
+                   "quantity (with its unit) or a share"),
+    "quantity without unit": (HEADER + "gallium,refining,JPN,2099,5,,,S,high\n", 2, "unit",
+                              "a quantity needs a unit"),
+    "infinite quantity": (HEADER + "gallium,refining,JPN,2099,inf,kg Ga,,S,high\n", 2,
+                          "quantity", "finite number"),
+    "nan share": (HEADER + "gallium,refining,JPN,2099,,,nan,S,high\n", 2, "share",
+                  "finite number"),
+    "stated and computed shares over one": (
+        HEADER + "gallium,refining,CHN,2098,,,0.9,S,high\n"
+        "gallium,refining,JPN,2098,50,kg Ga,,S,high\n"
+        "gallium,refining,WLD,2098,100,kg Ga,,S,high\n",
+        4, "share", "add up to 1.400 > 1 (quantity / world total; stated)"),
+    "unit not the catalogue unit": (HEADER + "gallium,refining,USA,2099,10,t,,S,high\n"
+                                    "gallium,refining,JPN,2099,5000,kg Ga,,S,high\n",
+                                    2, "unit", "not the catalogue unit of gallium ('kg Ga')"),
+    "stage not the item's stage": (HEADER + "gallium,mine,JPN,2099,1,kg Ga,,S,high\n", 2,
+                                   "stage", "gallium is produced at stage 'refining'"),
 }
 
 

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import dataclass
@@ -49,6 +50,35 @@ def _decode(path: Path) -> str:
         ) from None
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML without implicit dates: ``2026-02-30`` stays text, for validation to report at
+    its row and field (PyYAML would fail on the whole file)."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_delimited(text: str, separator: str, name: str) -> pd.DataFrame:
+    """Rows of a CSV/TSV text; a row with more or fewer fields than the header is an error
+    (a stray separator would otherwise shift every later cell into the wrong column)."""
+    records = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+               if row]
+    if not records:
+        return pd.DataFrame()
+    header = [column.strip() or f"Unnamed: {i}" for i, column in enumerate(records[0])]
+    errors = [RowError(name, 1, column, f"duplicate column '{column}'")
+              for i, column in enumerate(header) if column in header[:i]]
+    errors += [RowError(name, position + 2, None,
+                        f"expected {len(header)} fields, found {len(row)}")
+               for position, row in enumerate(records[1:]) if len(row) != len(header)]
+    if errors:
+        raise ValidationError(errors)
+    return pd.DataFrame(records[1:], columns=header, dtype=object)
+
+
 def _clean(value: object) -> object:
     if value is None or (isinstance(value, float) and value != value):
         return None
@@ -71,7 +101,8 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
     """Read ``path`` by its extension; YAML may hold a list or ``{kind: [rows]}``.
 
     Raises:
-        ValidationError: the file is missing, not UTF-8, or not parseable.
+        ValidationError: the file is missing, not UTF-8, or not parseable; a CSV row has
+            more or fewer fields than the header; a column name is repeated.
     """
     path = Path(path)
     name = str(path)
@@ -84,7 +115,7 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
             return Table(_as_text(frame), name, 1)
         text = _decode(path)
         if suffix in {".yaml", ".yml"}:
-            data = yaml.safe_load(text) or []
+            data = yaml.load(text, Loader=_TextDatesLoader) or []  # a SafeLoader
             if isinstance(data, dict):
                 data = data.get(kind, []) if kind in data else next(iter(data.values()), [])
             if not isinstance(data, list):
@@ -94,12 +125,9 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
             rows = [json.loads(line) for line in text.splitlines() if line.strip()]
             return Table(_as_text(pd.DataFrame.from_records(rows)), name, 1)
         separator = "\t" if suffix in {".tsv", ".tab"} else ","
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str,
-                            keep_default_na=False, skipinitialspace=False)
-        frame.columns = [str(column).strip() for column in frame.columns]
-        return Table(_as_text(frame), name, 2)
+        return Table(_as_text(_read_delimited(text, separator, name)), name, 2)
     except ValidationError:
         raise
-    except (ValueError, yaml.YAMLError, pd.errors.ParserError, OSError) as exc:
+    except (ValueError, yaml.YAMLError, csv.Error, OSError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError([RowError(name, None, None, f"cannot read file: {reason}")]) from None

@@ -8,9 +8,9 @@ Example:
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from paxsilica.model.provenance import Cited, CountryCode, Identifier, IdList
+from paxsilica.model.provenance import Cited, CountryCode, Identifier, IdList, field_error
 
 __all__ = ["Company", "Facility", "Ownership"]
 
@@ -44,3 +44,9 @@ class Ownership(Cited):
     owner_id: Identifier
     owned_id: Identifier
     percentage: float = Field(gt=0, le=100, description="Percent of shares or votes")
+
+    @model_validator(mode="after")
+    def _not_self(self) -> Ownership:
+        if self.owner_id == self.owned_id:
+            raise field_error("owned_id", f"{self.owned_id} cannot own itself")
+        return self

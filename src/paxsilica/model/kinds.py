@@ -29,10 +29,13 @@ class Kind:
     """How one record kind is stored and checked."""
 
     name: str
+    singular: str
+    """One record, in messages: ``unknown company 'x'``."""
     model: type[BaseModel]
     key: tuple[str, ...]
     references: dict[str, str] = field(default_factory=dict)
-    """field -> kind whose key it must match (checked against the store and the file)."""
+    """field -> kind whose key it must match (checked against the store and the file;
+    every element of a list field)."""
 
     @property
     def table(self) -> str:
@@ -50,28 +53,31 @@ class Kind:
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in [
-        Kind("stages", Stage, ("stage_id",)),
-        Kind("items", Item, ("item_id",), {"stage": "stages"}),
-        Kind("groups", Group, ("group_id",)),
-        Kind("memberships", Membership, ("group_id", "country", "valid_from"),
+        Kind("stages", "stage", Stage, ("stage_id",)),
+        Kind("items", "item", Item, ("item_id",), {"stage": "stages"}),
+        Kind("groups", "group", Group, ("group_id",)),
+        Kind("memberships", "membership", Membership, ("group_id", "country", "valid_from"),
              {"group_id": "groups"}),
-        Kind("supplies", Supply, ("item_id", "stage", "country", "company", "facility_id", "year"),
-             {"item_id": "items", "stage": "stages"}),
-        Kind("recipes", RecipeLine, ("output_item", "input_item"),
+        Kind("supplies", "supply", Supply,
+             ("item_id", "stage", "country", "company", "facility_id", "year"),
+             {"item_id": "items", "stage": "stages", "facility_id": "facilities"}),
+        Kind("recipes", "recipe", RecipeLine, ("output_item", "input_item"),
              {"output_item": "items", "input_item": "items"}),
-        Kind("companies", Company, ("company_id",)),
-        Kind("facilities", Facility, ("facility_id",),
+        Kind("companies", "company", Company, ("company_id",)),
+        Kind("facilities", "facility", Facility, ("facility_id",),
              {"company_id": "companies", "item_id": "items", "stage": "stages"}),
-        # Owners may be people or states, not only companies: no reference check.
-        Kind("ownership", Ownership, ("owner_id", "owned_id")),
-        Kind("export_controls", ExportControl, ("measure_id",)),
+        # Owners may be people or states, not only companies: only owned_id is checked.
+        Kind("ownership", "ownership link", Ownership, ("owner_id", "owned_id"),
+             {"owned_id": "companies"}),
+        Kind("export_controls", "export control", ExportControl, ("measure_id",),
+             {"item_ids": "items"}),
     ]
 }
 
-ALIASES = {"supply": "supplies", "recipe": "recipes", "item": "items", "stage": "stages",
-           "group": "groups", "membership": "memberships", "company": "companies",
-           "facility": "facilities", "owners": "ownership", "controls": "export_controls",
-           "export_control": "export_controls"}
+ALIASES = {
+    **{kind.singular.replace(" ", "_"): name for name, kind in KINDS.items()},
+    "owners": "ownership", "controls": "export_controls",
+}
 
 
 def kind_named(name: str) -> Kind:

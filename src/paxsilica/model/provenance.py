@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from paxsilica.model.country import resolve_country
 
-__all__ = ["Basis", "Cited", "Confidence", "CountryCode", "IdList", "Record"]
+__all__ = ["Basis", "Cited", "Confidence", "CountryCode", "IdList", "Record", "field_error"]
 
 Confidence = Literal["high", "medium", "low"]
 Basis = Literal["reported", "estimate", "projection", "derived", "target"]
@@ -43,11 +44,23 @@ IdList = Annotated[list[str], BeforeValidator(_id_list)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-.]*$", max_length=120)]
 
 
+def field_error(field: str, reason: str) -> PydanticCustomError:
+    """An error of a check across fields (a model validator) that names the field to fix;
+    the validator of :mod:`paxsilica.validate` reports it as that field of the row.
+
+    >>> field_error("unit", "a quantity needs a unit").context["field"]
+    'unit'
+    """
+    return PydanticCustomError("field_error", "{reason}", {"field": field, "reason": reason})
+
+
 class Record(BaseModel):
     """Base of every importable record: unknown fields are an error (catches typos);
-    an empty cell of a field that has a default takes the default."""
+    an empty cell of a field that has a default takes the default; numbers are finite
+    (``inf`` and ``nan`` are errors)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True,
+                              allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from paxsilica.model.provenance import Cited, Identifier
+from paxsilica.model.provenance import Cited, Identifier, field_error
 
 __all__ = ["RecipeLine"]
 
@@ -33,5 +33,5 @@ class RecipeLine(Cited):
     @model_validator(mode="after")
     def _not_self(self) -> RecipeLine:
         if self.output_item == self.input_item:
-            raise ValueError("an item cannot be an input of itself")
+            raise field_error("input_item", f"{self.input_item} cannot be an input of itself")
         return self

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from paxsilica.model.provenance import Cited, CountryCode, Identifier
+from paxsilica.model.provenance import Cited, CountryCode, Identifier, field_error
 
 __all__ = ["Supply"]
 
@@ -35,7 +35,7 @@ class Supply(Cited):
     @model_validator(mode="after")
     def _has_a_measure(self) -> Supply:
         if self.quantity is None and self.share is None:
-            raise ValueError("give a quantity or a share")
+            raise field_error("quantity", "give a quantity (with its unit) or a share")
         if self.quantity is not None and not self.unit:
-            raise ValueError("a quantity needs a unit")
+            raise field_error("unit", "a quantity needs a unit")
         return self

@@ -30,10 +30,10 @@ BUNDLED_FILES: list[tuple[str, str, str]] = [
     ("items", "paxsilica.catalog", "items.yaml"),
     ("groups", "paxsilica.catalog", "groups.yaml"),
     ("memberships", "paxsilica.data", "memberships.csv"),
-    ("supplies", "paxsilica.data", "supplies.csv"),
-    ("recipes", "paxsilica.data", "recipes.csv"),
     ("companies", "paxsilica.data", "companies.csv"),
     ("facilities", "paxsilica.data", "facilities.csv"),
+    ("supplies", "paxsilica.data", "supplies.csv"),
+    ("recipes", "paxsilica.data", "recipes.csv"),
     ("ownership", "paxsilica.data", "ownership.csv"),
     ("export_controls", "paxsilica.data", "export_controls.csv"),
 ]

@@ -86,11 +86,24 @@ class Store:
         with self.transaction():
             for kind in KINDS.values():
                 self.connection.execute(_ddl(kind))
+            self._add_new_columns()
             self.connection.execute(
                 "CREATE TABLE IF NOT EXISTS imports (import_id BIGINT, kind VARCHAR, "
                 "file VARCHAR, sha256 VARCHAR, rows BIGINT, imported_at TIMESTAMP)")
             self.connection.execute(
                 "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+
+    def _add_new_columns(self) -> None:
+        """A database written by an older version lacks fields added to a model since:
+        add them (empty), so that imports of every field work."""
+        existing = set(self.connection.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'main'").fetchall())
+        for kind in KINDS.values():
+            for name, info in kind.model.model_fields.items():
+                if (kind.table, name) not in existing:
+                    self.connection.execute(f'ALTER TABLE "{kind.table}" ADD COLUMN "{name}" '
+                                            f"{_sql_type(info.annotation)}")
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -24,7 +24,7 @@ from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.tables import Table, read_table
 from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.database import Store
-from paxsilica.validate.records import SHARE_SUM_TOLERANCE, validate_table
+from paxsilica.validate.records import context_kinds, validate_table
 
 __all__ = ["ImportReport", "import_file", "import_table", "validate_file", "validate_store"]
 
@@ -40,9 +40,7 @@ class ImportReport:
 
 
 def _context(store: Store, kind_name: str) -> dict[str, pd.DataFrame]:
-    kind = kind_named(kind_name)
-    needed = set(kind.references.values()) | ({"items"} if kind.name == "supplies" else set())
-    return {name: store.table(name) for name in needed}
+    return {name: store.table(name) for name in context_kinds(kind_name)}
 
 
 def _fill_source(table: Table, source: str | None) -> Table:
@@ -63,34 +61,16 @@ def validate_file(store: Store, kind_name: str, path: str | Path,
     return validate_table(kind_name, table, _context(store, kind_name))
 
 
-def _check_store_share_sums(store: Store, table: Table, frame: pd.DataFrame) -> None:
-    """After an upsert (inside its transaction): shares across all files still <= 1."""
-    rows = store.connection.execute(
-        "SELECT item_id, stage, year, sum(share) AS total FROM supplies "
-        "WHERE share IS NOT NULL AND country <> 'WLD' GROUP BY ALL HAVING sum(share) > ?",
-        [1 + SHARE_SUM_TOLERANCE]).fetchall()
-    errors = []
-    for item, stage, year, total in rows:
-        mine = frame[(frame["item_id"] == item) & (frame["stage"] == stage)
-                     & (frame["year"] == year)]
-        if mine.empty:
-            continue
-        row = int(mine.index[-1]) + table.first_row
-        errors.append(RowError(table.file, row, "share",
-                               f"with rows already stored, shares of {item}/{stage}/{year} "
-                               f"add up to {total:.3f} > 1"))
-    if errors:
-        raise ValidationError(errors)
-
-
 def import_table(store: Store, kind_name: str, table: Table, sha256: str = "") -> ImportReport:
-    """Validate and write an already-read table; all or nothing."""
+    """Validate and write an already-read table; all or nothing.
+
+    Validation reads the stored rows, so checks of sums and cycles cover the store as it
+    will be after the import (in the same transaction).
+    """
     kind = kind_named(kind_name)
     with store.transaction():
         frame = validate_table(kind.name, table, _context(store, kind.name))
         import_id = store.upsert(kind.name, frame, table.file, sha256)
-        if kind.name == "supplies":
-            _check_store_share_sums(store, table, frame)
     return ImportReport(kind.name, table.file, len(frame), import_id)
 
 

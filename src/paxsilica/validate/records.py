@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 from pydantic import TypeAdapter
@@ -26,14 +26,12 @@ from pydantic import ValidationError as PydanticError
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.tables import Table
 from paxsilica.model.kinds import Kind, kind_named
+from paxsilica.validate.checks import CHECK_CONTEXT, KIND_CHECKS, SHARE_SUM_TOLERANCE
 
-__all__ = ["SHARE_SUM_TOLERANCE", "check_share_sums", "validate_table"]
+__all__ = ["SHARE_SUM_TOLERANCE", "context_kinds", "validate_table"]
 
 STORE_COLUMNS = {"import_id"}
 """Columns the store adds on export; ignored on import so exports can be re-imported."""
-
-SHARE_SUM_TOLERANCE = 0.005
-"""Shares of one item, stage and year may add up to at most 1 + this (source rounding)."""
 
 
 def _pydantic_errors(table: Table, exc: PydanticError) -> list[RowError]:
@@ -41,7 +39,9 @@ def _pydantic_errors(table: Table, exc: PydanticError) -> list[RowError]:
     for error in exc.errors():
         location = error["loc"]
         position = location[0] if location and isinstance(location[0], int) else None
-        field = ".".join(str(part) for part in location[1:]) or None
+        # a check across fields names its field in the error's context (model.field_error)
+        field = (".".join(str(part) for part in location[1:])
+                 or (error.get("ctx") or {}).get("field") or None)
         reason = error["msg"].removeprefix("Value error, ")
         value = error.get("input")
         if error["type"] == "missing":
@@ -95,6 +95,7 @@ def _check_duplicates(kind: Kind, table: Table, frame: pd.DataFrame) -> list[Row
 
 def _check_references(kind: Kind, table: Table, frame: pd.DataFrame,
                       context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """Each referencing cell (each element of a list cell) names a stored or incoming key."""
     errors = []
     for field, target in kind.references.items():
         target_kind = kind_named(target)
@@ -103,36 +104,18 @@ def _check_references(kind: Kind, table: Table, frame: pd.DataFrame,
             known |= set(context[target][target_kind.key[0]].astype(str))
         if target == kind.name:
             known |= set(frame[kind.key[0]].astype(str))
-        values = frame[field]
-        unknown = values.notna() & ~values.astype(str).isin(known)
-        for position in values.index[unknown]:
-            errors.append(RowError(table.file, int(position) + table.first_row, field,
-                                   f"unknown {target_kind.name.rstrip('s')} '{values[position]}'"))
+        for position, value in frame[field].items():
+            values = value if isinstance(value, list) else [] if pd.isna(value) else [value]
+            for unknown in [str(v) for v in values if str(v) not in known]:
+                errors.append(RowError(table.file, int(position) + table.first_row, field,
+                                       f"unknown {target_kind.singular} '{unknown}'"))
     return errors
 
 
-def check_share_sums(table: Table, frame: pd.DataFrame) -> list[RowError]:
-    """Shares of one item, stage and year (countries and companies, not world rows) <= 1.
-
-    Returns one error per offending group, at its last row.
-    """
-    if "share" not in frame or frame["share"].isna().all():
-        return []
-    rows = frame[frame["share"].notna() & (frame["country"] != "WLD")]
-    totals = rows.groupby(["item_id", "stage", "year"], dropna=False)["share"]
-    errors = []
-    for (item, stage, year), shares in totals:
-        total = float(shares.sum())
-        if total > 1 + SHARE_SUM_TOLERANCE:
-            last = int(shares.index[-1]) + table.first_row
-            errors.append(RowError(table.file, last, "share",
-                                   f"shares of {item}/{stage}/{year} add up to {total:.3f} > 1"))
-    return errors
-
-
-KIND_CHECKS: dict[str, list[Callable[[Table, pd.DataFrame], list[RowError]]]] = {
-    "supplies": [check_share_sums],
-}
+def context_kinds(kind_name: str) -> set[str]:
+    """The stored tables that validating ``kind_name`` reads (references and checks)."""
+    kind = kind_named(kind_name)
+    return set(kind.references.values()) | CHECK_CONTEXT.get(kind.name, set())
 
 
 def validate_table(kind_name: str, table: Table,
@@ -166,7 +149,7 @@ def validate_table(kind_name: str, table: Table,
     errors = _check_duplicates(kind, table, frame)
     errors += _check_references(kind, table, frame, context)
     for check in KIND_CHECKS.get(kind.name, []):
-        errors += check(table, frame)
+        errors += check(table, frame, context)
     if errors:
         raise ValidationError(sorted(errors, key=lambda error: error.row or 0))
     return frame

@@ -1,0 +1,296 @@
+"""Checks of one record kind that span rows, files or kinds (run by ``validate_table``).
+
+Each check gets the file (for row numbers), its validated rows (``frame``, indexed by
+position in the file) and ``context``, the stored tables by kind. Checks of sums,
+units and cycles look at the incoming rows together with the stored rows that they do
+not replace, so an import is refused when the store *after* it would be inconsistent.
+
+Example:
+    >>> "supplies" in CHECK_CONTEXT["supplies"] and "groups" in CHECK_CONTEXT["memberships"]
+    True
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping
+from itertools import pairwise
+
+import pandas as pd
+
+from paxsilica.analytics.concentration import country_shares
+from paxsilica.errors import RowError
+from paxsilica.io.tables import Table
+from paxsilica.model.country import resolve_country
+from paxsilica.model.kinds import kind_named
+
+__all__ = ["CHECK_CONTEXT", "KIND_CHECKS", "SHARE_SUM_TOLERANCE", "STAKE_SUM_TOLERANCE",
+           "with_stored"]
+
+SHARE_SUM_TOLERANCE = 0.005
+"""Shares of one item, stage and year may add up to at most 1 + this (source rounding)."""
+
+STAKE_SUM_TOLERANCE = 0.5
+"""Stakes in one company may add up to at most 100 + this percentage points (rounding)."""
+
+SUPPLY_KEY = ["item_id", "stage", "year"]
+
+Check = Callable[[Table, pd.DataFrame, Mapping[str, pd.DataFrame]], list[RowError]]
+
+
+def _row(table: Table, position: object) -> int:
+    return int(position) + table.first_row  # type: ignore[call-overload]
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> list[tuple[str | None, ...]]:
+    """Each row's key as text (missing cells as ``None``), comparable across frames."""
+    return [tuple(None if pd.isna(cell) else str(cell) for cell in row)
+            for row in frame[key].itertuples(index=False)]
+
+
+def with_stored(kind_name: str, frame: pd.DataFrame,
+                context: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The incoming rows and the stored rows of the same kind they do not replace (same key).
+
+    Column ``position`` is the incoming row's position in the file, ``-1`` for a stored row.
+    """
+    kind = kind_named(kind_name)
+    incoming = frame.assign(position=list(frame.index))
+    stored = context.get(kind.name)
+    if stored is None or stored.empty:
+        return incoming.reset_index(drop=True)
+    key = list(kind.key)
+    replaced = set(_keys(frame, key))
+    kept = stored[[row not in replaced for row in _keys(stored, key)]]
+    kept = kept[[column for column in frame.columns if column in kept.columns]]
+    return pd.concat([incoming, kept.assign(position=-1)], ignore_index=True)
+
+
+def _list(cell: object) -> list[str]:
+    if isinstance(cell, list):
+        return cell
+    return [part for part in str(cell).split(";") if part] if isinstance(cell, str) else []
+
+
+# --- supplies -------------------------------------------------------------------------
+
+def _catalogue(context: Mapping[str, pd.DataFrame], column: str) -> dict[str, str]:
+    items = context.get("items")
+    if items is None or items.empty:
+        return {}
+    return dict(zip(items["item_id"], items[column], strict=True))
+
+
+def check_supply_stage(table: Table, frame: pd.DataFrame,
+                       context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """A supply row's stage is its item's stage (the catalogue says which stage makes it)."""
+    stage_of = _catalogue(context, "stage")
+    errors = []
+    for position, item, stage in zip(frame.index, frame["item_id"], frame["stage"], strict=True):
+        expected = stage_of.get(item)
+        if expected is not None and pd.notna(stage) and stage != expected:
+            errors.append(RowError(table.file, _row(table, position), "stage",
+                                   f"{item} is produced at stage '{expected}' (items "
+                                   f"catalogue), not '{stage}'; leave stage empty or use "
+                                   f"'{expected}'"))
+    return errors
+
+
+def check_supply_units(table: Table, frame: pd.DataFrame,
+                       context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """Units are the item's catalogue unit, so that quantities of one item can be added;
+    stored rows of the same item, stage and year must be in that unit too."""
+    unit_of = _catalogue(context, "unit")
+    errors = []
+    for position, item, unit, quantity in zip(frame.index, frame["item_id"], frame["unit"],
+                                              frame["quantity"], strict=True):
+        expected = unit_of.get(item)
+        if expected is None or pd.isna(unit) or unit == expected:
+            continue
+        if expected == "share" and pd.notna(quantity):
+            reason = f"{item} is measured as a share only (catalogue unit 'share'); give a share"
+        else:
+            reason = (f"unit '{unit}' is not the catalogue unit of {item} ('{expected}'); "
+                      f"convert the quantity to {expected}")
+        errors.append(RowError(table.file, _row(table, position), "unit", reason))
+    rows = with_stored("supplies", frame, context)
+    stored = rows[(rows["position"] < 0) & rows["unit"].notna()]
+    for (item, stage, year), group in stored.groupby(SUPPLY_KEY):
+        expected = unit_of.get(item)
+        other = sorted(set(group["unit"]) - {expected})
+        mine = frame[(frame["item_id"] == item) & (frame["stage"] == stage)
+                     & (frame["year"] == year)]
+        if expected is None or not other or mine.empty:
+            continue
+        errors.append(RowError(table.file, _row(table, mine.index[-1]), "unit",
+                               f"rows already stored for {item}/{stage}/{year} are in "
+                               f"{', '.join(map(repr, other))}, not the catalogue unit "
+                               f"'{expected}'; quantities in different units cannot be added"))
+    return errors
+
+
+def check_share_sums(table: Table, frame: pd.DataFrame,
+                     context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """Shares of one item, stage and year (all rows but the world's) add up to <= 1.
+
+    The shares are those the analytics compute (:func:`~paxsilica.analytics.concentration.
+    country_shares`): a stated share, else quantity ÷ the larger of the world quantity and
+    the sum of quantities. One error per offending group, at its last row in the file.
+    """
+    rows = with_stored("supplies", frame, context)
+    rows[["quantity", "share"]] = rows[["quantity", "share"]].astype(float)
+    rows = rows[rows["stage"].notna() & rows["item_id"].notna()]
+    if rows.empty:
+        return []
+    shares = country_shares(rows)
+    totals = shares.groupby(SUPPLY_KEY).agg(
+        total=("share", "sum"), methods=("share_method", lambda m: sorted(set(m))))
+    stored_groups = set(rows.loc[rows["position"] < 0, SUPPLY_KEY].itertuples(index=False))
+    errors = []
+    for (item, stage, year), total, methods in totals.itertuples():
+        if total <= 1 + SHARE_SUM_TOLERANCE:
+            continue
+        mine = frame[(frame["item_id"] == item) & (frame["stage"] == stage)
+                     & (frame["year"] == year)]
+        if mine.empty:
+            continue  # only stored rows: not this file's problem
+        stored = "with rows already stored, " if (item, stage, year) in stored_groups else ""
+        errors.append(RowError(table.file, _row(table, mine.index[-1]), "share",
+                               f"{stored}shares of {item}/{stage}/{year} add up to "
+                               f"{total:.3f} > 1 ({'; '.join(methods)})"))
+    return errors
+
+
+# --- memberships, recipes, ownership, export controls ---------------------------------
+
+def _group_statuses(context: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
+    groups = context.get("groups")
+    if groups is None or groups.empty:
+        return {}
+    others = groups["other_statuses"] if "other_statuses" in groups else [None] * len(groups)
+    return {group: _list(members) + _list(other) for group, members, other
+            in zip(groups["group_id"], groups["member_statuses"], others, strict=True)}
+
+
+def check_membership_status(table: Table, frame: pd.DataFrame,
+                            context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """A membership's status is one of its group's member_statuses or other_statuses."""
+    statuses = _group_statuses(context)
+    errors = []
+    for position, group, status in zip(frame.index, frame["group_id"], frame["status"],
+                                       strict=True):
+        known = statuses.get(group)
+        if known is not None and status not in known:
+            errors.append(RowError(
+                table.file, _row(table, position), "status",
+                f"status '{status}' is not a status of group {group} (known: "
+                f"{', '.join(known)}; add it to the group's member_statuses or other_statuses)"))
+    return errors
+
+
+def _path(inputs: Mapping[str, set[str]], start: str, goal: str) -> list[str] | None:
+    """Items from ``start`` to ``goal`` following output -> input links (breadth first)."""
+    previous: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path = [node]
+            while previous[path[-1]] is not None:
+                path.append(previous[path[-1]])  # type: ignore[arg-type]
+            return path[::-1]
+        for nxt in sorted(inputs.get(node, ())):
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def check_recipe_cycles(table: Table, frame: pd.DataFrame,
+                        context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """The recipe graph (stored and incoming lines) has no cycle: no item needs itself."""
+    rows = with_stored("recipes", frame, context)
+    inputs: dict[str, set[str]] = {}
+    for output, item in zip(rows["output_item"], rows["input_item"], strict=True):
+        inputs.setdefault(output, set()).add(item)
+    errors, seen = [], set()
+    for position, output, item in zip(frame.index, frame["output_item"], frame["input_item"],
+                                      strict=True):
+        if output == item:
+            continue  # reported by the record itself
+        path = _path(inputs, item, output)
+        if path is None:
+            continue
+        cycle = [output, *path]
+        links = frozenset(pairwise(cycle))
+        if links in seen:
+            continue
+        seen.add(links)
+        errors.append(RowError(table.file, _row(table, position), "input_item",
+                               f"recipe cycle: {' ← '.join(cycle)} (an item would be an "
+                               "input of itself)"))
+    return errors
+
+
+def check_stakes(table: Table, frame: pd.DataFrame,
+                 context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """Stakes in one company (stored and incoming) add up to at most 100%."""
+    rows = with_stored("ownership", frame, context)
+    rows["percentage"] = rows["percentage"].astype(float)
+    errors = []
+    for owned, group in rows.groupby("owned_id"):
+        total = float(group["percentage"].sum())
+        mine = group[group["position"] >= 0]
+        if total <= 100 + STAKE_SUM_TOLERANCE or mine.empty:
+            continue
+        stored = "with rows already stored, " if (group["position"] < 0).any() else ""
+        errors.append(RowError(table.file, _row(table, mine["position"].max()), "percentage",
+                               f"{stored}stakes in {owned} add up to {total:g}% > 100%"))
+    return errors
+
+
+def _is_code(text: str) -> str | None:
+    """``None`` when ``text`` is an ISO3 or aggregate code, else a suggestion (or '')."""
+    try:
+        code = resolve_country(text)
+    except KeyError:
+        return ""
+    return None if code == text else code
+
+
+def check_control_targets(table: Table, frame: pd.DataFrame,
+                          context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """Targets of a measure are 'all', group ids or ISO3 country codes."""
+    groups = context.get("groups")
+    known_groups = set(groups["group_id"]) if groups is not None and not groups.empty else set()
+    errors = []
+    for position, targets in zip(frame.index, frame["targets"], strict=True):
+        for target in targets:
+            if target == "all" or target in known_groups:
+                continue
+            suggestion = _is_code(target)
+            if suggestion is None:
+                continue
+            hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+            errors.append(RowError(table.file, _row(table, position), "targets",
+                                   f"unknown target '{target}' (use 'all', a group id or an "
+                                   f"ISO3 country code{hint})"))
+    return errors
+
+
+KIND_CHECKS: dict[str, list[Check]] = {
+    "supplies": [check_supply_stage, check_supply_units, check_share_sums],
+    "memberships": [check_membership_status],
+    "recipes": [check_recipe_cycles],
+    "ownership": [check_stakes],
+    "export_controls": [check_control_targets],
+}
+
+CHECK_CONTEXT: dict[str, set[str]] = {
+    "supplies": {"items", "supplies"},
+    "memberships": {"groups"},
+    "recipes": {"recipes"},
+    "ownership": {"ownership"},
+    "export_controls": {"groups"},
+}
+"""Stored tables each kind's checks read, besides those its references name."""
