@@ -154,3 +154,40 @@ def test_csv_joins_list_cells_and_table_shows_readable_numbers(db):
                                 "--summary", "--db", db])
     assert shown.exit_code == 0, shown.output
     assert "10,000" in shown.stdout and "1e+04" not in shown.stdout
+
+
+def _one_line_error(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_export_into_an_existing_file_is_a_user_error(db, tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("keep me", encoding="utf-8")
+    line = _one_line_error(runner.invoke(app, ["data", "export", "-o", str(target), "--db", db]))
+    assert "it is a file, not a directory" in line
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_export_into_a_folder_with_a_quote_in_its_name(db, tmp_path):
+    out = tmp_path / "it's"
+    result = runner.invoke(app, ["data", "export", "-o", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert (out / "supplies.csv").read_text(encoding="utf-8").startswith("source,")
+
+
+def test_report_into_a_directory_is_a_user_error(db, tmp_path):
+    line = _one_line_error(runner.invoke(app, ["report", "-o", str(tmp_path), "--db", db]))
+    assert "it is a directory" in line
+    assert list(tmp_path.iterdir()) == [tmp_path / "cli.duckdb"]  # no stray temporary file
+
+
+def test_db_that_is_not_a_duckdb_file_is_refused(tmp_path):
+    data = tmp_path / "existing.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    line = _one_line_error(runner.invoke(app, ["--db", str(data), "data", "status"]))
+    assert "existing.csv: the file exists and is not a DuckDB database" in line
+    assert data.read_text(encoding="utf-8") == "a,b\n1,2\n"

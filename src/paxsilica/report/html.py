@@ -24,6 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from paxsilica import __version__
 from paxsilica.analytics.exposure import exposure
+from paxsilica.errors import PaxsilicaError
 from paxsilica.model.country import country_name
 from paxsilica.model.network import StackNetwork, as_date
 
@@ -132,6 +133,10 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
         >>> "Pax Silica" in out.read_text(encoding="utf-8")
         True
     """
+    path = Path(path)
+    if path.is_dir():
+        raise PaxsilicaError(f"cannot write the report to {path}: it is a directory "
+                             f"(give a file name, e.g. {path / 'paxsilica-report.html'})")
     context = ReportContext(net, as_of_date := as_date(as_of), group, concern)
     sections = []
     for module_name in SECTIONS:
@@ -146,9 +151,11 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         members=[(code, country_name(code)) for code in context.members],
         plotly_js=get_plotlyjs())
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-", suffix=".html")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-", suffix=".html")
+    except OSError as exc:
+        raise PaxsilicaError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(page)
@@ -156,7 +163,10 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; a report is for sharing
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise PaxsilicaError(f"cannot write the report to {path}: "
+                                 f"{exc.strerror or exc}") from None
         raise
     return path

@@ -67,13 +67,40 @@ def _ddl(kind: Kind) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{kind.table}" ({", ".join(columns)})'
 
 
+DUCKDB_MAGIC = b"DUCK"
+"""Bytes 8-11 of every DuckDB database file (after an 8-byte checksum)."""
+
+
+def _check_database_file(path: Path) -> None:
+    """Refuse a path that exists but is not a DuckDB database (``--db data.csv``): DuckDB
+    would otherwise work on a temporary database and every import would be lost."""
+    if path.is_dir():
+        raise StoreError(f"cannot open database {path}: it is a directory (give a file name, "
+                         "e.g. paxsilica.duckdb)")
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(12)
+    except OSError as exc:
+        raise StoreError(f"cannot open database {path}: {exc.strerror or exc}") from None
+    if header[8:12] != DUCKDB_MAGIC:
+        raise StoreError(f"cannot open database {path}: the file exists and is not a DuckDB "
+                         "database (give a new file name or an existing paxsilica database)")
+
+
 class Store:
     """An open paxsilica database; ``path=":memory:"`` for a throw-away one."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _check_database_file(Path(self.path))
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder of database {self.path}: "
+                                 f"{exc.strerror or exc}") from None
         try:
             self.connection = duckdb.connect(self.path)
         except duckdb.Error as exc:
@@ -183,12 +210,21 @@ class Store:
         if fmt not in {"csv", "parquet"}:
             raise StoreError(f"unknown export format {fmt!r} (use csv or parquet)")
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+        if directory.exists() and not directory.is_dir():
+            raise StoreError(f"cannot export into {directory}: it is a file, not a directory")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from None
         written = []
         for name in [*KINDS, "imports"]:
             target = directory / f"{name}.{fmt}"
             option = "(FORMAT PARQUET)" if fmt == "parquet" else "(HEADER, DELIMITER ',')"
-            self.connection.execute(f"COPY \"{name}\" TO '{target.as_posix()}' {option}")
+            literal = target.as_posix().replace("'", "''")  # an SQL string: quotes doubled
+            try:
+                self.connection.execute(f"COPY \"{name}\" TO '{literal}' {option}")
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
             written.append(target)
         return written
 
