@@ -1,10 +1,16 @@
 """The HTML report: self-contained, one section per topic, figures with sources."""
 
+import dataclasses
 import re
+from datetime import date
 
+import pandas as pd
 import pytest
 
+from paxsilica.analytics.multitier import multitier_exposure
 from paxsilica.report import render_report
+from paxsilica.report.html import ReportContext
+from paxsilica.report.sections import multitier
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +29,8 @@ def test_report_is_self_contained(page):
 
 def test_report_has_each_section_and_progress_callbacks(page):
     html, seen = page
-    for section_id in ("overview", "concentration", "coverage", "controls", "recipes", "sources"):
+    for section_id in ("overview", "concentration", "coverage", "controls", "recipes", "multitier",
+                       "sources"):
         assert f'id="{section_id}"' in html
     assert seen[:2] == ["overview", "concentration"]
 
@@ -48,3 +55,62 @@ def test_failed_render_leaves_no_file(net, tmp_path, monkeypatch):
         render_report(net, target)
     assert not target.exists()
     assert not list(tmp_path.iterdir())
+
+
+# --- multi-tier section --------------------------------------------------------------
+
+NDPR_TRADE = pd.DataFrame({"year": [2024, 2024], "exporter": ["MYS", "CHN"],
+                           "importer": ["JPN", "JPN"], "hs6": ["284690", "284690"],
+                           "item_id": ["ndpr_oxide", "ndpr_oxide"], "value_kusd": [800.0, 200.0],
+                           "quantity_t": [None, None], "dataset": ["baci", "baci"]})
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TradeContext(ReportContext):
+    """The report context with the stored trade flows the section reads (``context.trade``)."""
+
+    trade: pd.DataFrame | None = None
+
+
+def test_multitier_section_shows_sankey_table_and_basis(page, net):
+    html, seen = page
+    assert 'id="multitier"' in html and "multitier" in seen
+    section = multitier.build(ReportContext(net, date(2026, 7, 1)))
+    assert section is not None and section.section_id == "multitier"
+    assert 'id="multitier-sankey"' in section.body and '"type":"sankey"' in section.body
+    assert "<h3>Chokepoints</h3>" in section.body and "producer:CHN:ndfeb_magnet" in section.body
+    assert "global-pool assumption (no trade data imported)" in section.lead
+
+
+def test_multitier_section_uses_imported_trade_flows(net):
+    day = date(2026, 7, 1)
+    plain = multitier.build(TradeContext(net, day))
+    traded = multitier.build(TradeContext(net, day, trade=NDPR_TRADE))
+    assert "trade data (BACI 2024) for 1 item(s)" in traded.lead
+    assert "global-pool" not in traded.lead
+    # NdPr oxide has no cited producers: with trade its world shares come from exports
+    # (MYS 0.8, CHN 0.2), which changes the magnet row of the embodied-exposure table
+    magnet = net.items.set_index("item_id").loc["ndfeb_magnet", "name"]
+    expected = multitier_exposure(net, as_of=day, trade=NDPR_TRADE, roles=("market",))
+    world = expected.set_index("node").loc["market:WLD:ndfeb_magnet"]
+    before = multitier_exposure(net, as_of=day, roles=("market",)).set_index("node").loc[
+        "market:WLD:ndfeb_magnet"]
+    assert f"{world['concern_share']:.1%}" != f"{before['concern_share']:.1%}"
+
+    def magnet_row(body: str) -> str:
+        return body.split(f"<tr><td>{magnet}</td>", 1)[1].split("</tr>", 1)[0]
+
+    assert f"<td class='num'>{world['concern_share']:.1%}</td>" in magnet_row(traded.body)
+    assert f"<td class='num'>{before['concern_share']:.1%}</td>" in magnet_row(plain.body)
+
+
+def test_multitier_section_reports_a_recipe_cycle_instead_of_aborting(net, tmp_path):
+    # gallium made from gallium arsenide (3 t per t) and GaAs from gallium: content never ends
+    line = net.recipes.iloc[[0]].assign(output_item="gallium", input_item="gallium_arsenide",
+                                        quantity=3.0, essential=True)
+    cyclic = dataclasses.replace(net, recipes=pd.concat([net.recipes, line], ignore_index=True))
+    section = multitier.build(ReportContext(cyclic, date(2026, 7, 1)))
+    assert section is not None and section.lead.startswith("Not computed")
+    assert "gallium, gallium_arsenide" in section.lead and "gallium_arsenide" in section.body
+    path = render_report(cyclic, tmp_path / "r.html", as_of="2026-07-01")
+    assert 'id="multitier"' in path.read_text(encoding="utf-8")
