@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.analytics.chokepoints import chokepoints
+from paxsilica.analytics.chokepoints import chokepoints, end_items
 from paxsilica.analytics.multitier import MODES
-from paxsilica.cli.common import DbOption, OutputFormat, emit, store_for
+from paxsilica.analytics.network import sourcing_network
+from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.store.trade import trade_flows
@@ -20,7 +21,7 @@ def chokepoints_command(
     ctx: typer.Context,
     item: Annotated[list[str] | None, typer.Option(
         "--item", help="End item id or alias (repeatable); default: the tops of the recipe tree")] = None,
-    top: Annotated[int, typer.Option(help="Rows per end item")] = 10,
+    top: Annotated[int, typer.Option(help="Rows per end item (at least 1)")] = 10,
     mode: Annotated[str, typer.Option(help="essential (Leontief: max over essential inputs) or "
                                            "weighted (linear, all inputs)")] = "essential",
     as_of: Annotated[str | None, typer.Option("--as-of", help="Data date YYYY-MM-DD (default today)")] = None,
@@ -29,19 +30,31 @@ def chokepoints_command(
     db: DbOption = None,
 ) -> None:
     """Rank producers and supply links by the share of each end item's world supply lost
-    if they stopped (hypothetical extraction), with betweenness on the sourcing graph."""
+    if they stopped (hypothetical extraction), with betweenness on the sourcing graph.
+
+    A link that is its supplier's only outlet repeats the supplier's row and is left out;
+    links are listed where a supplier sells to several buyers (e.g. with trade data)."""
     if mode not in MODES:
         raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
+    if top < 1:
+        raise PaxsilicaError(f"--top must be at least 1, not {top}")
     store = store_for(ctx, db)
     net = StackNetwork.from_store(store)
-    table = chokepoints(net, end_item=item or None, top=top, as_of=as_date(as_of), mode=mode,
-                        trade=trade_flows(store), links=not nodes_only)
+    day = as_date(as_of)
+    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
+    table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
+                        links=not nodes_only, snet=snet)
+    wanted = ([found for name in item for found in net.resolve_items(name)] if item
+              else end_items(net))
     if fmt is OutputFormat.table:
         view = table[["end_item", "rank", "kind", "node", "supplier", "country", "output_lost",
                       "betweenness"]]
-        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {as_date(as_of)})")
-        return
-    emit(table, fmt)
+        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {day}; sourcing: {snet.basis})")
+    else:
+        emit(table, fmt)
+    for missing in [name for name in wanted if name not in set(table["end_item"])]:
+        err_console.print(f"note: {missing}: no located producer upstream loses any of its "
+                          "supply or lies on a path to it", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

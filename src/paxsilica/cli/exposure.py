@@ -6,11 +6,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from paxsilica.analytics.exposure import exposure, exposure_change, exposure_summary
-from paxsilica.cli.common import DbOption, OutputFormat, emit, store_for
+from paxsilica.analytics.multitier import MODES
+from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.store import Store
 
 __all__ = ["register"]
 
@@ -29,6 +33,56 @@ def _date(value: str | None) -> date | None:
     return None if value is None else as_date(value)
 
 
+def _unlocated_note(world: pd.DataFrame, group: str) -> str | None:
+    """One line naming the items whose own output the data do not locate (or None)."""
+    unlocated = world[world["located_share"] < 1 - 1e-9]
+    if unlocated.empty:
+        return None
+    names = [f"{i} ({1 - s:.0%} unlocated)" for i, s in
+             zip(unlocated["item"], unlocated["located_share"], strict=True)]
+    listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return (f"note: no cited producing country for the own output of {listed}: "
+            "unattributed_share counts that part as at risk and coalition_share as lost; "
+            f"coalition_share_max assumes it is made inside {group}. --by-country lists the "
+            "countries reached through the located inputs.")
+
+
+def _multitier(store: Store, net: StackNetwork, *, item: str | None, stage: str | None,
+               group: str, concern: str, as_of: str | None, mode: str, summary: bool,
+               by_country: bool, fmt: OutputFormat) -> None:
+    """``exposure --tiers all``: embodied shares, or per-country dependence, on stored flows."""
+    from paxsilica.analytics.multitier import country_dependence, multitier_exposure
+    from paxsilica.analytics.network import sourcing_network
+    from paxsilica.store.trade import trade_flows
+
+    day = as_date(as_of)
+    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
+    table = multitier_exposure(net, group=group, concern=concern, as_of=day, item=item,
+                               stage=stage, mode=mode, snet=snet)
+    world = table[(table["role"] == "market") & (table["country"] == "WLD")]
+    title = f"{mode} mode, all tiers, as of {day}; sourcing: {snet.basis}"
+    note = _unlocated_note(world, group)
+    if by_country:
+        table = country_dependence(snet, world["node"].tolist(), mode=mode)
+        table = table[table["dependence"] > 0]
+        table.insert(1, "item", table["node"].str.removeprefix("market:WLD:"))
+        members, of_concern = net.members(group, day), net.members(concern, day)
+        table = table.assign(in_group=table["country"].isin(members),
+                             of_concern=table["country"].isin(of_concern), mode=mode, as_of=day)
+        if fmt is OutputFormat.table:
+            table = table.assign(country=table["country"].replace("", "(not in data)")).drop(
+                columns=["node", "mode", "as_of"])
+        title = f"Dependence on each origin country alone ({title})"
+    else:
+        table = world if summary else table
+        if fmt is OutputFormat.table:
+            table = table.drop(columns=["group", "concern", "mode", "as_of"])
+        title = f"Multi-tier exposure ({title})"
+    emit(table.reset_index(drop=True), fmt, title=title)
+    if note is not None:
+        err_console.print(note, highlight=False, soft_wrap=True)
+
+
 def exposure_command(
     ctx: typer.Context,
     item: Annotated[str | None, typer.Option(help="Item id or alias, e.g. rare_earth_oxide")] = None,
@@ -43,6 +97,11 @@ def exposure_command(
         str | None, typer.Option("--compare", help="Show coverage change from this date to --as-of")
     ] = None,
     tiers: Annotated[Tiers, typer.Option(help="direct shares or all tiers (embodied)")] = Tiers.direct,
+    mode: Annotated[str | None, typer.Option(
+        help="With --tiers all: essential (Leontief, default) or weighted (all inputs)")] = None,
+    by_country: Annotated[bool, typer.Option(
+        "--by-country", help="With --tiers all: dependence of each item's world supply on "
+                             "each origin country alone, through all tiers")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
@@ -51,18 +110,30 @@ def exposure_command(
 
     JSON output is a list of records with the keys item, stage, year, country, share,
     hhi, concern_share, coalition_share, as_of, sources (plus more).
+
+    With --tiers all: every node's shares through all recipe tiers, sourced from stored
+    trade flows where imported (else the global pool); --summary keeps the world-supply
+    row of each item, --by-country lists the origin countries. Each item uses its latest
+    non-projection year on or before --as-of, so --year and --compare do not apply.
     """
+    if tiers is Tiers.all:
+        if year is not None:
+            raise PaxsilicaError("--year does not apply to --tiers all: each item uses its latest "
+                                 "non-projection year on or before --as-of")
+        if compare is not None:
+            raise PaxsilicaError("--compare works with --tiers direct only; for all tiers run "
+                                 "the command once per --as-of date")
+        if mode is not None and mode not in MODES:
+            raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
+    elif mode is not None or by_country:
+        raise PaxsilicaError("--mode and --by-country need --tiers all")
     store = store_for(ctx, db)
     net = StackNetwork.from_store(store)
     selection = {"item": item, "stage": stage, "year": year, "latest": latest}
     if tiers is Tiers.all:
-        from paxsilica.analytics.multitier import multitier_exposure
-        from paxsilica.store.trade import trade_flows
-
-        table = multitier_exposure(net, group=group, concern=concern, as_of=_date(as_of),
-                                   item=item, stage=stage, trade=trade_flows(store))
-        emit(table.drop(columns=["group", "concern"]) if fmt is OutputFormat.table else table, fmt,
-             title=f"Multi-tier exposure (essential inputs, all tiers, as of {as_date(as_of)})")
+        _multitier(store, net, item=item, stage=stage, group=group, concern=concern,
+                   as_of=as_of, mode=mode or "essential", summary=summary,
+                   by_country=by_country, fmt=fmt)
         return
     if compare is not None:
         table = exposure_change(net, compare, as_of or date.today().isoformat(), group=group,
