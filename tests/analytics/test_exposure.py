@@ -76,3 +76,40 @@ def test_any_group_can_be_the_coalition(net):
 def test_empty_selection_is_a_clear_error(net):
     with pytest.raises(NotFoundError, match="no supply data"):
         exposure(net, item="gallium", year=1990)
+
+
+def _ended_memberships(store, tmp_path):
+    """A hypothetical test scenario (not data): USA's membership ends on 2026-04-30 through
+    valid_to; Australia becomes a guest (a status that does not count) on 2026-06-01."""
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.store import import_file
+
+    path = tmp_path / "ended.csv"
+    path.write_text("group_id,country,status,valid_from,valid_to,source,confidence\n"
+                    "pax_silica,USA,signatory,2025-12-12,2026-04-30,test scenario,low\n"
+                    "pax_silica,AUS,guest,2026-06-01,,test scenario,low\n", encoding="utf-8")
+    import_file(store, "memberships", path)
+    return StackNetwork.from_store(store)
+
+
+def test_compare_reports_who_left_by_valid_to_or_a_later_status(store, tmp_path):
+    ended = _ended_memberships(store, tmp_path)
+    change = exposure_change(ended, "2026-03-01", "2026-07-01", item="rare_earth_ore",
+                             year=2024).iloc[0]
+    assert change["left"] == ["AUS", "USA"]
+    assert change["joined"] == []
+    assert change["change"] < 0
+
+
+def test_membership_dates_include_the_day_after_each_valid_to(store, tmp_path):
+    from datetime import date
+
+    ended = _ended_memberships(store, tmp_path)
+    dates = ended.membership_dates("pax_silica")
+    assert date(2026, 5, 1) in dates  # the first day after USA's valid_to
+    assert date(2026, 4, 30) not in dates
+    assert "USA" in ended.members("pax_silica", "2026-04-30")
+    assert "USA" not in ended.members("pax_silica", "2026-05-01")
+    timeline = coverage_timeline(ended, item="rare_earth_ore", year=2024)
+    by_day = timeline.set_index("date")["coalition_share"]
+    assert by_day[date(2026, 5, 1)] < by_day[date(2026, 4, 16)]

@@ -191,3 +191,12 @@ def test_db_that_is_not_a_duckdb_file_is_refused(tmp_path):
     line = _one_line_error(runner.invoke(app, ["--db", str(data), "data", "status"]))
     assert "existing.csv: the file exists and is not a DuckDB database" in line
     assert data.read_text(encoding="utf-8") == "a,b\n1,2\n"
+
+
+def test_compare_reports_joined_and_left(db):
+    result = runner.invoke(app, ["exposure", "--item", "rare_earth_ore", "--year", "2024",
+                                 "--compare", "2025-12-01", "--as-of", "2026-03-01",
+                                 "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)[0]
+    assert "AUS" in row["joined"] and row["left"] == []

@@ -69,3 +69,32 @@ def test_report_renders_rows_without_optional_cells(sparse_page):
     assert "Test widget" in html
     for section_id in ("overview", "concentration", "coverage", "controls", "recipes", "sources"):
         assert f'id="{section_id}"' in html
+
+
+def test_coverage_section_before_the_first_membership_says_why_it_is_empty(net, tmp_path):
+    html = render_report(net, tmp_path / "r.html", as_of="2025-12-01").read_text(encoding="utf-8")
+    assert 'id="coverage"' in html
+    assert ("had no members on or before 2025-12-01; its first membership date is 2025-12-12"
+            in html)
+
+
+def test_coverage_section_with_one_membership_date(net, tmp_path):
+    html = render_report(net, tmp_path / "r.html", as_of="2025-12-20").read_text(encoding="utf-8")
+    assert 'id="coverage-heatmap"' in html
+    assert "Membership changed once on or before 2025-12-20 (2025-12-12)" in html
+
+
+def test_coverage_table_lists_countries_that_left(tmp_path):
+    """Hypothetical test scenario (not data): the USA's membership ends on 2026-04-30."""
+    store = open_store(":memory:")
+    path = tmp_path / "ended.csv"
+    path.write_text("group_id,country,status,valid_from,valid_to,source,confidence\n"
+                    "pax_silica,USA,signatory,2025-12-12,2026-04-30,test scenario,low\n",
+                    encoding="utf-8")
+    import_file(store, "memberships", path)
+    html = render_report(StackNetwork.from_store(store), tmp_path / "r.html",
+                         as_of="2026-05-02").read_text(encoding="utf-8")
+    section = html.split('id="coverage"')[1].split("</section>")[0]
+    assert "<th>Left since</th>" in section
+    assert "United States" in section
+    assert "2026-05-01\\u003cbr\\u003e13 members" in section  # the day after valid_to: a column

@@ -116,7 +116,8 @@ def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
 
 def coverage_timeline(net: StackNetwork, dates: list[date | str] | None = None, *,
                       group: str = DEFAULT_GROUP, **selection: object) -> pd.DataFrame:
-    """Coalition share of each item's supply on each date (default: every membership change).
+    """Coalition share of each item's supply on each date (default: every membership change,
+    joins and ends, see :meth:`~paxsilica.model.network.StackNetwork.membership_dates`).
 
     Columns: ``item, stage, year, date, coalition_share, members``.
     """
@@ -132,10 +133,11 @@ def coverage_timeline(net: StackNetwork, dates: list[date | str] | None = None, 
 
 def exposure_change(net: StackNetwork, before: date | str, after: date | str, *,
                     group: str = DEFAULT_GROUP, **selection: object) -> pd.DataFrame:
-    """How coalition coverage of each item changed between two dates, and who joined.
+    """How coalition coverage of each item changed between two dates, who joined and who left.
 
     Columns: ``item, stage, year, coalition_share_before, coalition_share_after, change,
-    joined`` (countries that became members and supply the item).
+    joined, left``: countries supplying the item that became members, or stopped being
+    members (a ``valid_to`` passed, or a later status that does not count), in between.
     """
     day_a, day_b = as_date(before), as_date(after)
     table_a = exposure(net, group=group, as_of=day_a, **selection)  # type: ignore[arg-type]
@@ -145,9 +147,11 @@ def exposure_change(net: StackNetwork, before: date | str, after: date | str, *,
     b = table_b.groupby(keys)["coalition_share"].first().rename("coalition_share_after")
     result = pd.concat([a, b], axis=1)
     result["change"] = result["coalition_share_after"] - result["coalition_share_before"]
-    new_members = net.members(group, day_b) - net.members(group, day_a)
-    joined = (table_b[table_b["country"].isin(new_members)]
-              .groupby(keys)["country"].agg(lambda c: sorted(set(c))))
-    result["joined"] = joined
-    result["joined"] = result["joined"].map(lambda v: v if isinstance(v, list) else [])
+    members_a, members_b = net.members(group, day_a), net.members(group, day_b)
+    for column, table, countries in (("joined", table_b, members_b - members_a),
+                                     ("left", table_a, members_a - members_b)):
+        moved = (table[table["country"].isin(countries)]
+                 .groupby(keys)["country"].agg(lambda c: sorted(set(c))))
+        result[column] = moved
+        result[column] = result[column].map(lambda v: v if isinstance(v, list) else [])
     return result.reset_index()

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 import pandas as pd
@@ -123,8 +123,16 @@ class StackNetwork:
         return frozenset(latest.loc[latest["status"].isin(statuses), "country"])
 
     def membership_dates(self, group_id: str) -> list[date]:
-        """Dates on which the group's membership changed, in order."""
-        return sorted(set(self.membership_events(group_id)["valid_from"]))
+        """Dates on which the group's membership changed, in order: each ``valid_from``, and
+        the day after each ``valid_to`` (the last day a status holds).
+
+        >>> from paxsilica.store import open_store
+        >>> StackNetwork.from_store(open_store(":memory:")).membership_dates("pax_silica")[0]
+        datetime.date(2025, 12, 12)
+        """
+        events = self.membership_events(group_id)
+        ends = {end + timedelta(days=1) for end in events["valid_to"] if end is not None}
+        return sorted(set(events["valid_from"]) | ends)
 
     def resolve_items(self, name: str, stage: str | None = None) -> list[str]:
         """Item ids selected by an id or alias, optionally only those at ``stage``.

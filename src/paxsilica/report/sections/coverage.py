@@ -9,15 +9,27 @@ from paxsilica.model.country import country_name
 from paxsilica.report.charts import coverage_heatmap
 from paxsilica.report.html import ReportContext, Section, figure_html
 
+TITLE = "Coalition coverage over time"
 
-def build(context: ReportContext) -> Section | None:
-    dates = [d for d in context.net.membership_dates(context.group) if d <= context.as_of]
+
+def _names(codes: list[str]) -> str:
+    return html.escape(", ".join(country_name(code) for code in codes))
+
+
+def build(context: ReportContext) -> Section:
+    all_dates = context.net.membership_dates(context.group)
+    dates = [d for d in all_dates if d <= context.as_of]
     if not dates:
-        return None
+        group = context.net.group(context.group)["name"]
+        later = (f"its first membership date is {all_dates[0]}" if all_dates
+                 else "no membership events are recorded for it")
+        return Section("coverage", TITLE,
+                       f"No coverage to show: {group} had no members on or before "
+                       f"{context.as_of}; {later}.", "")
     timeline = coverage_timeline(context.net, dates, group=context.group, latest=True)
     produced = timeline.groupby("item")["coalition_share"].transform("max") > 0
     absent = sorted({context.item_labels.get(i, i) for i in timeline.loc[~produced, "item"]})
-    figure = coverage_heatmap(timeline[produced], context.item_labels)
+    figure = coverage_heatmap(timeline[produced], context.item_labels) if produced.any() else None
     change = exposure_change(context.net, dates[0], context.as_of, group=context.group,
                              latest=True)
     change = change[change["change"].abs() > 1e-9].sort_values("change", ascending=False)
@@ -25,17 +37,22 @@ def build(context: ReportContext) -> Section | None:
         f"<tr><td>{html.escape(context.item_labels.get(r.item, r.item))}</td>"
         f"<td>{r.year}</td><td class='num'>{r.coalition_share_before:.1%}</td>"
         f"<td class='num'>{r.coalition_share_after:.1%}</td>"
-        f"<td class='num up'>+{r.change:.1%}</td>"
-        f"<td>{html.escape(', '.join(country_name(c) for c in r.joined))}</td></tr>"
+        f"<td class='num {'up' if r.change > 0 else 'down'}'>{r.change:+.1%}</td>"
+        f"<td>{_names(r.joined)}</td><td>{_names(r.left)}</td></tr>"
         for r in change.itertuples())
     table = ("<table><thead><tr><th>Item</th><th>Year</th><th>Coverage "
              f"{dates[0]}</th><th>Coverage {context.as_of}</th><th>Change</th>"
-             f"<th>Joined since</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+             "<th>Joined since</th><th>Left since</th></tr></thead>"
+             f"<tbody>{rows}</tbody></table>") if rows else ""
+    single = (f"<p class='callout'>Membership changed once on or before {context.as_of} "
+              f"({dates[0]}): the chart has one column.</p>" if len(dates) == 1 else "")
     return Section(
-        "coverage", "Coalition coverage over time",
+        "coverage", TITLE,
         "Share of each item's world supply produced by coalition members on each date on which "
-        "membership changed (signatories and endorsing partners; guests and observers excluded).",
-        figure_html(figure, "coverage-heatmap")
+        "membership changed (signatories and endorsing partners; guests and observers excluded; "
+        "a membership that ends counts up to its last day, the next column shows it gone).",
+        (figure_html(figure, "coverage-heatmap") if figure is not None else "")
+        + single
         + (f"<p class='callout'>No coalition production recorded on any date for "
            f"{len(absent)} items: {html.escape(', '.join(absent))}.</p>" if absent else "")
         + table)
