@@ -125,3 +125,7 @@ def test_commands_use_the_stored_trade_flows(tmp_path):
     choke = runner.invoke(app, ["--db", db, "chokepoints", "--item", "ndfeb_magnet", "--top", "3",
                                 "--as-of", DAY])
     assert choke.exit_code == 0 and "BACI 2024" in choke.stdout
+    report = tmp_path / "report.html"
+    result = runner.invoke(app, ["--db", db, "report", "-o", str(report), "--as-of", DAY])
+    assert result.exit_code == 0, result.output
+    assert "trade data (BACI 2024) for 1 item(s)" in report.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from paxsilica.cli.common import DbOption, console, store_for
 from paxsilica.model.network import StackNetwork
 from paxsilica.report.html import SECTIONS, render_report
+from paxsilica.store.trade import trade_flows
 
 __all__ = ["register"]
 
@@ -30,7 +31,8 @@ def report_command(
                   TextColumn("{task.completed}/{task.total}"), console=console,
                   transient=True) as progress:
         task = progress.add_task("loading data", total=len(SECTIONS) + 1)
-        net = StackNetwork.from_store(store_for(ctx, db))
+        store = store_for(ctx, db)
+        net, trade = StackNetwork.from_store(store), trade_flows(store)
         progress.advance(task)
 
         def on_section(name: str) -> None:
@@ -38,7 +40,7 @@ def report_command(
             progress.advance(task)
 
         path = render_report(net, output, as_of=as_of, group=group, concern=concern,
-                             on_section=on_section)
+                             on_section=on_section, trade=trade)
     console.print(f"report written to [bold]{escape(str(path.resolve()))}[/]")
 
 

@@ -61,6 +61,8 @@ class ReportContext:
     group: str = "pax_silica"
     concern: str = "countries_of_concern"
     notes: list[str] = field(default_factory=list)
+    trade: pd.DataFrame | None = None
+    """Stored trade flows (:func:`paxsilica.store.trade.trade_flows`); None: global pool."""
 
     @cached_property
     def latest(self) -> pd.DataFrame:
@@ -120,10 +122,12 @@ def _environment() -> Environment:
 
 def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | None = None,
                   group: str = "pax_silica", concern: str = "countries_of_concern",
-                  on_section: Callable[[str], None] | None = None) -> Path:
+                  on_section: Callable[[str], None] | None = None,
+                  trade: pd.DataFrame | None = None) -> Path:
     """Write the HTML report to ``path`` and return it.
 
     ``on_section(name)`` is called before each section is built (progress display).
+    ``trade``: stored trade flows for the multi-tier section (default: global pool).
 
     Example:
         >>> import tempfile
@@ -137,7 +141,7 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
     if path.is_dir():
         raise PaxsilicaError(f"cannot write the report to {path}: it is a directory "
                              f"(give a file name, e.g. {path / 'paxsilica-report.html'})")
-    context = ReportContext(net, as_of_date := as_date(as_of), group, concern)
+    context = ReportContext(net, as_of_date := as_date(as_of), group, concern, trade=trade)
     sections = []
     for module_name in SECTIONS:
         if on_section:
