@@ -138,3 +138,24 @@ def test_uses_without_sectors_and_missing_file(tmp_path):
     assert result.exit_code == 2 and "--uses and --sectors go together" in result.stderr
     result = _run(str(tmp_path / "nope.csv"))
     assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_extra_columns_pass_through_as_numbers_or_text(tmp_path):
+    materials = _write(tmp_path, "m.csv", "material,hhi_gs,hhi_eu,import_reliance,eol_rir,si_sr,year,code,weight,note\n"
+                                          "Tungsten,0.75,0.19,0.44,0.42,1.0,2017,0012,0.5,x\n"
+                                          "Gallium,0.59,,,0,0.9,2017,,,\n")
+    result = _run(materials, "--format", "json")
+    assert result.exit_code == 0, result.output
+    tungsten, gallium = json.loads(result.stdout)
+    assert (tungsten["year"], tungsten["code"], tungsten["weight"], tungsten["note"]) == (2017, "0012", 0.5, "x")
+    assert (gallium["year"], gallium["weight"], gallium["note"]) == (2017, None, None)
+
+
+def test_all_zero_value_added_is_an_error(tmp_path):
+    materials = _write(tmp_path, "m.csv", "material,hhi_gs,hhi_eu,import_reliance,eol_rir,si_sr\n"
+                                          "Tungsten,0.75,0.19,0.44,0.42,1.0\n")
+    uses = _write(tmp_path, "u.csv", "material,sector,share\nTungsten,C25,1\n")
+    sectors = _write(tmp_path, "s.csv", "sector,value_added\nC25,0\n")
+    result = _run(materials, "--uses", uses, "--sectors", sectors)
+    assert result.exit_code == 2
+    assert "field 'value_added': every value_added is 0" in result.output and "Traceback" not in result.output

@@ -91,7 +91,8 @@ def read_eu_materials(path: Path) -> pd.DataFrame:
     """MATERIALS.csv for ``eu-crm``: one row per material, fractions 0-1 (hhi_* up to 1.2).
 
     A blank ``hhi_gs`` or ``hhi_eu`` means that supply scope is not used; ``import_reliance``
-    may then be blank. Optional ``si_ei`` and ``ei``; other columns are kept as text.
+    may then be blank. Optional ``si_ei`` and ``ei``; other columns are passed through (as numbers when
+    every cell is a plain number, else as text).
     """
     table = read_table(path)
     _raise(_check_columns(table, EU_COLUMNS))
@@ -109,8 +110,25 @@ def read_eu_materials(path: Path) -> pd.DataFrame:
     if "ei" in frame:
         frame["ei"] = _numbers(table, "ei", errors, high=None, required=False, what="a value ≥ 0")
     _raise(errors)
+    for column in frame.columns.difference([*EU_COLUMNS, "si_ei", "ei"]):
+        frame[column] = _passed_through(frame[column])
     frame.attrs.update(file=table.file, first_row=table.first_row)
     return frame
+
+
+NUMBER = r"[+-]?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|[+-]?0?\.\d+"
+
+
+def _passed_through(column: pd.Series) -> pd.Series:
+    """An extra column as numbers when every filled cell is a plain number (``2017``,
+    ``0.25``), else unchanged text; codes with leading zeros (``0012``) stay text."""
+    filled = column.dropna().astype(str).str.strip()
+    filled = filled[filled != ""]
+    if filled.empty or not filled.str.fullmatch(NUMBER).all():
+        return column
+    numbers = pd.to_numeric(column.where(column.astype(str).str.strip() != ""), errors="coerce")
+    integral = numbers.dropna().mod(1).eq(0).all() and not filled.str.contains(r"[.eE]").any()
+    return numbers.astype("Int64") if integral else numbers
 
 
 def check_supply_scopes(materials: pd.DataFrame) -> None:
@@ -178,6 +196,9 @@ def read_sectors(path: Path, uses: pd.DataFrame) -> pd.DataFrame:
     frame = table.frame.copy()
     _names(table, "sector", errors, unique=True)
     frame["value_added"] = _numbers(table, "value_added", errors, high=None, what="a value ≥ 0")
+    if not errors and not (frame["value_added"] > 0).any():
+        errors.append(RowError(table.file, None, "value_added", "every value_added is 0; EI is relative "
+                                                                "to the largest sector, so one must be > 0"))
     known = set(frame["sector"].dropna())
     for position, sector in enumerate(uses["sector"].tolist()):
         if sector is not None and sector not in known:
