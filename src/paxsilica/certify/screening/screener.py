@@ -163,14 +163,21 @@ class Screener:
         return self
 
     def _normalise(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-        weighted = matrix @ sparse.diags(self.idf_ * self.blocking_)
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        """Rows weighted by IDF (0 for keys that do not block) and scaled to unit length."""
+        matrix = matrix.tocsr()
+        data = matrix.data * (self.idf_ * self.blocking_)[matrix.indices]
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=matrix.shape[0]))
         norms[norms == 0] = 1.0
-        return sparse.diags(1.0 / norms) @ weighted
+        weighted = sparse.csr_matrix((data / norms[rows], matrix.indices, matrix.indptr),
+                                     shape=matrix.shape)
+        weighted.eliminate_zeros()
+        return weighted
 
     def _query_matrix(self, forms: list) -> sparse.csr_matrix:
         rows, keys, weights = _flatten_keys(forms)
-        cols = self.vocabulary_.get_indexer(np.asarray(keys, dtype=object))
+        codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+        cols = self.vocabulary_.get_indexer(uniques)[codes]
         known = cols >= 0
         matrix = sparse.csr_matrix((np.asarray(weights)[known], (np.asarray(rows)[known],
                                                                  cols[known])),
@@ -180,12 +187,13 @@ class Screener:
     # -- screening ----------------------------------------------------------------------
     def candidates_for(self, forms: list) -> pd.DataFrame:
         """Top candidate names per query: columns ``query, name, overlap`` (positions)."""
-        products = (self._query_matrix(forms) @ self.name_matrix_).tocoo()
-        query, name, overlap = products.row, products.col, products.data
+        products = (self._query_matrix(forms) @ self.name_matrix_).tocsr()
+        starts = products.indptr
+        query = np.repeat(np.arange(len(forms)), np.diff(starts))
+        name, overlap = products.indices, products.data
         order = np.argsort(query * 2.0 + (1.0 - np.clip(overlap, 0.0, 1.0)), kind="stable")
         query, name, overlap = query[order], name[order], overlap[order]
-        starts = np.searchsorted(query, query, side="left")
-        keep = (np.arange(len(query)) - starts) < self.candidates
+        keep = (np.arange(len(query)) - starts[query]) < self.candidates
         return pd.DataFrame({"query": query[keep], "name": name[keep],
                              "overlap": np.clip(overlap[keep], 0.0, 1.0)})
 
