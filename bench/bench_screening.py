@@ -8,8 +8,8 @@ Run: ``.venv/bin/python -m bench.bench_screening [--entities N] [--queries N]``.
   bundled list entities (FCC Covered List, DoD 1260H, CSL sample) are added to it.
 * The 10 000 queries: the real labelled evaluation set
   (``tests/fixtures/certify/screening_eval.csv``), variants of synthetic entities (typos,
-  legal-form changes, word order, abbreviations) and synthetic unlisted names that share
-  generic and place words with listed ones. Evaluation queries keep their country column
+  legal-form changes, word order, abbreviations, a place dropped or added) and synthetic
+  unlisted names that share generic and place words with listed ones. Evaluation queries keep their country column
   (where the file gives one); synthetic queries have none.
 * Quality figures are reported on the real evaluation set (screened against the full
   100 000-entity list, so synthetic names are extra distractors) and on the synthetic queries.
@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_entities, load_list
 from paxsilica.certify.screening.evaluate import outcomes, precision_recall
+from paxsilica.certify.screening.normalize import name_form
 from paxsilica.certify.screening.screener import Screener
 from paxsilica.io.tables import read_table
 
@@ -101,15 +102,36 @@ def _typo(rng: random.Random, text: str) -> str:
 
 def synthetic_queries(entities: pd.DataFrame, listed: int, unlisted: int,
                       seed: int = 7) -> pd.DataFrame:
-    """Variants of listed entities (expected id known) and unlisted look-alikes."""
+    """Variants of listed entities (expected id known) and unlisted look-alikes.
+
+    A place variant ("Korix Optics" for "Shenzhen Korix Optics") also expects every
+    entity with a name or alias that is the same without places ("Korix Optics",
+    "Wuhan Korix Optics"): the query names them as well.
+    """
     rng = random.Random(seed)
     rows = []
     picks = rng.sample(range(len(entities)), listed)
+    places = {place.title() for place in PLACES}
+    same_placeless: dict[str, list[str]] | None = None
     for n, i in enumerate(picks):
         name = entities.at[i, "name"]
         words = name.split()
-        kind = rng.choice(["typo", "form", "order", "abbrev", "exact"])
-        if kind == "typo":
+        expected = entities.at[i, "entity_id"]
+        kind = rng.choice(["typo", "form", "order", "abbrev", "exact", "place"])
+        if kind == "place":  # the place dropped, or a place added (Shenzhen DJI)
+            query = (" ".join(words[1:]) if words[0] in places
+                     else rng.choice(PLACES).title() + " " + name)
+            if same_placeless is None:
+                same_placeless = {}
+                for entity_id, entity_name, aliases in zip(
+                        entities["entity_id"], entities["name"], entities["aliases"],
+                        strict=True):
+                    for text in [entity_name, *aliases]:
+                        same_placeless.setdefault(name_form(text).placeless,
+                                                  []).append(entity_id)
+            expected = ";".join(dict.fromkeys([expected, *same_placeless.get(
+                name_form(query).placeless, [])]))
+        elif kind == "typo":
             query = _typo(rng, name)
         elif kind == "form":
             core = [w for w in words if w not in " ".join(FORMS).split()]
@@ -120,8 +142,7 @@ def synthetic_queries(entities: pd.DataFrame, listed: int, unlisted: int,
             query = " ".join(ABBREVIATIONS.get(w.lower(), w) for w in words)
         else:
             query = name.upper()
-        rows.append({"query_id": f"sq{n}", "name": query, "expected_entity_ids":
-                     entities.at[i, "entity_id"]})
+        rows.append({"query_id": f"sq{n}", "name": query, "expected_entity_ids": expected})
     rng2 = random.Random(seed + 1)
     for n in range(unlisted):
         parts = [rng2.choice(PLACES).title()] if rng2.random() < 0.4 else []

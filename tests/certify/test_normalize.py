@@ -58,6 +58,22 @@ def test_distinct_name_drops_places_and_generic_words():
     assert name_form("China Technology Group").distinct == "china technology group"
 
 
+def test_placeless_name_drops_cities_and_provinces_not_countries():
+    form = name_form("Shenzhen DJI Co., Ltd.")
+    assert (form.core, form.placeless, form.regions) == ("shenzhen dji", "dji",
+                                                         frozenset({"guangdong"}))
+    assert name_form("Hikvision (Hangzhou)").placeless == "hikvision"
+    assert name_form("Hong Kong Telecom").placeless == "telecommunications"  # two words
+    assert name_form("China Mobile").placeless == "china mobile"  # a country stays
+    assert name_form("Huawei Technologies").regions == frozenset()
+
+
+def test_place_is_kept_when_only_weak_words_would_remain():
+    form = name_form("Beijing Institute of Technology")
+    assert form.placeless == form.core == "beijing institute technology"
+    assert form.regions == frozenset({"beijing"})
+
+
 def test_legal_form_inside_a_name_is_dropped_only_when_long():
     assert name_form("State Corporation Rostec").core == "state rostec"
     assert name_form("AS Example AS").core == "example"

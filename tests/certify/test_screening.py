@@ -81,6 +81,11 @@ def test_beats_plain_token_sort_baseline(entities, labels, screener):
     ("SMIC", "semiconductor-manufacturing"),           # acronym via alias
     ("华为技术有限公司", "huawei"),                       # script
     ("C.A.T.L.", "contemporary-amperex"),              # initials
+    ("Shenzhen DJI", "dji"),                           # city + brand (listed as SZ DJI)
+    ("Hangzhou Hikvision Co Ltd", "hikvision"),        # city + brand + another form
+    ("Beijing Huawei", "huawei"),                      # city not in the listed name
+    ("Hangzhou Dahua Technology", "dahua"),            # city in the listed province
+    ("DJI Sp. z o.o.", "dji"),                         # Polish legal form
 ])
 def test_variants_find_the_listed_company(screener, query, expected):
     found = screener.screen(pd.DataFrame({"query_id": ["q"], "name": [query]}))
@@ -91,9 +96,31 @@ def test_variants_find_the_listed_company(screener, query, expected):
 
 def test_hard_negatives_stay_below_threshold(screener):
     names = ["Amperex Technology Limited", "Chunghwa Telecom", "Costco Wholesale",
-             "Taiwan Semiconductor Manufacturing Company", "CSBC Corporation, Taiwan"]
+             "Taiwan Semiconductor Manufacturing Company", "CSBC Corporation, Taiwan",
+             # the same cities as listed companies, other brands
+             "Shenzhen Transsion Holdings", "Hangzhou Great Star Industrial",
+             "Beijing Xiaomi Technology", "Shenzhen Huaqiang Industry", "Shenzhen Transsion"]
     found = screener.screen(pd.DataFrame({"query_id": names, "name": names}))
     assert found.empty, found[["query_id", "entity_name", "score"]]
+
+
+def test_localities_of_different_regions_count_against_a_match():
+    """The same trade name in another province is often another company; a city inside
+    the listed province, or no city, is not a conflict."""
+    entities = pd.DataFrame({"entity_id": ["korvex", "bit"],
+                             "name": ["Zhejiang Korvex Optics Co., Ltd.",
+                                      "Beijing Institute of Technology"]})
+    screener = Screener().fit(entities)
+    names = ["Hangzhou Korvex Optics", "Korvex Optics", "Shanghai Korvex Optics",
+             "Nanjing Institute of Technology"]
+    found = screener.screen(pd.DataFrame({"query_id": names, "name": names}),
+                            threshold=0.0).drop_duplicates("query_id").set_index("query_id")
+    for name in ["Hangzhou Korvex Optics", "Korvex Optics"]:
+        assert found.loc[name, "score"] >= 0.9
+        assert found.loc[name, "explanation"]["features"]["locality_dropped"] == 1.0
+    for name in ["Shanghai Korvex Optics", "Nanjing Institute of Technology"]:
+        assert found.loc[name, "explanation"]["features"]["locality_mismatch"] == 1.0
+        assert found.loc[name, "score"] < score_model().threshold
 
 
 def test_explanation_adds_up_to_the_score(screener):

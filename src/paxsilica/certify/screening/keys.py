@@ -3,7 +3,9 @@
 Two names become candidates when they share a key. Deletion variants
 (``~`` prefix; the token and every string with one character removed, for tokens
 of 5+ characters) catch one-character typos; joined neighbours catch
-``"Hik Vision"`` vs ``"Hikvision"``; ``@`` keys hold acronyms.
+``"Hik Vision"`` vs ``"Hikvision"``; ``@`` keys hold acronyms and short one-word names.
+A name with a locality also gets the keys of its placeless form that its own words do
+not give (``"Shenzhen DJI"`` → ``@dji``, the key of the alias ``"DJI"``).
 
 Example:
     >>> from paxsilica.certify.screening.normalize import name_form
@@ -29,7 +31,7 @@ def _deletions(token: str) -> tuple[str, ...]:
     if len(token) < 5:
         return ()
     return tuple(dict.fromkeys(["~" + token,
-                                *("~" + token[:i] + token[i + 1:] for i in range(len(token)))]))
+                                *["~" + token[:i] + token[i + 1:] for i in range(len(token))]]))
 
 
 @lru_cache(maxsize=1_000_000)
@@ -41,9 +43,11 @@ def name_keys(form: NameForm) -> dict[str, float]:
         keys[token] = KEY_WEIGHTS["token"]
     for left, right in itertools.pairwise(tokens):
         keys.setdefault(left + right, KEY_WEIGHTS["joined"])
-    for token in {*tokens, *(a + b for a, b in itertools.pairwise(tokens))}:
-        for key in _deletions(token):
-            keys.setdefault(key, KEY_WEIGHTS["deletion"])
+    joined = [a + b for a, b in itertools.pairwise(tokens)]
+    # "~" keys never collide with the others, so no setdefault is needed
+    keys.update(dict.fromkeys(itertools.chain.from_iterable(
+        _deletions(token) for token in dict.fromkeys([*tokens, *joined])),
+        KEY_WEIGHTS["deletion"]))
     if form.acronym:
         keys["@" + form.acronym] = KEY_WEIGHTS["acronym"]
         full_acronym = "".join(word[0] for word in form.full.split())
@@ -51,4 +55,10 @@ def name_keys(form: NameForm) -> dict[str, float]:
             keys.setdefault("@" + full_acronym, KEY_WEIGHTS["acronym"])
     if len(tokens) == 1 and 2 <= len(tokens[0]) <= 6:
         keys["@" + tokens[0]] = KEY_WEIGHTS["acronym"]
+    if form.placeless != form.core:
+        placeless = form.placeless.split()
+        for left, right in itertools.pairwise(placeless):
+            keys.setdefault(left + right, KEY_WEIGHTS["joined"])
+        if len(placeless) == 1 and 2 <= len(placeless[0]) <= 6:
+            keys.setdefault("@" + placeless[0], KEY_WEIGHTS["acronym"])
     return keys

@@ -6,6 +6,8 @@ A name becomes a :class:`NameForm` with
 * ``core``  — ``full`` without leading/trailing legal forms and stopwords (what is compared);
 * ``tokens`` — the words of ``core``;
 * ``distinct`` — ``core`` without weak words (places, generic words such as *technology*);
+* ``placeless`` — ``core`` without localities (cities, provinces: *Shenzhen*, *Zhejiang*),
+  unless only weak words would remain; ``regions`` — the regions of those localities;
 * ``acronym`` — first letters of the core words (``"china electronics technology group"`` →
   ``"cetg"``), used to recognise short forms such as *CETC* or *AVIC*.
 
@@ -24,6 +26,11 @@ Example:
     'laboratoriya kasperskogo'
     >>> name_form("C.E.T.C.").core
     'cetc'
+    >>> form = name_form("Shenzhen DJI Co., Ltd.")
+    >>> form.placeless, sorted(form.regions)
+    ('dji', ['guangdong'])
+    >>> name_form("Beijing Institute of Technology").placeless  # nothing distinctive left
+    'beijing institute technology'
 """
 
 from __future__ import annotations
@@ -57,6 +64,11 @@ class Vocabulary:
     abbreviations: dict[str, str]
     stopwords: frozenset[str]
     weak_words: frozenset[str]
+    localities: dict[tuple[str, ...], str]
+    """Locality (as words) → its region (province, or the city itself)."""
+    longest_locality: int
+    locality_starts: frozenset[str]
+    """First words of the localities (a quick test)."""
 
 
 @cache
@@ -73,6 +85,11 @@ def vocabulary() -> Vocabulary:
 
     forms = frozenset(words(form) for form in data["legal_forms"]) - {()}
     suffixes = frozenset(words(form) for form in data.get("legal_suffixes") or []) - {()}
+    localities: dict[tuple[str, ...], str] = {}
+    for region, places in (data.get("localities") or {}).items():
+        for place in [region, *(places or [])]:
+            if words(place):
+                localities[words(place)] = " ".join(words(region))
     return Vocabulary(
         legal_forms=forms,
         legal_suffixes=suffixes,
@@ -80,7 +97,10 @@ def vocabulary() -> Vocabulary:
         cjk_legal_forms=tuple(sorted(data["cjk_legal_forms"], key=len, reverse=True)),
         abbreviations={str(k): str(v) for k, v in data["abbreviations"].items()},
         stopwords=stopwords,
-        weak_words=frozenset(data["weak_words"]),
+        weak_words=frozenset(data["weak_words"]) | {w[0] for w in localities if len(w) == 1},
+        localities=localities,
+        longest_locality=max((len(w) for w in localities), default=1),
+        locality_starts=frozenset(w[0] for w in localities),
     )
 
 
@@ -95,6 +115,10 @@ class NameForm:
     legal_form: str
     distinct: str
     """``core`` without weak words (places, generic words); ``core`` if nothing would remain."""
+    placeless: str
+    """``core`` without localities; ``core`` if only weak words would remain."""
+    regions: frozenset[str]
+    """Regions of the localities in ``core`` (``shenzhen`` → ``guangdong``)."""
 
 
 def _romanise(text: str) -> str:
@@ -151,12 +175,44 @@ def _join_initials(words: list[str]) -> list[str]:
     return out
 
 
+def _drop_localities(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """``tokens`` without localities (longest first), and the regions of those removed."""
+    vocab = vocabulary()
+    if not any(token in vocab.locality_starts for token in tokens):
+        return tokens, frozenset()
+    rest: list[str] = []
+    regions: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        for size in range(min(vocab.longest_locality, len(tokens) - i), 0, -1):
+            region = vocab.localities.get(tokens[i:i + size])
+            if region is not None:
+                regions.add(region)
+                i += size
+                break
+        else:
+            rest.append(tokens[i])
+            i += 1
+    return tuple(rest), frozenset(regions)
+
+
+_TYPO_CUTOFF = 88
+
+
 @cache
 def _generic_words() -> tuple[str, ...]:
     vocab = vocabulary()
     words = {*vocab.abbreviations.values(), *vocab.weak_words,
              *(w for form in vocab.legal_forms for w in form)}
     return tuple(sorted(w for w in words if len(w) >= 7 and " " not in w))
+
+
+@cache
+def _generic_words_near(length: int) -> tuple[str, ...]:
+    """Generic words long enough or short enough to reach the typo cutoff for a word of
+    ``length`` letters (fuzz.ratio is at most 200·min(a, b) / (a + b))."""
+    return tuple(w for w in _generic_words()
+                 if 200 * min(length, len(w)) >= _TYPO_CUTOFF * (length + len(w)))
 
 
 @lru_cache(maxsize=1_000_000)
@@ -166,7 +222,8 @@ def _known(word: str) -> str:
     if word in vocab.abbreviations:
         return vocab.abbreviations[word]
     if len(word) >= 7 and word not in vocab.weak_words:
-        found = process.extractOne(word, _generic_words(), scorer=fuzz.ratio, score_cutoff=88)
+        found = process.extractOne(word, _generic_words_near(len(word)), scorer=fuzz.ratio,
+                                   score_cutoff=_TYPO_CUTOFF)
         if found is not None:
             return vocab.abbreviations.get(found[0], found[0])
     return word
@@ -188,5 +245,9 @@ def name_form(name: str) -> NameForm:
     tokens = tuple(core_words)
     acronym = "".join(w[0] for w in tokens) if len(tokens) > 1 else ""
     distinct = [w for w in tokens if w not in vocab.weak_words]
+    placeless, regions = _drop_localities(tokens)
+    if all(w in vocab.weak_words for w in placeless):
+        placeless = tokens
     return NameForm(full=full, core=" ".join(tokens), tokens=tokens, acronym=acronym,
-                    legal_form=" ".join(removed), distinct=" ".join(distinct or tokens))
+                    legal_form=" ".join(removed), distinct=" ".join(distinct or tokens),
+                    placeless=" ".join(placeless), regions=regions)
