@@ -280,3 +280,33 @@ def test_sourcing_basis_names_the_trade_years_and_datasets(example):
     assert snet.basis == "trade data (BACI 2023-2024) for 2 item(s); other items: global pool"
     early = sourcing_network(example, as_of="2022-06-01", trade=trade)
     assert early.basis == "global pool (no usable trade data on or before 2022)"
+
+
+def test_comtrade_serves_items_and_years_that_baci_does_not_cover(example):
+    from paxsilica.analytics.network import sourcing_basis
+
+    trade = pd.DataFrame({"year": [2023, 2022, 2023], "exporter": ["AUS", "MYS", "MYS"],
+                          "importer": ["JPN"] * 3, "hs6": ["284690", "261220", "284690"],
+                          "item_id": ["oxide", "ore", "oxide"], "value_kusd": [100.0, 5.0, 7.0],
+                          "dataset": ["baci", "comtrade", "comtrade"]})
+    # oxide: BACI wins over Comtrade for 2023; ore: only Comtrade has it
+    assert sourcing_basis(trade, "2024-06-01") == ("trade data (BACI 2023, UN Comtrade 2022) for 2 item(s); "
+                                                   "other items: global pool")
+    newer = pd.concat([trade, pd.DataFrame({"year": [2024], "exporter": ["MYS"], "importer": ["JPN"],
+                                            "hs6": ["284690"], "item_id": ["oxide"], "value_kusd": [3.0],
+                                            "dataset": ["comtrade"]})], ignore_index=True)
+    # a later Comtrade year is more recent than BACI's, so it is used for oxide
+    assert sourcing_basis(newer, "2025-06-01").startswith("trade data (UN Comtrade 2022-2024) for 2 item(s)")
+
+
+def test_large_amplifying_cycle_raises_instead_of_returning_overflow():
+    import scipy.sparse as sp
+
+    from paxsilica.analytics.multitier import DIRECT_LIMIT, CycleError, solve_sparse
+
+    n = DIRECT_LIMIT + 1000                    # the sweep path, not sparse LU
+    matrix = sp.csr_matrix(([2.0, 2.0], ([0, 1], [1, 0])), shape=(n, n))
+    rhs = np.zeros(n)
+    rhs[0] = 1.0
+    with pytest.raises(CycleError):
+        solve_sparse(matrix, rhs)

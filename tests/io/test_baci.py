@@ -194,3 +194,13 @@ def test_former_countries_of_early_baci_years_are_kept(tmp_path):
     path = tmp_path / "BACI_HS92_Y1996_V202401.csv"
     path.write_text("t,i,j,k,v,q\n1996,530,392,850511,4,1\n", encoding="utf-8")
     assert read_baci(path, codes)["exporter"].tolist() == ["ANT"]
+
+
+def test_header_with_a_trailing_comma_or_a_repeated_column(files):
+    path, codes = files("t,i,j,k,v,q,\n2022,156,392,850511,1.5,1,\n")
+    assert read_baci(path, codes)["value_kusd"].tolist() == [1.5]
+    path, codes = files("t,i,j,k,v,q,v\n2022,156,392,850511,1.5,1,2\n")
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    assert [(e.row, e.field) for e in info.value.errors] == [(1, "v")]
+    assert "more than once" in info.value.errors[0].reason

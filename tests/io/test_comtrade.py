@@ -143,3 +143,35 @@ def test_unreadable_files_say_where(tmp_path, text, row_number, reason):
         read_comtrade(path)
     error = info.value.errors[0]
     assert error.row == row_number and reason in error.reason and error.file == str(path)
+
+
+def test_area_partners_are_skipped_and_chapter_files_add_up(tmp_path):
+    numeric = tmp_path / "areas.csv"
+    numeric.write_text("refYear,reporterCode,partnerCode,flowCode,cmdCode,primaryValue\n"
+                       "2023,392,156,M,850511,1000\n"
+                       "2023,392,568,M,850511,7\n"     # Other Europe, nes
+                       "2023,392,492,M,850511,8\n",    # Europe EU, nes (not Monaco)
+                       encoding="utf-8")
+    assert read_comtrade(numeric)["exporter"].tolist() == ["CHN"]
+    iso = tmp_path / "iso.csv"
+    iso.write_text(HEADER + row("JPN", "M", "CHN", "850511", "1000")
+                   + row("JPN", "M", "CHN", "850511", "5").replace(",CHN,", ",E19,"), encoding="utf-8")
+    assert read_comtrade(iso)["value_kusd"].tolist() == [1.0]
+    store = Store(":memory:")
+    chapter85 = write(tmp_path, row("JPN", "M", "CHN", "850511", "2000000"))
+    import_trade_file(store, chapter85, dataset="comtrade")
+    chapter28 = tmp_path / "TradeData_JPN_2023_ch28.csv"
+    chapter28.write_text(HEADER + row("JPN", "M", "CHN", "284690", "300000"), encoding="utf-8")
+    import_trade_file(store, chapter28, dataset="comtrade")
+    assert set(trade_flows(store)["hs6"]) == {"850511", "284690"}
+
+
+def test_rows_stored_before_reporters_were_kept_are_replaced_not_doubled(tmp_path):
+    from paxsilica.store.trade import import_trade
+
+    store = Store(":memory:")
+    legacy = read_comtrade(write(tmp_path, row("JPN", "M", "CHN", "850511", "2500000"))).drop(columns="reporter")
+    import_trade(store, legacy, dataset="comtrade", file="old.csv")        # as older versions stored it
+    assert trade_flows(store)["reporter"].isna().all()
+    import_trade_file(store, write(tmp_path, row("JPN", "M", "CHN", "850511", "2500000")), dataset="comtrade")
+    assert trade_flows(store)["value_kusd"].sum() == pytest.approx(2500.0)

@@ -139,7 +139,8 @@ def solve_sparse(matrix: sp.csr_matrix, rhs: np.ndarray, *, transpose: bool = Fa
         for _ in range(max_iter):
             new = b + operator @ x
             if not np.isfinite(new).all():
-                break
+                raise _cycle_error(operator, names, "multi-tier exposure grows without bound (a cycle "
+                                   "whose weights or recipe quantities multiply to 1 or more)")
             if np.max(np.abs(new - x), initial=0.0) <= tol:
                 x = new
                 break

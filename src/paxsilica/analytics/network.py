@@ -225,15 +225,18 @@ def _world_shares(net: StackNetwork, day: date) -> pd.DataFrame:
 
 
 def _used_flows(trade: pd.DataFrame | None, day: date) -> pd.DataFrame:
-    """The flows the network uses: BACI over Comtrade, latest year <= as_of per item."""
+    """The flows the network uses: per item, the latest year <= as_of; within that year
+    BACI's reconciled flows win over Comtrade's raw reports where both cover the item."""
     if trade is None or trade.empty:
         return pd.DataFrame(columns=["year", "exporter", "importer", "item_id", "value_kusd",
                                      "dataset"])
-    if "dataset" in trade and trade["dataset"].nunique() > 1:
-        trade = trade[trade["dataset"] == "baci"]  # reconciled flows win over raw reports
     flows = trade[(trade["year"] <= day.year) & (trade["exporter"] != trade["importer"])
                   & trade["item_id"].notna() & (trade["value_kusd"] > 0)]
-    return flows[flows["year"] == flows.groupby("item_id")["year"].transform("max")]
+    flows = flows[flows["year"] == flows.groupby("item_id")["year"].transform("max")]
+    if "dataset" in flows and flows["dataset"].nunique() > 1:
+        is_baci = flows["dataset"].eq("baci")
+        flows = flows[is_baci | ~is_baci.groupby(flows["item_id"]).transform("any")]
+    return flows
 
 
 def _trade_mix(flows: pd.DataFrame) -> pd.DataFrame:

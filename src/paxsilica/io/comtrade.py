@@ -45,9 +45,15 @@ COMTRADE_NUMERIC = {"842": "USA", "251": "FRA", "699": "IND", "757": "CHE", "579
 reference table of reporter areas: 842 USA incl. Puerto Rico and US Virgin Islands, 251
 France incl. Monaco, 699 India, 757 Switzerland incl. Liechtenstein, 579 Norway incl.
 Svalbard and Jan Mayen)."""
-NOT_COUNTRIES_NUMERIC = {"837", "838", "839", "899"}
-"""Partner areas that are not countries (bunkers, free zones, special categories, areas
-n.e.s.): their rows are skipped, as are ISO-coded partners beginning with ``_``."""
+NOT_COUNTRIES_NUMERIC = {"129", "221", "290", "471", "472", "473", "492", "527", "536", "568", "577",
+                         "636", "637", "697", "837", "838", "839", "879", "899"}
+"""Comtrade partner areas that are not countries, whose rows are skipped like ``W00``:
+"n.e.s." areas (129 Caribbean, 221 Eastern Europe, 290 Northern Africa, 471 CACM, 472
+Africa CAMEU region, 473 LAIA, 492 Europe EU, 527 Oceania, 568 Other Europe, 577 Other
+Africa, 636 Rest of America, 637 North and Central America, 697 Europe EFTA, 879 Western
+Asia, 899 Areas n.e.s.), 536 Neutral Zone, 837 bunkers, 838 free zones and 839 special
+categories. ISO-style partner codes that are not three letters (``_X``, ``E19``, ``X1``)
+are such areas too; ``S19`` is Taiwan."""
 OPTIONAL = ["reporterISO", "partnerISO", "reporterCode", "partnerCode", "netWgt",
             "customsCode", "motCode", "partner2Code"]
 
@@ -93,7 +99,8 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
             if column in present:
                 totals.append(f"\"{column}\" IN ('', '{total}')")
         world = ", ".join(f"'{w}'" for w in sorted(WORLD | NOT_COUNTRIES_NUMERIC))
-        totals.append(f"NOT starts_with(\"{partner}\", '_')")
+        if partner == "partnerISO":  # area codes: '_X', 'E19'… (S19 is Taiwan, kept)
+            totals.append(f"(\"{partner}\" IN ('S19', '') OR regexp_full_match(\"{partner}\", '[A-Za-z]{{3}}'))")
         connection.execute(
             f"CREATE TEMP VIEW used AS SELECT * FROM raw WHERE {' AND '.join(totals)} "
             f"AND \"flowCode\" IN ('M', 'X') AND \"{partner}\" NOT IN ({world}) "

@@ -85,6 +85,12 @@ def csv_layout(path: str | Path, file: str, required: list[str]) -> CsvLayout:
         raise ValidationError([RowError(file, None, None, "the file is empty (no header line)")])
     delimiter = "\t" if "\t" in text and "," not in text else ","
     columns = [part.strip().strip('"') for part in text.split(delimiter)]
+    repeated = sorted({column for column in columns if column and columns.count(column) > 1})
+    if repeated:
+        raise ValidationError([RowError(file, 1, column, f"column {column!r} appears more than once")
+                               for column in repeated])
+    # unnamed columns (a trailing delimiter) are kept under placeholder names and ignored
+    columns = [column or f"_unnamed_{position}" for position, column in enumerate(columns, start=1)]
     missing = [column for column in required if column not in columns]
     if missing:
         raise ValidationError([RowError(file, 1, column, f"missing column {column!r} "

@@ -75,13 +75,28 @@ def _converter():
     return country_converter.CountryConverter(country_data=table)
 
 
-@cache
 def resolve_country(text: str) -> str:
     """Return the ISO 3166-1 alpha-3 code (or listed aggregate code) for ``text``.
 
     Raises:
         KeyError: when the name or code is not recognised; the message says why.
     """
+    code = _resolved(str(text))
+    if code.startswith("!"):  # failures are cached too: lists repeat unknown values
+        raise KeyError(code[1:])
+    return code
+
+
+@cache
+def _resolved(text: str) -> str:
+    """The code for ``text``, or ``'!'`` + the reason it is not recognised."""
+    try:
+        return _resolve_uncached(text)
+    except KeyError as exc:
+        return "!" + str(exc.args[0])
+
+
+def _resolve_uncached(text: str) -> str:
     raw = str(text).strip()
     if not raw:
         raise KeyError("empty country")

@@ -4,8 +4,10 @@ One row per year, exporter, importer, HS6 code and catalogue item (an HS code th
 maps to two items appears twice). What an import replaces:
 
 * BACI: a file is one whole year, so importing it replaces that dataset's year;
-* UN Comtrade: files are usually one per reporter, so an import replaces only the
-  (year, reporter) pairs it contains — Japan's 2023 file does not remove the USA's.
+* UN Comtrade: files are usually one per reporter (and often one per HS chapter, to stay
+  under download limits), so an import replaces only the (year, reporter, HS6) triples it
+  contains — Japan's 2023 file does not remove the USA's, nor Japan's chapter 85 file
+  its chapter 28 file.
 
 Re-importing a file is therefore idempotent. Comtrade's mirror flows are resolved when
 reading the stored rows (:func:`trade_flows`): an importer's report wins over the
@@ -34,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from paxsilica.errors import PaxsilicaError
+from paxsilica.io.hs_items import TRADE_COLUMNS
 from paxsilica.store.database import Store
 
 __all__ = ["TradeImport", "import_trade", "import_trade_file", "import_trade_files", "read_trade_file",
@@ -42,7 +45,7 @@ __all__ = ["TradeImport", "import_trade", "import_trade_file", "import_trade_fil
 DDL = ("CREATE TABLE IF NOT EXISTS trade_flows (year INTEGER, exporter VARCHAR, importer VARCHAR, "
        "hs6 VARCHAR, item_id VARCHAR, value_kusd DOUBLE, quantity_t DOUBLE, dataset VARCHAR, "
        "source VARCHAR, import_id BIGINT, reporter VARCHAR)")
-COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t"]
+COLUMNS = TRADE_COLUMNS
 STORED = [*COLUMNS, "dataset", "source", "import_id", "reporter"]
 SOURCES = {"baci": "CEPII BACI (Gaulier & Zignago 2010), HS6 bilateral trade",
            "comtrade": "UN Comtrade database (UN Statistics Division)"}
@@ -83,9 +86,12 @@ def import_trade(store: Store, frame: pd.DataFrame, *, dataset: str, file: str,
         connection.register("incoming_trade", rows[STORED])
         try:
             if "reporter" in frame:
+                # rows stored before the reporter column existed (NULL) count as reported by
+                # either side of the flow
                 connection.execute("DELETE FROM trade_flows t WHERE dataset = ? AND EXISTS (SELECT 1 FROM "
-                                   "incoming_trade i WHERE i.year = t.year AND i.reporter = t.reporter)",
-                                   [dataset])
+                                   "incoming_trade i WHERE i.year = t.year AND i.hs6 = t.hs6 AND "
+                                   "(i.reporter = t.reporter OR (t.reporter IS NULL AND "
+                                   "i.reporter IN (t.exporter, t.importer))))", [dataset])
             elif years:
                 marks = ", ".join("?" for _ in years)
                 connection.execute(f"DELETE FROM trade_flows WHERE dataset = ? AND year IN ({marks})",
