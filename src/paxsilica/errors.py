@@ -23,9 +23,10 @@ class PaxsilicaError(Exception):
 class RowError:
     """One problem in one input row.
 
-    ``row`` is the 1-based line number in the file as a spreadsheet shows it
-    (the header is row 1, the first data row is row 2); ``None`` when the
-    problem concerns the whole file (a missing column, the encoding).
+    ``row`` is the 1-based line of the file the row starts on (the header is line 1,
+    the first data row line 2 unless blank lines or a quoted cell spanning lines come
+    before it; a text editor shows the same number); the record number for YAML and
+    Parquet; ``None`` when the problem concerns the whole file (a missing column).
     """
 
     file: str

@@ -155,6 +155,14 @@ def test_screen_duplicate_query_id(tmp_path):
     assert not out.exists()
 
 
+def test_screen_names_errors_name_file_lines_past_blank_lines_and_quoted_newlines(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text('query_id,name\n\n1,Huawei\n2,"ZTE\nCorporation"\n\n1,DJI\n',
+                     encoding="utf-8")
+    fails(run("screen", names, "--list", "bundled:fcc_covered"),
+          "names.csv row 7, field 'query_id'", "duplicate query_id '1' (first on row 3)")
+
+
 def test_screen_csv_joins_list_cells(tmp_path):
     import csv
 

@@ -88,6 +88,8 @@ HEADER = "material,hhi_gs,hhi_eu,import_reliance,eol_rir,si_sr\n"
     (HEADER + "x,,,,0,1\n", "row 2, field 'hhi_gs': hhi_gs and hhi_eu are both empty"),
     (HEADER + "x,0.1,,,0,1\nx,0.1,,,0,1\n", "row 3, field 'material': 'x' repeats row 2"),
     (HEADER + "x,0.1,,,0,-0.1\n", "row 2, field 'si_sr': -0.1 is outside a fraction 0-1"),
+    (HEADER + '"x\ny",0.1,,,0,1\n\nz,0.1,,,abc,1\n', "row 5, field 'eol_rir': not a number"),
+    (HEADER + "x,0.1,,,0,1\n\n\ny,,,,0,1\n", "row 5, field 'hhi_gs': hhi_gs and hhi_eu are both"),
 ])
 def test_materials_errors_name_file_row_field(tmp_path, text, expected):
     path = _write(tmp_path, "materials.csv", text)
@@ -104,6 +106,8 @@ def test_materials_errors_name_file_row_field(tmp_path, text, expected):
      "uses.csv row 4, field 'share': shares of 'Tungsten' add up to more than 1 (1.1) by this row"),
     ("material,sector,share\nTungsten,C25,x\n", "uses.csv row 2, field 'share': not a number: 'x'"),
     ("material,sector,share\nTungsten,C99,0.5\n", "uses.csv row 2, field 'sector': 'C99' is not in"),
+    ("material,sector,share\nTungsten,C25,0.5\n\nTungsten,C99,0.5\n",
+     "uses.csv row 4, field 'sector': 'C99' is not in"),
     ("material,share\nTungsten,0.5\n", "uses.csv, field 'sector': missing column"),
 ])
 def test_uses_errors_name_file_row_field(tmp_path, uses, expected):
@@ -131,6 +135,9 @@ def test_sectors_and_shares_errors(tmp_path):
     shares = _write(tmp_path, "shares2.csv", "material,scope,country,share,wgi\nTungsten,gs,CHN,0.8,5\n")
     result = _run(str(FIXTURES / "materials_2017.csv"), "--shares", shares)
     assert result.exit_code == 2 and "row 2, field 'hhi_gs': given here and also computed" in result.stderr
+    materials = _write(tmp_path, "m.csv", HEADER + "Beryllium,,0.1,,0,1\n\nTungsten,0.1,,,0,1\n")
+    result = _run(materials, "--shares", shares)
+    assert result.exit_code == 2 and "m.csv row 4, field 'hhi_gs': given here and also" in result.stderr
 
 
 def test_uses_without_sectors_and_missing_file(tmp_path):

@@ -128,6 +128,20 @@ def test_bad_cells_name_file_row_and_field(tmp_path, reader, text, field, reason
     assert reason in error.reason
 
 
+@pytest.mark.parametrize(("reader", "text", "field"), [
+    (read_opensanctions, 'id,schema,name,countries\nw,Company,"Wide\nCo",cn\n\nx,Company,Acme,ZZ\n',
+     "countries"),
+    (read_dod_1260h, 'name,country,date_listed\n"Wide\nCo",cn,2025-01-07\n\nAcme,ZZ,2025-01-07\n',
+     "country"),
+])
+def test_list_errors_name_the_file_line_past_blank_lines(tmp_path, reader, text, field):
+    path = tmp_path / "list.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        reader(path)
+    assert [(e.row, e.field) for e in caught.value.errors] == [(5, field)]
+
+
 def test_dates_and_countries_are_normalised(tmp_path):
     path = tmp_path / "targets.simple.csv"
     path.write_text("id,schema,name,countries,first_seen\nx,Company,Acme,xk;Japan,"

@@ -80,6 +80,13 @@ CASES = {
     "row with one field too many": (
         "supplies", SUPPLIES + "gallium,JPN,2099,1,kg Ga,,,S,high\n"
         "gallium,KOR,2099,1,kg Ga,,,S,high,extra\n", 3, None, "expected 9 fields, found 10"),
+    "bad row after a blank line": (
+        "supplies", SUPPLIES + "gallium,JPN,2099,1,kg Ga,,,S,high\n\n"
+        "gallium,KOR,2099,1,kg Ga,,,S,sure\n", 4, "confidence", "high"),
+    "bad row after a cell spanning lines": (
+        "supplies", SUPPLIES + 'gallium,JPN,2099,1,kg Ga,,,"S\nvol. 2",high\n'
+        "gallium,KOR,2099,1,kg Ga,,no_such_plant,S,high\n", 4, "facility_id",
+        "unknown facility 'no_such_plant'"),
     "row with a field missing": (
         "supplies", SUPPLIES + "gallium,JPN,2099,1,kg Ga,,S,high\n", 2, None,
         "expected 9 fields, found 8"),

@@ -45,7 +45,7 @@ from paxsilica.certify.screening.screener import Screener
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.ftm import read_ftm
-from paxsilica.io.tables import read_table
+from paxsilica.io.tables import Table, read_table
 from paxsilica.report.certificate import certificate_html
 from paxsilica.store import Store
 
@@ -72,15 +72,14 @@ def _read_ownership(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in {".json", ".jsonl", ".ndjson"}:
         return read_ftm(path)[1]
     table = read_table(path)
-    return check_ownership(table.frame, table.file, table.first_row)
+    return check_ownership(table.frame, table.file, rows=table.rows())
 
 
-def _check_names(frame: pd.DataFrame, file: str, first_row: int) -> None:
+def _check_names(table: Table) -> None:
     """Every query needs a unique ``query_id`` (results are grouped by it) and a name."""
     errors, seen = [], {}
-    for position, (query, name) in enumerate(zip(frame["query_id"], frame["name"],
-                                                 strict=True)):
-        line = position + first_row
+    file, frame = table.file, table.frame
+    for line, query, name in zip(table.rows(), frame["query_id"], frame["name"], strict=True):
         if query is None:
             errors.append(RowError(file, line, "query_id", "empty"))
         elif query in seen:
@@ -124,7 +123,7 @@ def screen_command(
     missing = [c for c in ("query_id", "name") if c not in table.frame.columns]
     if missing:
         raise ValidationError([RowError(table.file, 1, c, "missing column") for c in missing])
-    _check_names(table.frame, table.file, table.first_row)
+    _check_names(table)
     restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
     entities = combined_entities(restricted)
     screener = Screener().fit(entities)

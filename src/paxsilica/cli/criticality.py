@@ -50,8 +50,7 @@ def _numbers(table: Table, column: str, errors: list[RowError], low: float | Non
              high: float | None = 1.0, required: bool = True, what: str = "a fraction 0-1") -> pd.Series:
     """Parse one column as floats; record a RowError for each bad cell (blank → NaN if allowed)."""
     values = []
-    for position, cell in enumerate(table.frame[column].tolist()):
-        row = position + table.first_row
+    for row, cell in zip(table.rows(), table.frame[column].tolist(), strict=True):
         if cell is None:
             if required:
                 errors.append(RowError(table.file, row, column, "empty; a number is required"))
@@ -71,8 +70,7 @@ def _numbers(table: Table, column: str, errors: list[RowError], low: float | Non
 
 def _names(table: Table, column: str, errors: list[RowError], unique: bool) -> pd.Series:
     seen: dict[str, int] = {}
-    for position, cell in enumerate(table.frame[column].tolist()):
-        row = position + table.first_row
+    for row, cell in zip(table.rows(), table.frame[column].tolist(), strict=True):
         if cell is None:
             errors.append(RowError(table.file, row, column, "empty; a name is required"))
         elif unique and cell in seen:
@@ -80,6 +78,12 @@ def _names(table: Table, column: str, errors: list[RowError], unique: bool) -> p
         else:
             seen.setdefault(str(cell), row)
     return table.frame[column]
+
+
+def _attr_row(frame: pd.DataFrame, position: int) -> int:
+    """The file line of a read frame's row (``attrs["rows"]``, set by the readers here)."""
+    rows = frame.attrs.get("rows")
+    return rows[position] if rows is not None else position + 2
 
 
 def _raise(errors: list[RowError]) -> None:
@@ -112,7 +116,7 @@ def read_eu_materials(path: Path) -> pd.DataFrame:
     _raise(errors)
     for column in frame.columns.difference([*EU_COLUMNS, "si_ei", "ei"]):
         frame[column] = _passed_through(frame[column])
-    frame.attrs.update(file=table.file, first_row=table.first_row)
+    frame.attrs.update(file=table.file, rows=table.rows())
     return frame
 
 
@@ -134,10 +138,10 @@ def _passed_through(column: pd.Series) -> pd.Series:
 def check_supply_scopes(materials: pd.DataFrame) -> None:
     """Each material needs hhi_gs or hhi_eu, and import_reliance when it has both."""
     errors = []
-    first_row, file = materials.attrs.get("first_row", 2), materials.attrs.get("file", "materials")
+    file = materials.attrs.get("file", "materials")
     for position, (gs, eu, ir) in enumerate(zip(materials["hhi_gs"], materials["hhi_eu"],
                                                 materials["import_reliance"], strict=True)):
-        row = position + first_row
+        row = _attr_row(materials, position)
         if pd.isna(gs) and pd.isna(eu):
             errors.append(RowError(file, row, "hhi_gs", "hhi_gs and hhi_eu are both empty; give at least one"))
         elif pd.notna(gs) and pd.notna(eu) and pd.isna(ir):
@@ -170,8 +174,7 @@ def read_uses(path: Path, materials: pd.Series) -> pd.DataFrame:
     frame["share"] = _numbers(table, "share", errors)
     known = set(materials)
     totals: dict[str, float] = {}
-    for position, (material, share) in enumerate(zip(frame["material"], frame["share"], strict=True)):
-        row = position + table.first_row
+    for row, material, share in zip(table.rows(), frame["material"], frame["share"], strict=True):
         if material is None:
             continue
         if material not in known:
@@ -184,7 +187,7 @@ def read_uses(path: Path, materials: pd.Series) -> pd.DataFrame:
                                    f"shares of '{material}' add up to more than 1 ({totals[material]:.4g}) "
                                    "by this row"))
     _raise(errors)
-    frame.attrs.update(file=table.file, first_row=table.first_row)
+    frame.attrs.update(file=table.file, rows=table.rows())
     return frame
 
 
@@ -202,7 +205,7 @@ def read_sectors(path: Path, uses: pd.DataFrame) -> pd.DataFrame:
     known = set(frame["sector"].dropna())
     for position, sector in enumerate(uses["sector"].tolist()):
         if sector is not None and sector not in known:
-            errors.append(RowError(uses.attrs.get("file", "uses"), position + uses.attrs.get("first_row", 2),
+            errors.append(RowError(uses.attrs.get("file", "uses"), _attr_row(uses, position),
                                    "sector", f"'{sector}' is not in {table.file}"))
     _raise(errors)
     return frame
@@ -226,9 +229,8 @@ def read_shares(path: Path, materials: pd.Series) -> pd.DataFrame:
     known = set(materials)
     seen: dict[tuple, int] = {}
     totals: dict[tuple, float] = {}
-    for position, (material, scope, country, share) in enumerate(
-            zip(frame["material"], frame["scope"], frame["country"], frame["share"], strict=True)):
-        row = position + table.first_row
+    for row, material, scope, country, share in zip(
+            table.rows(), frame["material"], frame["scope"], frame["country"], frame["share"], strict=True):
         if material not in known:
             errors.append(RowError(table.file, row, "material", f"'{material}' is not in the materials file"))
         if scope not in ("gs", "eu"):
@@ -257,7 +259,7 @@ def _with_shares(materials: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
         position = positions[record.material]
         if pd.notna(result[column].iloc[position]):
             errors.append(RowError(materials.attrs.get("file", "materials"),
-                                   position + materials.attrs.get("first_row", 2), column,
+                                   _attr_row(materials, position), column,
                                    "given here and also computed from the shares file; leave it empty"))
         result.loc[result.index[position], column] = record.hhi_wgi_t / HHI_SCALE
     _raise(errors)

@@ -39,6 +39,6 @@ def read_bom_csv(path: str | Path) -> pd.DataFrame:
     check_columns(table, BOM_COLUMNS, "bill of materials")
     frame = table.frame[BOM_COLUMNS].copy()
     frame["component_type"] = "hardware"
-    frame["row"] = [position + table.first_row for position in range(len(frame))]
+    frame["row"] = table.rows()
     frame["file"] = table.file
     return frame.reset_index(drop=True)

@@ -67,7 +67,7 @@ def read_csl(path: str | Path) -> pd.DataFrame:
     errors: list[RowError] = []
     records, rows = [], []
     for position, row in enumerate(table.frame.to_dict("records")):
-        line = position + table.first_row
+        line = table.row(position)
         # the last part of an address is its country when the address has one: kept when
         # it is a recognised country, skipped otherwise (a heuristic, not a stated field)
         countries = list_countries(_address_countries(row.get("addresses")), table.file, line,

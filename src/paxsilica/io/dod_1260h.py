@@ -48,7 +48,7 @@ def read_dod_1260h(path: str | Path) -> pd.DataFrame:
     errors: list[RowError] = []
     records, rows = [], []
     for position, row in enumerate(table.frame.to_dict("records")):
-        line = position + table.first_row
+        line = table.row(position)
         records.append({
             "entity_id": f"dod1260h-{slug(row['name'])}" if row["name"] else None,
             "schema": "Company", "name": row["name"],

@@ -57,7 +57,7 @@ def read_fcc_covered(path: str | Path) -> pd.DataFrame:
     errors: list[RowError] = []
     records, rows = [], []
     for position, row in enumerate(table.frame.to_dict("records")):
-        line = position + table.first_row
+        line = table.row(position)
         date = list_date(row.get("date_of_inclusion"), table.file, line, "date_of_inclusion",
                          errors)
         if date is None and not row.get("date_of_inclusion"):

@@ -52,7 +52,7 @@ def read_opensanctions(path: str | Path) -> pd.DataFrame:
     errors: list[RowError] = []
     records, rows = [], []
     for position, row in enumerate(table.frame.to_dict("records")):
-        line = position + table.first_row
+        line = table.row(position)
         records.append({
             "entity_id": row["id"],
             "schema": row["schema"] or "LegalEntity",

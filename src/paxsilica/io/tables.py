@@ -9,6 +9,9 @@ Example:
     >>> _ = path.write_text("a,b\\n1,\\n", encoding="utf-8")
     >>> read_table(path).frame.to_dict("records")
     [{'a': '1', 'b': None}]
+    >>> _ = path.write_text('a,b\\n1,"two\\nlines"\\n\\n3,x\\n', encoding="utf-8")
+    >>> read_table(path).rows()  # the line each row starts on
+    [2, 5]
 """
 
 from __future__ import annotations
@@ -29,12 +32,31 @@ __all__ = ["Table", "read_table"]
 
 @dataclass(frozen=True)
 class Table:
-    """A file's rows as text, with the row number of its first data row."""
+    """A file's rows as text, with the line of the file each row starts on.
+
+    ``lines[position]`` is the line (1-based) of the row at ``position`` in ``frame``:
+    CSV and JSON lines readers record it, so a blank line or a quoted cell spanning lines
+    above a row does not shift the number an error names. Without ``lines`` (YAML,
+    Parquet, tables built in code) a row's number is ``position + first_row``.
+    """
 
     frame: pd.DataFrame
     file: str
     first_row: int
     """Number to add to a 0-based position to get the row users see (2 for CSV: header is 1)."""
+    lines: tuple[int, ...] | None = None
+
+    def row(self, position: int) -> int:
+        """The line (or record number) users see for the row at 0-based ``position``."""
+        if self.lines is not None:
+            return self.lines[position]
+        return position + self.first_row
+
+    def rows(self) -> list[int]:
+        """:meth:`row` of every row, in order."""
+        if self.lines is not None:
+            return list(self.lines)
+        return list(range(self.first_row, self.first_row + len(self.frame)))
 
 
 def _decode(path: Path) -> str:
@@ -61,22 +83,51 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 }
 
 
-def _read_delimited(text: str, separator: str, name: str) -> pd.DataFrame:
-    """Rows of a CSV/TSV text; a row with more or fewer fields than the header is an error
-    (a stray separator would otherwise shift every later cell into the wrong column)."""
-    records = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-               if row]
+def _read_delimited(text: str, separator: str, name: str) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """Rows of a CSV/TSV text and the line each data row starts on (blank lines are
+    skipped; a quoted cell may span lines). A row with more or fewer fields than the header
+    is an error (a stray separator would otherwise shift every later cell into the wrong
+    column)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records, lines, start = [], [], 1
+    for row in reader:
+        if row:
+            records.append(row)
+            lines.append(start)
+        start = reader.line_num + 1
     if not records:
-        return pd.DataFrame()
+        return pd.DataFrame(), ()
     header = [column.strip() or f"Unnamed: {i}" for i, column in enumerate(records[0])]
-    errors = [RowError(name, 1, column, f"duplicate column '{column}'")
+    errors = [RowError(name, lines[0], column, f"duplicate column '{column}'")
               for i, column in enumerate(header) if column in header[:i]]
-    errors += [RowError(name, position + 2, None,
-                        f"expected {len(header)} fields, found {len(row)}")
-               for position, row in enumerate(records[1:]) if len(row) != len(header)]
+    errors += [RowError(name, line, None, f"expected {len(header)} fields, found {len(row)}")
+               for line, row in zip(lines[1:], records[1:], strict=True)
+               if len(row) != len(header)]
     if errors:
         raise ValidationError(errors)
-    return pd.DataFrame(records[1:], columns=header, dtype=object)
+    return pd.DataFrame(records[1:], columns=header, dtype=object), tuple(lines[1:])
+
+
+def _read_json_lines(text: str, name: str) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """One JSON object per non-blank line, and the line of each."""
+    rows, lines, errors = [], [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(RowError(name, number, None, f"not valid JSON: {exc.msg}"))
+            continue
+        if not isinstance(data, dict):
+            errors.append(RowError(name, number, None,
+                                   f"expected a JSON object, got a {type(data).__name__}"))
+            continue
+        rows.append(data)
+        lines.append(number)
+    if errors:
+        raise ValidationError(errors)
+    return pd.DataFrame.from_records(rows), tuple(lines)
 
 
 def _clean(value: object) -> object:
@@ -102,7 +153,8 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
 
     Raises:
         ValidationError: the file is missing, not UTF-8, or not parseable; a CSV row has
-            more or fewer fields than the header; a column name is repeated.
+            more or fewer fields than the header; a column name is repeated; a JSON line is
+            not valid JSON or not an object (each at its line).
     """
     path = Path(path)
     name = str(path)
@@ -122,10 +174,11 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
                 raise ValueError("expected a list of records")
             return Table(_as_text(pd.DataFrame.from_records(data)), name, 1)
         if suffix in {".jsonl", ".ndjson"}:
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-            return Table(_as_text(pd.DataFrame.from_records(rows)), name, 1)
+            frame, lines = _read_json_lines(text, name)
+            return Table(_as_text(frame), name, 1, lines)
         separator = "\t" if suffix in {".tsv", ".tab"} else ","
-        return Table(_as_text(_read_delimited(text, separator, name)), name, 2)
+        frame, lines = _read_delimited(text, separator, name)
+        return Table(_as_text(frame), name, 2, lines)
     except ValidationError:
         raise
     except (ValueError, yaml.YAMLError, csv.Error, OSError) as exc:

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -77,7 +78,7 @@ def ensure_bundled(store: Store) -> bool:
     with store.transaction():
         for kind, path in _present():
             table = read_table(path, kind)
-            table = type(table)(table.frame, f"bundled {path.name}", table.first_row)
+            table = replace(table, file=f"bundled {path.name}")
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             import_table(store, kind, table, digest)
         store.set_meta("bundled_version", version)

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -51,7 +51,7 @@ def _fill_source(table: Table, source: str | None) -> Table:
         frame["source"] = source
     else:
         frame["source"] = frame["source"].where(frame["source"].notna(), source)
-    return Table(frame, table.file, table.first_row)
+    return replace(table, frame=frame)
 
 
 def validate_file(store: Store, kind_name: str, path: str | Path,

@@ -39,7 +39,7 @@ Check = Callable[[Table, pd.DataFrame, Mapping[str, pd.DataFrame]], list[RowErro
 
 
 def _row(table: Table, position: object) -> int:
-    return int(position) + table.first_row  # type: ignore[call-overload]
+    return table.row(int(position))  # type: ignore[call-overload]
 
 
 def _keys(frame: pd.DataFrame, key: list[str]) -> list[tuple[str | None, ...]]:

@@ -48,7 +48,7 @@ def _pydantic_errors(table: Table, exc: PydanticError) -> list[RowError]:
             reason = "required value is empty"
         elif isinstance(value, str | int | float) and field and str(value) not in reason:
             reason = f"{reason} (got {value!r})"
-        row = position + table.first_row if position is not None else None
+        row = table.row(position) if position is not None else None
         errors.append(RowError(table.file, row, field, reason))
     return errors
 
@@ -86,7 +86,7 @@ def _check_duplicates(kind: Kind, table: Table, frame: pd.DataFrame) -> list[Row
     duplicated = keyed.duplicated(keep=False)
     errors = []
     for _, group in keyed[duplicated].groupby(key, dropna=False, sort=False):
-        rows = [int(position) + table.first_row for position in group.index]
+        rows = [table.row(int(position)) for position in group.index]
         for row in rows[1:]:
             errors.append(RowError(table.file, row, ",".join(key),
                                    f"duplicate key {tuple(group.iloc[0])} (also row {rows[0]})"))
@@ -107,7 +107,7 @@ def _check_references(kind: Kind, table: Table, frame: pd.DataFrame,
         for position, value in frame[field].items():
             values = value if isinstance(value, list) else [] if pd.isna(value) else [value]
             for unknown in [str(v) for v in values if str(v) not in known]:
-                errors.append(RowError(table.file, int(position) + table.first_row, field,
+                errors.append(RowError(table.file, table.row(int(position)), field,
                                        f"unknown {target_kind.singular} '{unknown}'"))
     return errors
 
