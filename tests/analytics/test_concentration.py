@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from paxsilica.analytics.concentration import country_shares, hhi
+from paxsilica.analytics.concentration import country_shares, hhi, row_shares
 
 
 def _supplies(rows):
@@ -71,3 +71,24 @@ def test_region_rows_are_kept_but_flagged():
     ]))
     assert table.set_index("country")["is_country"].to_dict() == {"CHN": True, "SEA": False}
     assert np.isclose(table["share"].sum(), 0.32)
+
+
+def test_row_shares_are_the_rows_that_country_shares_sums():
+    supplies = _supplies([
+        ("x", "mine", "AAA", "A", 2024, 30.0, "t", None, "S", None, "high", "reported"),
+        ("x", "mine", "AAA", "B", 2024, None, None, 0.2, "S", None, "high", "reported"),
+        ("x", "mine", "BBB", None, 2024, 50.0, "t", None, "S", None, "high", "reported"),
+        ("x", "mine", "CCC", None, 2024, None, None, None, "S", None, "high", "reported"),
+        ("x", "mine", "WLD", None, 2024, 100.0, "t", None, "S", None, "high", "reported"),
+        ("y", "mine", "AAA", None, 2024, 3.0, "t", None, "S", None, "high", "reported"),
+        ("y", "mine", "BBB", None, 2024, 1.0, "t", None, "S", None, "high", "reported"),
+    ])
+    rows = row_shares(supplies)
+    assert rows[["item_id", "country", "share_method"]].values.tolist() == [
+        ["x", "AAA", "quantity / world total"], ["x", "AAA", "stated"],
+        ["x", "BBB", "quantity / world total"],
+        ["y", "AAA", "quantity / reported total"], ["y", "BBB", "quantity / reported total"]]
+    assert rows["computed"].tolist() == pytest.approx([0.3, 0.2, 0.5, 0.75, 0.25])
+    by_country = rows.groupby(["item_id", "country"])["computed"].sum()
+    table = country_shares(supplies).set_index(["item_id", "country"])["share"]
+    assert table.to_dict() == pytest.approx(by_country.to_dict())

@@ -158,3 +158,30 @@ def test_duplicate_column_is_refused(store, tmp_path):
                   "gallium,JPN,2099,1,kg Ga,kg Ga,S,high\n")
     row, field, reason = _refused(store, "supplies", path)
     assert (row, field) == (1, "unit") and "duplicate column 'unit'" in reason
+
+
+def test_unit_and_share_checks_report_each_touched_group_once_at_its_last_row(store, tmp_path):
+    items = "item_id,name,kind,stage,unit\n"
+    import_file(store, "items", _write(tmp_path, "i1.csv", items + "tmetal,T,material,mine,t\n"))
+    import_file(store, "supplies", _write(tmp_path, "s1.csv", SUPPLIES + "".join(
+        f"tmetal,USA,{year},10,t,0.6,,S,high\n" for year in range(2020, 2025))))
+    import_file(store, "items", _write(tmp_path, "i2.csv", items + "tmetal,T,material,mine,kg\n"))
+    path = _write(tmp_path, "s2.csv", SUPPLIES +
+                  "tmetal,JPN,2021,,,0.3,,S,high\n"   # 2: shares 0.9 with the stored 0.6
+                  "tmetal,JPN,2023,,,0.5,,S,high\n"   # 3: 1.1
+                  "tmetal,KOR,2021,,,0.3,,S,high\n"   # 4: 1.2, last 2021 row
+                  "tmetal,USA,2022,,,0.2,,S,high\n"   # 5: replaces the stored USA 2022 row
+                  "tmetal,KOR,2023,,,0.1,,S,high\n")  # 6: 1.2, last 2023 row
+    with pytest.raises(ValidationError) as caught:
+        import_file(store, "supplies", path)
+    found = [(e.row, e.field, e.reason.split(";")[0]) for e in caught.value.errors]
+    assert found == [
+        (4, "unit", "rows already stored for tmetal/mine/2021 are in 't', not the catalogue "
+                    "unit 'kg'"),
+        (4, "share", "with rows already stored, shares of tmetal/mine/2021 add up to 1.200 > 1 "
+                     "(stated)"),
+        (6, "unit", "rows already stored for tmetal/mine/2023 are in 't', not the catalogue "
+                    "unit 'kg'"),
+        (6, "share", "with rows already stored, shares of tmetal/mine/2023 add up to 1.200 > 1 "
+                     "(stated)"),
+    ]

@@ -19,7 +19,7 @@ import pandas as pd
 
 from paxsilica.model.country import is_country
 
-__all__ = ["CONFIDENCE_RANK", "country_shares", "hhi"]
+__all__ = ["CONFIDENCE_RANK", "country_shares", "hhi", "row_shares"]
 
 KEY = ["item_id", "stage", "year"]
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -43,20 +43,27 @@ def _worst(values: pd.Series, rank: dict[str, int]) -> str:
     return max(values, key=lambda value: rank.get(value, 99))
 
 
-def country_shares(supplies: pd.DataFrame) -> pd.DataFrame:
-    """Shares by item, stage, year and country (incl. region codes), with provenance.
+def row_shares(supplies: pd.DataFrame) -> pd.DataFrame:
+    """Each row but the world's with its share ``computed`` and ``share_method``.
 
-    Columns: ``item_id, stage, year, country, share, quantity, unit, share_method,
-    sources, source_urls, confidence, basis`` where ``sources`` is a list of titles,
-    ``confidence`` the weakest and ``basis`` the least certain of the rows combined.
+    The share rule of :func:`country_shares`, row by row: the stated ``share``, else
+    ``quantity`` ÷ the world quantity of its item, stage and year, else (no world row, or
+    country rows adding up to more) ``quantity`` ÷ the sum of quantities. Rows that get no
+    share (no stated share, no quantity) are left out. ``share`` and ``quantity`` must be
+    numeric.
+
+    >>> rows = pd.DataFrame({"item_id": ["x"] * 3, "stage": ["mine"] * 3, "year": [2024] * 3,
+    ...                      "country": ["WLD", "CHN", "USA"], "quantity": [100.0, 60.0, None],
+    ...                      "share": [None, None, 0.1]})
+    >>> row_shares(rows)[["country", "computed", "share_method"]].values.tolist()
+    [['CHN', 0.6, 'quantity / world total'], ['USA', 0.1, 'stated']]
     """
-    rows = supplies.copy()
-    is_world = rows["country"] == "WLD"
-    world = (rows[is_world & rows["quantity"].notna()]
+    is_world = supplies["country"] == "WLD"
+    world = (supplies[is_world & supplies["quantity"].notna()]
              .groupby(KEY)["quantity"].sum().rename("world_quantity"))
-    reported_total = (rows[~is_world & rows["quantity"].notna()]
+    reported_total = (supplies[~is_world & supplies["quantity"].notna()]
                       .groupby(KEY)["quantity"].sum().rename("reported_total"))
-    rows = rows[~is_world].join(world, on=KEY).join(reported_total, on=KEY)
+    rows = supplies[~is_world].join(world, on=KEY).join(reported_total, on=KEY)
     stated = rows["share"].notna()
     by_world = (~stated & rows["quantity"].notna() & rows["world_quantity"].gt(0)
                 & ~rows["reported_total"].gt(rows["world_quantity"]))
@@ -69,7 +76,18 @@ def country_shares(supplies: pd.DataFrame) -> pd.DataFrame:
     rows["share_method"] = np.select([stated, by_world, by_total],
                                      ["stated", "quantity / world total",
                                       "quantity / reported total"], default="none")
-    rows = rows[rows["computed"].notna()]
+    return rows[rows["computed"].notna()]
+
+
+def country_shares(supplies: pd.DataFrame) -> pd.DataFrame:
+    """Shares by item, stage, year and country (incl. region codes), with provenance.
+
+    Columns: ``item_id, stage, year, country, share, quantity, unit, share_method,
+    sources, source_urls, confidence, basis`` where ``sources`` is a list of titles,
+    ``confidence`` the weakest and ``basis`` the least certain of the rows combined.
+    ``share`` is the sum of the rows' :func:`row_shares`.
+    """
+    rows = row_shares(supplies)
     grouped = rows.groupby([*KEY, "country"], sort=True)
     result = grouped.agg(
         share=("computed", "sum"),

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from paxsilica.analytics.concentration import country_shares
+from paxsilica.analytics.concentration import row_shares
 from paxsilica.errors import RowError
 from paxsilica.io.tables import Table
 from paxsilica.model.country import resolve_country
@@ -42,10 +42,14 @@ def _row(table: Table, position: object) -> int:
     return table.row(int(position))  # type: ignore[call-overload]
 
 
-def _keys(frame: pd.DataFrame, key: list[str]) -> list[tuple[str | None, ...]]:
-    """Each row's key as text (missing cells as ``None``), comparable across frames."""
-    return [tuple(None if pd.isna(cell) else str(cell) for cell in row)
-            for row in frame[key].itertuples(index=False)]
+_MISSING = "\x00"
+"""A missing key cell, as text (no cell read from a file holds a NUL)."""
+
+
+def _keys(frame: pd.DataFrame, key: list[str]) -> pd.MultiIndex:
+    """Each row's key as text (missing cells as :data:`_MISSING`), comparable across frames."""
+    return pd.MultiIndex.from_arrays(
+        [frame[column].astype(str).where(frame[column].notna(), _MISSING) for column in key])
 
 
 def with_stored(kind_name: str, frame: pd.DataFrame,
@@ -60,8 +64,7 @@ def with_stored(kind_name: str, frame: pd.DataFrame,
     if stored is None or stored.empty:
         return incoming.reset_index(drop=True)
     key = list(kind.key)
-    replaced = set(_keys(frame, key))
-    kept = stored[[row not in replaced for row in _keys(stored, key)]]
+    kept = stored[~_keys(stored, key).isin(_keys(frame, key))]
     kept = kept[[column for column in frame.columns if column in kept.columns]]
     return pd.concat([incoming, kept.assign(position=-1)], ignore_index=True)
 
@@ -96,10 +99,19 @@ def check_supply_stage(table: Table, frame: pd.DataFrame,
     return errors
 
 
-def check_supply_units(table: Table, frame: pd.DataFrame,
-                       context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+def _last_rows(frame: pd.DataFrame) -> dict[tuple, int]:
+    """The position of the last incoming row of each item, stage and year."""
+    last = frame.assign(position=frame.index).groupby(SUPPLY_KEY)["position"].max()
+    return dict(zip(last.index, last.tolist(), strict=True))
+
+
+def check_supply_units(table: Table, frame: pd.DataFrame, context: Mapping[str, pd.DataFrame],
+                       rows: pd.DataFrame | None = None) -> list[RowError]:
     """Units are the item's catalogue unit, so that quantities of one item can be added;
-    stored rows of the same item, stage and year must be in that unit too."""
+    stored rows of the same item, stage and year must be in that unit too.
+
+    ``rows``: :func:`with_stored` of ``frame``, when the caller has it already.
+    """
     unit_of = _catalogue(context, "unit")
     errors = []
     for position, item, unit, quantity in zip(frame.index, frame["item_id"], frame["unit"],
@@ -113,52 +125,68 @@ def check_supply_units(table: Table, frame: pd.DataFrame,
             reason = (f"unit '{unit}' is not the catalogue unit of {item} ('{expected}'); "
                       f"convert the quantity to {expected}")
         errors.append(RowError(table.file, _row(table, position), "unit", reason))
-    rows = with_stored("supplies", frame, context)
+    rows = with_stored("supplies", frame, context) if rows is None else rows
     stored = rows[(rows["position"] < 0) & rows["unit"].notna()]
-    for (item, stage, year), group in stored.groupby(SUPPLY_KEY):
-        expected = unit_of.get(item)
-        other = sorted(set(group["unit"]) - {expected})
-        mine = frame[(frame["item_id"] == item) & (frame["stage"] == stage)
-                     & (frame["year"] == year)]
-        if expected is None or not other or mine.empty:
+    expected_units = stored["item_id"].map(unit_of)
+    stored = stored[expected_units.notna() & (stored["unit"] != expected_units)]
+    if stored.empty:
+        return errors
+    other_units = stored.groupby(SUPPLY_KEY)["unit"].agg(lambda units: sorted(set(units)))
+    last = _last_rows(frame)
+    for (item, stage, year), other in other_units.items():
+        if (item, stage, year) not in last:
             continue
-        errors.append(RowError(table.file, _row(table, mine.index[-1]), "unit",
+        errors.append(RowError(table.file, _row(table, last[item, stage, year]), "unit",
                                f"rows already stored for {item}/{stage}/{year} are in "
                                f"{', '.join(map(repr, other))}, not the catalogue unit "
-                               f"'{expected}'; quantities in different units cannot be added"))
+                               f"'{unit_of[item]}'; quantities in different units cannot be "
+                               "added"))
     return errors
 
 
-def check_share_sums(table: Table, frame: pd.DataFrame,
-                     context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+def check_share_sums(table: Table, frame: pd.DataFrame, context: Mapping[str, pd.DataFrame],
+                     rows: pd.DataFrame | None = None) -> list[RowError]:
     """Shares of one item, stage and year (all rows but the world's) add up to <= 1.
 
     The shares are those the analytics compute (:func:`~paxsilica.analytics.concentration.
-    country_shares`): a stated share, else quantity ÷ the larger of the world quantity and
-    the sum of quantities. One error per offending group, at its last row in the file.
+    row_shares`, summed as :func:`~paxsilica.analytics.concentration.country_shares` does):
+    a stated share, else quantity ÷ the larger of the world quantity and the sum of
+    quantities. One error per offending group, at its last row in the file. ``rows``:
+    :func:`with_stored` of ``frame``, when the caller has it already.
     """
-    rows = with_stored("supplies", frame, context)
-    rows[["quantity", "share"]] = rows[["quantity", "share"]].astype(float)
+    rows = with_stored("supplies", frame, context) if rows is None else rows
     rows = rows[rows["stage"].notna() & rows["item_id"].notna()]
     if rows.empty:
         return []
-    shares = country_shares(rows)
-    totals = shares.groupby(SUPPLY_KEY).agg(
-        total=("share", "sum"), methods=("share_method", lambda m: sorted(set(m))))
+    rows = rows.assign(quantity=rows["quantity"].astype(float), share=rows["share"].astype(float))
+    shares = row_shares(rows)
+    totals = shares.groupby(SUPPLY_KEY)["computed"].sum()
+    over = totals[totals > 1 + SHARE_SUM_TOLERANCE].rename("total")
+    if over.empty:
+        return []
+    # a country's method is that of its first row, as in country_shares
+    firsts = shares.join(over, on=SUPPLY_KEY, how="inner").drop_duplicates([*SUPPLY_KEY,
+                                                                            "country"])
+    methods = firsts.groupby(SUPPLY_KEY)["share_method"].agg(lambda m: sorted(set(m)))
     stored_groups = set(rows.loc[rows["position"] < 0, SUPPLY_KEY].itertuples(index=False))
+    last = _last_rows(frame)
     errors = []
-    for (item, stage, year), total, methods in totals.itertuples():
-        if total <= 1 + SHARE_SUM_TOLERANCE:
-            continue
-        mine = frame[(frame["item_id"] == item) & (frame["stage"] == stage)
-                     & (frame["year"] == year)]
-        if mine.empty:
+    for (item, stage, year), total in over.items():
+        if (item, stage, year) not in last:
             continue  # only stored rows: not this file's problem
         stored = "with rows already stored, " if (item, stage, year) in stored_groups else ""
-        errors.append(RowError(table.file, _row(table, mine.index[-1]), "share",
+        errors.append(RowError(table.file, _row(table, last[item, stage, year]), "share",
                                f"{stored}shares of {item}/{stage}/{year} add up to "
-                               f"{total:.3f} > 1 ({'; '.join(methods)})"))
+                               f"{total:.3f} > 1 ({'; '.join(methods[item, stage, year])})"))
     return errors
+
+
+def check_supply_rows(table: Table, frame: pd.DataFrame,
+                      context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """:func:`check_supply_units` and :func:`check_share_sums` on one :func:`with_stored`."""
+    rows = with_stored("supplies", frame, context)
+    return (check_supply_units(table, frame, context, rows)
+            + check_share_sums(table, frame, context, rows))
 
 
 # --- memberships, recipes, ownership, export controls ---------------------------------
@@ -279,7 +307,7 @@ def check_control_targets(table: Table, frame: pd.DataFrame,
 
 
 KIND_CHECKS: dict[str, list[Check]] = {
-    "supplies": [check_supply_stage, check_supply_units, check_share_sums],
+    "supplies": [check_supply_stage, check_supply_rows],
     "memberships": [check_membership_status],
     "recipes": [check_recipe_cycles],
     "ownership": [check_stakes],
