@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -202,14 +203,34 @@ def test_bad_list_writes_nothing(tmp_path, name, text, needles):
     assert not out.exists()
 
 
-def test_ftm_ownership_file_over_100_percent(tmp_path, names):
-    links = tmp_path / "own.ftm.json"
-    links.write_text('{"id": "o1", "schema": "Ownership", "properties": {"owner": "x", '
-                     '"asset": "y", "percentage": "70"}}\n'
-                     '{"id": "o2", "schema": "Ownership", "properties": {"owner": "z", '
-                     '"asset": "y", "percentage": "40"}}\n', encoding="utf-8")
+def test_ownership_csv_over_100_percent_is_refused_but_an_ftm_stream_is_not(tmp_path, names):
+    links = tmp_path / "own.csv"
+    links.write_text("owner,owned,percentage\nx,y,70\n\nz,y,40\n", encoding="utf-8")
     fails(run("screen", names, "--list", "bundled:fcc_covered", "--ownership", links),
-          "own.ftm.json row 2, field 'percentage'", "110% in total")
+          "own.csv row 4, field 'percentage'", "110% in total")
+    # FtM (OpenSanctions): past owners (endDate) are dropped, a holding repeated by several
+    # datasets counts once, and what remains may exceed 100%
+    stream = tmp_path / "own.ftm.json"
+    stream.write_text("\n".join(json.dumps({"id": oid, "schema": "Ownership", "properties": {
+        "owner": owner, "asset": "Example Gimbal Co Ltd", "percentage": share, **extra}})
+        for oid, owner, share, extra in [
+            ("o1", "x", "70", {}), ("o2", "z", "40", {}),
+            ("o3", "Huawei Technologies Co Ltd", "30", {}),
+            ("o4", "Huawei Technologies Co Ltd", "30", {}),          # same link, another dataset
+            ("o5", "Huawei Technologies Co Ltd", "60", {"endDate": "2010-06"})]),  # ended
+        encoding="utf-8")
+    result = run("screen", names, "--list", "bundled:fcc_covered", "--ownership", stream)
+    assert result.exit_code == 0, result.output
+    gimbal = tmp_path / "gimbal.csv"
+    gimbal.write_text("query_id,name\ng,Example Gimbal Co Ltd\n", encoding="utf-8")
+    result = run("screen", gimbal, "--list", "bundled:fcc_covered", "--ownership", stream)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["matches"] == []  # 30%, not 60% or 90%
+    stream.write_text(stream.read_text(encoding="utf-8").replace("2010-06", "2999-06"),
+                      encoding="utf-8")  # the 60% holding is current after all
+    result = run("screen", gimbal, "--list", "bundled:fcc_covered", "--ownership", stream)
+    assert "60% in aggregate" in json.loads(result.stdout)[0]["matches"][0]["explanation"][
+        "control"]
 
 
 @pytest.mark.parametrize(("name", "text", "needles"), [

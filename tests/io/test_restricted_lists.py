@@ -13,6 +13,7 @@ from paxsilica.io.dod_1260h import read_dod_1260h
 from paxsilica.io.fcc_covered import read_fcc_covered
 from paxsilica.io.ftm import read_ftm
 from paxsilica.io.opensanctions import OPENSANCTIONS_COLUMNS, read_opensanctions
+from paxsilica.io.restricted import check_ownership, entity_frame
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
 LISTS = Path(__file__).parents[2] / "src" / "paxsilica" / "data" / "lists"
@@ -160,9 +161,10 @@ def _ftm(tmp_path, *records: dict) -> Path:
     return path
 
 
-def _own(oid: str, owner: str, asset: str, share: object) -> dict:
+def _own(oid: str, owner: str, asset: str, share: object, end: str | None = None) -> dict:
+    props = {"owner": [owner], "asset": [asset], "percentage": [share] if share else []}
     return {"id": oid, "schema": "Ownership",
-            "properties": {"owner": [owner], "asset": [asset], "percentage": [share]}}
+            "properties": {**props, **({"endDate": [end]} if end else {})}}
 
 
 COMPANY = {"id": "a", "schema": "Company", "properties": {"name": ["Acme"]}}
@@ -170,8 +172,18 @@ COMPANY = {"id": "a", "schema": "Company", "properties": {"name": ["Acme"]}}
 
 @pytest.mark.parametrize(("records", "row", "field", "reason"), [
     ([COMPANY, _own("o", "a", "b", "abc")], 2, "percentage", "got 'abc'"),
-    ([COMPANY, _own("o1", "a", "b", "60"), _own("o2", "c", "b", "45%")], 3, "percentage",
-     "owners of 'b' hold 105% in total"),
+    ([COMPANY, _own("o", "a", "b", "60", end="last year")], 2, "properties.endDate",
+     "expected a date YYYY, YYYY-MM or YYYY-MM-DD, got 'last year'"),
+    ([COMPANY, _own("o", "a", "b", "60", end="2021-02-30")], 2, "properties.endDate",
+     "got '2021-02-30'"),
+    ([COMPANY, _own("o", "a", "a", "10", end="2001")], 2, "owned", "cannot own itself"),
+    ([{"id": "a", "schema": ["Company"], "properties": {"name": ["A"]}}], 1, "schema",
+     "expected a string, got an array"),
+    ([{"id": {"x": 1}, "schema": "Company", "properties": {"name": ["A"]}}], 1, "id",
+     "expected a string, got an object"),
+    ([{"id": 7, "schema": "Ownership", "properties": {}}], 1, "id",
+     "expected a string, got a number"),
+    ([{"id": " ", "schema": "Company", "properties": {}}], 1, "id", "needs 'id' and 'schema'"),
     ([COMPANY, _own("o", "a", "a", "10")], 2, "owned", "cannot own itself"),
     ([{"id": "a", "schema": "Company", "properties": "abc"}], 1, "properties",
      "got a str"),
@@ -189,6 +201,50 @@ def test_ftm_bad_values(tmp_path, records, row, field, reason):
         read_ftm(_ftm(tmp_path, *records))
     assert [(e.row, e.field) for e in caught.value.errors] == [(row, field)]
     assert reason in caught.value.errors[0].reason
+
+
+def test_ftm_line_that_is_not_an_object(tmp_path):
+    path = tmp_path / "list.ftm.json"
+    path.write_text(json.dumps(COMPANY) + '\n["Company"]\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        read_ftm(path)
+    assert [(e.row, e.field, e.reason) for e in caught.value.errors] == [
+        (2, None, "expected a JSON object, got an array")]
+
+
+def test_ftm_ownership_drops_ended_links_and_keeps_the_largest_of_repeated_ones(tmp_path):
+    # OpenSanctions: past owners carry an endDate; one holding can come from several datasets
+    path = _ftm(tmp_path, COMPANY,
+                _own("o1", "A", "C", "60", end="2001-05"),       # ended: dropped
+                _own("o2", "B", "C", "40"),
+                _own("o3", "B", "C", "45%"),                     # same link, larger: kept
+                _own("o4", "D", "C", "30", end="2999-01-01"),    # ends in the future: kept
+                _own("o5", "G", "C", "50", end="2001"),          # ended
+                _own("o6", "G", "C", "20"),                      # a current holding of G
+                _own("o7", "E", "F", None),                      # no percentage ...
+                _own("o8", "E", "F", "10"))                      # ... the other one wins
+    _, ownership = read_ftm(path)
+    assert ownership.values.tolist() == [["B", "C", 45.0, "o3"], ["D", "C", 30.0, "o4"],
+                                         ["G", "C", 20.0, "o6"], ["E", "F", 10.0, "o8"]]
+
+
+def test_ftm_owners_over_100_percent_in_total_are_kept(tmp_path):
+    # the same holding reported under two owner ids, or stakes from different dates: the
+    # stream is not refused (an ownership CSV over 100% is)
+    path = _ftm(tmp_path, COMPANY, _own("o1", "a", "b", "60"), _own("o2", "c", "b", "45%"))
+    _, ownership = read_ftm(path)
+    assert ownership.groupby("owned")["percentage"].sum().to_dict() == {"b": 105.0}
+    with pytest.raises(ValidationError) as caught:
+        check_ownership(ownership, "own.csv", rows=[4, 7])
+    assert [(e.row, e.field, e.reason) for e in caught.value.errors] == [
+        (7, "percentage", "owners of 'b' hold 105% in total (> 100%)")]
+
+
+def test_entity_ids_must_be_text():
+    with pytest.raises(ValidationError) as caught:
+        entity_frame([{"entity_id": ["x"], "name": "Acme"}], "l.json", [3])
+    assert [(e.row, e.field, e.reason) for e in caught.value.errors] == [
+        (3, "id", "expected a string, got a list")]
 
 
 def test_ftm_plain_string_values_are_one_value_lists(tmp_path):

@@ -4,7 +4,10 @@ Each line is ``{"id": ..., "schema": ..., "properties": {"name": [...], ...}}``
 (values are lists of strings; a plain string is read as a one-value list). Legal
 entities become list entities;
 ``Ownership`` entities (``owner``, ``asset``, ``percentage``) become ownership
-links. Other schemata (addresses, sanctions, identifications) are ignored. An entity
+links: a link whose ``endDate`` is past is dropped (a former owner), and the same owner and
+asset given by several links (OpenSanctions merges datasets) is one link, with the largest
+percentage; so the owners of one entity may add up to more than 100% here, unlike in an
+ownership CSV. Other schemata (addresses, sanctions, identifications) are ignored. An entity
 marked ``"target": false`` (OpenSanctions' flag for context entities such as unlisted
 subsidiaries) is kept with ``target`` False: not screened, but used to name ownership nodes.
 
@@ -23,8 +26,10 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +49,34 @@ ENTITY_SCHEMATA = frozenset({"LegalEntity", "Company", "Organization", "PublicBo
 IDENTIFIER_PROPERTIES = ("registrationNumber", "leiCode", "innCode", "ogrnCode", "taxNumber",
                          "idNumber", "uscCode", "swiftBic", "imoNumber", "dunsCode")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+_FTM_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?")
+"""FtM dates are ISO prefixes: ``2021``, ``2021-05``, ``2021-05-04``, ``2021-05-04T10:00``."""
+
+
+def _last_day(value: str) -> date | None:
+    """The last day an FtM date can mean (``2021`` → 2021-12-31); ``None`` if not a date."""
+    match = _FTM_DATE.fullmatch(value)
+    if not match:
+        return None
+    year_text, month_text, day_text = match.groups()
+    year, month = int(year_text), int(month_text or 12)
+    try:
+        if day_text is None:
+            return date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, int(day_text))
+    except (ValueError, calendar.IllegalMonthError):
+        return None
+
+
+def _ended(values: list[str], file: str, line: int, errors: list[RowError]) -> bool:
+    """Whether an ``Ownership`` link's ``endDate`` is before today (a bad date is an error)."""
+    ends = [_last_day(value) for value in values]
+    for value, end in zip(values, ends, strict=True):
+        if end is None:
+            errors.append(RowError(file, line, "properties.endDate",
+                                   f"expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}"))
+    known = [end for end in ends if end is not None]
+    return bool(known) and max(known) < date.today()
 
 
 def _percentage(values: list[str]) -> float | str | None:
@@ -79,20 +112,45 @@ def _properties(data: dict, file: str, line: int,
     return out
 
 
+def _json_kind(value: object) -> str:
+    """``value``'s JSON type, for messages: ``an array``, ``an object``, ``a number``…"""
+    kinds = {bool: "true/false", int: "a number", float: "a number", str: "a string",
+             list: "an array", dict: "an object"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _text_problem(value: object) -> str | None:
+    """Why ``value`` is not a usable ``id`` or ``schema`` (a non-blank string), or ``None``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "an FtM entity needs 'id' and 'schema'"
+    if not isinstance(value, str):
+        return f"expected a string, got {_json_kind(value)}"
+    return None
+
+
+def _current(links: pd.DataFrame, ended: list[bool]) -> pd.DataFrame:
+    """Links without the ended ones, one per (owner, asset): the largest percentage (a
+    link without one only when no other gives one), in file order."""
+    links = links[~pd.Series(ended, index=links.index, dtype=bool)]
+    largest = links.sort_values("percentage", ascending=False, kind="stable", na_position="last")
+    return largest.drop_duplicates(["owner", "owned"]).sort_index().reset_index(drop=True)
+
+
 def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(entities, ownership)``; ownership columns ``owner, owned, percentage, source``.
 
     Raises:
-        ValidationError: a line is not a JSON object with ``id``, ``schema`` and an object
-            of ``properties``; an entity has no name, a bad country or date; an ownership
-            lacks owner/asset, has a percentage that is not a number in (0, 100], owns
-            itself, or the owners of one entity hold more than 100% in total.
+        ValidationError: a line is not a JSON object with string ``id`` and ``schema`` and
+            an object of ``properties``; an entity has no name, a bad country or date; an
+            ownership lacks owner/asset, has a percentage that is not a number in (0, 100]
+            or an ``endDate`` that is not a date, or owns itself.
     """
     file = str(path)
     text = read_text(path)
     errors: list[RowError] = []
-    records, rows, links, link_rows = [], [], [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    records, rows, links, link_rows, ended = [], [], [], [], []
+    # lines end at \n only: JSON strings may hold U+2028 and other breaks str.splitlines knows
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -100,8 +158,14 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         except json.JSONDecodeError as exc:
             errors.append(RowError(file, number, None, f"not valid JSON: {exc.msg}"))
             continue
-        if not isinstance(data, dict) or not data.get("id") or not data.get("schema"):
-            errors.append(RowError(file, number, "id", "an FtM entity needs 'id' and 'schema'"))
+        if not isinstance(data, dict):
+            errors.append(RowError(file, number, None,
+                                   f"expected a JSON object, got {_json_kind(data)}"))
+            continue
+        problems = [RowError(file, number, field, reason) for field in ("id", "schema")
+                    if (reason := _text_problem(data.get(field)))]
+        if problems:
+            errors += problems
             continue
         props = _properties(data, file, number, errors)
         if props is None:
@@ -117,6 +181,7 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                           "percentage": _percentage(props.get("percentage") or []),
                           "source": data["id"]})
             link_rows.append(number)
+            ended.append(_ended(props.get("endDate") or [], file, number, errors))
             continue
         if schema not in ENTITY_SCHEMATA:
             continue
@@ -140,7 +205,8 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows.append(number)
     ownership = pd.DataFrame(links, columns=["owner", "owned", "percentage", "source"])
     try:
-        ownership = check_ownership(ownership, file, rows=link_rows, allow_missing=True)
+        ownership = _current(check_ownership(ownership, file, rows=link_rows,
+                                             allow_missing=True, limit_totals=False), ended)
     except ValidationError as exc:
         errors += exc.errors
     if errors:

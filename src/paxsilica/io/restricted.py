@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
@@ -155,6 +156,9 @@ def entity_frame(records: list[dict], file: str, rows: list[int]) -> pd.DataFram
             errors.append(RowError(file, row, "name", "empty name"))
         if not record.get("entity_id"):
             errors.append(RowError(file, row, "id", "empty id"))
+        elif not isinstance(record["entity_id"], str):
+            errors.append(RowError(file, row, "id", "expected a string, got a "
+                                                    f"{type(record['entity_id']).__name__}"))
         elif record["entity_id"] in seen:
             errors.append(RowError(file, row, "id", f"duplicate id {record['entity_id']!r} "
                                                     f"(first on row {seen[record['entity_id']]})"))
@@ -169,45 +173,55 @@ def entity_frame(records: list[dict], file: str, rows: list[int]) -> pd.DataFram
     return frame
 
 
+def _blank(values: pd.Series) -> pd.Series:
+    return values.isna() | values.astype(str).str.strip().isin(["", "nan"])
+
+
 def check_ownership(links: pd.DataFrame, file: str = "ownership", first_row: int = 2,
-                    rows: list[int] | None = None,
-                    allow_missing: bool = False) -> pd.DataFrame:
+                    rows: list[int] | None = None, allow_missing: bool = False,
+                    limit_totals: bool = True) -> pd.DataFrame:
     """Validate ``owner, owned, percentage`` rows (percent in (0, 100]); return typed copy.
 
     ``rows`` gives each row's line in ``file`` (default: ``first_row`` + position);
-    ``allow_missing``: an empty percentage is allowed (NaN; it adds nothing to a total).
+    ``allow_missing``: an empty percentage is allowed (NaN; it adds nothing to a total);
+    ``limit_totals``: the owners of one entity may hold at most 100% in total (False for
+    machine-made streams that carry the same holding from several sources).
 
     Raises:
         ValidationError: missing column, empty owner/owned, self-ownership, bad percentage,
-            or more than 100% of one entity owned in total.
+            or (``limit_totals``) more than 100% of one entity owned in total.
     """
     missing = [c for c in ("owner", "owned", "percentage") if c not in links.columns]
     if missing:
         raise ValidationError([RowError(file, 1, c, "missing column") for c in missing])
-    errors = []
     frame = links.reset_index(drop=True).copy()
-    lines = rows if rows is not None else [position + first_row for position in range(len(frame))]
+    lines = list(rows) if rows is not None else list(range(first_row, first_row + len(frame)))
     shares = pd.to_numeric(frame["percentage"], errors="coerce")
-    for i, row in frame.iterrows():
-        line = lines[int(i)]
-        for column in ("owner", "owned"):
-            if row[column] is None or str(row[column]).strip() in ("", "nan"):
-                errors.append(RowError(file, line, column, "empty"))
-        if row["owner"] == row["owned"]:
-            errors.append(RowError(file, line, "owned", "an entity cannot own itself"))
-        share, raw = shares[i], row["percentage"]
-        if allow_missing and (raw is None or (isinstance(raw, float) and raw != raw)):
-            continue
-        if share != share or not 0 < share <= 100:
-            errors.append(RowError(file, line, "percentage",
-                                   f"expected a percentage in (0, 100], got {raw!r}"))
+    in_range = (shares > 0) & (shares <= 100)
+    bad_share = ~in_range & (frame["percentage"].notna() if allow_missing else True)
+    no_owner, no_owned = _blank(frame["owner"]), _blank(frame["owned"])
+    checks = [  # (rows, field, reason) in the order one row's problems are reported
+        (no_owner, "owner", "empty"),
+        (no_owned, "owned", "empty"),
+        (~no_owner & ~no_owned & frame["owner"].eq(frame["owned"]), "owned",
+         "an entity cannot own itself"),
+        (bad_share, "percentage", "expected a percentage in (0, 100], got {raw!r}"),
+    ]
+    found = sorted((int(position), order) for order, (mask, _, _) in enumerate(checks)
+                   for position in np.flatnonzero(mask.to_numpy()))
+    raw = [value.item() if isinstance(value, np.generic) else value
+           for value in frame["percentage"].tolist()]  # as written: '60', 60.0, None
+    errors = [RowError(file, lines[position], checks[order][1],
+                       checks[order][2].format(raw=raw[position]))
+              for position, order in found]
     frame["percentage"] = shares
-    valid = frame[(shares > 0) & (shares <= 100)]  # bad shares are reported once, above
-    totals = valid.groupby("owned")["percentage"].sum()
-    for owned, total in totals[totals > 100.0 + 1e-6].items():
-        line = lines[int(frame.index[frame["owned"] == owned][-1])]
-        errors.append(RowError(file, line, "percentage",
-                               f"owners of {owned!r} hold {total:g}% in total (> 100%)"))
+    if limit_totals:
+        valid = frame[in_range]  # bad shares are reported once, above
+        totals = valid.groupby("owned")["percentage"].sum()
+        last = pd.Series(range(len(frame))).groupby(frame["owned"].to_numpy()).max()
+        errors += [RowError(file, lines[int(last[owned])], "percentage",
+                            f"owners of {owned!r} hold {total:g}% in total (> 100%)")
+                   for owned, total in totals[totals > 100.0 + 1e-6].items()]
     if errors:
         raise ValidationError(errors)
     return frame
