@@ -219,6 +219,13 @@ def test_export_round_trip(store, tmp_path):
         assert fresh.count(kind) == store.count(kind)
 
 
+def test_export_into_a_folder_with_quotes_in_its_name(store, tmp_path):
+    folder = tmp_path / "it's a \"folder\"; DROP TABLE x"
+    written = store.export(folder, "csv")
+    assert all(path.parent == folder and path.is_file() for path in written)
+    assert len(pd.read_csv(folder / "stages.csv")) == store.count("stages")
+
+
 def test_validate_store_finds_rows_written_behind_its_back(store):
     from paxsilica.store.importer import validate_store
 

@@ -42,7 +42,7 @@ from paxsilica.certify.ownership import (
 )
 from paxsilica.certify.rules import load_pack
 from paxsilica.certify.screening.screener import Screener
-from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, flat, store_for
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.ftm import read_ftm
 from paxsilica.io.tables import Table, read_table
@@ -91,13 +91,6 @@ def _check_names(table: Table) -> None:
             errors.append(RowError(file, line, "name", "empty"))
     if errors:
         raise ValidationError(errors)
-
-
-def _csv_cell(value: object) -> object:
-    """List cells ``;``-joined, as everywhere in paxsilica's CSV files."""
-    if isinstance(value, list | tuple | set):
-        return ";".join(str(part) for part in value)
-    return value
 
 
 def screen_command(
@@ -155,9 +148,9 @@ def screen_command(
     if fmt is ScreenFormat.json:
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     else:
-        flat = matches.drop(columns=["explanation"]).map(_csv_cell).assign(
+        cells = flat(matches.drop(columns=["explanation"])).assign(
             explanation=[json.dumps(e["contributions"]) for e in matches["explanation"]])
-        text = flat.to_csv(index=False)
+        text = cells.to_csv(index=False)
     if output:
         write_files_atomic([(output, text.encode("utf-8"), 0o644)])
         err_console.print(f"wrote {output}")

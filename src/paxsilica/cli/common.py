@@ -16,7 +16,7 @@ from rich.text import Text
 
 from paxsilica.store import Store, default_db_path, open_store
 
-__all__ = ["DbOption", "OutputFormat", "console", "emit", "err_console", "store_for"]
+__all__ = ["DbOption", "OutputFormat", "console", "emit", "err_console", "flat", "store_for"]
 
 console = Console()
 if not console.is_terminal:  # piped output: do not squeeze tables into 80 columns
@@ -55,8 +55,12 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """List cells ``;``-joined, as in input files (CSV and text output)."""
+def flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells ``;``-joined, as in input files (CSV and text output).
+
+    >>> flat(pd.DataFrame({"a": [["x", "y"], []], "b": [1, 2]})).values.tolist()
+    [['x;y', 1], ['', 2]]
+    """
     flat = frame.copy()
     for column in flat.columns:
         if flat[column].map(lambda value: isinstance(value, list | tuple | set)).any():
@@ -81,7 +85,7 @@ def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
     if fmt is OutputFormat.json:
         text = json.dumps(records, indent=2, ensure_ascii=False, default=_jsonable)
     elif fmt is OutputFormat.csv:
-        text = _flat(frame).to_csv(index=False)
+        text = flat(frame).to_csv(index=False)
     else:
         # Text(...) so that "[...]" in data is shown as written, not parsed as rich markup
         table = RichTable(title=Text(title) if title else None, show_lines=False)
@@ -92,7 +96,7 @@ def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
         if output is None:
             console.print(table)
             return
-        text = _flat(frame).to_string(index=False)
+        text = flat(frame).to_string(index=False)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")

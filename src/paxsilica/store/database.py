@@ -26,6 +26,7 @@ import pandas as pd
 import platformdirs
 
 from paxsilica.errors import StoreError
+from paxsilica.io.trade_csv import sql_path
 from paxsilica.model.kinds import KINDS, Kind, kind_named
 
 __all__ = ["Store", "default_db_path"]
@@ -220,9 +221,9 @@ class Store:
         for name in [*KINDS, "imports"]:
             target = directory / f"{name}.{fmt}"
             option = "(FORMAT PARQUET)" if fmt == "parquet" else "(HEADER, DELIMITER ',')"
-            literal = target.as_posix().replace("'", "''")  # an SQL string: quotes doubled
+            # a literal, not a parameter: DuckDB binds COPY targets only from 1.4 (we allow 1.1)
             try:
-                self.connection.execute(f"COPY \"{name}\" TO '{literal}' {option}")
+                self.connection.execute(f'COPY "{name}" TO {sql_path(target.as_posix())} {option}')
             except duckdb.Error as exc:
                 raise StoreError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
             written.append(target)
