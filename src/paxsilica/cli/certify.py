@@ -24,11 +24,9 @@ from paxsilica.certify.certificate import (
     write_files_atomic,
     write_key_pair,
 )
-from paxsilica.certify.check import check_threshold, derived_entities
+from paxsilica.certify.check import check_threshold
 from paxsilica.certify.issue import certificate_body
 from paxsilica.certify.lists import (
-    combined_entities,
-    entity_names,
     import_list,
     load_list,
     resolve_lists,
@@ -41,7 +39,7 @@ from paxsilica.certify.ownership import (
     store_ownership_record,
 )
 from paxsilica.certify.rules import load_pack
-from paxsilica.certify.screening.screener import Screener
+from paxsilica.certify.screen import match_records, screen_names
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, flat, store_for
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.ftm import read_ftm
@@ -118,33 +116,14 @@ def screen_command(
         raise ValidationError([RowError(table.file, 1, c, "missing column") for c in missing])
     _check_names(table)
     restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
-    entities = combined_entities(restricted)
-    screener = Screener().fit(entities)
-    cut = screener.model.threshold if threshold is None else threshold
-    links = [lst.ownership for lst in restricted if not lst.ownership.empty]
-    names_by_id = entity_names(restricted)
+    links, node_names = [], {}
     if ownership is not None:
         links.append(_read_ownership(ownership))
     if store_ownership_links:
-        stored, company_names = store_ownership(store_for(ctx, db))
+        stored, node_names = store_ownership(store_for(ctx, db))
         links.append(stored)
-        names_by_id = {**company_names, **names_by_id}
-    if links:
-        extra = derived_entities(entities, pd.concat(links, ignore_index=True), screener, cut,
-                                 names=names_by_id)
-        if not extra.empty:
-            screener.fit(pd.concat([entities, extra], ignore_index=True))
-    matches = screener.screen(table.frame, cut)
-    records = []
-    for row in table.frame.to_dict("records"):
-        mine = matches[matches["query_id"] == row["query_id"]]
-        records.append({"query_id": row["query_id"], "name": row["name"], "matches": [
-            {"id": m["entity_id"], "name": m["entity_name"], "matched_name": m["matched_name"],
-             "list": m.get("list_name"), "score": float(m["score"]),
-             "explanation": {**m["explanation"],
-                             **({"control": m["programs"]} if m.get("schema") == "Controlled"
-                                else {})}}
-            for m in mine.to_dict("records")]})
+    matches = screen_names(table.frame, restricted, threshold=threshold, links=links, names=node_names)
+    records = match_records(table.frame, matches)
     if fmt is ScreenFormat.json:
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     else:
