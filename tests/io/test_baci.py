@@ -204,3 +204,14 @@ def test_header_with_a_trailing_comma_or_a_repeated_column(files):
         read_baci(path, codes)
     assert [(e.row, e.field) for e in info.value.errors] == [(1, "v")]
     assert "more than once" in info.value.errors[0].reason
+
+
+def test_row_numbers_count_blank_lines_and_quoted_line_breaks(files):
+    path, codes = files("t,i,j,k,v,q\n2022,156,392,850511,1,1\n\n2022,156,392,850511,-4,1\n")
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    assert [(e.row, e.field) for e in info.value.errors] == [(4, "v")]
+    path, codes = files('t,i,j,k,v,q\n2022,156,392,"8505\n11",1,1\n2022,156,392,850511,-4,1\n')
+    with pytest.raises(ValidationError) as info:
+        read_baci(path, codes)
+    assert sorted((e.row, e.field) for e in info.value.errors) == [(2, "k"), (4, "v")]

@@ -34,7 +34,7 @@ import pycountry
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, load_raw
+from paxsilica.io.trade_csv import csv_layout, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["BACI_COLUMNS", "read_baci", "read_baci_codes"]
@@ -138,7 +138,7 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
                                    "AS VARCHAR) IN (SELECT code FROM codes WHERE iso3 IS NULL)",
                            f"BACI code {{value}} ({role}) is not a country paxsilica knows "
                            f"(see {Path(codes_path).name})"))
-        raise_if(collect_errors(connection, file, checks))
+        raise_if(file_lines(layout, collect_errors(connection, file, checks)))
         connection.execute(
             "CREATE TEMP VIEW flows AS SELECT CAST(r.t AS INTEGER) AS year, e.iso3 AS exporter, "
             "m.iso3 AS importer, lpad(r.k, 6, '0') AS hs6, CAST(r.v AS DOUBLE) AS value_kusd, "

@@ -32,7 +32,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, load_raw
+from paxsilica.io.trade_csv import csv_layout, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
@@ -136,7 +136,7 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
                            'NOT isfinite(TRY_CAST("netWgt" AS DOUBLE))',
                  "net weight is not a finite number: {value!r}"),
             ]
-        raise_if(collect_errors(connection, file, checks))
+        raise_if(file_lines(layout, collect_errors(connection, file, checks)))
         weight = "TRY_CAST(nullif(u.\"netWgt\", '') AS DOUBLE) / 1000" if "netWgt" in present else "NULL"
         connection.execute(
             "CREATE TEMP VIEW oriented AS SELECT CAST(u.\"refYear\" AS INTEGER) AS year, "

@@ -23,7 +23,9 @@ Example:
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ import duckdb
 
 from paxsilica.errors import RowError, ValidationError
 
-__all__ = ["CsvLayout", "csv_layout", "load_raw", "sql_path"]
+__all__ = ["CsvLayout", "csv_layout", "file_lines", "load_raw", "sql_path"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -147,3 +149,30 @@ def load_raw(connection: duckdb.DuckDBPyConnection, layout: CsvLayout, wanted: l
         raise ValidationError([_read_error(layout, exc)]) from None
     if connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0:
         raise ValidationError([RowError(layout.file, None, None, "the file has a header but no data rows")])
+
+
+def file_lines(layout: CsvLayout, errors: list[RowError]) -> list[RowError]:
+    """``errors`` with record numbers turned into the file lines the records start on.
+
+    ``load_raw`` numbers records as if each took one line (header = 1); blank lines and
+    quoted fields with line breaks make the file's lines differ. Only called when there
+    are errors, so the streamed re-read costs nothing on a good file.
+    """
+    wanted = {error.row for error in errors if error.row is not None and error.row >= 2}
+    if not wanted:
+        return errors
+    lines: dict[int, int] = {}
+    with _open_binary(layout.path, layout.compressed) as handle:
+        reader = csv.reader(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""),
+                            delimiter=layout.delimiter)
+        record, before = 0, 0
+        for fields in reader:
+            if fields:  # DuckDB skips blank lines, so they are not records
+                record += 1
+                if record in wanted:
+                    lines[record] = before + 1
+                    if len(lines) == len(wanted):
+                        break
+            before = reader.line_num
+    return [RowError(e.file, lines.get(e.row, e.row) if e.row is not None else None, e.field, e.reason)
+            for e in errors]
