@@ -27,7 +27,6 @@ Example:
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -42,6 +41,7 @@ from paxsilica.io.restricted import (
     list_date,
     read_text,
 )
+from paxsilica.io.tables import json_objects
 
 __all__ = ["ENTITY_SCHEMATA", "read_ftm"]
 
@@ -149,19 +149,7 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     text = read_text(path)
     errors: list[RowError] = []
     records, rows, links, link_rows, ended = [], [], [], [], []
-    # lines end at \n only: JSON strings may hold U+2028 and other breaks str.splitlines knows
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(RowError(file, number, None, f"not valid JSON: {exc.msg}"))
-            continue
-        if not isinstance(data, dict):
-            errors.append(RowError(file, number, None,
-                                   f"expected a JSON object, got {_json_kind(data)}"))
-            continue
+    for number, data in json_objects(text, file, errors, describe=_json_kind):
         problems = [RowError(file, number, field, reason) for field in ("id", "schema")
                     if (reason := _text_problem(data.get(field)))]
         if problems:

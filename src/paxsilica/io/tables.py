@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import yaml
 
 from paxsilica.errors import RowError, ValidationError
 
-__all__ = ["Table", "read_table"]
+__all__ = ["Table", "json_objects", "read_table"]
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,12 @@ def _read_delimited(text: str, separator: str, name: str) -> tuple[pd.DataFrame,
     return pd.DataFrame(records[1:], columns=header, dtype=object), tuple(lines[1:])
 
 
-def _read_json_lines(text: str, name: str) -> tuple[pd.DataFrame, tuple[int, ...]]:
-    """One JSON object per non-blank line, and the line of each."""
-    rows, lines, errors = [], [], []
+def json_objects(text: str, name: str, errors: list[RowError],
+                 describe: Callable[[object], str] | None = None) -> Iterator[tuple[int, dict]]:
+    """``(line, object)`` for each non-blank line of JSON lines ``text``; a line that is not
+    a JSON object adds a :class:`RowError` to ``errors`` (``describe`` names what it is).
+    Lines end at ``\n`` only: JSON strings may hold U+2028 and other breaks that
+    ``str.splitlines`` would split at."""
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -120,9 +124,16 @@ def _read_json_lines(text: str, name: str) -> tuple[pd.DataFrame, tuple[int, ...
             errors.append(RowError(name, number, None, f"not valid JSON: {exc.msg}"))
             continue
         if not isinstance(data, dict):
-            errors.append(RowError(name, number, None,
-                                   f"expected a JSON object, got a {type(data).__name__}"))
+            kind = describe(data) if describe else "null" if data is None else f"a {type(data).__name__}"
+            errors.append(RowError(name, number, None, f"expected a JSON object, got {kind}"))
             continue
+        yield number, data
+
+
+def _read_json_lines(text: str, name: str) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """One JSON object per non-blank line, and the line of each."""
+    rows, lines, errors = [], [], []
+    for number, data in json_objects(text, name, errors):
         rows.append(data)
         lines.append(number)
     if errors:
