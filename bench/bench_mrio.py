@@ -94,6 +94,7 @@ def worker(tool: str, n: int, out: str) -> None:
         from paxsilica.linalg import leontief_solver, read_mrio
 
         mrio = read_mrio(flows, demand, {"stressors": {"F": stressors, "F_Y": final}}, labels=labels)
+        del flows  # as in the pymrio branch: only the tool's own copy of the inputs stays
     import ctypes
     import gc
 

@@ -167,7 +167,16 @@ def _inverse(values: np.ndarray) -> np.ndarray:
 
 def _a(mrio: MRIO) -> sp.csr_array:
     if "A" not in mrio._cache:
-        mrio._cache["A"] = sp.csr_array(mrio.Z @ sp.diags_array(_inverse(_x(mrio))))
+        # A = Z diag(x)⁻¹ has Z's pattern: scale the values and share Z's index arrays. Only
+        # a canonical Z is shared (sorted, no duplicates), so nothing re-sorts them in place.
+        Z = mrio.Z  # noqa: N806 (IO notation)
+        if not Z.has_canonical_format:
+            Z = Z.copy()  # noqa: N806
+            Z.sum_duplicates()
+        A = sp.csr_array((Z.data * _inverse(_x(mrio))[Z.indices], Z.indices, Z.indptr),  # noqa: N806
+                         shape=Z.shape)
+        A.has_canonical_format = True
+        mrio._cache["A"] = A
     return mrio._cache["A"]
 
 
