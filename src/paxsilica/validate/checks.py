@@ -18,11 +18,11 @@ from itertools import pairwise
 
 import pandas as pd
 
-from paxsilica.analytics.concentration import row_shares
 from paxsilica.errors import RowError
 from paxsilica.io.tables import Table
 from paxsilica.model.country import resolve_country
 from paxsilica.model.kinds import kind_named
+from paxsilica.model.shares import row_shares
 
 __all__ = ["CHECK_CONTEXT", "KIND_CHECKS", "SHARE_SUM_TOLERANCE", "STAKE_SUM_TOLERANCE",
            "with_stored"]
@@ -148,8 +148,8 @@ def check_share_sums(table: Table, frame: pd.DataFrame, context: Mapping[str, pd
                      rows: pd.DataFrame | None = None) -> list[RowError]:
     """Shares of one item, stage and year (all rows but the world's) add up to <= 1.
 
-    The shares are those the analytics compute (:func:`~paxsilica.analytics.concentration.
-    row_shares`, summed as :func:`~paxsilica.analytics.concentration.country_shares` does):
+    The shares are those the analytics compute (:func:`~paxsilica.model.shares.row_shares`,
+    summed as :func:`~paxsilica.analytics.concentration.country_shares` does):
     a stated share, else quantity ÷ the larger of the world quantity and the sum of
     quantities. One error per offending group, at its last row in the file. ``rows``:
     :func:`with_stored` of ``frame``, when the caller has it already.
