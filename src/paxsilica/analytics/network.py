@@ -257,7 +257,12 @@ def sourcing_basis(trade: pd.DataFrame | None, as_of: date | str | None = None) 
     ...     "value_kusd": [1.0, 2.0], "dataset": ["baci", "baci"]}), "2026-07-01")
     'trade data (BACI 2022-2023) for 2 item(s); other items: global pool'
     """
-    flows = _used_flows(trade, as_of_date := as_date(as_of))
+    as_of_date = as_date(as_of)
+    return _basis(_used_flows(trade, as_of_date), trade, as_of_date)
+
+
+def _basis(flows: pd.DataFrame, trade: pd.DataFrame | None, as_of_date: date) -> str:
+    """:func:`sourcing_basis` from the flows :func:`_used_flows` kept."""
     if flows.empty:
         return GLOBAL_POOL if trade is None or trade.empty else (
             f"global pool (no usable trade data on or before {as_of_date.year})")
@@ -300,7 +305,8 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     """
     day = as_date(as_of)
     shares = _world_shares(net, day)
-    mix = _trade_mix(_used_flows(trade, day))
+    used = _used_flows(trade, day)
+    mix = _trade_mix(used)
     proxied = _export_shares(mix[~mix["item_id"].isin(set(shares["item_id"]))])
     shares = pd.concat([shares, proxied], ignore_index=True)
     recipe_items = set(net.recipes["output_item"]) | set(net.recipes["input_item"])
@@ -363,5 +369,5 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     frame = pd.DataFrame(edges, columns=["buyer", "supplier", "input_item", "share", "essential",
                                          "quantity"])
     built = sourcing_network_from_edges(nodes, frame)
-    return SourcingNetwork(built.nodes, built.groups, built.links, day, sourcing_basis(trade, day))
+    return SourcingNetwork(built.nodes, built.groups, built.links, day, _basis(used, trade, day))
 
