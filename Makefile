@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/paxsilica --db build/demo.duckdb report -o build/paxsilica-report.html
 
 test: $(STAMP)
+	bash scripts/ensure_chromium.sh
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/python -m pytest
 
