@@ -20,11 +20,14 @@ __all__ = ["concentration_heatmap", "concern_bars", "controls_timeline", "covera
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color="#1f2a37")
 CONCERN_COLOUR = "#c0392b"
 COALITION_COLOUR = "#1f6feb"
+# Horizontal legend anchored above the plotting area, so it never covers bars.
+LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left")
 
 
 def _layout(figure: go.Figure, height: int, **extra: object) -> go.Figure:
-    figure.update_layout(font=FONT, height=height, margin=dict(l=10, r=10, t=30, b=10),
-                         paper_bgcolor="white", plot_bgcolor="white", **extra)
+    extra.setdefault("margin", dict(l=10, r=10, t=30, b=10))
+    figure.update_layout(font=FONT, height=height, paper_bgcolor="white", plot_bgcolor="white",
+                         **extra)
     return figure
 
 
@@ -68,7 +71,7 @@ def concern_bars(summary: pd.DataFrame, item_labels: dict[str, str] | None = Non
     ])
     return _layout(figure, height=max(360, 24 * len(labels) + 80), barmode="group",
                    xaxis=dict(tickformat=".0%", range=[0, 1], gridcolor="#e5e7eb"),
-                   yaxis=dict(automargin=True), legend=dict(orientation="h", y=1.04))
+                   yaxis=dict(automargin=True), legend=LEGEND_ABOVE, margin=dict(l=10, r=10, t=40, b=10))
 
 
 def coverage_heatmap(timeline: pd.DataFrame, item_labels: dict[str, str]) -> go.Figure:
@@ -93,8 +96,10 @@ def coverage_heatmap(timeline: pd.DataFrame, item_labels: dict[str, str]) -> go.
 
 def controls_timeline(controls: pd.DataFrame, today: object) -> go.Figure:
     """Export-control measures as bars: in force, suspended, and after a suspension ended
-    (status not verified in the data), up to ``today``."""
+    (status not verified in the data), up to ``today``. Bars are labelled by a ``label``
+    column when the table has one (else by ``measure_id``)."""
     frame = controls[controls["kind"] != "suspension"].copy()
+    label_column = "label" if "label" in frame else "measure_id"
     today = pd.Timestamp(today)
     start = pd.to_datetime(frame["effective"])
     paused = pd.to_datetime(frame["suspended_from"])
@@ -113,10 +118,11 @@ def controls_timeline(controls: pd.DataFrame, today: object) -> go.Figure:
         part = frame[keep]
         figure.add_trace(go.Bar(
             base=begin[keep], x=(end[keep] - begin[keep]).dt.days * 86_400_000,
-            y=part["measure_id"], orientation="h", name=name, marker_color=colour,
-            customdata=part[["items", "targets_text"]].values,
-            hovertemplate="%{y}<br>%{customdata[0]}<br>targets: %{customdata[1]}<extra></extra>"))
+            y=part[label_column], orientation="h", name=name, marker_color=colour,
+            customdata=part[["measure_id", "items", "targets_text"]].values,
+            hovertemplate=("%{customdata[0]}<br>%{customdata[1]}<br>targets: %{customdata[2]}"
+                           "<extra></extra>")))
     return _layout(figure, height=max(300, 26 * len(frame) + 80), barmode="overlay",
                    xaxis=dict(type="date", gridcolor="#e5e7eb"),
                    yaxis=dict(automargin=True, autorange="reversed"),
-                   legend=dict(orientation="h", y=1.06))
+                   legend=LEGEND_ABOVE, margin=dict(l=10, r=10, t=40, b=10))

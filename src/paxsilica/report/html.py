@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
 from importlib import import_module
@@ -25,10 +26,11 @@ from plotly.offline import get_plotlyjs
 from paxsilica import __version__
 from paxsilica.analytics.exposure import exposure
 from paxsilica.errors import PaxsilicaError
-from paxsilica.model.country import country_name
+from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork, as_date
 
-__all__ = ["SECTIONS", "ReportContext", "Section", "figure_html", "render_report", "sources_html"]
+__all__ = ["SECTIONS", "ReportContext", "Section", "figure_html", "member_summary", "render_report",
+           "scrollable_tables", "sources_html"]
 
 # Order of the report. Add a module path to add a section.
 SECTIONS = [
@@ -98,10 +100,63 @@ class ReportContext:
         return sorted(self.net.members(self.group, self.as_of))
 
 
-def figure_html(figure: go.Figure, div_id: str) -> str:
-    """A plotly figure as a ``<div>`` (plotly.js is embedded once by the page)."""
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True})
+# Figures whose columns or nodes cannot shrink with the screen (heat maps, Sankey
+# diagrams) keep this width and scroll inside their card on a phone.
+WIDE_TRACES = frozenset({"heatmap", "sankey"})
+WIDE_MIN_PX = 680
+
+
+def figure_html(figure: go.Figure, div_id: str, min_width: int | None = None) -> str:
+    """A plotly figure as a ``<div>`` (plotly.js is embedded once by the page).
+
+    The figure resizes with its card (no fixed width, no toolbar over the labels);
+    ``min_width`` (px, default 680 for heat maps and Sankey diagrams, none otherwise)
+    keeps wide figures legible: below it the figure scrolls inside its card.
+
+    Example:
+        >>> div = figure_html(go.Figure(go.Heatmap(z=[[1]])), "h")
+        >>> 'class="scroll"' in div and "min-width:680px" in div
+        True
+    """
+    figure.update_layout(autosize=True, width=None)
+    if min_width is None and any(trace.type in WIDE_TRACES for trace in figure.data):
+        min_width = WIDE_MIN_PX
+    plot = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                          config={"displaylogo": False, "responsive": True,
+                                  "displayModeBar": False})
+    if not min_width:
+        return f'<div class="figure">{plot}</div>'
+    return (f'<div class="scroll"><div class="figure figure-wide" style="min-width:{min_width}px">'
+            f'{plot}</div></div><p class="scroll-hint">Swipe sideways to see the whole chart.</p>')
+
+
+_TABLE_OPEN = re.compile(r"<table\b")
+
+
+def scrollable_tables(body: str) -> str:
+    """Wrap every ``<table>`` of a section body in a horizontally scrolling box, so a
+    wide table scrolls inside its card instead of widening the page.
+
+    Example:
+        >>> scrollable_tables("<p>x</p><table><tr><td>1</td></tr></table>")
+        '<p>x</p><div class="scroll"><table><tr><td>1</td></tr></table></div>'
+    """
+    return _TABLE_OPEN.sub('<div class="scroll"><table', body).replace("</table>", "</table></div>")
+
+
+def member_summary(codes: list[str]) -> str:
+    """"25 countries and the European Union" — organisations are not counted as countries.
+
+    Example:
+        >>> member_summary(["USA", "JPN", "EUU"])
+        '2 countries and the European Union'
+    """
+    countries = [code for code in codes if is_country(code)]
+    others = [country_name(code) for code in codes if not is_country(code)]
+    text = f"{len(countries)} {'country' if len(countries) == 1 else 'countries'}"
+    if others:
+        text += " and the " + " and the ".join(others)
+    return text
 
 
 def sources_html(titles: list[str], links: dict[str, str] | None = None) -> str:
@@ -148,12 +203,13 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
             on_section(module_name.rsplit(".", 1)[-1])
         section = import_module(module_name).build(context)
         if section is not None:
-            sections.append(section)
+            sections.append(replace(section, body=scrollable_tables(section.body)))
     page = _environment().get_template("report.html.j2").render(
         sections=sections, as_of=as_of_date, group_name=net.group(group)["name"],
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         members=[(code, country_name(code)) for code in context.members],
+        member_summary=member_summary(context.members),
         plotly_js=get_plotlyjs())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from paxsilica.model.country import country_name
 from paxsilica.report.charts import controls_timeline
 from paxsilica.report.html import ReportContext, Section, figure_html
 
@@ -13,6 +14,10 @@ def build(context: ReportContext) -> Section | None:
     if controls.empty:
         return None
     controls = controls.assign(targets_text=controls["targets"].map(", ".join))
+    controls = controls.assign(label=[
+        measure_label(r.issuer, r.item_ids, r.items, r.effective, r.measure_id, context.item_labels,
+                      max_items=2)
+        for r in controls.itertuples()])
     figure = controls_timeline(controls, context.as_of)
     rows = "".join(
         f"<tr><td>{html.escape(r.measure_id)}</td><td>{r.effective}</td>"
@@ -30,7 +35,24 @@ def build(context: ReportContext) -> Section | None:
         "controls", "Export controls (economic coercion)",
         "Measures restricting exports of stack inputs, from their effective date to today or to "
         "their suspension. Status after a suspension ends is not verified in the bundled data.",
-        figure_html(figure, "controls-timeline") + table)
+        figure_html(figure, "controls-timeline", min_width=720) + table)
+
+
+def measure_label(issuer: str, item_ids: list[str] | None, items: str, effective: object,
+                  measure_id: str, item_labels: dict[str, str], max_items: int = 3) -> str:
+    """A readable bar label: issuer, what it covers, when it took effect.
+
+    Example:
+        >>> measure_label("CHN", ["gallium", "germanium"], "", "2023-08-01", "CN-23",
+        ...               {"gallium": "Gallium", "germanium": "Germanium"})
+        'China: Gallium, Germanium (2023-08)'
+    """
+    names = [item_labels.get(i, i) for i in (item_ids or [])]
+    what = ", ".join(names[:max_items]) + (f" +{len(names) - max_items}" if len(names) > max_items else "")
+    if not what:
+        what = items if len(items) <= 38 else items[:36].rstrip() + "…"
+    when = str(effective)[:7] if effective is not None else measure_id
+    return f"{country_name(issuer)}: {what} ({when})"
 
 
 def _source(title: str, url: str | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from paxsilica.model.country import country_name
+from paxsilica.model.country import country_name, is_country
 from paxsilica.report.charts import concern_bars
 from paxsilica.report.html import ReportContext, Section, figure_html
 
@@ -22,8 +22,11 @@ def build(context: ReportContext) -> Section:
     worst_text = ", ".join(
         f"{context.item_labels.get(row.item, row.item)} ({row.concern_share:.0%})"
         for row in worst.itertuples())
+    organisations = "".join(f" (+ {country_name(code)})" for code in context.members
+                            if not is_country(code))
     cards = "".join([
-        _card(str(len(context.members)), f"coalition members on {context.as_of}"),
+        _card(str(sum(map(is_country, context.members))),
+              f"member countries on {context.as_of}{organisations}"),
         _card(str(len(summary)), "items tracked across the stack"),
         _card(str(len(majority)), "items ≥ 50% from countries of concern", "alert"),
         _card(str(len(covered)), "items ≥ 50% produced by the coalition", "good"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from paxsilica.report.format import plain_number
 from paxsilica.report.html import ReportContext, Section
 
 
@@ -21,7 +22,7 @@ def build(context: ReportContext) -> Section | None:
     rows = "".join(
         f"<tr><td>{html.escape(label.get(r.output_item, r.output_item))}</td>"
         f"<td>{html.escape(label.get(r.input_item, r.input_item))}</td>"
-        f"<td class='num'>{r.quantity:,.6g}</td><td>{html.escape(r.unit)}</td>"
+        f"<td class='num'>{plain_number(r.quantity)}</td><td>{html.escape(r.unit)}</td>"
         f"<td>{'essential' if r.essential else 'substitutable'}</td>"
         f"<td>{html.escape(r.basis)}</td><td class='conf {r.confidence}'>{r.confidence}</td>"
         f"<td class='src'>{_source(r.source, r.source_url)}</td></tr>"
