@@ -80,10 +80,10 @@ def test_high_confidence_rows_do_not_rest_on_a_relay():
         text = f"{row['source']} {row.get('note') or ''}"
         if SECONDARY_NOTE.search(row.get("note") or ""):
             bad.append(_where(name, number, row) + " (note says secondary)")
-        elif RELAY.search(row["source"]):
-            # coalition events may be high on several consistent reports (docs/data.md)
-            if not (name == "memberships.csv" and CORROBORATED.search(text)):
-                bad.append(_where(name, number, row) + " (source is a relay)")
+        # coalition events may be high on several consistent reports (docs/data.md)
+        elif RELAY.search(row["source"]) and not (name == "memberships.csv"
+                                                 and CORROBORATED.search(text)):
+            bad.append(_where(name, number, row) + " (source is a relay)")
     assert not bad, bad
 
 
