@@ -44,3 +44,17 @@ def test_section_is_skipped_without_the_recipe_tree(net):
     from dataclasses import replace
     empty = replace(net, recipes=net.recipes.iloc[0:0])
     assert headline.build(ReportContext(empty, date(2026, 12, 4))) is None
+
+
+def test_items_located_by_exports_count_as_weak(net):
+    fans = pd.DataFrame({"year": [2024, 2024], "exporter": ["CHN", "MYS"], "importer": ["JPN", "JPN"],
+                         "hs6": ["841459", "841459"], "item_id": ["cooling_fan", "cooling_fan"],
+                         "value_kusd": [800.0, 200.0], "quantity_t": [None, None],
+                         "dataset": ["baci", "baci"]})
+
+    plain = re.sub("<[^>]+>", "", headline.build(ReportContext(net, date(2026, 12, 4))).body)
+    traded = re.sub("<[^>]+>", "", headline.build(ReportContext(net, date(2026, 12, 4),
+                                                                trade=fans)).body)
+    fan = net.items.set_index("item_id").loc["cooling_fan", "name"]
+    assert fan not in plain.split("rest mostly")[1]
+    assert fan in traded.split("rest mostly")[1]

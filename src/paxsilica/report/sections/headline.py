@@ -5,7 +5,9 @@ answer rests on weak (low-confidence, derived or estimated) rows.
 The figures are those of ``paxsilica exposure --tiers all`` on the same sourcing network
 (stored trade flows when the report has them, else the global pool). "Weak" is measured
 per item as the part of its located supply whose rows are ``low`` confidence or have
-basis ``derived`` or ``estimate`` (docs/data.md).
+basis ``derived`` or ``estimate`` (docs/data.md); an item located by its exporters (no
+cited producer, trade flows as a proxy: the network's ``export shares`` sourcing) is
+weak throughout, since that rule is a derivation of low confidence.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ def build(context: ReportContext) -> Section | None:
     world = exposure[exposure["country"] == "WLD"].set_index("item")
     weighted = weighted[weighted["country"] == "WLD"].set_index("item")
     weak = weak_shares(context.latest)
+    proxied = snet.nodes.loc[snet.nodes["sourcing"].eq("export shares"), "item_id"]
+    weak = pd.concat([weak.drop(proxied, errors="ignore"), pd.Series(1.0, index=proxied.to_numpy())])
     labels = context.item_labels
     parts = [_end_item(context, snet, item, world, weighted, weak) for item in ends]
     return Section(
@@ -74,7 +78,10 @@ def build(context: ReportContext) -> Section | None:
         "stopped, through all recipe tiers: essential inputs bind (Leontief); the weighted "
         "reading also counts substitutable inputs. Unlocated = supply whose producing country "
         "no cited row names, counted as a gap, not as safe. " + basis_text(snet)
-        + " Weak rows: low confidence, or derived or estimated (docs/data.md).",
+        + " Without trade data a data centre buys electricity from the world mix, although "
+        "electricity is not traded between continents: the data-centre figure then overstates "
+        "the risk for data centres outside China. Weak rows: low confidence, or derived or "
+        "estimated, or located by exports (docs/data.md).",
         "".join(parts) + _weak_note(weak, net, labels))
 
 
