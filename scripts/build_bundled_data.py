@@ -195,6 +195,9 @@ def build_supplies(reference: Path) -> None:
     rows = _amend({tuple(r[k] for k in key): r for r in rows.values()}, "supplies", key)
     _write("supplies.csv", SUPPLY_COLUMNS, list(rows.values()))
     print(f"  skipped {withheld} withheld/empty USGS quantities")
+    key = ["item", "stage", "country_iso3", "company", "year"]
+    targets = list(_amend({tuple(r[k] for k in key): r for r in targets}, "policy_targets",
+                          key).values())
     _write("policy_targets.csv", list(targets[0]), targets)
 
 

@@ -132,3 +132,13 @@ def test_rules_are_those_the_docs_state():
     text = docs.read_text(encoding="utf-8")
     for phrase in ("never graded `high`", "tests/data/test_bundled_labels.py", "single quarter"):
         assert phrase in text, phrase
+
+
+def test_policy_targets_are_cited_with_urls():
+    # not loaded into the store (context only), but bundled: same citation rules
+    with bundled_path("policy_targets.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    for row in rows:
+        assert row["confidence"] in CONFIDENCE, row["source_title"]
+        assert row["source_url"].startswith(("http://", "https://")), row["source_url"]
