@@ -5,6 +5,18 @@ Run by developers only (the package never reads shared/ at run time):
     .venv/bin/python scripts/build_bundled_data.py ../shared/reference
 
 Writes src/paxsilica/data/{memberships,supplies,export_controls,policy_targets}.csv.
+
+After the reference rows are read, the amendment tables in ``scripts/bundled/`` are
+applied (issue 13): each row has an ``action`` and the target table's key columns:
+
+- ``add``: a new row (all columns given); the key must not exist yet;
+- ``replace``: the row with that key is replaced by this one (all columns given);
+- ``set``: the non-empty columns overwrite the existing row's, except ``note``, which
+  is appended;
+- ``drop``: the row with that key is removed (say why in docs/data.md or a note).
+
+A key that an action expects but does not find (or finds when it should not) stops
+the build, so the amendments cannot silently drift from the reference tables.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "paxsilica" / "data"
+AMENDMENTS = Path(__file__).resolve().parent / "bundled"
 
 MINERAL_ITEMS = {
     ("rare_earths", "mine"): "rare_earth_ore", ("gallium", "refining"): "gallium",
@@ -94,6 +107,38 @@ def _write(name: str, columns: list[str], rows: list[dict]) -> None:
     print(f"{name}: {len(rows)} rows")
 
 
+def _amend(rows: dict[tuple, dict], table: str, key: list[str]) -> dict[tuple, dict]:
+    """Apply ``scripts/bundled/<table>_amendments.csv`` to ``rows`` (keyed by ``key``)."""
+    path = AMENDMENTS / f"{table}_amendments.csv"
+    if not path.exists():
+        return rows
+    rows = dict(rows)
+    columns = list(next(iter(rows.values())))
+    for number, change in enumerate(_read(path), start=2):
+        action = change.pop("action")
+        ident = tuple(str(change[k]) for k in key)
+        found = ident in rows
+        if found == (action == "add"):
+            raise SystemExit(f"{path.name} line {number}: cannot {action} {ident} "
+                             f"({'already present' if found else 'no such row'})")
+        if action == "drop":
+            del rows[ident]
+        elif action in ("add", "replace"):
+            rows[ident] = {c: change.get(c, "") for c in columns}
+        elif action == "set":
+            updated = dict(rows[ident])
+            for column, value in change.items():
+                if value and column == "note":
+                    updated["note"] = f"{updated['note']} {value}".strip()
+                elif value:
+                    updated[column] = value
+            rows[ident] = updated
+        else:
+            raise SystemExit(f"{path.name} line {number}: unknown action {action!r}")
+    print(f"  applied {path.name}")
+    return rows
+
+
 def _basis(note: str, year: int) -> str:
     lowered = note.lower()
     if "projection" in lowered or year > 2026:
@@ -116,10 +161,13 @@ def build_supplies(reference: Path) -> None:
         rows[key] = {
             "item_id": item, "stage": "", "country": row["country_iso3"], "company": "",
             "facility_id": "", "year": row["year"], "quantity": row["quantity"],
-            "unit": row["unit"], "share": "", "basis": "estimate",
+            "unit": row["unit"], "share": "", "basis": "reported",
             "source": row["source_title"], "source_url": row["source_url"],
             "confidence": row["confidence"],
-            "note": ("USGS estimate for the edition's latest year. " + note).strip(),
+            # the figure is printed in the USGS table (basis reported); USGS itself marks
+            # the edition's latest year as estimated ("e"), which the note keeps
+            "note": ("Reported in the USGS table, which marks the edition's latest year as "
+                     "estimated (e). " + note).strip(),
         }
     targets = []
     for row in _read(reference / "stage_shares.csv"):
@@ -143,8 +191,13 @@ def build_supplies(reference: Path) -> None:
             "source": row["source_title"], "source_url": row["source_url"],
             "confidence": row["confidence"], "note": note,
         }
+    key = ["item_id", "stage", "country", "company", "facility_id", "year"]
+    rows = _amend({tuple(r[k] for k in key): r for r in rows.values()}, "supplies", key)
     _write("supplies.csv", SUPPLY_COLUMNS, list(rows.values()))
     print(f"  skipped {withheld} withheld/empty USGS quantities")
+    key = ["item", "stage", "country_iso3", "company", "year"]
+    targets = list(_amend({tuple(r[k] for k in key): r for r in targets}, "policy_targets",
+                          key).values())
     _write("policy_targets.csv", list(targets[0]), targets)
 
 
@@ -170,7 +223,10 @@ def build_memberships(reference: Path) -> None:
         })
     columns = ["group_id", "country", "status", "valid_from", "valid_to", "event", "source",
                "source_url", "confidence", "basis", "note"]
-    _write("memberships.csv", columns, out)
+    key = ["group_id", "country", "valid_from"]
+    amended = _amend({tuple(r[k] for k in key): r for r in out}, "memberships", key)
+    _write("memberships.csv", columns, sorted(amended.values(), key=lambda r: (
+        r["group_id"] != "pax_silica", r["valid_from"], r["country"])))
 
 
 def build_export_controls(reference: Path) -> None:
@@ -188,7 +244,8 @@ def build_export_controls(reference: Path) -> None:
             "kind": row["kind"], "source": row["source_title"], "source_url": row["source_url"],
             "confidence": row["confidence"], "basis": "reported", "note": note,
         })
-    _write("export_controls.csv", list(out[0]), out)
+    amended = _amend({(r["measure_id"],): r for r in out}, "export_controls", ["measure_id"])
+    _write("export_controls.csv", list(out[0]), list(amended.values()))
 
 
 if __name__ == "__main__":

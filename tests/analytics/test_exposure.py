@@ -57,7 +57,7 @@ def test_exposure_change_lists_who_joined(net):
 
 def test_timeline_has_one_row_per_item_and_date(net):
     dates = ["2025-12-12", "2026-06-30"]
-    timeline = coverage_timeline(net, dates, item="hbm_memory", year=2025)
+    timeline = coverage_timeline(net, dates, item="hbm_memory", year=2023)
     assert len(timeline) == 2
     assert timeline["members"].tolist()[0] == 7
     assert timeline["coalition_share"].tolist() == pytest.approx([1.0, 1.0])

@@ -157,17 +157,17 @@ def test_bundled_server_depends_on_chinese_gallium_only_through_a_substitutable_
 
 
 def test_items_without_producer_data_take_world_shares_from_exports(net):
-    # no cited producer shares for NdPr oxide: Malaysia (0.8) and China (0.2) export it
+    # no cited producer shares for GaN: Malaysia (0.8) and China (0.2) export it
     trade = pd.DataFrame({"year": [2024, 2024], "exporter": ["MYS", "CHN"], "importer": ["JPN", "JPN"],
-                          "hs6": ["284690", "284690"], "item_id": ["ndpr_oxide", "ndpr_oxide"],
+                          "hs6": ["285000", "285000"], "item_id": ["gallium_nitride"] * 2,
                           "value_kusd": [800.0, 200.0], "quantity_t": [None, None]})
     table = multitier_exposure(net, as_of="2026-07-01", trade=trade).set_index("node")
-    oxide_pool = table.loc["market:WLD:rare_earth_oxide", "concern_share"]
-    japan = table.loc["market:JPN:ndpr_oxide"]
+    gallium_pool = table.loc["market:WLD:gallium", "concern_share"]
+    japan = table.loc["market:JPN:gallium_nitride"]
     assert japan["direct_concern_share"] == pytest.approx(0.2)
-    # the Malaysian separator buys separated REO from the world pool (essential input)
-    assert japan["concern_share"] == pytest.approx(0.8 * oxide_pool + 0.2 * 1.0)
-    assert table.loc["market:WLD:ndpr_oxide", "sourcing"] == "export shares"
+    # the Malaysian GaN maker buys gallium from the world pool (essential input)
+    assert japan["concern_share"] == pytest.approx(0.8 * gallium_pool + 0.2 * 1.0)
+    assert table.loc["market:WLD:gallium_nitride", "sourcing"] == "export shares"
 
 
 def _edges(nodes, edges):

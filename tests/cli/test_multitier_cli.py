@@ -68,22 +68,23 @@ def test_summary_keeps_one_world_supply_row_per_item(db):
     assert len({r["item"] for r in rows}) == len(rows)
 
 
-def test_server_without_a_located_assembler_is_explained_and_broken_down(db):
+def test_server_assembler_location_is_cited_and_broken_down(db):
     rows, result = _json(db, "exposure", "--tiers", "all", "--item", "ai_server", "--as-of", DAY)
     world = _world(rows, "ai_accelerator_server")
-    # no cited producer locates the server itself: lower bound 0, upper bound 1
-    assert world["located_share"] == 0.0 and world["unattributed_share"] == 1.0
+    # Taiwan assembles 90 % of AI servers (MOEA, data/supplies.csv); the rest is not located
+    assert world["located_share"] == pytest.approx(0.9)
     assert world["coalition_share"] == 0.0 and world["coalition_share_max"] == 1.0
-    assert "no cited producing country for the own output of ai_accelerator_server" in (
-        result.stderr)
+    assert "ai_accelerator_server (10% unlocated)" in result.stderr
     assert "--by-country" in result.stderr
     countries, _ = _json(db, "exposure", "--tiers", "all", "--item", "ai_server", "--by-country",
                          "--as-of", DAY)
     dependence = {r["country"]: r["dependence"] for r in countries}
-    # Korean HBM, Taiwanese and US capacity through the located inputs (docs/multitier.md)
-    assert dependence["KOR"] == pytest.approx(0.79)
-    assert dependence["TWN"] == pytest.approx(0.69)
-    assert dependence["USA"] == pytest.approx(0.21)
+    # Taiwan: assembly, the H100 die and its packaging; Korea: HBM (SK hynix, Samsung 2023)
+    # and SK Siltron wafers; Japan: Shin-Etsu and SUMCO wafers (docs/data.md)
+    assert dependence["TWN"] == pytest.approx(1.0)
+    assert dependence["KOR"] == pytest.approx(0.95)
+    assert dependence["JPN"] == pytest.approx(0.314 + 0.244)
+    assert dependence["USA"] == pytest.approx(0.05)
     assert dependence[""] == 1.0  # "location not in data" is reported, not hidden
     korea = next(r for r in countries if r["country"] == "KOR")
     assert korea["in_group"] is True and korea["of_concern"] is False
@@ -109,17 +110,17 @@ def test_top_six_lists_six_distinct_chokepoints(db):
 def test_commands_use_the_stored_trade_flows(tmp_path):
     db = str(tmp_path / "trade.duckdb")
     store = open_store(db)
-    # NdPr oxide has no cited producers; Malaysia and China export it to Japan
+    # server fans have no cited producers; Malaysia and China export them to Japan
     flows = pd.DataFrame({"year": [2024, 2024], "exporter": ["MYS", "CHN"],
-                          "importer": ["JPN", "JPN"], "hs6": ["284690", "284690"],
-                          "item_id": ["ndpr_oxide", "ndpr_oxide"], "value_kusd": [800.0, 200.0],
+                          "importer": ["JPN", "JPN"], "hs6": ["841459", "841459"],
+                          "item_id": ["cooling_fan", "cooling_fan"], "value_kusd": [800.0, 200.0],
                           "quantity_t": [None, None]})
     import_trade(store, flows, dataset="baci", file="test")
     store.close()
-    rows, _ = _json(db, "exposure", "--tiers", "all", "--item", "ndpr_oxide", "--as-of", DAY)
-    assert _world(rows, "ndpr_oxide")["sourcing"] == "export shares"
-    assert _world(rows, "ndpr_oxide")["direct_concern_share"] == pytest.approx(0.2)
-    table = runner.invoke(app, ["--db", db, "exposure", "--tiers", "all", "--item", "ndpr_oxide",
+    rows, _ = _json(db, "exposure", "--tiers", "all", "--item", "cooling_fan", "--as-of", DAY)
+    assert _world(rows, "cooling_fan")["sourcing"] == "export shares"
+    assert _world(rows, "cooling_fan")["direct_concern_share"] == pytest.approx(0.2)
+    table = runner.invoke(app, ["--db", db, "exposure", "--tiers", "all", "--item", "cooling_fan",
                                 "--as-of", DAY])
     assert "trade data (BACI 2024) for 1 item(s)" in table.stdout
     choke = runner.invoke(app, ["--db", db, "chokepoints", "--item", "ndfeb_magnet", "--top", "3",

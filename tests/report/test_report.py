@@ -29,10 +29,10 @@ def test_report_is_self_contained(page):
 
 def test_report_has_each_section_and_progress_callbacks(page):
     html, seen = page
-    for section_id in ("overview", "concentration", "coverage", "controls", "recipes", "multitier",
-                       "sources"):
+    for section_id in ("overview", "headline", "concentration", "coverage", "controls", "recipes",
+                       "multitier", "sources"):
         assert f'id="{section_id}"' in html
-    assert seen[:2] == ["overview", "concentration"]
+    assert seen[:3] == ["overview", "headline", "concentration"]
 
 
 def test_report_shows_members_as_of_date_and_sources(page):
@@ -59,10 +59,10 @@ def test_failed_render_leaves_no_file(net, tmp_path, monkeypatch):
 
 # --- multi-tier section --------------------------------------------------------------
 
-NDPR_TRADE = pd.DataFrame({"year": [2024, 2024], "exporter": ["MYS", "CHN"],
-                           "importer": ["JPN", "JPN"], "hs6": ["284690", "284690"],
-                           "item_id": ["ndpr_oxide", "ndpr_oxide"], "value_kusd": [800.0, 200.0],
-                           "quantity_t": [None, None], "dataset": ["baci", "baci"]})
+FAN_TRADE = pd.DataFrame({"year": [2024, 2024], "exporter": ["CHN", "MYS"],
+                          "importer": ["JPN", "JPN"], "hs6": ["841459", "841459"],
+                          "item_id": ["cooling_fan", "cooling_fan"], "value_kusd": [800.0, 200.0],
+                          "quantity_t": [None, None], "dataset": ["baci", "baci"]})
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -85,16 +85,16 @@ def test_multitier_section_shows_sankey_table_and_basis(page, net):
 def test_multitier_section_uses_imported_trade_flows(net):
     day = date(2026, 7, 1)
     plain = multitier.build(TradeContext(net, day))
-    traded = multitier.build(TradeContext(net, day, trade=NDPR_TRADE))
+    traded = multitier.build(TradeContext(net, day, trade=FAN_TRADE))
     assert "trade data (BACI 2024) for 1 item(s)" in traded.lead
     assert "global-pool" not in traded.lead
-    # NdPr oxide has no cited producers: with trade its world shares come from exports
-    # (MYS 0.8, CHN 0.2), which changes the magnet row of the embodied-exposure table
-    magnet = net.items.set_index("item_id").loc["ndfeb_magnet", "name"]
-    expected = multitier_exposure(net, as_of=day, trade=NDPR_TRADE, roles=("market",))
-    world = expected.set_index("node").loc["market:WLD:ndfeb_magnet"]
+    # server fans have no cited producers: with trade their world shares come from exports
+    # (CHN 0.8, MYS 0.2), which changes the fan row of the embodied-exposure table
+    magnet = net.items.set_index("item_id").loc["cooling_fan", "name"]
+    expected = multitier_exposure(net, as_of=day, trade=FAN_TRADE, roles=("market",))
+    world = expected.set_index("node").loc["market:WLD:cooling_fan"]
     before = multitier_exposure(net, as_of=day, roles=("market",)).set_index("node").loc[
-        "market:WLD:ndfeb_magnet"]
+        "market:WLD:cooling_fan"]
     assert f"{world['concern_share']:.1%}" != f"{before['concern_share']:.1%}"
 
     def magnet_row(body: str) -> str:

@@ -35,6 +35,7 @@ __all__ = ["SECTIONS", "ReportContext", "Section", "figure_html", "member_summar
 # Order of the report. Add a module path to add a section.
 SECTIONS = [
     "paxsilica.report.sections.overview",
+    "paxsilica.report.sections.headline",
     "paxsilica.report.sections.concentration",
     "paxsilica.report.sections.coverage",
     "paxsilica.report.sections.controls",
