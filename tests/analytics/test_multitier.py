@@ -153,7 +153,9 @@ def test_bundled_server_depends_on_chinese_gallium_only_through_a_substitutable_
         "market:WLD:power_supply_unit", "concern_share"]
     gallium = table.loc["market:WLD:gallium", "concern_share"]
     assert essential == 0.0  # GaN switches are marked substitutable in recipes.csv
-    assert weighted == pytest.approx(gallium)  # the PSU's only recipe input chain is gallium
+    # the PSU's only recipe input chain is GaN devices <- GaN <- gallium: Innoscience's share
+    # of GaN devices is located in China, the unlocated rest is sourced through the chain
+    assert weighted == pytest.approx(0.337 + (1 - 0.337) * gallium)
 
 
 def test_items_without_producer_data_take_world_shares_from_exports(net):

@@ -39,11 +39,12 @@ def test_mode_weighted_counts_substitutable_inputs(db):
                         "--as-of", DAY, "--mode", "weighted")
     gallium, _ = _json(db, "exposure", "--tiers", "all", "--item", "gallium", "--as-of", DAY)
     # GaN switches are substitutable: nothing at risk in the essential mode; the weighted
-    # mode carries gallium's at-risk share (the PSU's only recipe chain)
+    # mode carries the GaN devices' at-risk share (the PSU's only recipe chain): Innoscience's
+    # 33.7 % made in China, and gallium's share for the unlocated rest
     assert _world(essential, "power_supply_unit")["concern_share"] == 0.0
     assert _world(essential, "power_supply_unit")["mode"] == "essential"
     assert _world(weighted, "power_supply_unit")["concern_share"] == pytest.approx(
-        _world(gallium, "gallium")["concern_share"])
+        0.337 + (1 - 0.337) * _world(gallium, "gallium")["concern_share"])
     assert _world(weighted, "power_supply_unit")["mode"] == "weighted"
 
 
@@ -73,18 +74,22 @@ def test_server_assembler_location_is_cited_and_broken_down(db):
     world = _world(rows, "ai_accelerator_server")
     # Taiwan assembles 90 % of AI servers (MOEA, data/supplies.csv); the rest is not located
     assert world["located_share"] == pytest.approx(0.9)
-    assert world["coalition_share"] == 0.0 and world["coalition_share_max"] == 1.0
+    # DRAM wafers processed in China (Yole, 2024: 24 % of 101 %) are an essential input
+    assert world["concern_share"] == pytest.approx(24 / 101, abs=1e-4)
+    assert world["coalition_share"] == 0.0
+    assert world["coalition_share_max"] == pytest.approx(1 - 24 / 101, abs=1e-4)
     assert "ai_accelerator_server (10% unlocated)" in result.stderr
     assert "--by-country" in result.stderr
     countries, _ = _json(db, "exposure", "--tiers", "all", "--item", "ai_server", "--by-country",
                          "--as-of", DAY)
     dependence = {r["country"]: r["dependence"] for r in countries}
     # Taiwan: assembly, the H100 die and its packaging; Korea: HBM (SK hynix, Samsung 2023)
-    # and SK Siltron wafers; Japan: Shin-Etsu and SUMCO wafers (docs/data.md)
+    # and SK Siltron wafers; Japan: Shin-Etsu and SUMCO wafers; China: DRAM (docs/data.md)
     assert dependence["TWN"] == pytest.approx(1.0)
     assert dependence["KOR"] == pytest.approx(0.95)
     assert dependence["JPN"] == pytest.approx(0.314 + 0.244)
     assert dependence["USA"] == pytest.approx(0.05)
+    assert dependence["CHN"] == pytest.approx(24 / 101, abs=1e-4)  # DRAM fabs in China
     assert dependence[""] == 1.0  # "location not in data" is reported, not hidden
     korea = next(r for r in countries if r["country"] == "KOR")
     assert korea["in_group"] is True and korea["of_concern"] is False
