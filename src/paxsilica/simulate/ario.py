@@ -127,7 +127,8 @@ NO_SHOCK = Shocks()
 def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarray, *,
                  inventory_days: float | np.ndarray = 90.0, inventory_tau: float | np.ndarray = 60.0,
                  psi: float = 0.8, alpha_base: float = 1.0, alpha_max: float = 1.25,
-                 alpha_tau: float = 365.0, order_type: str = "alt") -> ARIOParams:
+                 alpha_tau: float = 365.0, order_type: str = "alt",
+                 soft: sp.spmatrix | None = None) -> ARIOParams:
     """Daily model arrays from annual flows.
 
     Parameters
@@ -136,6 +137,8 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
     y_annual: ``(n,)`` final demand per year, all categories and regions summed.
     product: ``(n,)`` integer product code ``0..m-1`` of each industry.
     inventory_days, inventory_tau: scalar or ``(m,)`` per product (days).
+    soft: optional ``n × n`` mask (same pattern as ``Z``): inputs that are substitutable
+        and never constrain output (BoARIO's ``infinite_inventories_sect``, per link).
     """
     z_annual = sp.csr_matrix(z_annual, dtype=float)
     z_annual.eliminate_zeros()
@@ -156,13 +159,17 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
     days = np.broadcast_to(np.asarray(inventory_days, dtype=float), (m,)).copy()
     days[days <= 1] = 2  # BoARIO: inventories of one step or less become 2 steps
     taus = np.broadcast_to(np.asarray(inventory_tau, dtype=float), (m,))
+    constrains = zc_annual > x_col / YEAR * TECHNOLOGY_THRESHOLD
+    if soft is not None:
+        soft_entry = np.asarray(sp.csr_matrix(soft)[coo.row, coo.col]).ravel() != 0
+        constrains &= np.bincount(entry, weights=soft_entry, minlength=keys.size) == 0
     counts = np.bincount(stock_industry, minlength=n)
     starts = np.r_[0, np.cumsum(counts)[:-1]][counts > 0]
     return ARIOParams(
         x0=x_annual / YEAR, y0=np.asarray(y_annual, dtype=float) / YEAR, h=h, ht=h.T.tocsr(),
         stock_industry=stock_industry, stock_product=stock_product, tech=tech,
         inv_days=days[stock_product], restore_rate=1.0 / taus[stock_product],
-        constrains=zc_annual > x_col / YEAR * TECHNOLOGY_THRESHOLD, starts=starts,
+        constrains=constrains, starts=starts,
         has_stock=counts > 0, psi=float(psi), alpha_base=float(alpha_base),
         alpha_max=float(alpha_max), alpha_tau=float(alpha_tau), alt_orders=order_type == "alt")
 

@@ -36,6 +36,8 @@ class SimNetwork:
         unit: unit of flows per year (``M USD``, or ``item units`` for the stack network).
         kind: ``mrio`` or ``stack``.
         units: per-industry unit (for the stack network the item's unit).
+        soft: optional mask of ``z``'s entries whose input is substitutable (never
+            constrains the buyer's output; non-essential recipe lines).
     """
 
     industries: pd.DataFrame
@@ -45,6 +47,7 @@ class SimNetwork:
     unit: str = ""
     kind: str = "mrio"
     units: tuple[str, ...] = ()
+    soft: sp.csr_matrix | None = None
 
     @classmethod
     def from_arrays(cls, regions: list[str], sectors: list[str], z: sp.spmatrix,
