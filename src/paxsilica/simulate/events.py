@@ -17,7 +17,8 @@
 * ``stockpile_release``: the holder's industries that use the item receive ``rate`` per
   day until ``quantity`` is spent, shared in proportion to their steady-state use.
 
-Country sets are ISO3 codes or group ids, resolved as of the event's start.
+Country sets are ISO3 codes, group ids (resolved as of the event's start) or ``all``;
+flows from a region to itself are never cut (an export ban stops exports only).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from paxsilica.simulate.scenario import Scenario
 
 __all__ = ["EventSchedule", "compile_events"]
 
-Resolver = Callable[[str, date | None], set[str]]
-"""Names → region labels as of a day (ISO3 codes and group ids for the stack network)."""
+Resolver = Callable[[str, date | None], set[str] | None]
+"""Names → region labels as of a day (ISO3 codes and group ids); ``None`` if unknown."""
 
 
 @dataclass
@@ -148,8 +149,11 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
             if name in known_regions:
                 found.add(name)
                 continue
+            if name == "all":
+                found |= known_regions | set(net.regions)
+                continue
             resolved = resolver(name, day) if resolver is not None else None
-            if not resolved:
+            if resolved is None:
                 kind = "country or group" if net.kind == "stack" else "region"
                 problems.append(RowError(file, None, key, f"unknown {kind} {name!r}"))
                 continue
@@ -206,12 +210,16 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
                 late, delay = event.share * (1.0 - event.deny_rate), event.delay_days
         items = goods(event.items, f"{key}.items") if event.items else known_sectors
         links, finals, shares = [], [], []
+        own = net.region_codes()
+        total = net.final.sum(axis=1)
         for source, target in pairs:
             from_source = np.isin(regions, list(source)) & np.isin(sectors, list(items))
-            links.append(np.flatnonzero(from_source[supplier] & np.isin(regions[buyer], list(target))))
-            columns = [pos for pos, region in enumerate(net.regions) if region in target]
-            total = net.final.sum(axis=1)
-            part = net.final[:, columns].sum(axis=1) if columns else np.zeros(net.n)
+            # flows never cross from a region to itself: "all" importers exclude exporters
+            abroad = regions[supplier] != regions[buyer]
+            links.append(np.flatnonzero(from_source[supplier] & abroad
+                                        & np.isin(regions[buyer], list(target))))
+            into = np.isin(np.asarray(net.regions), list(target)).astype(float)
+            part = net.final @ into - net.final[np.arange(net.n), own] * into[own]
             share = np.divide(part, total, out=np.zeros(net.n), where=total > 0)
             hit = np.flatnonzero(from_source & (share > 0))
             finals.append(hit)
