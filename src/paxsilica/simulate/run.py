@@ -27,7 +27,7 @@ from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.scenario import ModelParams, Scenario, load_scenario
 
-__all__ = ["model_params", "prepare", "run_prepared", "simulate"]
+__all__ = ["model_params", "network_and_resolver", "prepare", "run_prepared", "simulate"]
 
 Progress = Callable[[int], None]
 
@@ -42,7 +42,8 @@ def model_params(net: SimNetwork, model: ModelParams) -> ARIOParams:
                         soft=getattr(net, "soft", None))
 
 
-def _network(source: object, scenario: Scenario, file: str) -> tuple[SimNetwork, Resolver | None]:
+def network_and_resolver(source: object, scenario: Scenario,
+                         file: str = "<scenario>") -> tuple[SimNetwork, Resolver | None]:
     """The simulation network from an argument or the scenario's ``network`` key."""
     if isinstance(source, SimNetwork):
         return source, None
@@ -63,14 +64,15 @@ def _network(source: object, scenario: Scenario, file: str) -> tuple[SimNetwork,
     return stack_network(source, as_of=scenario.start_date)  # type: ignore[arg-type]
 
 
-def prepare(source: object, scenario: Scenario | str | Path, *,
-            file: str | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
+def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None = None,
+            resolver: Resolver | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
     """Validate everything before the first step (nothing runs on bad input)."""
     if not isinstance(scenario, Scenario):
         file = file or str(scenario)
         scenario = load_scenario(scenario)
     file = file or "<scenario>"
-    net, resolver = _network(source, scenario, file)
+    net, found = network_and_resolver(source, scenario, file)
+    resolver = resolver or found
     params = model_params(net, scenario.model)
     schedule = compile_events(scenario, net, params, resolver=resolver, file=file)
     return scenario, net, params, schedule
