@@ -64,8 +64,10 @@ class SimulationResult:
         ``days_to_recover`` (steps from the first loss above 0.1 % to the step from which
         output stays within 0.1 %; 0 if never hit, ``None`` if not recovered by the end)."""
         loss = self.loss_share()
+        loss[np.abs(loss) < 1e-12] = 0.0  # rounding of the steady state, not a loss
         total = self.baseline * self.days
         shortfall = (self.baseline[None, :] - self.production).sum(axis=0)
+        shortfall[np.abs(shortfall) < 1e-12 * np.maximum(total, 1e-300)] = 0.0
         hit = loss > RECOVERED
         ever = hit.any(axis=0)
         first = np.where(ever, hit.argmax(axis=0), 0)

@@ -61,7 +61,8 @@ def network_and_resolver(source: object, scenario: Scenario,
         from paxsilica.store import open_store
 
         source = StackNetwork.from_store(open_store(":memory:"))
-    return stack_network(source, as_of=scenario.start_date)  # type: ignore[arg-type]
+    # the latest data (shares, quantities) build the network; groups resolve per event date
+    return stack_network(source)  # type: ignore[arg-type]
 
 
 def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None = None,
