@@ -236,7 +236,15 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         h_now = _scaled(params.h, base * (1.0 - late_share))
     else:
         h_now = h_deliver
-    add = state.order_gap * (h_now @ served)
+    weight = _divide(capacity, params.x0) if params.alt_orders else np.ones(params.n)
+    shared = h_now is params.h and shocks.weight is None
+    if shared:  # one pass over H for both products (deliveries now, order normaliser below)
+        both = params.h @ np.column_stack([served, weight])
+        delivered, normaliser = both[:, 0], both[:, 1]
+    else:
+        delivered = h_now @ served
+        normaliser = _scaled(params.h, shocks.weight) @ weight
+    add = state.order_gap * delivered
     use = params.tech * production[params.stock_industry]
     stocks = state.stocks
     if not np.allclose(add, use):
@@ -258,8 +266,6 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
     # BoARIO: no restoration gap at all when stocks are allclose to their goal
     close = np.allclose(stocks, goal)
     gap = use + (0.0 if close else np.maximum(goal - stocks, 0.0) * params.restore_rate)
-    weight = _divide(capacity, params.x0) if params.alt_orders else np.ones(params.n)
-    normaliser = _scaled(params.h, shocks.weight) @ weight
     order_gap = _divide(gap, normaliser)
     return replace(state, t=state.t + 1, production=production, overprod=alpha, stocks=stocks,
                    order_gap=order_gap, order_weight=weight, demand=demand, pipeline=pipeline)
