@@ -187,7 +187,8 @@ def _scaled(matrix: sp.csr_matrix, factor: np.ndarray | None) -> sp.csr_matrix:
     """``matrix`` with its stored entries multiplied by ``factor`` (same pattern)."""
     if factor is None:
         return matrix
-    return sp.csr_matrix((matrix.data * factor, matrix.indices, matrix.indptr), shape=matrix.shape)
+    # same index arrays, new values: no copy or re-validation of the structure
+    return matrix._with_data(matrix.data * factor, copy=False)
 
 
 def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:

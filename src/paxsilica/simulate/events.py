@@ -80,6 +80,8 @@ class EventSchedule:
     flows: list[_Flow] = field(default_factory=list)
     capacity: list[_Capacity] = field(default_factory=list)
     releases: list[_Release] = field(default_factory=list)
+    _cache_key: tuple | None = None
+    _cache: tuple | None = None
 
     @property
     def max_delay(self) -> int:
@@ -100,9 +102,27 @@ class EventSchedule:
         return np.minimum(loss, 1.0) if loss.any() else None
 
     def shocks(self, t: int) -> Shocks:
-        """The :class:`Shocks` of step ``t``."""
+        """The :class:`Shocks` of step ``t`` (link arrays reused while they do not change)."""
+        key = tuple((pos, 1.0 if f.ramp == 0 else min(1.0, (t - f.start) / f.ramp))
+                    for pos, f in enumerate(self.flows) if f.start <= t < f.end)
+        cached = self._cache if key == self._cache_key else None
+        if cached is None:
+            cached = self._links(t)
+            self._cache_key, self._cache = key, cached
+        deliver, weight, delayed, final = cached
+        inject = None
+        for release in self.releases:
+            amount = min(release.rate, release.quantity - release.rate * (t - release.start))
+            if t >= release.start and amount > 0:
+                inject = np.zeros(self.params.tech.size) if inject is None else inject
+                inject[release.entries] += amount * release.weights
+        return Shocks(capacity_loss=self.capacity_loss(t), deliver=deliver, weight=weight,
+                      delayed=delayed, final=final, inject=inject)
+
+    def _links(self, t: int) -> tuple:
+        """Link factors of the flow events active at ``t``."""
         entries = self.params.h.nnz
-        deliver = weight = final = inject = None
+        deliver = weight = final = None
         delayed: dict[int, np.ndarray] = {}
         for flow in self.flows:
             if not flow.start <= t < flow.end:
@@ -118,13 +138,7 @@ class EventSchedule:
             if flow.finals.size and flow.stop > 0:
                 final = np.ones(self.params.n) if final is None else final
                 final[flow.finals] *= 1.0 - flow.stop * flow.final_share
-        for release in self.releases:
-            amount = min(release.rate, release.quantity - release.rate * (t - release.start))
-            if t >= release.start and amount > 0:
-                inject = np.zeros(self.params.tech.size) if inject is None else inject
-                inject[release.entries] += amount * release.weights
-        return Shocks(capacity_loss=self.capacity_loss(t), deliver=deliver, weight=weight,
-                      delayed=tuple(sorted(delayed.items())), final=final, inject=inject)
+        return deliver, weight, tuple(sorted(delayed.items())), final
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:
