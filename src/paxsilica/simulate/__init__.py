@@ -8,8 +8,9 @@ licence regimes, chokepoint closures and stockpile releases, and Monte Carlo ens
 See ``docs/simulate.md`` for the equations, parameters and references.
 """
 
+from paxsilica.simulate.ensemble import EnsembleResult, run_ensemble
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.run import simulate
 from paxsilica.simulate.scenario import Scenario, load_scenario
 
-__all__ = ["Scenario", "SimulationResult", "load_scenario", "simulate"]
+__all__ = ["EnsembleResult", "Scenario", "SimulationResult", "load_scenario", "run_ensemble", "simulate"]
