@@ -88,6 +88,8 @@ class ARIOParams:
     alpha_max: float = 1.25
     alpha_tau: float = 365.0
     alt_orders: bool = True
+    blocks: np.ndarray | None = None      # (m, n, R) dense H by product (buyer × supplier), when Z is dense
+    block_rows: np.ndarray | None = None  # (m, R) industry of each block row
 
     @property
     def n(self) -> int:
@@ -163,6 +165,7 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
     if soft is not None:
         soft_entry = np.asarray(sp.csr_matrix(soft)[coo.row, coo.col]).ravel() != 0
         constrains &= np.bincount(entry, weights=soft_entry, minlength=keys.size) == 0
+    blocks, block_rows = _dense_blocks(z_annual, product, m)
     counts = np.bincount(stock_industry, minlength=n)
     starts = np.r_[0, np.cumsum(counts)[:-1]][counts > 0]
     return ARIOParams(
@@ -171,7 +174,50 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
         inv_days=days[stock_product], restore_rate=1.0 / taus[stock_product],
         constrains=constrains, starts=starts,
         has_stock=counts > 0, psi=float(psi), alpha_base=float(alpha_base),
-        alpha_max=float(alpha_max), alpha_tau=float(alpha_tau), alt_orders=order_type == "alt")
+        alpha_max=float(alpha_max), alpha_tau=float(alpha_tau), alt_orders=order_type == "alt",
+        blocks=blocks, block_rows=block_rows)
+
+
+DENSE_SHARE = 0.3
+DENSE_LIMIT = 8000
+
+
+def _dense_blocks(z_annual: sp.csr_matrix, product: np.ndarray,
+                  m: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """``H`` as dense blocks when ``Z`` is dense and every product has as many industries
+    (an MRIO: regions × sectors). The products over ``H`` are then batched dense products
+    (memory-bound, several times faster than a sparse product on the same non-zeros)."""
+    n = z_annual.shape[0]
+    if n == 0 or n > DENSE_LIMIT or z_annual.nnz < DENSE_SHARE * n * n:
+        return None, None
+    counts = np.bincount(product, minlength=m)
+    if counts.min() != counts.max():
+        return None, None
+    rows = np.argsort(product, kind="stable").reshape(m, counts[0])
+    dense = z_annual.toarray() / YEAR
+    # (product, buyer, supplier row): both products over H are then BLAS calls on
+    # C-contiguous operands (the fastest layout measured for both directions)
+    return np.ascontiguousarray(np.swapaxes(dense[rows], 1, 2)), rows
+
+
+def _h_products(params: ARIOParams, vectors: np.ndarray) -> np.ndarray:
+    """``H @ vectors`` (``vectors``: n × c) → K × c, by dense blocks when available."""
+    if params.blocks is None:
+        return params.h @ vectors
+    out = np.matmul(params.blocks, vectors[params.block_rows])  # (m, n, R) @ (m, R, c)
+    return out[params.stock_product, params.stock_industry]     # (K, c)
+
+
+def _ht_product(params: ARIOParams, gap: np.ndarray) -> np.ndarray:
+    """``Hᵀ @ gap`` (K → n), by dense blocks when available."""
+    if params.blocks is None:
+        return params.h.T @ gap
+    m, n, _ = params.blocks.shape
+    grid = np.zeros((m, 1, n))
+    grid[params.stock_product, 0, params.stock_industry] = gap
+    out = np.empty(params.n)
+    out[params.block_rows] = np.matmul(grid, params.blocks)[:, 0, :]  # (m, 1, n) @ (m, n, R)
+    return out
 
 
 def initial_state(params: ARIOParams, *, delay_days: int = 0) -> ARIOState:
@@ -211,7 +257,9 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
     h_deliver = _scaled(params.h, shocks.deliver)
     y = params.y0 if shocks.final is None else params.y0 * shocks.final
     # 1. demand = orders placed at the previous step (minus what can no longer cross) + Y
-    ordered = state.order_weight * (h_deliver.T @ state.order_gap)
+    plain = shocks.deliver is None
+    ordered = state.order_weight * (_ht_product(params, state.order_gap) if plain
+                                     else h_deliver.T @ state.order_gap)
     demand = ordered + y
     # 2. overproduction
     alpha = state.overprod
@@ -240,7 +288,7 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
     weight = _divide(capacity, params.x0) if params.alt_orders else np.ones(params.n)
     shared = h_now is params.h and shocks.weight is None
     if shared:  # one pass over H for both products (deliveries now, order normaliser below)
-        both = params.h @ np.column_stack([served, weight])
+        both = _h_products(params, np.column_stack([served, weight]))
         delivered, normaliser = both[:, 0], both[:, 1]
     else:
         delivered = h_now @ served
