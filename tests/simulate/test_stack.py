@@ -63,3 +63,21 @@ def test_groups_resolve_as_of_the_event_start(stack):
         {"kind": "export_ban", "exporters": ["CHN"], "importers": ["no_such_group"], "start": 0}]})
     with pytest.raises(ValidationError, match="unknown country or group 'no_such_group'"):
         simulate(stack, bad)
+
+
+def test_trade_data_set_the_suppliers_of_a_located_buyer(stack):
+    import pandas as pd
+
+    trade = pd.DataFrame({"year": [2024, 2024], "exporter": ["MMR", "USA"], "importer": ["CHN", "CHN"],
+                          "item_id": ["rare_earth_ore", "rare_earth_ore"], "value_kusd": [900.0, 100.0],
+                          "dataset": ["baci", "baci"]})
+    net, _ = stack_network(stack, as_of="2026-01-01", trade=trade)
+    ind = net.industries.reset_index(drop=True)
+    buyer = ind.index[(ind["region"] == "CHN") & (ind["sector"] == "rare_earth_oxide")][0]
+    column = net.z[:, buyer].toarray().ravel()
+    mmr = column[ind.index[(ind["region"] == "MMR") & (ind["sector"] == "rare_earth_ore")][0]]
+    usa = column[ind.index[(ind["region"] == "USA") & (ind["sector"] == "rare_earth_ore")][0]]
+    aus = column[ind.index[(ind["region"] == "AUS") & (ind["sector"] == "rare_earth_ore")][0]]
+    # China's imports follow the trade mix 9:1; a country it does not import from sells nothing
+    assert mmr / usa == pytest.approx(9.0, rel=1e-9)
+    assert aus == 0

@@ -56,20 +56,26 @@ def _library(ctx: typer.Context, db: Path | None) -> tuple[StackNetwork, dict[st
     return net, scenario_library(net)
 
 
-def _scenario(ctx: typer.Context, name: str, db: Path | None) -> tuple[object, StackNetwork | None, str]:
-    """A scenario from a YAML path or a library name; the stack network when needed."""
+def _scenario(ctx: typer.Context, name: str,
+              db: Path | None) -> tuple[object, StackNetwork | None, str, pd.DataFrame | None]:
+    """A scenario from a YAML path or a library name; the stack network and its stored
+    trade flows when needed."""
     from paxsilica.simulate.scenario import load_scenario, scenario_from_dict
+    from paxsilica.store.trade import trade_flows
 
     path = Path(name)
     if path.suffix in {".yaml", ".yml"} or path.exists():
         scenario = load_scenario(path)
-        net = None if scenario.mrio_path() else StackNetwork.from_store(store_for(ctx, db))
-        return scenario, net, str(path)
+        if scenario.mrio_path():
+            return scenario, None, str(path), None
+        store = store_for(ctx, db)
+        return scenario, StackNetwork.from_store(store), str(path), trade_flows(store)
+    store = store_for(ctx, db)
     net, library = _library(ctx, db)
     if name not in library:
         raise ValidationError([RowError(name, None, None, "no such scenario file or library "
                                         "scenario (see paxsilica scenarios list)")])
-    return scenario_from_dict(library[name], file=name), net, name
+    return scenario_from_dict(library[name], file=name), net, name, trade_flows(store)
 
 
 def simulate_command(
@@ -92,11 +98,11 @@ def simulate_command(
         raise ValidationError([RowError("<arguments>", None, "--days", "must be at least 1")])
     if fmt is SimFormat.parquet and output is None:
         raise ValidationError([RowError("<arguments>", None, "--output", "parquet needs -o PATH")])
-    scenario, net, file = _scenario(ctx, scenario_path, db)
+    scenario, net, file, trade = _scenario(ctx, scenario_path, db)
     if ensemble is not None:
-        _ensemble(scenario, net, ensemble, days, scheduler, workers, seed, fmt, output)
+        _ensemble(scenario, net, ensemble, days, scheduler, workers, seed, fmt, output, trade)
         return
-    scenario, sim_net, params, schedule = prepare(net, scenario, file=file)  # type: ignore[arg-type]
+    scenario, sim_net, params, schedule = prepare(net, scenario, file=file, trade=trade)  # type: ignore[arg-type]
     steps = days or scenario.days
     with _progress(steps, f"simulating {scenario.name}") as bar:
         task = bar.add_task("steps", total=steps)
@@ -124,19 +130,20 @@ def _text_out(text: str, output: Path | None) -> None:
 
 
 def _ensemble(scenario: object, net: object, members: int, days: int | None, scheduler: str | None,
-              workers: int, seed: int, fmt: SimFormat, output: Path | None) -> None:
+              workers: int, seed: int, fmt: SimFormat, output: Path | None,
+              trade: pd.DataFrame | None) -> None:
     from paxsilica.simulate.ensemble import run_ensemble
     from paxsilica.simulate.run import prepare
 
     if members < 1:
         raise ValidationError([RowError("<arguments>", None, "--ensemble", "must be at least 1")])
-    prepare(net, scenario)  # type: ignore[arg-type]  # validate before any file is made
+    prepare(net, scenario, trade=trade)  # type: ignore[arg-type]  # validate before any file is made
     name = scenario.name  # type: ignore[attr-defined]
     folder = Path(f"{output}.members") if output else Path(f"{name}.members")
     with _progress(members, f"ensemble {name}") as bar:
         task = bar.add_task("members", total=members)
         result = run_ensemble(net, scenario, members=members, folder=folder, seed=seed, days=days,
-                              scheduler=scheduler, workers=workers,
+                              scheduler=scheduler, workers=workers, trade=trade,
                               progress=lambda n: bar.advance(task, n))
     err_console.print(f"members in {folder}", markup=False)
     if fmt is SimFormat.json:

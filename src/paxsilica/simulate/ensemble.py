@@ -160,7 +160,8 @@ def _done(folder: Path) -> set[int]:
 def run_ensemble(source: object, scenario: Scenario | str | Path, *, members: int = 100,
                  folder: str | Path, seed: int = 0, days: int | None = None,
                  scheduler: str | None = None, workers: int = 2,
-                 progress: Callable[[int], None] | None = None) -> EnsembleResult:
+                 progress: Callable[[int], None] | None = None,
+                 trade: pd.DataFrame | None = None) -> EnsembleResult:
     """Run ``members`` members on Dask (``scheduler``: ``None`` for a LocalCluster of
     ``workers`` processes, ``tcp://host:port`` for a running cluster, ``synchronous`` to
     run in this process) and return their regional series and p5/p50/p95 bands."""
@@ -168,7 +169,7 @@ def run_ensemble(source: object, scenario: Scenario | str | Path, *, members: in
         raise ValidationError([RowError("<arguments>", None, "ensemble", "must be at least 1")])
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    net, resolver = network_and_resolver(source, scenario)
+    net, resolver = network_and_resolver(source, scenario, trade=trade)
     prepare(net, scenario, resolver=resolver)  # validates everything before any work
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

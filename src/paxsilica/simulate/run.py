@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step
@@ -42,9 +43,10 @@ def model_params(net: SimNetwork, model: ModelParams) -> ARIOParams:
                         soft=getattr(net, "soft", None))
 
 
-def network_and_resolver(source: object, scenario: Scenario,
-                         file: str = "<scenario>") -> tuple[SimNetwork, Resolver | None]:
-    """The simulation network from an argument or the scenario's ``network`` key."""
+def network_and_resolver(source: object, scenario: Scenario, file: str = "<scenario>", *,
+                         trade: pd.DataFrame | None = None) -> tuple[SimNetwork, Resolver | None]:
+    """The simulation network from an argument or the scenario's ``network`` key
+    (``trade``: stored trade flows for the stack network's sourcing; default global pool)."""
     if isinstance(source, SimNetwork):
         return source, None
     if isinstance(source, str | Path):
@@ -62,17 +64,18 @@ def network_and_resolver(source: object, scenario: Scenario,
 
         source = StackNetwork.from_store(open_store(":memory:"))
     # the latest data (shares, quantities) build the network; groups resolve per event date
-    return stack_network(source)  # type: ignore[arg-type]
+    return stack_network(source, trade=trade)  # type: ignore[arg-type]
 
 
 def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None = None,
-            resolver: Resolver | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
+            resolver: Resolver | None = None,
+            trade: pd.DataFrame | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
     """Validate everything before the first step (nothing runs on bad input)."""
     if not isinstance(scenario, Scenario):
         file = file or str(scenario)
         scenario = load_scenario(scenario)
     file = file or "<scenario>"
-    net, found = network_and_resolver(source, scenario, file)
+    net, found = network_and_resolver(source, scenario, file, trade=trade)
     resolver = resolver or found
     params = model_params(net, scenario.model)
     schedule = compile_events(scenario, net, params, resolver=resolver, file=file)
@@ -94,7 +97,7 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,
-             progress: Progress | None = None) -> SimulationResult:
+             progress: Progress | None = None, trade: pd.DataFrame | None = None) -> SimulationResult:
     """Simulate a scenario on a network.
 
     Parameters
@@ -105,8 +108,10 @@ def simulate(source: object, scenario: Scenario | str | Path, *, days: int | Non
     scenario: a :class:`Scenario` or the path of its YAML file.
     days: override the scenario's number of days (steps).
     progress: called with 1 after each step (e.g. a progress bar's ``advance``).
+    trade: stored trade flows (:func:`paxsilica.store.trade.trade_flows`) for the stack
+        network's sourcing; default: the global pool.
     """
-    scenario, net, params, schedule = prepare(source, scenario)
+    scenario, net, params, schedule = prepare(source, scenario, trade=trade)
     if days is not None and days < 1:
         raise ValidationError([RowError("<arguments>", None, "days", "must be at least 1")])
     return run_prepared(scenario, net, params, schedule, days=days, progress=progress)
