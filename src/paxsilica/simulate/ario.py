@@ -60,7 +60,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["ARIOParams", "ARIOState", "Shocks", "build_params", "initial_state", "step"]
+__all__ = ["ARIOParams", "ARIOState", "Shocks", "build_params", "initial_state", "step", "with_model"]
 
 TECHNOLOGY_THRESHOLD = 1e-5
 """BoARIO: an input below this share of daily output (annual Z vs daily x) never constrains."""
@@ -74,7 +74,6 @@ class ARIOParams:
     x0: np.ndarray            # (n,) daily output X0
     y0: np.ndarray            # (n,) daily final demand
     h: sp.csr_matrix          # (K, n) H[(p, j), i] = Z_ij daily
-    ht: sp.csr_matrix         # (n, K) Hᵀ in CSR (fast transposed products)
     stock_industry: np.ndarray  # (K,) j of entry k, sorted
     stock_product: np.ndarray   # (K,) p of entry k
     tech: np.ndarray          # (K,) T_k
@@ -158,9 +157,6 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
     zc_annual = np.bincount(entry, weights=coo.data, minlength=keys.size)
     x_col = x_annual[stock_industry]
     tech = np.divide(zc_annual, x_col, out=np.zeros_like(zc_annual), where=x_col != 0)
-    days = np.broadcast_to(np.asarray(inventory_days, dtype=float), (m,)).copy()
-    days[days <= 1] = 2  # BoARIO: inventories of one step or less become 2 steps
-    taus = np.broadcast_to(np.asarray(inventory_tau, dtype=float), (m,))
     constrains = zc_annual > x_col / YEAR * TECHNOLOGY_THRESHOLD
     if soft is not None:
         soft_entry = np.asarray(sp.csr_matrix(soft)[coo.row, coo.col]).ravel() != 0
@@ -168,14 +164,28 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
     blocks, block_rows = _dense_blocks(z_annual, product, m)
     counts = np.bincount(stock_industry, minlength=n)
     starts = np.r_[0, np.cumsum(counts)[:-1]][counts > 0]
-    return ARIOParams(
-        x0=x_annual / YEAR, y0=np.asarray(y_annual, dtype=float) / YEAR, h=h, ht=h.T.tocsr(),
+    structure = ARIOParams(
+        x0=x_annual / YEAR, y0=np.asarray(y_annual, dtype=float) / YEAR, h=h,
         stock_industry=stock_industry, stock_product=stock_product, tech=tech,
-        inv_days=days[stock_product], restore_rate=1.0 / taus[stock_product],
-        constrains=constrains, starts=starts,
-        has_stock=counts > 0, psi=float(psi), alpha_base=float(alpha_base),
-        alpha_max=float(alpha_max), alpha_tau=float(alpha_tau), alt_orders=order_type == "alt",
-        blocks=blocks, block_rows=block_rows)
+        inv_days=np.zeros(keys.size), restore_rate=np.zeros(keys.size), constrains=constrains,
+        starts=starts, has_stock=counts > 0, blocks=blocks, block_rows=block_rows)
+    return with_model(structure, inventory_days=inventory_days, inventory_tau=inventory_tau, psi=psi,
+                      alpha_base=alpha_base, alpha_max=alpha_max, alpha_tau=alpha_tau,
+                      order_type=order_type)
+
+
+def with_model(params: ARIOParams, *, inventory_days: float | np.ndarray = 90.0,
+               inventory_tau: float | np.ndarray = 60.0, psi: float = 0.8, alpha_base: float = 1.0,
+               alpha_max: float = 1.25, alpha_tau: float = 365.0, order_type: str = "alt") -> ARIOParams:
+    """The same network with other model parameters (cheap: ensemble members reuse ``H``)."""
+    m = int(params.stock_product.max()) + 1 if params.stock_product.size else 0
+    days = np.broadcast_to(np.asarray(inventory_days, dtype=float), (m,)).copy()
+    days[days <= 1] = 2  # BoARIO: inventories of one step or less become 2 steps
+    taus = np.broadcast_to(np.asarray(inventory_tau, dtype=float), (m,))
+    return replace(params, inv_days=days[params.stock_product],
+                   restore_rate=1.0 / taus[params.stock_product], psi=float(psi),
+                   alpha_base=float(alpha_base), alpha_max=float(alpha_max),
+                   alpha_tau=float(alpha_tau), alt_orders=order_type == "alt")
 
 
 DENSE_SHARE = 0.3

@@ -197,7 +197,7 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
         if event.kind == "stockpile_release":
             holders = places([event.holder], f"{key}.holder", day)
             item = goods([event.item], f"{key}.item")
-            product = np.isin(sectors[supplier], list(item))
+            product = np.isin(sectors, list(item))[supplier]
             rows = np.unique(np.repeat(np.arange(params.h.shape[0]), np.diff(params.h.indptr))[product])
             rows = rows[np.isin(regions[params.stock_industry[rows]], list(holders))]
             if rows.size == 0 and holders and item <= known_sectors:
@@ -229,9 +229,9 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
         for source, target in pairs:
             from_source = np.isin(regions, list(source)) & np.isin(sectors, list(items))
             # flows never cross from a region to itself: "all" importers exclude exporters
-            abroad = regions[supplier] != regions[buyer]
+            abroad = own[supplier] != own[buyer]  # integer region codes: cheap per flow
             links.append(np.flatnonzero(from_source[supplier] & abroad
-                                        & np.isin(regions[buyer], list(target))))
+                                        & np.isin(regions, list(target))[buyer]))
             into = np.isin(np.asarray(net.regions), list(target)).astype(float)
             part = net.final @ into - net.final[np.arange(net.n), own] * into[own]
             share = np.divide(part, total, out=np.zeros(net.n), where=total > 0)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
-from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step
+from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
 from paxsilica.simulate.mrio import read_mrio_folder
 from paxsilica.simulate.network import SimNetwork
@@ -33,14 +34,22 @@ __all__ = ["model_params", "network_and_resolver", "prepare", "run_prepared", "s
 Progress = Callable[[int], None]
 
 
+_STRUCTURES: WeakKeyDictionary[SimNetwork, ARIOParams] = WeakKeyDictionary()
+"""Kernel arrays per network object, so that runs on one network (ensemble members on a
+worker) build ``H`` once."""
+
+
 def model_params(net: SimNetwork, model: ModelParams) -> ARIOParams:
     """Kernel arrays for ``net`` with the scenario's model parameters."""
-    product, _ = net.products()
-    return build_params(net.z, net.final.sum(axis=1), product,
-                        inventory_days=model.inventory_days, inventory_tau=model.inventory_tau,
-                        psi=model.psi, alpha_base=model.alpha_base, alpha_max=model.alpha_max,
-                        alpha_tau=model.alpha_tau, order_type=model.order_type,
-                        soft=getattr(net, "soft", None))
+    structure = _STRUCTURES.get(net)
+    if structure is None:
+        product, _ = net.products()
+        structure = build_params(net.z, net.final.sum(axis=1), product, soft=net.soft)
+        _STRUCTURES[net] = structure
+    return with_model(structure, inventory_days=model.inventory_days,
+                      inventory_tau=model.inventory_tau, psi=model.psi,
+                      alpha_base=model.alpha_base, alpha_max=model.alpha_max,
+                      alpha_tau=model.alpha_tau, order_type=model.order_type)
 
 
 def network_and_resolver(source: object, scenario: Scenario, file: str = "<scenario>", *,
