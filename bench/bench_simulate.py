@@ -176,13 +176,22 @@ def ensemble(n: int, members: int, days: int) -> None:
     scenario = scenario_from_dict({"name": "bench", "days": days, "events": [
         {"kind": "export_ban", "exporters": [regions[0]], "importers": ["all"], "start": 10, "end": 100}],
         "uncertain": {"inventory_days": {"uniform": [30, 120]}, "events.0.ramp_up": {"uniform": [0, 60]}}})
+    import logging
+
     from dask.distributed import Client, LocalCluster
 
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        run_ensemble(net, scenario, members=members, folder=folder, scheduler="synchronous")
+        alone = time.perf_counter() - started
+    print(f"ensemble n={n} members={members} days={days} in this process: {alone:.1f} s wall "
+          f"({alone / members:.2f} s/member)", flush=True)
     times = {}
     for workers in (1, 2):
         started = time.perf_counter()
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster) as client:
             client.run(lambda: None)  # workers up before timing
             startup = time.perf_counter() - started
             with tempfile.TemporaryDirectory() as folder:
