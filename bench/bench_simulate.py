@@ -178,7 +178,10 @@ def ensemble(n: int, members: int, days: int) -> None:
         "uncertain": {"inventory_days": {"uniform": [30, 120]}, "events.0.ramp_up": {"uniform": [0, 60]}}})
     import logging
 
+    import dask
     from dask.distributed import Client, LocalCluster
+
+    from paxsilica.simulate.ensemble import WORKER_ENVIRONMENT
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
@@ -189,7 +192,8 @@ def ensemble(n: int, members: int, days: int) -> None:
     times = {}
     for workers in (1, 2):
         started = time.perf_counter()
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRONMENT}), \
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                           dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
                 Client(cluster) as client:
             client.run(lambda: None)  # workers up before timing

@@ -43,6 +43,19 @@ from paxsilica.simulate.scenario import Scenario, load_scenario, scenario_from_d
 __all__ = ["EnsembleResult", "draw_parameters", "member_scenario", "run_ensemble"]
 
 
+WORKER_ENVIRONMENT = {
+    # Dask's default MALLOC_TRIM_THRESHOLD_ switches off glibc's adaptive mmap threshold, so
+    # every large temporary array of a step is a fresh mmap (page faults): measured 2.5x the
+    # CPU per member. Large thresholds keep them on the heap. One BLAS thread per worker.
+    "MALLOC_MMAP_THRESHOLD_": "67108864",
+    "MALLOC_TRIM_THRESHOLD_": "134217728",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
+"""Environment of LocalCluster workers (set the same on a remote cluster's workers)."""
+
+
 @dataclass(frozen=True)
 class EnsembleResult:
     """``members``: step, region, production, loss_share, member; ``bands``: percentiles;
@@ -196,8 +209,11 @@ def _run_on_dask(net: SimNetwork, data: dict, todo: list[int], seed: int, days: 
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        import dask
+
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRONMENT}):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
         try:
