@@ -1,4 +1,4 @@
-"""The ARIO kernel: BoARIO's ``ARIOPsiModel`` equation for equation, as a pure sparse step.
+"""The ARIO kernel: BoARIO's ``ARIOPsiModel`` equation for equation, as a pure step.
 
 One step is one day. Notation (BoARIO's ``boario-math``; Hallegatte 2008, 2014; Guan et
 al. 2020): ``n`` industries (region × sector, or country × item), each selling one
@@ -11,7 +11,9 @@ Data (annual tables divided by 365, BoARIO's ``steply_factor``):
 * ``Z`` daily inter-industry flows, ``X0 = Z·1 + Y·1`` daily output, ``Y`` final demand;
 * ``T_k = Σ_{i∈p} Z_ij / X0_j`` — BoARIO's ``tech_mat`` (technical coefficients summed
   per product), ``H`` the ``K × n`` matrix with ``H[(p, j), i] = Z_ij`` for ``i ∈ p``
-  (every entry of ``Z`` once), so every sum over suppliers is one sparse product;
+  (every entry of ``Z`` once), so every sum over suppliers is one product with ``H``
+  (sparse; for a dense MRIO whose sectors each have one industry per region, batched
+  dense products over per-product blocks of ``H``);
 * ``s_p`` target inventory days (``main_inv_dur``; BoARIO sets values ≤ 1 to 2),
   ``1/τ_p`` inventory restoration rate (``inventory_restoration_tau``), ``ψ`` (``psi``),
   ``α_b, α_max, τ_α`` overproduction (``alpha_base, alpha_max, alpha_tau``).
