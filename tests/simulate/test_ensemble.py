@@ -63,3 +63,38 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     with pytest.raises(ValidationError, match="scheduler"):
         run_ensemble(_net(), scenario_from_dict(SCENARIO), members=2, folder=tmp_path,
                      scheduler="tcp://127.0.0.1:1")
+
+
+def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
+    scenario = scenario_from_dict(SCENARIO)
+
+    class StopError(Exception):
+        pass
+
+    done = []
+
+    def stop_after_two(count):
+        done.append(count)
+        if sum(done) == 2:
+            raise StopError
+
+    with pytest.raises(StopError):
+        run_ensemble(_net(), scenario, members=5, folder=tmp_path, scheduler="synchronous",
+                     progress=stop_after_two)
+    # two complete member files, no half-written one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["member-00000.parquet", "member-00001.parquet"]
+    resumed = run_ensemble(_net(), scenario, members=5, folder=tmp_path, scheduler="synchronous")
+    fresh = run_ensemble(_net(), scenario, members=5, folder=tmp_path / "fresh", scheduler="synchronous")
+    a = resumed.members.sort_values(["member", "step", "region"]).reset_index(drop=True)
+    b = fresh.members.sort_values(["member", "step", "region"]).reset_index(drop=True)
+    assert np.allclose(a["production"], b["production"])
+
+
+def test_bad_ensemble_input_writes_nothing(tmp_path):
+    from paxsilica.errors import ValidationError
+
+    bad = {**SCENARIO, "events": [{**SCENARIO["events"][0], "exporters": ["ATLANTIS"]}]}
+    with pytest.raises(ValidationError, match="ATLANTIS"):
+        run_ensemble(_net(), scenario_from_dict(bad), members=2, folder=tmp_path / "out",
+                     scheduler="synchronous")
+    assert not (tmp_path / "out").exists()

@@ -81,3 +81,14 @@ def test_trade_data_set_the_suppliers_of_a_located_buyer(stack):
     # China's imports follow the trade mix 9:1; a country it does not import from sells nothing
     assert mmr / usa == pytest.approx(9.0, rel=1e-9)
     assert aus == 0
+
+
+def test_item_aliases_name_items(stack):
+    by_alias = scenario_from_dict({"name": "a", "days": 30, "events": [
+        {"kind": "capacity_loss", "country": "COD", "item": "cobalt", "fraction": 0.5, "start": 1}]})
+    summary = simulate(stack, by_alias).summary().set_index(["region", "sector"])
+    assert summary.loc[("COD", "cobalt_ore"), "peak_loss_share"] == pytest.approx(0.5)
+    unknown = scenario_from_dict({"name": "u", "days": 30, "events": [
+        {"kind": "capacity_loss", "country": "COD", "item": "kryptonite", "fraction": 0.5, "start": 1}]})
+    with pytest.raises(ValidationError, match=r"events\.0\.item.*unknown item 'kryptonite'"):
+        simulate(stack, unknown)

@@ -175,11 +175,16 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
         return found
 
     def goods(names: list[str], key: str) -> set[str]:
+        found: set[str] = set()
         for name in names:
-            if name not in known_sectors:
+            if name in known_sectors:
+                found.add(name)
+            elif net.aliases and name.lower() in net.aliases:
+                found |= set(net.aliases[name.lower()])
+            else:
                 kind = "item" if net.kind == "stack" else "sector"
                 problems.append(RowError(file, None, key, f"unknown {kind} {name!r} (not in the network)"))
-        return set(names)
+        return found
 
     for index, event in enumerate(scenario.events):
         key = f"events.{index}"
@@ -200,7 +205,7 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
             product = np.isin(sectors, list(item))[supplier]
             rows = np.unique(np.repeat(np.arange(params.h.shape[0]), np.diff(params.h.indptr))[product])
             rows = rows[np.isin(regions[params.stock_industry[rows]], list(holders))]
-            if rows.size == 0 and holders and item <= known_sectors:
+            if rows.size == 0 and holders and item and item <= known_sectors:
                 problems.append(RowError(file, None, f"{key}.holder",
                                          f"no industry of {event.holder!r} uses {event.item!r}"))
                 continue

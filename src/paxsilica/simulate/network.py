@@ -38,6 +38,8 @@ class SimNetwork:
         units: per-industry unit (for the stack network the item's unit).
         soft: optional mask of ``z``'s entries whose input is substitutable (never
             constrains the buyer's output; non-essential recipe lines).
+        aliases: other names of sectors (lower case → sector labels), e.g. ``cobalt`` →
+            ``cobalt_ore`` on the stack network; a sector label always wins.
     """
 
     industries: pd.DataFrame
@@ -48,6 +50,7 @@ class SimNetwork:
     kind: str = "mrio"
     units: tuple[str, ...] = ()
     soft: sp.csr_matrix | None = None
+    aliases: dict[str, tuple[str, ...]] | None = None
 
     @classmethod
     def from_arrays(cls, regions: list[str], sectors: list[str], z: sp.spmatrix,

@@ -144,9 +144,16 @@ def stack_network(net: StackNetwork, *, as_of: date | str | None = None,
     final = np.zeros((positions.size, len(final_regions)))
     final[np.arange(positions.size), [column[r] for r in regions]] = leftover
     item_units = dict(zip(net.supplies["item_id"], net.supplies["unit"].fillna(""), strict=False))
+    present = set(items)
+    aliases: dict[str, tuple[str, ...]] = {}
+    for item_id, names in zip(net.items["item_id"], net.items["aliases"], strict=True):
+        for name in names or []:
+            if item_id in present:
+                aliases[name.lower()] = (*aliases.get(name.lower(), ()), item_id)
     sim = SimNetwork(pd.DataFrame({"region": regions, "sector": items}), z, final, final_regions,
                      unit="item units per year", kind="stack",
-                     units=tuple(str(item_units.get(i, "") or "") for i in items), soft=soft)
+                     units=tuple(str(item_units.get(i, "") or "") for i in items), soft=soft,
+                     aliases=aliases)
     return sim, _resolver(net)
 
 
