@@ -41,6 +41,7 @@ SECTIONS = [
     "paxsilica.report.sections.controls",
     "paxsilica.report.sections.recipes",
     "paxsilica.report.sections.multitier",
+    "paxsilica.report.sections.scenario",
     "paxsilica.report.sections.sources",
 ]
 

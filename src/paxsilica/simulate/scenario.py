@@ -1,0 +1,278 @@
+"""Scenario files: YAML validated by pydantic; every problem names the file and key.
+
+A scenario says which network to run on, for how many days, with which model
+parameters, which events happen and which parameters are uncertain::
+
+    name: ga-ban-2026
+    network: {mrio: path/to/mrio}     # omit for the stack network; relative to the YAML
+    days: 365
+    start_date: 2026-01-01            # day of step 0 (dates in events; groups as of a date)
+    model: {order_type: alt, alpha_base: 1.0, alpha_max: 1.25, alpha_tau: 365,
+            inventory_days: 90, inventory_tau: 60, psi: 0.8}
+    events:
+      - {kind: capacity_loss, region: reg2, sector: manufactoring,
+         fraction: 0.3, start: 10, duration: 5, recovery: 60}
+    uncertain: {inventory_days: {uniform: [30, 120]}}
+
+Model names map to BoARIO's: ``inventory_days`` = ``main_inv_dur``, ``inventory_tau`` =
+``inventory_restoration_tau``, ``psi`` = ``psi_param``; the others are the same.
+
+Example:
+    >>> s = Scenario.model_validate({"name": "x", "days": 30, "events": [
+    ...     {"kind": "export_ban", "exporters": ["CHN"], "importers": ["pax_silica"],
+    ...      "items": ["gallium"], "start": 5}]})
+    >>> s.events[0].ramp_up, s.model.psi
+    (30, 0.8)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticError
+
+from paxsilica.errors import RowError, ValidationError
+
+__all__ = ["EVENT_KINDS", "Scenario", "load_scenario", "scenario_from_dict"]
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Step = int | date
+Names = Annotated[list[str], Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelParams(_Strict):
+    """ARIO parameters (BoARIO's ``ARIOPsiModel`` defaults)."""
+
+    order_type: Literal["alt", "noalt"] = "alt"
+    alpha_base: float = Field(1.0, ge=1.0, description="base overproduction factor (BoARIO alpha_base)")
+    alpha_max: float = Field(1.25, ge=1.0, description="maximum overproduction factor")
+    alpha_tau: float = Field(365.0, gt=0, description="overproduction characteristic time, days")
+    inventory_days: float = Field(90.0, gt=0, description="target input stock, days of use (main_inv_dur)")
+    inventory_tau: float = Field(60.0, gt=0, description="inventory restoration time, days")
+    psi: float = Field(0.8, gt=0, le=1.0, description="share of target stock below which output falls")
+
+    @model_validator(mode="after")
+    def _alpha_order(self) -> ModelParams:
+        if self.alpha_max < self.alpha_base:
+            raise ValueError("alpha_max must be at least alpha_base")
+        return self
+
+
+class _Event(_Strict):
+    name: str | None = None
+    start: Step = Field(description="0-based step (or date) at which the event first acts")
+
+
+class CapacityLoss(_Event):
+    """A region (country) and sector (item) lose ``fraction`` of capacity (BoARIO recovery event)."""
+
+    kind: Literal["capacity_loss"]
+    region: str | list[str] | None = None
+    sector: str | list[str] | None = None
+    country: str | list[str] | None = None
+    item: str | list[str] | None = None
+    fraction: Fraction
+    duration: int = Field(1, ge=0)
+    recovery: int = Field(1, ge=1, description="steps of linear recovery")
+
+    @model_validator(mode="after")
+    def _where(self) -> CapacityLoss:
+        if (self.region is None) == (self.country is None):
+            raise ValueError("give exactly one of region or country")
+        if (self.sector is None) == (self.item is None):
+            raise ValueError("give exactly one of sector or item")
+        return self
+
+
+class _Flows(_Event):
+    end: Step | None = Field(None, description="first step (or date) at which it no longer acts")
+    items: list[str] | None = Field(None, description="items (sectors); default every item")
+    ramp_up: int = Field(30, ge=0, description="days until buyers fully reroute lost orders")
+
+
+class ExportBan(_Flows):
+    """Exporters stop selling ``items`` to importers (ISO3 codes or group ids)."""
+
+    kind: Literal["export_ban"]
+    exporters: Names
+    importers: Names
+
+
+class LicenceRegime(_Flows):
+    """A share of flows needs a licence: delayed ``delay_days`` and/or denied at ``deny_rate``."""
+
+    kind: Literal["licence_regime"]
+    exporters: Names
+    importers: Names
+    share: Fraction = 1.0
+    delay_days: int = Field(0, ge=0, le=365)
+    deny_rate: Fraction = 0.0
+
+
+class ChokepointClosure(_Flows):
+    """Flows between two country sets (e.g. through a strait) stop or slow."""
+
+    kind: Literal["chokepoint_closure"]
+    between: Names
+    and_: Names = Field(alias="and")
+    severity: Fraction = 1.0
+    delay_days: int = Field(0, ge=0, le=365)
+    both_ways: bool = True
+
+
+class StockpileRelease(_Event):
+    """A holder (country or group) releases ``quantity`` of an item at ``rate`` per day."""
+
+    kind: Literal["stockpile_release"]
+    holder: str
+    item: str
+    quantity: float = Field(gt=0, description="network units (item units, or money for an MRIO)")
+    rate: float = Field(gt=0, description="per day")
+
+
+Event = Annotated[CapacityLoss | ExportBan | LicenceRegime | ChokepointClosure | StockpileRelease,
+                  Field(discriminator="kind")]
+EVENT_KINDS = ["capacity_loss", "export_ban", "licence_regime", "chokepoint_closure",
+               "stockpile_release"]
+
+
+class Distribution(_Strict):
+    """One of ``uniform: [low, high]``, ``normal: [mean, sd]``, ``triangular: [low, mode, high]``."""
+
+    uniform: tuple[float, float] | None = None
+    normal: tuple[float, float] | None = None
+    triangular: tuple[float, float, float] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Distribution:
+        given = [k for k in ("uniform", "normal", "triangular") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of uniform, normal, triangular")
+        if self.uniform and self.uniform[0] > self.uniform[1]:
+            raise ValueError("uniform: low above high")
+        if self.triangular and not self.triangular[0] <= self.triangular[1] <= self.triangular[2]:
+            raise ValueError("triangular: need low <= mode <= high")
+        if self.normal and self.normal[1] < 0:
+            raise ValueError("normal: negative standard deviation")
+        return self
+
+
+class NetworkRef(_Strict):
+    mrio: str | None = Field(None, description="pymrio text folder, relative to the YAML")
+
+
+class Scenario(_Strict):
+    """A validated scenario; ``base_dir`` resolves relative paths."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    network: NetworkRef = NetworkRef()
+    days: int = Field(365, ge=1, le=36500)
+    start_date: date | None = None
+    model: ModelParams = ModelParams()
+    events: list[Event] = Field(default_factory=list)
+    uncertain: dict[str, Distribution] = Field(default_factory=dict)
+    base_dir: str = Field(".", exclude=True)
+
+    def uncertain_key_problem(self, key: str) -> str | None:
+        """Why ``key`` of ``uncertain`` names no parameter (``None`` when it does)."""
+        parts = key.split(".")
+        if len(parts) == 1 and key in ModelParams.model_fields and key != "order_type":
+            return None
+        if (len(parts) == 3 and parts[0] == "events" and parts[1].isdigit()
+                and int(parts[1]) < len(self.events)
+                and parts[2] in type(self.events[int(parts[1])]).model_fields):
+            return None
+        return "unknown parameter (a numeric model parameter or events.<index>.<field>)"
+
+    def mrio_path(self) -> Path | None:
+        """The MRIO folder, resolved against the scenario file's folder."""
+        if self.network.mrio is None:
+            return None
+        return (Path(self.base_dir) / self.network.mrio).resolve()
+
+    def step_of(self, value: int | date) -> int:
+        """A step number from a step or a date (``start_date`` is step 0)."""
+        if isinstance(value, int):
+            return value
+        if self.start_date is None:
+            raise ValueError("a date needs start_date")
+        return (value - self.start_date).days
+
+    def date_of(self, step: int) -> date | None:
+        """The calendar day of a step, when ``start_date`` is set."""
+        from datetime import timedelta
+
+        return None if self.start_date is None else self.start_date + timedelta(days=step)
+
+
+def _location(loc: tuple) -> str:
+    # drop the union tag pydantic inserts after a list index (events.0.capacity_loss.fraction)
+    return ".".join(str(part) for part in loc if str(part) not in EVENT_KINDS)
+
+
+def _errors(file: str, exc: PydanticError) -> ValidationError:
+    rows = []
+    for error in exc.errors():
+        key = _location(error["loc"]) or None
+        message = error["msg"].removeprefix("Value error, ")
+        rows.append(RowError(file, None, key, message))
+    return ValidationError(rows)
+
+
+def scenario_from_dict(data: object, *, file: str = "<scenario>", base_dir: str = ".") -> Scenario:
+    """Validate a parsed YAML document; raises :class:`ValidationError` naming file and key."""
+    if not isinstance(data, dict):
+        raise ValidationError([RowError(file, None, None, "not a mapping of scenario keys")])
+    try:
+        scenario = Scenario.model_validate({**data, "base_dir": base_dir})
+    except PydanticError as exc:
+        raise _errors(file, exc) from None
+    problems = [RowError(file, None, f"uncertain.{key}", reason) for key in scenario.uncertain
+                if (reason := scenario.uncertain_key_problem(key))]
+    for index, event in enumerate(scenario.events):
+        for key in ("start", "end"):
+            value = getattr(event, key, None)
+            if value is None:
+                continue
+            try:
+                step = scenario.step_of(value)
+            except ValueError as exc:
+                problems.append(RowError(file, None, f"events.{index}.{key}", str(exc)))
+                continue
+            if not 0 <= step < scenario.days + (key == "end"):
+                problems.append(RowError(file, None, f"events.{index}.{key}",
+                                         f"step {step} outside the run (0..{scenario.days - 1})"))
+        end = getattr(event, "end", None)
+        if end is not None and not problems and scenario.step_of(end) <= scenario.step_of(event.start):
+            problems.append(RowError(file, None, f"events.{index}.end", "end is not after start"))
+    if problems:
+        raise ValidationError(problems)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError([RowError(str(path), None, None, "scenario file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError([RowError(str(path), None, None, f"cannot read: {exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise ValidationError([RowError(str(path), row, None, f"not valid YAML: "
+                                        f"{getattr(exc, 'problem', exc)}")]) from None
+    return scenario_from_dict(data, file=str(path), base_dir=str(path.parent))
