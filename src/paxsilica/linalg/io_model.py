@@ -46,7 +46,9 @@ import pandas as pd
 import scipy.sparse as sp
 
 from paxsilica.errors import PaxsilicaError
-from paxsilica.linalg.solvers import LeontiefSolver
+from paxsilica.linalg import solvers
+from paxsilica.linalg.blocks import domestic_blocks, sector_major
+from paxsilica.linalg.solvers import LinearSolver
 
 __all__ = [
     "MRIO",
@@ -180,11 +182,73 @@ def _a(mrio: MRIO) -> sp.csr_array:
     return mrio._cache["A"]
 
 
-def leontief_solver(mrio: MRIO, method: str = "auto") -> LeontiefSolver:
-    """The (cached) solver for ``(I − A)`` of ``mrio``; see :mod:`paxsilica.linalg.solvers`."""
+def _grid(mrio: MRIO) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(regions, sectors)`` when the labels are a full region × sector grid in region-major order."""
+    if "grid" not in mrio._cache:
+        labels = mrio.labels
+        grid = None
+        if isinstance(labels, pd.MultiIndex) and labels.nlevels == 2:
+            regions, sectors = pd.unique(labels.get_level_values(0)), pd.unique(labels.get_level_values(1))
+            if len(regions) * len(sectors) == len(labels) and labels.equals(pd.MultiIndex.from_product(
+                    [regions, sectors], names=labels.names)):
+                grid = (np.asarray(regions), np.asarray(sectors))
+        mrio._cache["grid"] = grid
+    return mrio._cache["grid"]
+
+
+def _blocks_cheaper(n: int, stressors: int, regions: int) -> bool:
+    """Sector-resolved imports by :func:`~paxsilica.linalg.blocks.domestic_blocks` (``⅔ n³``
+    flops, once for every extension) rather than ``K · R`` transposed solves (``2 n² K R``)."""
+    return 2 * n**2 * stressors * regions > 2 / 3 * n**3
+
+
+def _method(mrio: MRIO, method: str) -> str:
+    """``"auto"``: dense LU or block GMRES by the cost of everything :func:`calc_all` solves
+    (K + R right-hand sides, plus K·R or the domestic blocks for ``D_imp``); sparse LU when
+    ``A`` is very sparse. Other methods are taken as given."""
+    if method != "auto":
+        return method
+    A, n = _a(mrio), len(mrio.labels)  # noqa: N806
+    stressors = sum(len(ext.F) for ext in mrio.extensions.values())
+    regions = mrio.Y.columns.get_level_values(0).nunique()
+    generic = solvers.choose_method(n, A.nnz, stressors + regions + stressors * regions)
+    if generic != "gmres" or n > solvers.DENSE_MAX_N:
+        return generic
+    imports = min(2 * n**2 * stressors * regions, 2 / 3 * n**3 if _grid(mrio) is not None else np.inf)
+    dense = solvers.DENSE_SECONDS_PER_FLOP * (2 / 3 * n**3 + 2 * n**2 * (stressors + regions) + imports)
+    gmres = solvers.GMRES_FIXED_SECONDS + solvers.GMRES_SECONDS_PER_NONZERO * A.nnz * (
+        stressors + regions + stressors * regions)
+    return "dense" if dense < gmres else "gmres"
+
+
+def leontief_solver(mrio: MRIO, method: str = "auto") -> LinearSolver:
+    """The (cached) solver for ``(I − A)`` of ``mrio``; see :mod:`paxsilica.linalg.solvers`.
+
+    ``method="auto"`` chooses by shape and fill (:func:`_method`); a dense factorisation is
+    done in sector-major order so that :func:`~paxsilica.linalg.blocks.domestic_blocks` can use it.
+    """
     key = f"solver-{method}"
     if key not in mrio._cache:
-        mrio._cache[key] = LeontiefSolver(_a(mrio), method=method)
+        chosen, grid = _method(mrio, method), _grid(mrio)
+        ordering = sector_major(len(grid[0]), len(grid[1])) if chosen == "dense" and grid is not None else None
+        mrio._cache[key] = LinearSolver(_a(mrio), method=chosen, ordering=ordering)
+    return mrio._cache[key]
+
+
+def _home_blocks(mrio: MRIO, method: str) -> np.ndarray | None:
+    """Cached :func:`~paxsilica.linalg.blocks.domestic_blocks` of ``Y`` (origins × sectors × sectors),
+    or ``None`` when the solver is not a sector-major dense LU."""
+    solver, grid = leontief_solver(mrio, method), _grid(mrio)
+    if solver.method != "dense" or solver.ordering is None or grid is None:
+        return None
+    key = f"blocks-{method}"
+    if key not in mrio._cache:
+        origins, sectors = grid
+        consumers = pd.unique(mrio.Y.columns.get_level_values(0))
+        demand = mrio.Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=consumers).to_numpy()
+        column = pd.Index(consumers).get_indexer(origins)  # origin region's own final demand column
+        own = np.where(column[None, :] >= 0, demand[:, np.maximum(column, 0)], 0.0)
+        mrio._cache[key] = domestic_blocks(solver, own, len(origins), len(sectors))
     return mrio._cache[key]
 
 
@@ -276,14 +340,20 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_
     """Consumption-, production-, import- and export-based accounts (pymrio ``calc_accounts``).
 
     ``sector_imports=False`` skips the sector-resolved ``D_imp`` (its K·R transposed solves,
-    :func:`regional_multipliers`); ``D_imp_reg`` is always computed, from ``X = L·[Y_1 … Y_R]``.
+    :func:`regional_multipliers`, or with a dense LU and many stressors the domestic blocks of
+    :func:`~paxsilica.linalg.blocks.domestic_blocks`); ``D_imp_reg`` is always computed, from
+    ``X = L·[Y_1 … Y_R]``.
     ``multiplier`` and ``regional`` may pass results computed before.
     """
     solver = leontief_solver(mrio, method)
     coefficients = stressor_coefficients(mrio, extension)
     s = coefficients.to_numpy()
+    blocks = None
     if sector_imports and regional is None:
-        regional = regional_multipliers(mrio, extension, method)
+        if _blocks_cheaper(len(mrio.labels), len(s), mrio.Y.columns.get_level_values(0).nunique()):
+            blocks = _home_blocks(mrio, method)
+        if blocks is None:
+            regional = regional_multipliers(mrio, extension, method)
     if multiplier is None:
         multiplier = multipliers(mrio, extension, method)
     m = multiplier.to_numpy()
@@ -311,7 +381,13 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_
     imports_reg = np.stack([(s * induced[:, r][None, :] * (region_of_row != r)[None, :]).sum(axis=1)
                             for r in range(len(regions))], axis=1)
     d_imp = None
-    if sector_imports:
+    if sector_imports and blocks is not None:  # Σ_j S[k, (r, j)] T[r, j, s] for each origin r
+        per_origin = np.einsum("kaj,ajs->kas", s.reshape(len(s), *shape), blocks)
+        consumer = pd.Index(regions).get_indexer(origins)
+        home = np.zeros((len(s), len(regions), shape[1]))
+        home[:, consumer[consumer >= 0]] = per_origin[:, consumer >= 0]
+        d_imp = pd.DataFrame(cba - home.reshape(m.shape[0], -1), index=index, columns=columns)
+    elif sector_imports:
         home = np.einsum("rkas,asr->krs", regional.reshape(len(regions), m.shape[0], *shape), y_cube)
         d_imp = pd.DataFrame(cba - home.reshape(m.shape[0], -1), index=index, columns=columns)
     final = mrio.extensions[extension].F_Y
@@ -344,7 +420,10 @@ def calc_all(mrio: MRIO, extensions: list[str] | None = None, method: str = "aut
     result = MRIOResults(output(mrio), {}, {}, {})
     for name in names:
         result.S[name] = stressor_coefficients(mrio, name)
-        regional = regional_multipliers(mrio, name, method) if sector_imports else None
+        n, regions = len(mrio.labels), mrio.Y.columns.get_level_values(0).nunique()
+        by_blocks = sector_imports and _blocks_cheaper(n, len(result.S[name]), regions) and (
+            _home_blocks(mrio, method) is not None)
+        regional = regional_multipliers(mrio, name, method) if sector_imports and not by_blocks else None
         covered = set(pd.unique(mrio.Y.columns.get_level_values(0))) >= set(mrio.labels.get_level_values(0))
         if regional is not None and covered:  # M = Σ_r S_r L: no separate solve needed
             result.M[name] = pd.DataFrame(regional.sum(axis=0), index=result.S[name].index, columns=mrio.labels)
