@@ -68,7 +68,7 @@ DENSE_MAX_N = 12_000
 """``"auto"`` never factorises densely above this size (``8 n²`` bytes: 1.2 GB at the limit)."""
 DENSE_SECONDS_PER_FLOP = 3e-11
 """Cost model: seconds per flop of dense LU / triangular solves (BLAS-3, two cores)."""
-GMRES_SECONDS_PER_NONZERO = 3e-9
+GMRES_SECONDS_PER_NONZERO = 6e-9
 """Cost model: seconds per non-zero of ``M`` per right-hand side for block GMRES (≈ 13
 steps of a sparse product plus orthogonalisation; memory-bound)."""
 GMRES_FIXED_SECONDS = 5e-3
