@@ -144,3 +144,10 @@ def test_domestic_blocks_match_the_explicit_inverse(regions, sectors, scale, mon
 def test_domestic_blocks_refuse_a_solver_in_another_order():
     with pytest.raises(PaxsilicaError, match="sector-major"):
         domestic_blocks(LinearSolver(np.zeros((4, 4)), "dense"), np.ones((4, 2)), 2, 2)
+
+
+def test_dense_method_adds_duplicate_sparse_entries():
+    # row 0 holds column 1 twice (0.25 + 0.25): a non-canonical CSR, as scipy allows
+    duplicated = sp.csr_array((np.array([0.25, 0.25, 0.5]), np.array([1, 1, 0]), np.array([0, 2, 3])), shape=(2, 2))
+    expected = np.linalg.solve(np.eye(2) - np.array([[0.0, 0.5], [0.5, 0.0]]), np.ones(2))
+    np.testing.assert_allclose(LinearSolver(duplicated, "dense").solve(np.ones(2)), expected)

@@ -228,9 +228,12 @@ def _dense_lu(matrix: sp.sparray | np.ndarray, order: np.ndarray | None) -> tupl
     if isinstance(matrix, np.ndarray):
         system[np.ix_(position, position)] = -matrix
     else:
-        coo = sp.coo_array(matrix, copy=True)
-        coo.sum_duplicates()
-        system[position[coo.row], position[coo.col]] = -coo.data
+        csr = sp.csr_array(matrix)
+        if not csr.has_canonical_format:  # duplicates must add up, not overwrite each other
+            csr = csr.copy()
+            csr.sum_duplicates()
+        rows = np.repeat(np.arange(n), np.diff(csr.indptr))
+        system[position[rows], position[csr.indices]] = -csr.data
     system[np.diag_indices(n)] += 1.0
     with warnings.catch_warnings():
         warnings.simplefilter("error", sla.LinAlgWarning)
