@@ -139,3 +139,10 @@ def test_domestic_blocks_with_consumers_in_another_order_match_pymrio():
     assert "blocks-dense" in mrio._cache
     for account in ACCOUNTS:
         assert_matches(getattr(accounts, account), getattr(system.pollution, account))
+
+
+def test_unknown_extension_is_a_clear_error():
+    flows, demand, stressors, _ = _random_system(regions=2, sectors=3, seed=2)
+    mrio = read_mrio(flows, demand, {"p": stressors})
+    with pytest.raises(PaxsilicaError, match="unknown extension 'q' \\(known: p\\)"):
+        calc_all(mrio, ["q"])

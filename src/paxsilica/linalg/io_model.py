@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from paxsilica.errors import NotFoundError
 from paxsilica.linalg import solvers
 from paxsilica.linalg.blocks import domestic_blocks, sector_major
 from paxsilica.linalg.mrio import MRIO, Extension, MRIOInputError, _a, _inverse, _x, read_mrio, read_pymrio
@@ -173,6 +174,8 @@ def ghosh_inverse(mrio: MRIO, method: str = "auto") -> pd.DataFrame:
 
 def stressor_coefficients(mrio: MRIO, extension: str) -> pd.DataFrame:
     """``S = F diag(x)⁻¹``: stressor per unit of output (stressors × n)."""
+    if extension not in mrio.extensions:
+        raise NotFoundError(f"unknown extension {extension!r} (known: {', '.join(mrio.extensions) or 'none'})")
     stressors = mrio.extensions[extension].F
     return stressors * _inverse(_x(mrio))[None, :]
 
