@@ -30,7 +30,7 @@ import scipy.linalg as sla
 from threadpoolctl import threadpool_limits
 
 from paxsilica.errors import PaxsilicaError
-from paxsilica.linalg.solvers import LinearSolver
+from paxsilica.linalg.solvers import LinearSolver, _blas_threads
 
 __all__ = ["domestic_blocks", "sector_major"]
 
@@ -105,9 +105,10 @@ def domestic_blocks(solver: LinearSolver, demand: np.ndarray, regions: int, sect
         cols = np.flatnonzero(columns // regions == s)                            # sorted columns of sector s
         rhs[np.ix_(hits, cols)] = cube[origin, s][:, columns[cols] % regions]
     sorted_starts = starts[columns]
-    solved = _forward_trailing(factors, rhs, sorted_starts)                       # V = L_f⁻¹ Pᵀ Ỹ
-    # rows of U⁻¹ = columns of U⁻ᵀ: a forward substitution with Uᵀ (lower) on the identity
-    inverse_ut = _forward_trailing(factors.T, np.eye(n, order="F"), np.arange(n), unit=False)
+    with _blas_threads(n):
+        solved = _forward_trailing(factors, rhs, sorted_starts)                   # V = L_f⁻¹ Pᵀ Ỹ
+        # rows of U⁻¹ = columns of U⁻ᵀ: a forward substitution with Uᵀ (lower) on the identity
+        inverse_ut = _forward_trailing(factors.T, np.eye(n, order="F"), np.arange(n), unit=False)
     column_of = np.empty(n, dtype=np.int64)
     column_of[columns] = np.arange(n)
     result = np.empty((regions, sectors, sectors))
