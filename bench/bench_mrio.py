@@ -1,19 +1,24 @@
-"""paxsilica's sparse MRIO engine against pymrio's ``calc_all`` on MRIO-style systems.
+"""paxsilica's MRIO engine against pymrio's ``calc_all`` at the shapes of real MRIO tables.
 
-Run: ``.venv/bin/python -m bench.bench_mrio [--sizes 1000,2000,4000,8000] [--pymrio-limit 8000]``
+Run: ``.venv/bin/python -m bench.bench_mrio [--cases icio-5,icio-100,exiobase-5,exiobase-100] [--repeat N]``
 
-Systems: ``n = regions × 200 sectors`` (n = 1000 … 8000 → 5 … 40 regions), ``Z`` random with
-5 % non-zeros (log-normal flows), final demand with 7 categories per region, 5 stressors with
-``F`` and ``F_Y``; final demand is set so that every column of ``A`` sums to at most 0.6
-(well-conditioned). Seed 0: the same system for both tools.
+Cases (``name-K``: a table shape with K stressors): ``icio`` = 81 regions × 45 sectors
+(n = 3 645, the OECD ICIO's shape), ``exiobase`` = 49 regions × 200 products (n = 9 800,
+EXIOBASE 3's product shape), ``r<R>x<S>`` any other grid (e.g. ``r20x200-5``, the shape the
+first benchmark used). ``Z`` random with 5 % non-zeros (log-normal flows), 7 final-demand
+categories per region, K stressors with ``F`` and ``F_Y``; final demand is set so that every
+column of ``A`` sums to at most 0.6 (well-conditioned). Seed 0: the same system for both tools.
+The fill is synthetic: real ICIO tables are denser, which only makes sparse methods dearer
+(the engine then chooses dense LU, whose cost does not depend on the fill).
 
 Each measurement runs in its own subprocess: inputs are built, the peak-RSS counter is
 reset (``/proc/self/clear_refs``), then the tool computes x, stressor coefficients,
 multipliers and the footprint accounts (``D_cba, D_pba, D_imp, D_exp`` and their regional
 sums); the table shows the wall time of that step, the process's peak RSS during it
-(inputs, interpreter and libraries included) and the increase of RSS over the inputs.
-pymrio also forms dense ``A`` and ``L`` in ``calc_all``; paxsilica does not (it solves
-``(I − A)`` systems instead). Results of both tools are compared (x, M, D_cba, D_imp) to 1e-9.
+(inputs, interpreter and libraries included), the increase of RSS over the inputs, the
+method paxsilica chose, and the ratios pymrio / paxsilica from the same run. Results of both
+tools are compared (x, M, D_cba, D_imp, D_cba_reg, D_imp_reg) and the largest relative
+difference is printed.
 """
 
 from __future__ import annotations
@@ -31,32 +36,42 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-SECTORS = 200
 DENSITY = 0.05
-STRESSORS = 5
 CATEGORIES = 7
 MAX_COLUMN_SUM = 0.6
+SHAPES = {"icio": (81, 45), "exiobase": (49, 200)}
 
 
-def make_system(n: int, seed: int = 0):
+def parse_case(case: str) -> tuple[int, int, int]:
+    """``(regions, sectors, stressors)`` of a case name such as ``icio-100`` or ``r20x200-5``."""
+    shape, _, stressors = case.rpartition("-")
+    if shape in SHAPES:
+        regions, sectors = SHAPES[shape]
+    else:
+        regions, sectors = (int(part) for part in shape.removeprefix("r").split("x"))
+    return regions, sectors, int(stressors)
+
+
+def make_system(regions: int, sectors: int, stressors: int, seed: int = 0):
     """A deterministic MRIO-style system: sparse Z, labelled Y, F and F_Y."""
     rng = np.random.default_rng(seed)
-    regions = [f"reg{r + 1}" for r in range(n // SECTORS)]
-    labels = pd.MultiIndex.from_product([regions, [f"sec{s + 1}" for s in range(SECTORS)]],
+    n = regions * sectors
+    region_names = [f"reg{r + 1}" for r in range(regions)]
+    labels = pd.MultiIndex.from_product([region_names, [f"sec{s + 1}" for s in range(sectors)]],
                                         names=["region", "sector"])
     flows = sp.random_array((n, n), density=DENSITY, rng=rng, format="csr",
                             data_sampler=lambda size: rng.lognormal(0.0, 1.0, size))
     column_sums = np.asarray(flows.sum(axis=0)).ravel()
     row_sums = np.asarray(flows.sum(axis=1)).ravel()
     demand_total = np.maximum(column_sums / MAX_COLUMN_SUM - row_sums, 0.0) + rng.uniform(1.0, 10.0, n)
-    demand_columns = pd.MultiIndex.from_product([regions, [f"cat{c + 1}" for c in range(CATEGORIES)]],
+    demand_columns = pd.MultiIndex.from_product([region_names, [f"cat{c + 1}" for c in range(CATEGORIES)]],
                                                 names=["region", "category"])
     demand = rng.dirichlet(np.ones(len(demand_columns)), size=n) * demand_total[:, None]
-    stressor_index = pd.Index([f"stressor{k + 1}" for k in range(STRESSORS)], name="stressor")
-    stressors = pd.DataFrame(rng.lognormal(0.0, 1.0, (STRESSORS, n)), index=stressor_index, columns=labels)
-    final = pd.DataFrame(rng.lognormal(0.0, 1.0, (STRESSORS, len(demand_columns))), index=stressor_index,
+    stressor_index = pd.Index([f"stressor{k + 1}" for k in range(stressors)], name="stressor")
+    direct = pd.DataFrame(rng.lognormal(0.0, 1.0, (stressors, n)), index=stressor_index, columns=labels)
+    final = pd.DataFrame(rng.lognormal(0.0, 1.0, (stressors, len(demand_columns))), index=stressor_index,
                          columns=demand_columns)
-    return labels, flows, pd.DataFrame(demand, index=labels, columns=demand_columns), stressors, final
+    return labels, flows, pd.DataFrame(demand, index=labels, columns=demand_columns), direct, final
 
 
 def _status(field: str) -> float:
@@ -75,14 +90,15 @@ def _reset_peak() -> bool:
         return False
 
 
-def worker(tool: str, n: int, out: str) -> None:
+def worker(tool: str, case: str, out: str) -> None:
     """Build inputs, measure one tool's calc_all, save key results to ``out`` (npz) and print JSON.
 
     ``tool`` is ``pymrio``, ``paxsilica`` (all of pymrio's accounts, incl. the sector-resolved
     ``D_imp``) or ``paxsilica-core`` (x, M, D_cba, D_pba, D_exp and all regional accounts incl.
     ``D_imp_reg``, without the sector-resolved ``D_imp``).
     """
-    labels, flows, demand, stressors, final = make_system(n)
+    labels, flows, demand, stressors, final = make_system(*parse_case(case))
+    n = len(labels)
     if tool == "pymrio":
         import pymrio
 
@@ -123,20 +139,22 @@ def worker(tool: str, n: int, out: str) -> None:
     seconds = time.perf_counter() - start
     peak = _status("VmHWM") if reset else float("nan")
     np.savez(out, **results)
-    method = "dense" if tool == "pymrio" else leontief_solver(mrio).method
-    print(json.dumps({"tool": tool, "n": n, "seconds": seconds, "rss_before_mb": before, "peak_rss_mb": peak,
-                      "method": method}))
+    method = "inv" if tool == "pymrio" else leontief_solver(mrio).method
+    if tool == "paxsilica" and "blocks-auto" in mrio._cache:
+        method += "+blk"
+    print(json.dumps({"tool": tool, "case": case, "n": n, "seconds": seconds, "rss_before_mb": before,
+                      "peak_rss_mb": peak, "method": method}))
 
 
-def _measure(tool: str, n: int, folder: str, repeat: int) -> dict:
+def _measure(tool: str, case: str, folder: str, repeat: int) -> dict:
     """Run the worker ``repeat`` times in fresh subprocesses; keep the fastest run."""
     best: dict = {}
     for attempt in range(repeat):
-        out = str(Path(folder) / f"{tool}-{n}-{attempt}.npz")
-        completed = subprocess.run([sys.executable, "-m", "bench.bench_mrio", "--worker", tool, str(n), out],
+        out = str(Path(folder) / f"{tool}-{case}-{attempt}.npz")
+        completed = subprocess.run([sys.executable, "-m", "bench.bench_mrio", "--worker", tool, case, out],
                                    capture_output=True, text=True, check=False)
         if completed.returncode != 0:
-            return {"tool": tool, "n": n, "error": (completed.stderr.strip().splitlines() or ["?"])[-1]}
+            return {"tool": tool, "case": case, "error": (completed.stderr.strip().splitlines() or ["?"])[-1]}
         record = json.loads(completed.stdout.strip().splitlines()[-1])
         record["file"] = out
         record["extra_mb"] = record["peak_rss_mb"] - record["rss_before_mb"]
@@ -156,59 +174,54 @@ def _agree(ours: str, theirs: str) -> float:
 
 
 TOOLS = ("paxsilica", "paxsilica-core", "pymrio")
+DEFAULT_CASES = "icio-5,icio-100,exiobase-5,exiobase-100"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,2000,4000,8000", help="comma-separated n (multiples of 200)")
-    parser.add_argument("--pymrio-limit", type=int, default=8000, help="skip pymrio above this n")
+    parser.add_argument("--cases", default=DEFAULT_CASES,
+                        help="comma-separated cases: icio-K, exiobase-K or r<R>x<S>-K (K stressors)")
+    parser.add_argument("--pymrio-limit", type=int, default=10_000, help="skip pymrio above this n")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept")
-    parser.add_argument("--worker", nargs=3, metavar=("TOOL", "N", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=3, metavar=("TOOL", "CASE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.worker[0], int(args.worker[1]), args.worker[2])
+        worker(*args.worker)
         return
-    sizes = [int(size) for size in args.sizes.split(",")]
-    print(f"{'n':>6} {'tool':<15} {'method':>6} {'time s':>8} {'peak MB':>8} {'+MB':>7} | "
+    cases = [case.strip() for case in args.cases.split(",") if case.strip()]
+    print(f"{'case':<13} {'n':>5} {'tool':<15} {'method':>10} {'time s':>8} {'peak MB':>8} {'+MB':>7} | "
           f"{'time ×':>7} {'peak ÷':>7} {'+MB ÷':>7} | max rel diff to pymrio", flush=True)
-    results: dict[tuple[str, int], dict] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for n in sizes:
-            for tool in TOOLS:
-                if tool == "pymrio" and n > args.pymrio_limit:
-                    results[tool, n] = {"skipped": True}
-                    print(f"{n:>6} {tool:<15} skipped (n > --pymrio-limit {args.pymrio_limit})", flush=True)
+        for case in cases:
+            regions, sectors, _ = parse_case(case)
+            results = {}
+            for tool in TOOLS:  # pymrio last, in the same run, so the ratios share the machine's state
+                if tool == "pymrio" and regions * sectors > args.pymrio_limit:
+                    results[tool] = {"skipped": True}
                     continue
-                results[tool, n] = _measure(tool, n, folder, args.repeat)
+                results[tool] = _measure(tool, case, folder, args.repeat)
             for tool in TOOLS:
-                _print_row(n, tool, results[tool, n], results["pymrio", n])
-    _print_summary(results, sizes)
+                _print_row(case, tool, results[tool], results["pymrio"])
+    print("peak MB = process peak RSS while computing (inputs, interpreter and libraries included); "
+          "+MB = that peak minus the RSS with inputs loaded; × and ÷ = pymrio / paxsilica. "
+          "paxsilica = all of pymrio's accounts; paxsilica-core = without the sector-resolved D_imp. "
+          "method: dense LU, sparse lu or gmres; +blk = D_imp from the domestic blocks.")
 
 
-def _print_row(n: int, tool: str, record: dict, oracle: dict) -> None:
+def _print_row(case: str, tool: str, record: dict, oracle: dict) -> None:
     if "error" in record:
-        print(f"{n:>6} {tool:<15} failed: {record['error']}", flush=True)
+        print(f"{case:<13} {'':>5} {tool:<15} failed: {record['error']}", flush=True)
         return
     if "seconds" not in record:
+        print(f"{case:<13} {'':>5} {tool:<15} skipped (n above --pymrio-limit)", flush=True)
         return
-    line = (f"{n:>6} {tool:<15} {record['method']:>6} {record['seconds']:8.3f} {record['peak_rss_mb']:8.0f} "
-            f"{record['extra_mb']:7.0f} |")
+    line = (f"{case:<13} {record['n']:>5} {tool:<15} {record['method']:>10} {record['seconds']:8.3f} "
+            f"{record['peak_rss_mb']:8.0f} {record['extra_mb']:7.0f} |")
     if tool != "pymrio" and "seconds" in oracle:
         line += (f" {oracle['seconds'] / record['seconds']:7.1f} {oracle['peak_rss_mb'] / record['peak_rss_mb']:7.1f}"
                  f" {oracle['extra_mb'] / max(record['extra_mb'], 1.0):7.1f} | "
                  f"{_agree(record['file'], oracle['file']):.1e}")
     print(line, flush=True)
-
-
-def _print_summary(results: dict, sizes: list[int]) -> None:
-    for tool in TOOLS:
-        points = [(n, results[tool, n]["seconds"]) for n in sizes if "seconds" in results.get((tool, n), {})]
-        if len(points) >= 2:
-            slope = np.polyfit(np.log([p[0] for p in points]), np.log([p[1] for p in points]), 1)[0]
-            print(f"{tool}: time ∝ n^{slope:.2f} over n = {', '.join(str(p[0]) for p in points)}")
-    print("peak MB = process peak RSS while computing (inputs, interpreter and libraries included); "
-          "+MB = that peak minus the RSS with inputs loaded; × and ÷ = pymrio / paxsilica. "
-          "paxsilica = all of pymrio's accounts; paxsilica-core = without the sector-resolved D_imp.")
 
 
 if __name__ == "__main__":

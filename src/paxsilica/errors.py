@@ -70,3 +70,9 @@ class NotFoundError(PaxsilicaError):
 
 class InfeasibleError(PaxsilicaError):
     """An optimisation problem has no feasible solution."""
+
+
+class SolverError(PaxsilicaError, ArithmeticError):
+    """A linear system ``(I − M) x = b`` has no (finite, non-negative) solution, or an
+    iterative method did not reach it: ``M`` has a cycle that amplifies (spectral radius
+    1 or more), e.g. an IO column summing to 1 or ownership loops of 100%."""

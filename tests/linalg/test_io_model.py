@@ -16,9 +16,6 @@ import scipy.sparse as sp
 
 from paxsilica.errors import PaxsilicaError
 from paxsilica.linalg import (
-    LeontiefSolver,
-    SolverError,
-    block_gmres,
     calc_all,
     ghosh_coefficients,
     ghosh_inverse,
@@ -46,7 +43,7 @@ def oracle():
     return system
 
 
-@pytest.mark.parametrize("method", ["lu", "gmres"])
+@pytest.mark.parametrize("method", ["lu", "gmres", "dense"])
 def test_pymrio_test_system_all_results(oracle, method):
     mrio = read_pymrio(pymrio.load_test())
     result = calc_all(mrio, method=method, ghosh=True)
@@ -60,7 +57,7 @@ def test_pymrio_test_system_all_results(oracle, method):
             assert_matches(getattr(result.accounts[name], account), getattr(extension, account))
 
 
-@pytest.mark.parametrize("method", ["lu", "gmres"])
+@pytest.mark.parametrize("method", ["lu", "gmres", "dense"])
 def test_matrices_on_request_match_pymrio(oracle, method):
     mrio = read_pymrio(pymrio.load_test())
     assert_matches(technical_coefficients(mrio), oracle.A)
@@ -69,7 +66,7 @@ def test_matrices_on_request_match_pymrio(oracle, method):
     assert_matches(ghosh_inverse(mrio, method), oracle.G)
 
 
-def _random_system(regions: int, sectors: int, seed: int):
+def _random_system(regions: int, sectors: int, seed: int, stressors: int = 3):
     rng = np.random.default_rng(seed)
     n = regions * sectors
     labels = pd.MultiIndex.from_product([[f"r{i}" for i in range(regions)], [f"s{j}" for j in range(sectors)]],
@@ -78,18 +75,19 @@ def _random_system(regions: int, sectors: int, seed: int):
     demand_columns = pd.MultiIndex.from_product([labels.levels[0], ["hh", "gov"]], names=["region", "category"])
     need = np.maximum(flows.sum(axis=0) / 0.7 - flows.sum(axis=1), 0) + rng.uniform(1, 5, n)
     demand = rng.dirichlet(np.ones(len(demand_columns)), size=n) * need[:, None]
-    stressors = pd.DataFrame(rng.lognormal(size=(3, n)), index=pd.Index(["a", "b", "c"], name="stressor"),
-                             columns=labels)
-    final = pd.DataFrame(rng.lognormal(size=(3, len(demand_columns))), index=stressors.index,
+    names = pd.Index([f"k{k}" for k in range(stressors)], name="stressor")
+    stressors = pd.DataFrame(rng.lognormal(size=(len(names), n)), index=names, columns=labels)
+    final = pd.DataFrame(rng.lognormal(size=(len(names), len(demand_columns))), index=stressors.index,
                          columns=demand_columns)
     return (pd.DataFrame(flows, index=labels, columns=labels), pd.DataFrame(demand, index=labels,
                                                                             columns=demand_columns),
             stressors, final)
 
 
-@pytest.mark.parametrize("method", ["lu", "gmres", "auto"])
-def test_random_mrio_matches_pymrio(method):
-    flows, demand, stressors, final = _random_system(regions=6, sectors=40, seed=7)
+@pytest.mark.parametrize(("method", "count"), [("lu", 3), ("gmres", 3), ("auto", 3), ("dense", 3), ("dense", 40)])
+def test_random_mrio_matches_pymrio(method, count):
+    """With 40 stressors (K·R > n/3) the dense path takes D_imp from the domestic blocks."""
+    flows, demand, stressors, final = _random_system(regions=6, sectors=40, seed=7, stressors=count)
     system = pymrio.IOSystem(Z=flows, Y=demand)
     system.pollution = pymrio.Extension(name="pollution", F=stressors, F_Y=final)
     system.calc_all()
@@ -97,6 +95,7 @@ def test_random_mrio_matches_pymrio(method):
     mrio = read_mrio(sp.csr_array(flows.to_numpy()), demand, {"pollution": {"F": stressors, "F_Y": final}},
                      labels=flows.index)
     result = calc_all(mrio, method=method)
+    assert ("blocks-dense" in mrio._cache) == (method == "dense" and count == 40)
     assert_matches(result.x, system.x)
     assert_matches(result.M["pollution"], system.pollution.M)
     for account in ACCOUNTS:
@@ -114,28 +113,6 @@ def test_region_level_accounts_without_sector_imports():
     np.testing.assert_allclose(full.D_cba.sum(axis=1), full.D_pba.sum(axis=1), rtol=1e-10)
 
 
-def test_solver_methods_agree_and_transposed_solve():
-    rng = np.random.default_rng(3)
-    matrix = sp.random(300, 300, density=0.2, random_state=rng, format="csr")
-    matrix = matrix @ sp.diags_array(0.8 / np.maximum(np.asarray(matrix.sum(axis=0)).ravel(), 1e-9))
-    rhs = rng.normal(size=(300, 4))
-    exact = np.linalg.solve(np.eye(300) - matrix.toarray(), rhs)
-    exact_t = np.linalg.solve((np.eye(300) - matrix.toarray()).T, rhs)
-    for method in ("lu", "gmres"):
-        solver = LeontiefSolver(matrix, method=method)
-        np.testing.assert_allclose(solver.solve(rhs), exact, rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(solver.solve_transposed(rhs), exact_t, rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(solver.solve(rhs[:, 0]), exact[:, 0], rtol=1e-9, atol=1e-12)
-    assert LeontiefSolver(sp.identity(600, format="csr") * 0.1).method == "lu"  # very sparse → LU
-    assert LeontiefSolver(matrix).method == "lu"  # small → LU
-
-
-def test_gmres_reports_a_singular_system():
-    singular = np.array([[0.5, 0.5], [0.5, 0.5]])  # column sums 1: I − A is singular
-    with pytest.raises(SolverError):
-        block_gmres(lambda v: singular @ v, np.array([[1.0], [0.0]]), restart=5, max_restarts=3)
-
-
 def test_reader_rejects_bad_input():  # MRIOInputError is a PaxsilicaError and a ValueError
     flows, demand, stressors, _ = _random_system(regions=2, sectors=3, seed=2)
     with pytest.raises(ValueError, match="Y has no row"):
@@ -148,3 +125,24 @@ def test_reader_rejects_bad_input():  # MRIOInputError is a PaxsilicaError and a
         read_mrio(flows, demand, {"p": stressors.iloc[:, :-1]})
     with pytest.raises(PaxsilicaError, match="needs labels"):
         read_mrio(sp.csr_array(flows.to_numpy()), demand)
+
+
+def test_domestic_blocks_with_consumers_in_another_order_match_pymrio():
+    """D_imp from the domestic blocks pairs each origin with the consumer of the same name."""
+    flows, demand, stressors, _ = _random_system(regions=4, sectors=12, seed=5, stressors=30)
+    demand = demand[demand.columns[::-1]]  # consumers listed in reverse region order
+    system = pymrio.IOSystem(Z=flows, Y=demand)
+    system.pollution = pymrio.Extension(name="pollution", F=stressors)
+    system.calc_all()
+    mrio = read_mrio(flows, demand, {"pollution": stressors})
+    accounts = calc_all(mrio, method="dense").accounts["pollution"]
+    assert "blocks-dense" in mrio._cache
+    for account in ACCOUNTS:
+        assert_matches(getattr(accounts, account), getattr(system.pollution, account))
+
+
+def test_unknown_extension_is_a_clear_error():
+    flows, demand, stressors, _ = _random_system(regions=2, sectors=3, seed=2)
+    mrio = read_mrio(flows, demand, {"p": stressors})
+    with pytest.raises(PaxsilicaError, match="unknown extension 'q' \\(known: p\\)"):
+        calc_all(mrio, ["q"])

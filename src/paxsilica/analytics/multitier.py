@@ -13,7 +13,8 @@ of *n*, ``R_g = sum_s share_gs * r_s`` (suppliers of one input pool linearly):
 - ``mode="weighted"``: ``r_n = d_n + (1 - d_n) * sum_g w_g R_g`` with weights ``w_g``
   (default: equal over the node's inputs). This is the sparse linear system
   ``(I - W) r = d`` with ``W = diag(1 - d) B_w L``; it is solved, never inverted
-  (sparse LU for small networks, Jacobi sweeps with a convergence check for large ones).
+  (by the one linear solver, :func:`paxsilica.linalg.least_solution`: sparse LU for
+  small networks, Jacobi sweeps with a convergence check for large ones).
 
 Recipe cycles (an input made from its own output) are handled where the maths allows:
 both rules take the least fixed point, so a closed loop that reaches no origin is 0,
@@ -42,23 +43,22 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
 
 from paxsilica.analytics.network import (
     UNATTRIBUTED,
     SourcingNetwork,
     cycles,
-    reaching,
     sourcing_network,
 )
-from paxsilica.errors import NotFoundError, PaxsilicaError
+from paxsilica.errors import NotFoundError, PaxsilicaError, SolverError
+from paxsilica.linalg.solvers import LEAST_DIRECT_LIMIT, least_solution
 from paxsilica.model.network import StackNetwork, as_date
 
 __all__ = ["MODES", "CycleError", "at_risk", "country_dependence", "embodied_origins",
            "multitier_exposure", "solve_sparse", "weighted_matrix"]
 
 MODES = ("essential", "weighted")
-DIRECT_LIMIT = 5_000
+DIRECT_LIMIT = LEAST_DIRECT_LIMIT
 """Networks up to this many nodes are solved by sparse LU; larger ones by Jacobi sweeps
 (LU of a large random supply DAG fills in badly: 100 000 nodes took minutes and GiBs)."""
 SLOW_SWEEPS = 64
@@ -105,11 +105,12 @@ def solve_sparse(matrix: sp.csr_matrix, rhs: np.ndarray, *, transpose: bool = Fa
     """The least non-negative solution of ``(I - M) x = b`` (or ``(I - M)^T x = b``),
     ``x = sum_k M^k b``, without forming an inverse (``M``, ``b`` non-negative).
 
-    Sparse LU (SuperLU) up to :data:`DIRECT_LIMIT` nodes, on the nodes that can reach
-    ``b``'s support only (a closed loop that reaches no origin is 0, not a singular
-    system); beyond, Jacobi sweeps ``x <- b + M x``, exact after ``depth + 1`` sweeps on
-    an acyclic network and convergent when every cycle has spectral radius below 1.
-    ``names`` (one per node, e.g. item ids) label the cycle in an error.
+    Solved by the one linear solver, :func:`paxsilica.linalg.least_solution`: sparse LU up
+    to :data:`DIRECT_LIMIT` nodes, on the nodes that can reach ``b``'s support only (a
+    closed loop that reaches no origin is 0, not a singular system); beyond, sweeps
+    ``x <- b + M x``, exact after ``depth + 1`` sweeps on an acyclic network and convergent
+    when every cycle has spectral radius below 1. ``names`` (one per node, e.g. item ids)
+    label the cycle in an error.
 
     Raises:
         CycleError: a cycle that amplifies (spectral radius 1 or more): the sweeps do not
@@ -121,39 +122,12 @@ def solve_sparse(matrix: sp.csr_matrix, rhs: np.ndarray, *, transpose: bool = Fa
     >>> solve_sparse(sp.csr_matrix(np.array([[0.0, 1.0], [1.0, 0.0]])), np.zeros(2)).tolist()
     [0.0, 0.0]
     """
-    n = matrix.shape[0]
-    operator = matrix.T.tocsr() if transpose else sp.csr_matrix(matrix)
-    b = np.asarray(rhs, dtype=float)
-    if n <= DIRECT_LIMIT:
-        x = np.zeros(n)
-        live = reaching(operator, b != 0)
-        if live.any():
-            system = (sp.identity(int(live.sum()), format="csc")
-                      - operator[live][:, live].tocsc()).tocsc()
-            try:
-                x[live] = splu(system).solve(b[live])
-            except RuntimeError:
-                raise _cycle_error(operator, names, "the multi-tier system is singular") from None
-    else:
-        x = b.copy()
-        for _ in range(max_iter):
-            new = b + operator @ x
-            if not np.isfinite(new).all():
-                raise _cycle_error(operator, names, "multi-tier exposure grows without bound (a cycle "
-                                   "whose weights or recipe quantities multiply to 1 or more)")
-            if np.max(np.abs(new - x), initial=0.0) <= tol:
-                x = new
-                break
-            x = new
-        else:
-            raise _cycle_error(operator, names, f"multi-tier exposure did not converge in "
-                               f"{max_iter} sweeps (an amplifying cycle)")
-    scale = max(1.0, float(np.max(np.abs(x), initial=0.0))) if np.isfinite(x).all() else 0.0
-    if not scale or (b.min(initial=0.0) >= 0 and x.min(initial=0.0) < -1e-9 * scale):
-        raise _cycle_error(operator, names, "the multi-tier system has no finite non-negative "
-                           "solution (a cycle whose weights or recipe quantities multiply to 1 "
-                           "or more)")
-    return x
+    method = "lu" if matrix.shape[0] <= DIRECT_LIMIT else "sweep"
+    try:
+        return least_solution(matrix, rhs, transpose=transpose, method=method, tol=tol, max_sweeps=max_iter)
+    except SolverError as error:
+        operator = matrix.T.tocsr() if transpose else sp.csr_matrix(matrix)
+        raise _cycle_error(operator, names, f"multi-tier exposure: {error}") from None
 
 
 def _essential_fixed_point(snet: SourcingNetwork, seed: np.ndarray, max_iter: int) -> np.ndarray:

@@ -33,10 +33,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse.linalg import spsolve
 
 from paxsilica.certify.certificate import canonical_bytes
+from paxsilica.errors import PaxsilicaError, SolverError
 from paxsilica.io.restricted import check_ownership
+from paxsilica.linalg.solvers import least_solution
 from paxsilica.store.database import Store
 
 __all__ = ["CONTROL_THRESHOLD", "check_ownership", "controlled_entities", "links_digest",
@@ -90,7 +91,11 @@ def look_through_share(links: pd.DataFrame, listed: set[str]) -> pd.Series:
 
     With ``A`` the fraction matrix (``A[i, j]`` = share of ``j`` owned by ``i``), the
     share of each entity reachable from the listed set ``s`` is ``x = s·A·(I − A)⁻¹``,
-    computed by a sparse solve. Cycles are allowed if every cycle's product is below 1.
+    computed by the one linear solver (:func:`paxsilica.linalg.least_solution`, never an
+    inverse). Cycles are allowed if every cycle's product is below 1.
+
+    Raises:
+        PaxsilicaError: a cycle of holdings whose percentages multiply to 100% or more.
 
     >>> import pandas as pd
     >>> links = pd.DataFrame({"owner": ["L", "Y"], "owned": ["Y", "X"], "percentage": [60, 50]})
@@ -104,7 +109,12 @@ def look_through_share(links: pd.DataFrame, listed: set[str]) -> pd.Series:
                           shape=(len(nodes), len(nodes)))
     seed = np.isin(nodes, list(listed)).astype(float)
     direct = a.T @ seed
-    shares = spsolve((sparse.identity(len(nodes), format="csc") - a.T).tocsc(), direct)
+    try:  # the least solution: a loop of holdings that reaches no listed party is 0
+        shares = least_solution(a, direct, transpose=True)
+    except SolverError:
+        raise PaxsilicaError("ownership links form a cycle whose percentages multiply to 100% or more "
+                             "(e.g. two entities owning each other in full); look-through shares are "
+                             "not defined") from None
     result = pd.Series(np.atleast_1d(shares), index=nodes)
     return result[(result > 0) & ~result.index.isin(list(listed))].sort_index()
 

@@ -1,5 +1,6 @@
-"""Sparse linear algebra: Leontief solvers and input–output (MRIO) analysis without dense inverses."""
+"""Linear algebra: the one solver for ``(I − M) x = b`` (:mod:`.solvers`) and input–output (MRIO) analysis."""
 
+from paxsilica.linalg.blocks import domestic_blocks, sector_major
 from paxsilica.linalg.io_model import (
     MRIO,
     Accounts,
@@ -21,22 +22,27 @@ from paxsilica.linalg.io_model import (
     stressor_coefficients,
     technical_coefficients,
 )
-from paxsilica.linalg.solvers import LeontiefSolver, SolverError, block_gmres
+from paxsilica.linalg.krylov import block_gmres
+from paxsilica.linalg.solvers import LeontiefSolver, LinearSolver, SolverError, choose_method, least_solution, solve
 
 __all__ = [
     "MRIO",
     "Accounts",
     "Extension",
     "LeontiefSolver",
+    "LinearSolver",
     "MRIOInputError",
     "MRIOResults",
     "SolverError",
     "block_gmres",
     "calc_all",
+    "choose_method",
+    "domestic_blocks",
     "downstream_multipliers",
     "footprint_accounts",
     "ghosh_coefficients",
     "ghosh_inverse",
+    "least_solution",
     "leontief_inverse",
     "leontief_solver",
     "multipliers",
@@ -44,6 +50,8 @@ __all__ = [
     "read_mrio",
     "read_pymrio",
     "regional_multipliers",
+    "sector_major",
+    "solve",
     "stressor_coefficients",
     "technical_coefficients",
 ]

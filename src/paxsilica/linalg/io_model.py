@@ -38,15 +38,17 @@ Example (a two-sector economy):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from paxsilica.errors import PaxsilicaError
-from paxsilica.linalg.solvers import LeontiefSolver
+from paxsilica.errors import NotFoundError
+from paxsilica.linalg import solvers
+from paxsilica.linalg.blocks import domestic_blocks, sector_major
+from paxsilica.linalg.mrio import MRIO, Extension, MRIOInputError, _a, _inverse, _x, read_mrio, read_pymrio
+from paxsilica.linalg.solvers import LinearSolver
 
 __all__ = [
     "MRIO",
@@ -71,120 +73,73 @@ __all__ = [
 ]
 
 
-class MRIOInputError(PaxsilicaError, ValueError):
-    """Tables that do not form an input–output system (labels, shapes, non-numeric cells)."""
+def _grid(mrio: MRIO) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(regions, sectors)`` when the labels are a full region × sector grid in region-major order."""
+    if "grid" not in mrio._cache:
+        labels = mrio.labels
+        grid = None
+        if isinstance(labels, pd.MultiIndex) and labels.nlevels == 2:
+            regions, sectors = pd.unique(labels.get_level_values(0)), pd.unique(labels.get_level_values(1))
+            if len(regions) * len(sectors) == len(labels) and labels.equals(pd.MultiIndex.from_product(
+                    [regions, sectors], names=labels.names)):
+                grid = (np.asarray(regions), np.asarray(sectors))
+        mrio._cache["grid"] = grid
+    return mrio._cache["grid"]
 
 
-@dataclass(frozen=True)
-class Extension:
-    """Stressors of one satellite account: ``F`` (stressors × n), optional ``F_Y`` and units."""
-
-    F: pd.DataFrame
-    F_Y: pd.DataFrame | None = None
-    unit: pd.DataFrame | None = None
+def _blocks_cheaper(n: int, stressors: int, regions: int) -> bool:
+    """Sector-resolved imports by :func:`~paxsilica.linalg.blocks.domestic_blocks` (``⅔ n³``
+    flops, once for every extension) rather than ``K · R`` transposed solves (``2 n² K R``)."""
+    return 2 * n**2 * stressors * regions > 2 / 3 * n**3
 
 
-@dataclass(frozen=True)
-class MRIO:
-    """An input–output system: sparse ``Z`` in label order, labelled ``Y`` and extensions."""
+def _method(mrio: MRIO, method: str) -> str:
+    """``"auto"``: dense LU or block GMRES by the cost of everything :func:`calc_all` solves
+    (K + R right-hand sides, plus K·R or the domestic blocks for ``D_imp``); sparse LU when
+    ``A`` is very sparse. Other methods are taken as given."""
+    if method != "auto":
+        return method
+    A, n = _a(mrio), len(mrio.labels)  # noqa: N806
+    stressors = sum(len(ext.F) for ext in mrio.extensions.values())
+    regions = mrio.Y.columns.get_level_values(0).nunique()
+    generic = solvers.choose_method(n, A.nnz, stressors + regions + stressors * regions)
+    if generic != "gmres" or n > solvers.DENSE_MAX_N:
+        return generic
+    imports = min(2 * n**2 * stressors * regions, 2 / 3 * n**3 if _grid(mrio) is not None else np.inf)
+    dense = solvers.DENSE_SECONDS_PER_FLOP * (2 / 3 * n**3 + 2 * n**2 * (stressors + regions) + imports)
+    gmres = solvers.GMRES_FIXED_SECONDS + solvers.GMRES_SECONDS_PER_NONZERO * A.nnz * (
+        stressors + regions + stressors * regions)
+    return "dense" if dense < gmres else "gmres"
 
-    labels: pd.MultiIndex
-    Z: sp.csr_array
-    Y: pd.DataFrame
-    extensions: Mapping[str, Extension] = field(default_factory=dict)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+def leontief_solver(mrio: MRIO, method: str = "auto") -> LinearSolver:
+    """The (cached) solver for ``(I − A)`` of ``mrio``; see :mod:`paxsilica.linalg.solvers`.
 
-def _frame(values: object, name: str) -> pd.DataFrame:
-    if not isinstance(values, pd.DataFrame):
-        raise MRIOInputError(f"{name} must be a pandas DataFrame, got {type(values).__name__}")
-    numeric = values.apply(pd.to_numeric, errors="coerce")
-    if numeric.isna().to_numpy().any():
-        raise MRIOInputError(f"{name} has missing or non-numeric cells")
-    return numeric.astype(float)
-
-
-def read_mrio(Z: pd.DataFrame | sp.sparray, Y: pd.DataFrame,  # noqa: N803 (IO notation)
-              extensions: Mapping[str, pd.DataFrame | Mapping[str, pd.DataFrame] | Extension] | None = None,
-              labels: pd.MultiIndex | None = None) -> MRIO:
-    """Build an :class:`MRIO` from pymrio-style DataFrames (or a sparse ``Z`` plus ``labels``).
-
-    ``Y``'s rows and every ``F``'s columns are aligned to ``Z``'s labels; an extension is
-    a DataFrame ``F`` or a mapping with keys ``F`` and optionally ``F_Y`` and ``unit``.
-
-    Raises:
-        MRIOInputError: labels do not match, a table is not square, or a cell is not a number.
+    ``method="auto"`` chooses by shape and fill (:func:`_method`); a dense factorisation is
+    done in sector-major order so that :func:`~paxsilica.linalg.blocks.domestic_blocks` can use it.
     """
-    if isinstance(Z, pd.DataFrame):
-        if not Z.index.equals(Z.columns):
-            Z = Z.reindex(columns=Z.index)  # noqa: N806
-            if Z.isna().to_numpy().any():
-                raise MRIOInputError("Z's columns are not the same labels as its rows")
-        labels = Z.index if labels is None else labels
-        matrix = sp.csr_array(_frame(Z, "Z").to_numpy())
-    else:
-        if labels is None:
-            raise MRIOInputError("a sparse Z needs labels")
-        matrix = sp.csr_array(Z, dtype=float)
-    if matrix.shape != (len(labels), len(labels)):
-        raise MRIOInputError(f"Z has shape {matrix.shape} but there are {len(labels)} labels")
-    final = _frame(Y, "Y").reindex(labels)
-    if final.isna().to_numpy().any():
-        raise MRIOInputError("Y has no row for some labels of Z")
-    parsed = {}
-    for name, value in (extensions or {}).items():
-        parts = {"F": value} if isinstance(value, pd.DataFrame) else (
-            {"F": value.F, "F_Y": value.F_Y, "unit": value.unit} if isinstance(value, Extension) else dict(value))
-        stressors = _frame(parts["F"], f"{name}.F").reindex(columns=labels)
-        if stressors.isna().to_numpy().any():
-            raise MRIOInputError(f"{name}.F has no column for some labels of Z")
-        demand = parts.get("F_Y")
-        demand = None if demand is None else _frame(demand, f"{name}.F_Y").reindex(columns=final.columns, fill_value=0)
-        parsed[name] = Extension(stressors, demand, parts.get("unit"))
-    return MRIO(pd.MultiIndex.from_tuples(labels, names=labels.names) if isinstance(labels, pd.MultiIndex)
-                else labels, matrix, final, parsed)
-
-
-def read_pymrio(io_system: object) -> MRIO:
-    """An :class:`MRIO` from a ``pymrio.IOSystem`` (its ``Z``, ``Y`` and extensions' ``F``, ``F_Y``, ``unit``)."""
-    extensions = {ext.name: {"F": ext.F, "F_Y": getattr(ext, "F_Y", None), "unit": getattr(ext, "unit", None)}
-                  for ext in io_system.get_extensions(data=True)}
-    return read_mrio(io_system.Z, io_system.Y, extensions)
-
-
-def _x(mrio: MRIO) -> np.ndarray:
-    if "x" not in mrio._cache:
-        mrio._cache["x"] = np.asarray(mrio.Z.sum(axis=1)).ravel() + mrio.Y.to_numpy().sum(axis=1)
-    return mrio._cache["x"]
-
-
-def _inverse(values: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        inverse = 1.0 / values
-    inverse[~np.isfinite(inverse)] = 0.0
-    return inverse
-
-
-def _a(mrio: MRIO) -> sp.csr_array:
-    if "A" not in mrio._cache:
-        # A = Z diag(x)⁻¹ has Z's pattern: scale the values and share Z's index arrays. Only
-        # a canonical Z is shared (sorted, no duplicates), so nothing re-sorts them in place.
-        Z = mrio.Z  # noqa: N806 (IO notation)
-        if not Z.has_canonical_format:
-            Z = Z.copy()  # noqa: N806
-            Z.sum_duplicates()
-        A = sp.csr_array((Z.data * _inverse(_x(mrio))[Z.indices], Z.indices, Z.indptr),  # noqa: N806
-                         shape=Z.shape)
-        A.has_canonical_format = True
-        mrio._cache["A"] = A
-    return mrio._cache["A"]
-
-
-def leontief_solver(mrio: MRIO, method: str = "auto") -> LeontiefSolver:
-    """The (cached) solver for ``(I − A)`` of ``mrio``; see :mod:`paxsilica.linalg.solvers`."""
     key = f"solver-{method}"
     if key not in mrio._cache:
-        mrio._cache[key] = LeontiefSolver(_a(mrio), method=method)
+        chosen, grid = _method(mrio, method), _grid(mrio)
+        ordering = sector_major(len(grid[0]), len(grid[1])) if chosen == "dense" and grid is not None else None
+        mrio._cache[key] = LinearSolver(_a(mrio), method=chosen, ordering=ordering)
+    return mrio._cache[key]
+
+
+def _home_blocks(mrio: MRIO, method: str) -> np.ndarray | None:
+    """Cached :func:`~paxsilica.linalg.blocks.domestic_blocks` of ``Y`` (origins × sectors × sectors),
+    or ``None`` when the solver is not a sector-major dense LU."""
+    solver, grid = leontief_solver(mrio, method), _grid(mrio)
+    if solver.method != "dense" or solver.ordering is None or grid is None:
+        return None
+    key = f"blocks-{method}"
+    if key not in mrio._cache:
+        origins, sectors = grid
+        consumers = pd.unique(mrio.Y.columns.get_level_values(0))
+        demand = mrio.Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=consumers).to_numpy()
+        column = pd.Index(consumers).get_indexer(origins)  # origin region's own final demand column
+        own = np.where(column[None, :] >= 0, demand[:, np.maximum(column, 0)], 0.0)
+        mrio._cache[key] = domestic_blocks(solver, own, len(origins), len(sectors))
     return mrio._cache[key]
 
 
@@ -219,6 +174,8 @@ def ghosh_inverse(mrio: MRIO, method: str = "auto") -> pd.DataFrame:
 
 def stressor_coefficients(mrio: MRIO, extension: str) -> pd.DataFrame:
     """``S = F diag(x)⁻¹``: stressor per unit of output (stressors × n)."""
+    if extension not in mrio.extensions:
+        raise NotFoundError(f"unknown extension {extension!r} (known: {', '.join(mrio.extensions) or 'none'})")
     stressors = mrio.extensions[extension].F
     return stressors * _inverse(_x(mrio))[None, :]
 
@@ -276,14 +233,20 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_
     """Consumption-, production-, import- and export-based accounts (pymrio ``calc_accounts``).
 
     ``sector_imports=False`` skips the sector-resolved ``D_imp`` (its K·R transposed solves,
-    :func:`regional_multipliers`); ``D_imp_reg`` is always computed, from ``X = L·[Y_1 … Y_R]``.
+    :func:`regional_multipliers`, or with a dense LU and many stressors the domestic blocks of
+    :func:`~paxsilica.linalg.blocks.domestic_blocks`); ``D_imp_reg`` is always computed, from
+    ``X = L·[Y_1 … Y_R]``.
     ``multiplier`` and ``regional`` may pass results computed before.
     """
     solver = leontief_solver(mrio, method)
     coefficients = stressor_coefficients(mrio, extension)
     s = coefficients.to_numpy()
+    blocks = None
     if sector_imports and regional is None:
-        regional = regional_multipliers(mrio, extension, method)
+        if _blocks_cheaper(len(mrio.labels), len(s), mrio.Y.columns.get_level_values(0).nunique()):
+            blocks = _home_blocks(mrio, method)
+        if blocks is None:
+            regional = regional_multipliers(mrio, extension, method)
     if multiplier is None:
         multiplier = multipliers(mrio, extension, method)
     m = multiplier.to_numpy()
@@ -311,7 +274,13 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_
     imports_reg = np.stack([(s * induced[:, r][None, :] * (region_of_row != r)[None, :]).sum(axis=1)
                             for r in range(len(regions))], axis=1)
     d_imp = None
-    if sector_imports:
+    if sector_imports and blocks is not None:  # Σ_j S[k, (r, j)] T[r, j, s] for each origin r
+        per_origin = np.einsum("kaj,ajs->kas", s.reshape(len(s), *shape), blocks)
+        consumer = pd.Index(regions).get_indexer(origins)
+        home = np.zeros((len(s), len(regions), shape[1]))
+        home[:, consumer[consumer >= 0]] = per_origin[:, consumer >= 0]
+        d_imp = pd.DataFrame(cba - home.reshape(m.shape[0], -1), index=index, columns=columns)
+    elif sector_imports:
         home = np.einsum("rkas,asr->krs", regional.reshape(len(regions), m.shape[0], *shape), y_cube)
         d_imp = pd.DataFrame(cba - home.reshape(m.shape[0], -1), index=index, columns=columns)
     final = mrio.extensions[extension].F_Y
@@ -344,7 +313,10 @@ def calc_all(mrio: MRIO, extensions: list[str] | None = None, method: str = "aut
     result = MRIOResults(output(mrio), {}, {}, {})
     for name in names:
         result.S[name] = stressor_coefficients(mrio, name)
-        regional = regional_multipliers(mrio, name, method) if sector_imports else None
+        n, regions = len(mrio.labels), mrio.Y.columns.get_level_values(0).nunique()
+        by_blocks = sector_imports and _blocks_cheaper(n, len(result.S[name]), regions) and (
+            _home_blocks(mrio, method) is not None)
+        regional = regional_multipliers(mrio, name, method) if sector_imports and not by_blocks else None
         covered = set(pd.unique(mrio.Y.columns.get_level_values(0))) >= set(mrio.labels.get_level_values(0))
         if regional is not None and covered:  # M = Σ_r S_r L: no separate solve needed
             result.M[name] = pd.DataFrame(regional.sum(axis=0), index=result.S[name].index, columns=mrio.labels)
