@@ -4,7 +4,9 @@ Each benchmark prints its own table with the ratio against the peer tool the iss
 
 * ``bench_screening`` — 10 000 names against 100 000 list entities vs a rapidfuzz cdist baseline;
 * ``bench_multitier`` — 1 000 000 nodes / 10 000 000 edges, and a networkx propagation peer;
-* ``bench_mrio`` — ICIO- (81 × 45) and EXIOBASE-shaped (49 × 200) MRIO systems, 5 and 100 stressors, vs pymrio ``calc_all`` (time, peak memory; the EXIOBASE cases take minutes and ~5 GB for pymrio);
+* ``bench_mrio`` — ICIO- (81 × 45) and EXIOBASE-shaped (49 × 200) MRIO systems, 5 and 100
+  stressors, vs pymrio ``calc_all`` (time, peak memory; the EXIOBASE cases take minutes and
+  about 5 GB for pymrio);
 * ``bench_simulate`` — ARIO seconds per step vs BoARIO, n = 100 000, ensemble speed-up.
 
 ``--only NAME`` (repeatable) runs a subset, e.g. ``python -m bench --only mrio``.
