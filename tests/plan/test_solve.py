@@ -41,3 +41,77 @@ def test_conflicting_targets_are_named(run, hand_problem):
     assert result.status == "infeasible"
     assert "max_concern_share:gallium" in result.message
     assert result.conflicts["violation"].sum() == pytest.approx(30.0)
+
+
+def base(years: list[int], **extra: object) -> dict:
+    data = {"name": "t", "years": years, "concern": ["CHN"],
+            "demand": [{"member": "USA", "item": "gallium", "quantity": 100}],
+            "sources": [{"id": "cn", "item": "gallium", "country": "CHN", "capacity": 1000,
+                         "cost": 1}]}
+    data.update(extra)
+    return data
+
+
+def test_lead_time_and_discounting_pick_the_latest_useful_year(run):
+    # no Chinese supply allowed from 2028; the project needs a year to come online, so it
+    # is built in 2027 (not 2026: capex discounted one more year); 400/1.1 less than 400
+    data = base([2026, 2027, 2028], discount_rate=0.1,
+                projects=[{"id": "us", "item": "gallium", "country": "USA", "capacity": 100,
+                           "capex": 400, "cost": 1, "lead_time": 1}],
+                targets=[{"kind": "max_concern_share", "item": "gallium", "limit": 0.0,
+                          "from": 2028}])
+    result = run(data)
+    assert result.builds[["year", "online_from"]].values.tolist() == [[2027, 2028]]
+    assert result.objective == pytest.approx(100 + 100 / 1.1 + 400 / 1.1 + 100 / 1.21)
+
+
+def test_stockpile_covers_a_ban(run):
+    # half the time China stops in 2027; 100 units held (cost 10 each) beat 100 unmet at 50
+    data = base([2026, 2027], unmet_penalty=50,
+                stockpiles=[{"id": "us_reserve", "item": "gallium", "member": "USA",
+                             "max_quantity": 500, "cost": 10}],
+                scenarios=[{"name": "base", "probability": 0.5},
+                           {"name": "ban", "probability": 0.5, "from": 2027,
+                            "outages": [{"country": "CHN", "fraction": 1.0}]}])
+    result = run(data)
+    assert result.objective == pytest.approx(1000 + 0.5 * 100 + 0.5 * 100)
+    drawn = result.flows[result.flows["source"] == "us_reserve"]
+    assert drawn.groupby("scenario")["quantity"].sum().to_dict() == pytest.approx(
+        {"base": 100.0, "ban": 100.0})
+    assert result.unmet.empty
+
+
+def test_min_capacity_share_forces_a_build(run):
+    data = base([2026], sources=[
+        {"id": "cn", "item": "gallium", "country": "CHN", "capacity": 1000, "cost": 1},
+        {"id": "us_old", "item": "gallium", "country": "USA", "capacity": 10, "cost": 1}],
+        projects=[{"id": "us", "item": "gallium", "country": "USA", "capacity": 50,
+                   "capex": 100, "cost": 1}],
+        targets=[{"kind": "min_capacity_share", "item": "gallium", "limit": 0.4}])
+    result = run(data)
+    assert result.objective == pytest.approx(200.0)
+    assert result.targets["value"].tolist() == pytest.approx([0.6])
+    assert result.targets["scenario"].tolist() == ["all"]
+
+
+def test_max_single_country_share_and_its_dual(run):
+    data = base([2026], sources=[
+        {"id": "cn", "item": "gallium", "country": "CHN", "capacity": 1000, "cost": 1},
+        {"id": "au", "item": "gallium", "country": "AUS", "capacity": 1000, "cost": 2}],
+        targets=[{"kind": "max_single_country_share", "item": "gallium", "limit": 0.65}])
+    result = run(data)
+    assert result.objective == pytest.approx(65 + 70)
+    rows = result.targets.set_index("country")
+    assert rows.loc["CHN", "value"] == pytest.approx(0.65)
+    assert rows.loc["CHN", "dual"] == pytest.approx(100.0)  # 1 unit of share = 100 kg at +1
+    assert rows.loc["AUS", "dual"] == pytest.approx(0.0)
+
+
+def test_demand_without_any_supplier_is_infeasible_not_ignored(run):
+    data = base([2026], sources=[])
+    data["demand"].append({"member": "JPN", "item": "germanium", "quantity": 5})
+    data["sources"] = [{"id": "cn", "item": "gallium", "country": "CHN", "capacity": 1000,
+                        "cost": 1}]
+    result = run(data)
+    assert result.status == "infeasible"
+    assert "JPN/germanium" in result.message

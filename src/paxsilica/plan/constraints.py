@@ -18,7 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from paxsilica.plan.sets import PlanSets, padded
-from paxsilica.plan.terms import expression, gather
+from paxsilica.plan.terms import expression, gather, keep_empty_rows
 
 __all__ = ["add_build_once", "add_demand_balance", "add_project_capacity",
            "add_source_capacity", "add_stock_drawdown", "arcs_by"]
@@ -112,6 +112,7 @@ def add_demand_balance(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
         labels = np.concatenate([labels, extra.labels.values[..., None]], axis=-1)
     coords = {"scenario": sets.scenarios, "year": sets.years,
               "demand": pd.Index(sets.demands["demand"], name="demand")}
+    labels = keep_empty_rows(m, labels)
     lhs = expression(m, labels, np.ones(1), ["scenario", "year", "demand"], coords)
     rhs = xr.DataArray(sets.demand, coords=[coords["year"], coords["demand"]])
     m.add_constraints(lhs == rhs, name="Demand-balance")

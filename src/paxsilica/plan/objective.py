@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from paxsilica.plan.sets import PlanSets
+from paxsilica.plan.terms import expression
 
 __all__ = ["add_cost_objective", "add_slack_objective", "cost_terms"]
 
@@ -25,8 +26,9 @@ def cost_terms(m: linopy.Model, sets: PlanSets) -> list[linopy.LinearExpression]
     terms = []
     if "Project-build" in m.variables:
         build = m.variables["Project-build"]
-        capex = xr.DataArray(sets.projects["capex"].to_numpy(), coords=[build.indexes["project"]])
-        terms.append((build * (capex * delta.rename(year="build_year"))).sum())
+        capex = sets.projects["capex"].to_numpy()[:, None] * sets.discount[None, :]
+        terms.append(expression(m, build.labels.values, capex, ["project"],
+                                {"project": build.indexes["project"]}).sum())
     flow = m.variables["Flow"]
     cost = sets.arcs["cost"].to_numpy()[None, None, :] * (
         sets.weights[:, None, None] * sets.discount[None, :, None])

@@ -35,6 +35,7 @@ from paxsilica.plan.results import (
     targets_table,
     unmet_table,
 )
+from paxsilica.plan.terms import expression
 
 __all__ = ["solve"]
 
@@ -114,8 +115,10 @@ def _fixed_lp(pm: PlanModel, builds: np.ndarray | None,
         # free bounds, so the fixing row (not a bound at 0 or 1) carries the reduced cost
         variable.update(lower=-1.0, upper=2.0)
         fixed = xr.DataArray(np.round(builds), coords=variable.labels.coords)
-        m.add_constraints(variable == fixed, name="Project-build-fixed",
-                          mask=variable.labels >= 0)
+        coords = {d: variable.indexes[d] for d in ("project", "build_year")}
+        lhs = expression(m, variable.labels.values[..., None], np.ones(1),
+                         ["project", "build_year"], coords)
+        m.add_constraints(lhs == fixed, name="Project-build-fixed", mask=variable.labels >= 0)
     # HiGHS presolve turns the fixing rows into bounds and their duals come back as 0
     lp_options = {**{k: v for k, v in options.items() if k != "mip_rel_gap"},
                   "presolve": "off"}

@@ -26,7 +26,7 @@ import pandas as pd
 import xarray as xr
 
 from paxsilica.plan.sets import PlanSets, padded
-from paxsilica.plan.terms import expression, gather
+from paxsilica.plan.terms import expression, gather, keep_empty_rows
 
 __all__ = ["TargetRows", "add_targets"]
 
@@ -88,7 +88,7 @@ def _flow_target(m: linopy.Model, sets: PlanSets, flow: linopy.Variable, kind: s
         return None
     name = f"Target-{kind}"
     index = padded(pairs[0], pairs[1], len(groups))
-    labels = gather(flow.labels.values, index)
+    labels = keep_empty_rows(m, gather(flow.labels.values, index))
     coords = {"scenario": sets.scenarios, "year": sets.years,
               "target": pd.Index(groups["target"], name="target")}
     lhs = expression(m, labels, np.ones(1), ["scenario", "year", "target"], coords)
@@ -185,6 +185,9 @@ def add_min_capacity_share(m: linopy.Model, sets: PlanSets, build: linopy.Variab
         labels = np.broadcast_to(labels[None], (n_t, *labels.shape)).reshape(n_t, len(groups), -1)
         coeffs = coeffs.transpose(3, 0, 1, 2).reshape(n_t, len(groups), -1)  # (t, g, w*y)
         labels = np.where(coeffs != 0, labels, -1)
+    labels = keep_empty_rows(m, labels)
+    coeffs = np.concatenate([coeffs, np.ones((*coeffs.shape[:-1], 1))], axis=-1)[
+        ..., :labels.shape[-1]]
     coords = {"year": sets.years, "target": pd.Index(groups["target"], name="target")}
     lhs = expression(m, labels, coeffs, ["year", "target"], coords)
     rows = TargetRows("Target-min_capacity_share", groups, scale, offset,

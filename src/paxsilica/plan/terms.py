@@ -33,3 +33,18 @@ def gather(labels: np.ndarray, index: np.ndarray) -> np.ndarray:
     """
     picked = labels[..., np.clip(index, 0, None)]
     return np.where(index >= 0, picked, -1)
+
+
+def keep_empty_rows(m: linopy.Model, labels: np.ndarray) -> np.ndarray:
+    """``labels`` with a term on a variable fixed at 0 in every row that has no term.
+
+    linopy drops rows without variables, so ``0 ≥ 5`` would vanish instead of making
+    the problem infeasible; the placeholder (``Empty-row``, bounds 0-0) keeps them.
+    """
+    empty = (labels < 0).all(axis=-1)
+    if not empty.any():
+        return labels
+    if "Empty-row" not in m.variables:
+        m.add_variables(lower=0, upper=0, name="Empty-row")
+    placeholder = int(m.variables["Empty-row"].labels.item())
+    return np.concatenate([labels, np.where(empty, placeholder, -1)[..., None]], axis=-1)
