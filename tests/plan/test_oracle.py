@@ -164,6 +164,33 @@ def test_same_optimum_as_scipy_milp(run, seed):
     assert result.status == "optimal"
     assert result.objective == pytest.approx(oracle(data), rel=1e-6, abs=1e-6)
     assert recomputed(data, result) == pytest.approx(result.objective, rel=1e-6, abs=1e-6)
+    check_flows(data, result)
+
+
+def check_flows(data: dict, result) -> None:
+    """The returned flows are a solution of the arc model: demand met per member, domestic
+    targets held by the flows themselves."""
+    demand: dict[tuple, float] = {}
+    for d in data["demand"]:
+        demand[(d["member"], d["item"])] = demand.get((d["member"], d["item"]), 0) + d["quantity"]
+    got = result.flows.groupby(["scenario", "year", "member", "item"])["quantity"].sum()
+    short = result.unmet.set_index(["scenario", "year", "member", "item"])["quantity"]
+    for s in data["scenarios"]:
+        for t in data["years"]:
+            for (m, i), q in demand.items():
+                key = (s["name"], t, m, i)
+                assert got.get(key, 0.0) + short.get(key, 0.0) == pytest.approx(q, abs=1e-6)
+    for target in data["targets"]:
+        if target["kind"] != "min_domestic_share":
+            continue
+        m, i = target["member"], target["item"]
+        home = result.flows[(result.flows["member"] == m) & (result.flows["item"] == i)
+                            & (result.flows["country"] == m)
+                            & (result.flows["year"] >= target["from"])]
+        by = home.groupby(["scenario", "year"])["quantity"].sum()
+        assert len(by) == len(data["scenarios"]) * len([t for t in data["years"]
+                                                          if t >= target["from"]])
+        assert (by >= target["limit"] * demand[(m, i)] - 1e-6).all()
 
 
 def test_recomputed_cost_matches_with_duals(run):

@@ -1,13 +1,17 @@
-"""Constraints of the planning model, one ``add_*`` per family.
+"""Constraints of the planning model, one ``add_*`` per family (x = ``Supply``).
 
 * ``Project-build-once``: Σ_y b[p, y] ≤ 1;
-* ``Source-capacity``: Σ_arcs f[k, t, ·] ≤ capacity × available[k, t];
-* ``Project-capacity``: Σ_arcs f[k, t, ·] ≤ capacity × available[k, t] × Σ_{y ≤ t − lead} b[p, y];
-* ``Stockpile-drawdown``: Σ_t Σ_arcs f[k, t, ·] ≤ s (per scenario);
-* ``Demand-balance``: Σ_arcs f[k, t, ·] + u[k, t, d] = demand[t, d].
+* ``Project-capacity``: x[k, t, p] ≤ capacity × available[k, t] × Σ_{y ≤ t − lead} b[p, y]
+  (source capacity is the upper bound of x);
+* ``Stockpile-drawdown``: Σ_t x[k, t, s] ≤ level_s (per scenario);
+* ``Item-balance``: Σ_{suppliers of i} x[k, t, ·] + Σ_{demands of i} u[k, t, ·] =
+  Σ_{demands of i} demand[t, ·];
+* ``Domestic-within-demand``: g[k, t, d] + u[k, t, d] ≤ demand[t, d];
+* ``Domestic-within-supply``: g[k, t, d] ≤ Σ_{suppliers of the item in the member} x;
+* ``Stockpile-to-holder``: Σ_{stockpiles held for d} x ≤ g[k, t, d] (draws serve the holder).
 
 Targets are in :mod:`paxsilica.plan.targets`. With ``elastic=True`` a demand shortfall
-variable (``Demand-shortfall``) makes the balance always feasible.
+(``Demand-shortfall``, like unmet demand) keeps the balance feasible.
 """
 
 from __future__ import annotations
@@ -20,18 +24,21 @@ import xarray as xr
 from paxsilica.plan.sets import PlanSets, padded
 from paxsilica.plan.terms import expression, gather, keep_empty_rows
 
-__all__ = ["add_build_once", "add_demand_balance", "add_project_capacity",
-           "add_source_capacity", "add_stock_drawdown", "arcs_by"]
+__all__ = ["add_build_once", "add_demand_balance", "add_domestic_links",
+           "add_project_capacity", "add_stock_drawdown", "suppliers_of"]
 
 
-def arcs_by(sets: PlanSets, column: str, n_groups: int) -> np.ndarray:
-    """(group, width) arc positions per supplier (``supplier_pos``) or demand."""
-    return padded(sets.arcs[column].to_numpy(), np.arange(len(sets.arcs)), n_groups)
+def suppliers_of(sets: PlanSets, keys: pd.Series, groups: pd.Index,
+                 mask: np.ndarray | None = None) -> np.ndarray:
+    """(group, width) supplier positions whose ``keys`` value is each group label."""
+    codes = groups.get_indexer(keys)
+    keep = codes >= 0 if mask is None else (codes >= 0) & mask
+    return padded(codes[keep], np.flatnonzero(keep), len(groups))
 
 
 def add_build_once(m: linopy.Model, sets: PlanSets, build: linopy.Variable | None) -> None:
     """``Project-build-once``: each project is built at most once."""
-    if build is not None:
+    if build is not None and (sets.build_window().sum(axis=1) > 1).any():
         m.add_constraints(build.sum("build_year") <= 1, name="Project-build-once")
 
 
@@ -39,80 +46,87 @@ def _kind(sets: PlanSets, kind: str) -> np.ndarray:
     return np.flatnonzero((sets.suppliers["kind"] == kind).to_numpy())
 
 
-def add_source_capacity(m: linopy.Model, sets: PlanSets, flow: linopy.Variable) -> None:
-    """``Source-capacity``: deliveries of an existing source within its available capacity."""
-    rows = _kind(sets, "source")
-    if rows.size == 0:
-        return
-    index = arcs_by(sets, "supplier_pos", len(sets.suppliers))[rows]
-    labels = gather(flow.labels.values, index)
-    coords = {"scenario": sets.scenarios, "year": sets.years,
-              "source": pd.Index(sets.suppliers["supplier"].to_numpy()[rows], name="source")}
-    lhs = expression(m, labels, np.ones(1), ["scenario", "year", "source"], coords)
-    capacity = sets.suppliers["capacity"].to_numpy()[rows] * sets.available[:, :, rows]
-    rhs = xr.DataArray(capacity, coords=[coords["scenario"], coords["year"], coords["source"]])
-    m.add_constraints(lhs <= rhs, name="Source-capacity")
-
-
-def add_project_capacity(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
+def add_project_capacity(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
                          build: linopy.Variable | None) -> None:
-    """``Project-capacity``: deliveries of a project only once built and online."""
+    """``Project-capacity``: a project delivers only once built and online."""
     if build is None:
         return
     rows = _kind(sets, "project")
-    index = arcs_by(sets, "supplier_pos", len(sets.suppliers))[rows]
-    flows = gather(flow.labels.values, index)  # (k, t, p, w)
     n_k, n_t, n_p = len(sets.scenarios), len(sets.years), len(rows)
-    builds = np.broadcast_to(build.labels.values[None, None, :, :],
-                             (n_k, n_t, n_p, len(sets.years)))  # (k, t, p, y)
+    delivered = supply.labels.values[:, :, rows, None]  # (k, t, p, 1)
+    builds = np.broadcast_to(build.labels.values[None, None], (n_k, n_t, n_p, n_t))
     online = sets.online().transpose(2, 0, 1)  # (t, p, y)
     capacity = sets.projects["capacity"].to_numpy()
-    available = sets.available[:, :, rows]  # (k, t, p)
-    build_coeffs = -capacity[None, None, :, None] * available[..., None] * online[None]
-    builds = np.where(build_coeffs != 0, builds, -1)
-    labels = np.concatenate([flows, builds], axis=-1)
-    coeffs = np.concatenate([np.ones(flows.shape), build_coeffs], axis=-1)
+    coeffs = -capacity[None, None, :, None] * sets.available[:, :, rows, None] * online[None]
+    labels = np.concatenate([delivered, np.where(coeffs != 0, builds, -1)], axis=-1)
+    coeffs = np.concatenate([np.ones(delivered.shape), coeffs], axis=-1)
     coords = {"scenario": sets.scenarios, "year": sets.years,
               "project": pd.Index(sets.projects["supplier"], name="project")}
     lhs = expression(m, labels, coeffs, ["scenario", "year", "project"], coords)
     m.add_constraints(lhs <= 0, name="Project-capacity")
 
 
-def add_stock_drawdown(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
+def add_stock_drawdown(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
                        level: linopy.Variable | None) -> None:
     """``Stockpile-drawdown``: a scenario draws at most the stock held, over all years."""
     if level is None:
         return
     rows = _kind(sets, "stockpile")
-    index = arcs_by(sets, "supplier_pos", len(sets.suppliers))[rows]  # (s, w)
-    labels = gather(flow.labels.values, index)  # (k, t, s, w)
-    labels = labels.transpose(0, 2, 1, 3).reshape(len(sets.scenarios), len(rows), -1)
-    n_k = len(sets.scenarios)
-    stock = np.broadcast_to(level.labels.values[None, :, None], (n_k, len(rows), 1))
-    coeffs = np.concatenate([np.ones(labels.shape), -np.ones(stock.shape)], axis=-1)
+    draws = supply.labels.values[:, :, rows].transpose(0, 2, 1)  # (k, s, t)
+    stock = np.broadcast_to(level.labels.values[None, :, None], (*draws.shape[:2], 1))
+    coeffs = np.concatenate([np.ones(draws.shape), -np.ones(stock.shape)], axis=-1)
     coords = {"scenario": sets.scenarios,
               "stockpile": pd.Index(sets.suppliers["supplier"].to_numpy()[rows],
                                     name="stockpile")}
-    lhs = expression(m, np.concatenate([labels, stock], axis=-1), coeffs,
+    lhs = expression(m, np.concatenate([draws, stock], axis=-1), coeffs,
                      ["scenario", "stockpile"], coords)
     m.add_constraints(lhs <= 0, name="Stockpile-drawdown")
 
 
-def add_demand_balance(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
-                       unmet: linopy.Variable | None, *, elastic: bool = False) -> None:
-    """``Demand-balance``: deliveries plus unmet demand equal demand, in every scenario."""
-    index = arcs_by(sets, "demand_pos", len(sets.demands))
-    labels = gather(flow.labels.values, index)  # (k, t, d, w)
-    extra = unmet
-    if extra is None and elastic:
-        demands = pd.Index(sets.demands["demand"], name="demand")
-        extra = m.add_variables(lower=0, coords=[sets.scenarios, sets.years, demands],
-                                name="Demand-shortfall")
-    if extra is not None:
-        labels = np.concatenate([labels, extra.labels.values[..., None]], axis=-1)
-    coords = {"scenario": sets.scenarios, "year": sets.years,
-              "demand": pd.Index(sets.demands["demand"], name="demand")}
+def add_demand_balance(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
+                       unmet: linopy.Variable | None) -> None:
+    """``Item-balance``: deliveries of an item plus unmet demand equal coalition demand."""
+    items = pd.Index(sorted(set(sets.demands["item"])), name="item")
+    delivered = gather(supply.labels.values, suppliers_of(sets, sets.suppliers["item"], items))
+    labels = delivered
+    if unmet is not None:
+        short = gather(unmet.labels.values, suppliers_of(sets, sets.demands["item"], items))
+        labels = np.concatenate([delivered, short], axis=-1)
     labels = keep_empty_rows(m, labels)
-    lhs = expression(m, labels, np.ones(1), ["scenario", "year", "demand"], coords)
-    rhs = xr.DataArray(sets.demand, coords=[coords["year"], coords["demand"]])
-    m.add_constraints(lhs == rhs, name="Demand-balance")
+    coords = {"scenario": sets.scenarios, "year": sets.years, "item": items}
+    lhs = expression(m, labels, np.ones(1), ["scenario", "year", "item"], coords)
+    totals = np.stack([sets.item_demand(i) for i in items], axis=1)
+    m.add_constraints(lhs == xr.DataArray(totals, coords=[sets.years, items]),
+                      name="Item-balance")
+
+
+def add_domestic_links(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
+                       domestic: linopy.Variable | None, unmet: linopy.Variable | None) -> None:
+    """``Domestic-within-demand``, ``Domestic-within-supply`` and ``Stockpile-to-holder``."""
+    if domestic is None:
+        return
+    tracked = sets.domestic
+    index = pd.Index(tracked["demand"], name="demand")
+    coords = {"scenario": sets.scenarios, "year": sets.years, "demand": index}
+    dims = ["scenario", "year", "demand"]
+    own = domestic.labels.values[..., None]
+    within = own
+    if unmet is not None:
+        within = np.concatenate([own, unmet.labels.values[:, :, tracked["position"]][..., None]],
+                                axis=-1)
+    rhs = xr.DataArray(sets.demand[:, tracked["position"]], coords=[sets.years, index])
+    m.add_constraints(expression(m, within, np.ones(1), dims, coords) <= rhs,
+                      name="Domestic-within-demand")
+    keys = sets.suppliers["country"] + "/" + sets.suppliers["item"]
+    at_home = gather(supply.labels.values, suppliers_of(sets, keys, index))
+    labels = np.concatenate([own, at_home], axis=-1)
+    coeffs = np.concatenate([np.ones(own.shape), -np.ones(at_home.shape)], axis=-1)
+    m.add_constraints(expression(m, labels, coeffs, dims, coords) <= 0,
+                      name="Domestic-within-supply")
+    piles = (sets.suppliers["kind"] == "stockpile").to_numpy()
+    if piles.any():
+        held = gather(supply.labels.values, suppliers_of(sets, keys, index, piles))
+        labels = np.concatenate([held, own], axis=-1)
+        coeffs = np.concatenate([np.ones(held.shape), -np.ones(own.shape)], axis=-1)
+        m.add_constraints(expression(m, labels, coeffs, dims, coords) <= 0,
+                          name="Stockpile-to-holder")

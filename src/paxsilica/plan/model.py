@@ -7,7 +7,7 @@ Example:
     ...     "sources": [{"id": "s", "item": "gallium", "country": "CHN", "capacity": 20,
     ...                  "cost": 1}]})
     >>> sorted(build(p).model.constraints)
-    ['Demand-balance', 'Source-capacity']
+    ['Item-balance']
 """
 
 from __future__ import annotations
@@ -20,15 +20,21 @@ from paxsilica.model.network import StackNetwork
 from paxsilica.plan.constraints import (
     add_build_once,
     add_demand_balance,
+    add_domestic_links,
     add_project_capacity,
-    add_source_capacity,
     add_stock_drawdown,
 )
 from paxsilica.plan.objective import add_cost_objective, add_slack_objective
 from paxsilica.plan.problem import Problem
 from paxsilica.plan.sets import PlanSets, plan_sets
 from paxsilica.plan.targets import TargetRows, add_targets
-from paxsilica.plan.variables import add_builds, add_flows, add_stock_levels, add_unmet
+from paxsilica.plan.variables import (
+    add_builds,
+    add_domestic,
+    add_stock_levels,
+    add_supply,
+    add_unmet,
+)
 
 __all__ = ["PlanModel", "build"]
 
@@ -54,15 +60,18 @@ def build(problem: Problem, net: StackNetwork | None = None, *,
     sets = plan_sets(problem)
     m = linopy.Model(force_dim_names=True)
     build_var = add_builds(m, sets)
-    flow = add_flows(m, sets)
+    supply = add_supply(m, sets)
+    domestic = add_domestic(m, sets)
     unmet = add_unmet(m, sets)
+    if unmet is None and elastic:
+        unmet = add_unmet(m, sets, name="Demand-shortfall", always=True)
     level = add_stock_levels(m, sets)
     add_build_once(m, sets, build_var)
-    add_source_capacity(m, sets, flow)
-    add_project_capacity(m, sets, flow, build_var)
-    add_stock_drawdown(m, sets, flow, level)
-    add_demand_balance(m, sets, flow, unmet, elastic=elastic)
-    targets = add_targets(m, sets, flow, build_var, elastic=elastic)
+    add_project_capacity(m, sets, supply, build_var)
+    add_stock_drawdown(m, sets, supply, level)
+    add_demand_balance(m, sets, supply, unmet)
+    add_domestic_links(m, sets, supply, domestic, unmet)
+    targets = add_targets(m, sets, supply, domestic, build_var, elastic=elastic)
     if elastic:
         add_slack_objective(m)
     else:

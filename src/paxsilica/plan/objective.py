@@ -1,6 +1,6 @@
 """Objectives: discounted expected cost, or (elastic) the total target slack.
 
-cost = Σ_t δ_t [Σ_p capex_p b[p, t] + Σ_k w_k (Σ_arcs cost · f[k, t, ·] + penalty · Σ_d u[k, t, d])]
+cost = Σ_t δ_t [Σ_p capex_p b[p, t] + Σ_k w_k (Σ_s cost_s · x[k, t, s] + penalty · Σ_d u[k, t, d])]
        + Σ_s level_s (cost_s + holding_cost_s Σ_t δ_t)
 
 δ_t = (1 + discount_rate)^−(t − first year); w_k the scenario probability. Stockpiles
@@ -29,10 +29,10 @@ def cost_terms(m: linopy.Model, sets: PlanSets) -> list[linopy.LinearExpression]
         capex = sets.projects["capex"].to_numpy()[:, None] * sets.discount[None, :]
         terms.append(expression(m, build.labels.values, capex, ["project"],
                                 {"project": build.indexes["project"]}).sum())
-    flow = m.variables["Flow"]
-    cost = sets.arcs["cost"].to_numpy()[None, None, :] * (
+    supply = m.variables["Supply"]
+    cost = sets.suppliers["cost"].to_numpy()[None, None, :] * (
         sets.weights[:, None, None] * sets.discount[None, :, None])
-    terms.append((flow * xr.DataArray(cost, coords=flow.labels.coords)).sum())
+    terms.append((supply * xr.DataArray(cost, coords=supply.labels.coords)).sum())
     if "Unmet" in m.variables:
         terms.append((m.variables["Unmet"] * (sets.problem.unmet_penalty * weight * delta)).sum())
     if "Stockpile-level" in m.variables:
@@ -55,7 +55,7 @@ def add_slack_objective(m: linopy.Model) -> None:
     """Minimise total slack and demand shortfall (the elastic relaxation)."""
     names = [n for n in m.variables if n.endswith("-slack") or n == "Demand-shortfall"]
     if not names:
-        m.add_objective(m.variables["Flow"].sum() * 0)
+        m.add_objective(m.variables["Supply"].sum() * 0)
         return
     parts = [m.variables[n].sum() for n in names]
     m.add_objective(sum(parts[1:], parts[0]))

@@ -74,15 +74,74 @@ def builds_table(pm: PlanModel, values: np.ndarray | None) -> pd.DataFrame:
     return frame[columns]
 
 
-def flows_table(pm: PlanModel, values: np.ndarray) -> pd.DataFrame:
-    """Non-zero flows: scenario, year, source (supplier id), member, item, quantity."""
-    k, t, a = np.nonzero(values > TOLERANCE)
-    arcs = pm.sets.arcs.iloc[a]
+def _allocate(supply: np.ndarray, need: np.ndarray, home: list[list[int]],
+              domestic: list[float], piles: set[int]) -> list[tuple[int, int, float]]:
+    """(supplier, demand, quantity) for one scenario, year and item: each tracked demand
+    first takes its domestic deliveries (its stockpiles first), then the rest is matched
+    in order (north-west corner; any match is valid, costs depend on the supplier only)."""
+    left, want, out = supply.copy(), need.copy(), []
+    for d, suppliers in enumerate(home):
+        quota = domestic[d]
+        for s in suppliers:
+            q = min(left[s], quota, want[d]) if s not in piles else min(left[s], want[d])
+            if q > TOLERANCE:
+                out.append((s, d, q))
+                left[s] -= q
+                want[d] -= q
+                quota = max(quota - q, 0.0)
+    s = d = 0
+    order = [i for i in range(len(left)) if i not in piles]
+    while s < len(order) and d < len(want):
+        q = min(left[order[s]], want[d])
+        if q > TOLERANCE:
+            out.append((order[s], d, q))
+        left[order[s]] -= q
+        want[d] -= q
+        if left[order[s]] <= TOLERANCE:
+            s += 1
+        if want[d] <= TOLERANCE:
+            d += 1
+    return out
+
+
+def flows_table(pm: PlanModel, supply: np.ndarray | None, unmet: np.ndarray | None = None,
+                domestic: np.ndarray | None = None) -> pd.DataFrame:
+    """Flows f[scenario, year, supplier → member] consistent with the solved supplies.
+
+    Columns: scenario, year, source (supplier id), country, member, item, quantity, cost.
+    """
+    sets = pm.sets
+    columns = ["scenario", "year", "source", "country", "member", "item", "quantity", "cost"]
+    if supply is None:
+        return pd.DataFrame(columns=columns)
+    need = np.broadcast_to(sets.demand[None], supply.shape[:2] + sets.demand.shape[1:])
+    need = need - (unmet if unmet is not None else 0.0)
+    tracked = dict(zip(sets.domestic["position"], range(len(sets.domestic)), strict=True))
+    suppliers, demands = sets.suppliers, sets.demands
+    rows = []
+    for item in sorted(set(demands["item"])):
+        s_pos = np.flatnonzero((suppliers["item"] == item).to_numpy())
+        d_pos = np.flatnonzero((demands["item"] == item).to_numpy())
+        kinds = suppliers["kind"].to_numpy()[s_pos]
+        countries = suppliers["country"].to_numpy()[s_pos]
+        piles = {i for i in range(len(s_pos)) if kinds[i] == "stockpile"}
+        home = [sorted((i for i in range(len(s_pos)) if countries[i] == demands["member"].iat[d]
+                        and d in tracked), key=lambda i: i not in piles) for d in d_pos]
+        for k in range(supply.shape[0]):
+            for t in range(supply.shape[1]):
+                quota = [domestic[k, t, tracked[d]] if d in tracked and domestic is not None
+                         else 0.0 for d in d_pos]
+                for s, d, q in _allocate(supply[k, t, s_pos], need[k, t, d_pos], home, quota,
+                                         piles):
+                    rows.append((k, t, s_pos[s], d_pos[d], q))
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    k, t, s, d, q = (np.array(c) for c in zip(*rows, strict=True))
     return pd.DataFrame({
-        "scenario": pm.sets.scenarios.to_numpy()[k], "year": pm.sets.years.to_numpy()[t],
-        "source": arcs["supplier"].to_numpy(), "country": arcs["country"].to_numpy(),
-        "member": arcs["member"].to_numpy(), "item": arcs["item"].to_numpy(),
-        "quantity": values[k, t, a], "cost": arcs["cost"].to_numpy()})
+        "scenario": sets.scenarios.to_numpy()[k], "year": sets.years.to_numpy()[t],
+        "source": suppliers["supplier"].to_numpy()[s], "country": suppliers["country"].to_numpy()[s],
+        "member": demands["member"].to_numpy()[d], "item": demands["item"].to_numpy()[d],
+        "quantity": q, "cost": suppliers["cost"].to_numpy()[s]})
 
 
 def unmet_table(pm: PlanModel, values: np.ndarray | None) -> pd.DataFrame:

@@ -1,8 +1,7 @@
 """Index sets and parameter arrays of a planning problem (numpy and pandas; no solver).
 
-Suppliers are sources, projects and stockpiles in that order; an *arc* joins a
-supplier to a (member, item) demand for the supplier's item (a stockpile only to
-its holder). Arrays are laid out (scenario, year, …) like the model's variables.
+Suppliers are sources, projects and stockpiles in that order; a *demand* is a
+(member, item) pair. Arrays are laid out (scenario, year, …) like the model's variables.
 
 Example:
     >>> from paxsilica.plan.problem import Problem
@@ -11,8 +10,8 @@ Example:
     ...     "sources": [{"id": "s", "item": "gallium", "country": "CHN", "capacity": 20,
     ...                  "cost": 1}]})
     >>> s = plan_sets(p)
-    >>> list(s.arcs["arc"]), s.demand.tolist()
-    (['s>USA'], [[10.0], [10.0]])
+    >>> list(s.demands["demand"]), s.demand.tolist()
+    (['USA/gallium'], [[10.0], [10.0]])
 """
 
 from __future__ import annotations
@@ -44,8 +43,9 @@ class PlanSets:
     """demand label ``member/item``, member, item."""
     demand: np.ndarray
     """(year, demand) quantity."""
-    arcs: pd.DataFrame
-    """arc label, supplier (position), demand (position), item, country, member, cost."""
+    domestic: pd.DataFrame
+    """Demands whose deliveries from their own country are tracked (a min_domestic_share
+    target or a stockpile): demand, member, item, position (in ``demands``)."""
     available: np.ndarray
     """(scenario, year, supplier) fraction of capacity not lost to outages."""
     projects: pd.DataFrame
@@ -55,6 +55,10 @@ class PlanSets:
     def coalition(self) -> list[str]:
         """Members with demand in the problem."""
         return sorted(set(self.demands["member"]))
+
+    def positions(self, mask: pd.Series | np.ndarray) -> np.ndarray:
+        """Positions of the suppliers selected by a boolean mask."""
+        return np.flatnonzero(np.asarray(mask))
 
     def item_demand(self, item: str) -> np.ndarray:
         """(year,) total coalition demand for ``item``."""
@@ -120,18 +124,6 @@ def _demand(problem: Problem, years: pd.Index) -> tuple[pd.DataFrame, np.ndarray
     return pairs, matrix
 
 
-def _arcs(suppliers: pd.DataFrame, demands: pd.DataFrame, problem: Problem) -> pd.DataFrame:
-    left = suppliers.reset_index(names="s")
-    right = demands.reset_index(names="d")
-    arcs = left.merge(right, on="item")
-    holders = {s.id: s.member for s in problem.stockpiles}
-    piles = arcs["kind"] == "stockpile"
-    arcs = arcs[~piles | (arcs["member"] == arcs["supplier"].map(holders))]
-    arcs = arcs.sort_values(["s", "d"]).reset_index(drop=True)
-    arcs.insert(0, "arc", arcs["supplier"] + ">" + arcs["member"])
-    return arcs.rename(columns={"s": "supplier_pos", "d": "demand_pos"})
-
-
 def _available(problem: Problem, suppliers: pd.DataFrame) -> np.ndarray:
     years = np.asarray(problem.years)
     lost = np.zeros((len(problem.scenarios), len(years), len(suppliers)))
@@ -156,7 +148,11 @@ def plan_sets(problem: Problem) -> PlanSets:
     discount = (1.0 + problem.discount_rate) ** -(years.to_numpy() - years[0]).astype(float)
     suppliers = _suppliers(problem)
     demands, demand = _demand(problem, years)
-    arcs = _arcs(suppliers, demands, problem)
+    tracked = {(t.member, t.item) for t in problem.targets if t.kind == "min_domestic_share"}
+    tracked |= {(s.member, s.item) for s in problem.stockpiles}
+    is_tracked = [(m, i) in tracked for m, i in zip(demands["member"], demands["item"],
+                                                     strict=True)]
+    domestic = demands[is_tracked].reset_index(names="position")
     projects = suppliers[suppliers["kind"] == "project"].reset_index(drop=True).copy()
     projects["capex"] = [p.capex for p in problem.projects]
     projects["lead_time"] = [p.lead_time for p in problem.projects]
@@ -165,4 +161,4 @@ def plan_sets(problem: Problem) -> PlanSets:
     projects["last_build"] = [p.latest_build if p.latest_build is not None
                               else years[-1] for p in problem.projects]
     return PlanSets(problem, years, scenarios, weights, discount, suppliers, demands, demand,
-                    arcs, _available(problem, suppliers), projects)
+                    domestic, _available(problem, suppliers), projects)

@@ -81,8 +81,9 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
                           message="no feasible plan found within the time limit")
     status = "optimal" if condition == "optimal" else "time_limit"
     builds = _solution(pm, "Project-build")
-    flows = _solution(pm, "Flow")
+    supply = _solution(pm, "Supply")
     unmet = _solution(pm, "Unmet")
+    domestic = _solution(pm, "Domestic")
     values = {rows.name: pm.model.constraints[rows.name].lhs.solution.values
               for rows in pm.targets}
     objective = float(pm.model.objective.value)
@@ -92,7 +93,8 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
         started = time.perf_counter()
         target_duals, not_built = _fixed_lp(pm, builds, options)
         timings["duals_seconds"] = time.perf_counter() - started
-    return PlanResult(status, objective, builds_table(pm, builds), flows_table(pm, flows),
+    return PlanResult(status, objective, builds_table(pm, builds),
+                      flows_table(pm, supply, unmet, domestic),
                       unmet_table(pm, unmet), targets_table(pm, values, target_duals),
                       not_built if not_built is not None else _not_built(pm, builds, None),
                       mip_gap=gap, timings=timings)
@@ -159,7 +161,7 @@ def _not_built(pm: PlanModel, builds: np.ndarray | None,
 def _empty(pm: PlanModel) -> tuple[pd.DataFrame, ...]:
     targets = pd.DataFrame(columns=["target", "kind", "item", "member", "country", "scenario",
                                     "year", "value", "limit", "dual"])
-    return (builds_table(pm, None), flows_table(pm, np.zeros((0, 0, 0))),
+    return (builds_table(pm, None), flows_table(pm, None),
             unmet_table(pm, None), targets, _not_built(pm, None, None))
 
 

@@ -4,11 +4,11 @@ Every target row reads ``lhs + offset (≤ or ≥) limit × scale`` where ``scal
 demand the limit applies to (coalition demand for the item, or the member's demand),
 so that the achieved share is ``(lhs + offset) / scale``:
 
-* ``Target-max_concern_share`` (scenario, year, target): flows of the item from
-  suppliers in concern countries ≤ limit × coalition demand;
-* ``Target-min_domestic_share`` (scenario, year, target): flows to the member from
-  suppliers located in the member ≥ limit × its demand;
-* ``Target-max_single_country_share`` (scenario, year, target:country): flows of the
+* ``Target-max_concern_share`` (scenario, year, target): supply of the item from
+  sources and projects in concern countries ≤ limit × coalition demand;
+* ``Target-min_domestic_share`` (scenario, year, target): ``Domestic`` deliveries to
+  the member (from its own country) ≥ limit × its demand;
+* ``Target-max_single_country_share`` (scenario, year, target:country): supply of the
   item from any one country outside the coalition ≤ limit × coalition demand;
 * ``Target-min_capacity_share`` (year, target): capacity of the item located in the
   coalition (sources plus projects online) ≥ limit × coalition demand.
@@ -81,14 +81,14 @@ def _constrain(m: linopy.Model, sets: PlanSets, name: str, lhs: linopy.LinearExp
     return rows
 
 
-def _flow_target(m: linopy.Model, sets: PlanSets, flow: linopy.Variable, kind: str,
+def _flow_target(m: linopy.Model, sets: PlanSets, variable: linopy.Variable, kind: str,
                  groups: pd.DataFrame, pairs: tuple[np.ndarray, np.ndarray],
                  scale: np.ndarray, sense: str, elastic: bool) -> TargetRows | None:
     if groups.empty:
         return None
     name = f"Target-{kind}"
     index = padded(pairs[0], pairs[1], len(groups))
-    labels = keep_empty_rows(m, gather(flow.labels.values, index))
+    labels = keep_empty_rows(m, gather(variable.labels.values, index))
     coords = {"scenario": sets.scenarios, "year": sets.years,
               "target": pd.Index(groups["target"], name="target")}
     lhs = expression(m, labels, np.ones(1), ["scenario", "year", "target"], coords)
@@ -106,11 +106,11 @@ def _groups(sets: PlanSets, kind: str) -> pd.DataFrame:
                                        "from", "to"])
 
 
-def _pairs(sets: PlanSets, groups: pd.DataFrame, match: object) -> tuple[np.ndarray, ...]:
-    """(group, arc) positions where ``match(group_row, arcs)`` holds (vectorised per group)."""
+def _pairs(table: pd.DataFrame, groups: pd.DataFrame, match: object) -> tuple[np.ndarray, ...]:
+    """(group, row of ``table``) positions where ``match(group_row, table)`` holds."""
     gs, arcs = [], []
     for g, row in enumerate(groups.itertuples()):
-        hit = np.flatnonzero(match(row, sets.arcs))  # type: ignore[operator]
+        hit = np.flatnonzero(match(row, table))  # type: ignore[operator]
         gs.append(np.full(hit.size, g))
         arcs.append(hit)
     if not gs:
@@ -118,29 +118,32 @@ def _pairs(sets: PlanSets, groups: pd.DataFrame, match: object) -> tuple[np.ndar
     return np.concatenate(gs), np.concatenate(arcs)
 
 
-def add_max_concern_share(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
+def add_max_concern_share(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
                           elastic: bool = False) -> TargetRows | None:
     groups = _groups(sets, "max_concern_share")
     concern = set(sets.problem.concern)
-    pairs = _pairs(sets, groups, lambda r, a: (a["item"] == r.item) & a["country"].isin(concern)
-                   & (a["kind"] != "stockpile"))
+    pairs = _pairs(sets.suppliers, groups, lambda r, a: (a["item"] == r.item)
+                   & a["country"].isin(concern) & (a["kind"] != "stockpile"))
     scale = np.stack([sets.item_demand(i) for i in groups["item"]], axis=1) if len(groups) else None
-    return _flow_target(m, sets, flow, "max_concern_share", groups, pairs, scale, "<=", elastic)
+    return _flow_target(m, sets, supply, "max_concern_share", groups, pairs, scale, "<=",
+                        elastic)
 
 
-def add_min_domestic_share(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
+def add_min_domestic_share(m: linopy.Model, sets: PlanSets, domestic: linopy.Variable | None,
                            elastic: bool = False) -> TargetRows | None:
     groups = _groups(sets, "min_domestic_share")
-    pairs = _pairs(sets, groups, lambda r, a: (a["item"] == r.item) & (a["member"] == r.member)
-                   & (a["country"] == r.member))
+    if domestic is None or groups.empty:
+        return None
+    pairs = _pairs(sets.domestic, groups, lambda r, a: a["demand"] == f"{r.member}/{r.item}")
     labels = sets.demands["demand"].tolist()
     columns = [labels.index(f"{mem}/{item}") for mem, item in zip(groups["member"],
                                                                   groups["item"], strict=True)]
     scale = sets.demand[:, columns]
-    return _flow_target(m, sets, flow, "min_domestic_share", groups, pairs, scale, ">=", elastic)
+    return _flow_target(m, sets, domestic, "min_domestic_share", groups, pairs, scale, ">=",
+                        elastic)
 
 
-def add_max_single_country_share(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
+def add_max_single_country_share(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
                                  elastic: bool = False) -> TargetRows | None:
     base = _groups(sets, "max_single_country_share")
     coalition = set(sets.coalition)
@@ -152,10 +155,10 @@ def add_max_single_country_share(m: linopy.Model, sets: PlanSets, flow: linopy.V
             rows.append({**target._asdict(), "target": f"{target.target}:{country}",
                          "country": country})
     groups = pd.DataFrame(rows, columns=base.columns)
-    pairs = _pairs(sets, groups, lambda r, a: (a["item"] == r.item) & (a["country"] == r.country)
-                   & (a["kind"] != "stockpile"))
+    pairs = _pairs(sets.suppliers, groups, lambda r, a: (a["item"] == r.item)
+                   & (a["country"] == r.country) & (a["kind"] != "stockpile"))
     scale = np.stack([sets.item_demand(i) for i in groups["item"]], axis=1) if rows else None
-    return _flow_target(m, sets, flow, "max_single_country_share", groups, pairs, scale, "<=",
+    return _flow_target(m, sets, supply, "max_single_country_share", groups, pairs, scale, "<=",
                         elastic)
 
 
@@ -206,11 +209,12 @@ def _pairs_projects(groups: pd.DataFrame, projects: pd.DataFrame,
     return np.concatenate(gs), np.concatenate(ps)
 
 
-def add_targets(m: linopy.Model, sets: PlanSets, flow: linopy.Variable,
-                build: linopy.Variable | None, *, elastic: bool = False) -> list[TargetRows]:
+def add_targets(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
+                domestic: linopy.Variable | None, build: linopy.Variable | None, *,
+                elastic: bool = False) -> list[TargetRows]:
     """Every target family present in the problem."""
-    families = [add_max_concern_share(m, sets, flow, elastic),
-                add_min_domestic_share(m, sets, flow, elastic),
-                add_max_single_country_share(m, sets, flow, elastic),
+    families = [add_max_concern_share(m, sets, supply, elastic),
+                add_min_domestic_share(m, sets, domestic, elastic),
+                add_max_single_country_share(m, sets, supply, elastic),
                 add_min_capacity_share(m, sets, build, elastic)]
     return [rows for rows in families if rows is not None]
