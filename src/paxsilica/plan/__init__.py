@@ -10,13 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from paxsilica.model.network import StackNetwork
+from paxsilica.plan.costs import share_costs
+from paxsilica.plan.expand import Expansion, expand_coalition
 from paxsilica.plan.load import load_problem
 from paxsilica.plan.model import PlanModel, build
 from paxsilica.plan.problem import Problem
 from paxsilica.plan.results import PlanResult
 from paxsilica.plan.solve import solve
 
-__all__ = ["PlanModel", "PlanResult", "Problem", "build", "load_problem", "plan", "solve"]
+__all__ = ["Expansion", "PlanModel", "PlanResult", "Problem", "build", "expand_coalition",
+           "load_problem", "plan", "share_costs", "solve"]
 
 
 def plan(problem: Problem | str | Path, net: StackNetwork | None = None,
