@@ -54,6 +54,7 @@ COMMAND_MODULES = [
     "paxsilica.cli.criticality",
     "paxsilica.cli.chokepoints",
     "paxsilica.cli.trade",
+    "paxsilica.cli.plan",
 ]
 
 
