@@ -33,6 +33,7 @@ def test_without_target_nothing_is_built(run, hand_problem):
     # building costs capex 100 and saves nothing (its output costs more than China's)
     row = result.projects_not_built.iloc[0]
     assert row["project"] == "us" and row["marginal_value"] == pytest.approx(-100.0)
+    assert row["forced_in_cost"] == pytest.approx(100.0)
 
 
 def test_conflicting_targets_are_named(run, hand_problem):
@@ -75,6 +76,7 @@ def test_stockpile_covers_a_ban(run):
                             "outages": [{"country": "CHN", "fraction": 1.0}]}])
     result = run(data)
     assert result.objective == pytest.approx(1000 + 0.5 * 100 + 0.5 * 100)
+    assert result.stockpiles[["level", "cost"]].values.tolist() == [[100.0, 1000.0]]
     drawn = result.flows[result.flows["source"] == "us_reserve"]
     assert drawn.groupby("scenario")["quantity"].sum().to_dict() == pytest.approx(
         {"base": 100.0, "ban": 100.0})

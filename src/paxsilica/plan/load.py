@@ -129,12 +129,13 @@ def _check_years(c: _Checker, problem: Problem) -> None:
         c.fail("years", f"years must be consecutive and increasing, got {years}")
 
 
-def _check_concern(c: _Checker, problem: Problem, day: date) -> list[str]:
-    entries = [problem.concern] if isinstance(problem.concern, str) else problem.concern
+def _check_countries(c: _Checker, value: list[str] | str, field: str, day: date) -> list[str]:
+    """Countries named by ISO3 codes, names or group ids (members on ``day``)."""
+    entries = [value] if isinstance(value, str) else value
     codes: set[str] = set()
     groups = set(c.net.groups["group_id"])
     for n, entry in enumerate(entries):
-        key = "concern" if isinstance(problem.concern, str) else f"concern[{n}]"
+        key = field if isinstance(value, str) else f"{field}[{n}]"
         if entry in groups:
             codes |= c.net.members(entry, day)
         else:
@@ -236,10 +237,13 @@ def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>") 
     except PaxsilicaError as exc:
         checker.fail("as_of", str(exc))
         day = date.today()
-    concern = _check_concern(checker, problem, day)
+    concern = _check_countries(checker, problem.concern, "concern", day)
+    coalition = (None if problem.coalition is None
+                 else _check_countries(checker, problem.coalition, "coalition", day))
     for check in CHECKS:
         check(checker, problem)
     if checker.errors:
         raise ValidationError(checker.errors)
     problem.concern = concern
+    problem.coalition = coalition
     return problem

@@ -141,6 +141,9 @@ class Problem(_Record):
     discount_rate: float = Field(0.0, ge=0, lt=1, description="per year, fraction")
     concern: list[str] | str = Field("countries_of_concern",
                                      description="ISO3/names, or a group id")
+    coalition: list[str] | str | None = Field(
+        None, description="ISO3/names or a group id whose capacity counts as the "
+                          "coalition's (default: the members with demand)")
     unmet_penalty: float | None = Field(None, ge=0, description="currency per unit unmet")
     as_of: str | None = Field(None, description="date for group memberships (YYYY-MM-DD)")
     demand: list[Demand] = Field(min_length=1)

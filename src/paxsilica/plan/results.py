@@ -35,6 +35,8 @@ class PlanResult:
     targets: pd.DataFrame
     projects_not_built: pd.DataFrame
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stockpiles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """stockpile, member, item, level (bought in the first year), cost (its total cost)."""
     mip_gap: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
     message: str = ""
@@ -52,7 +54,8 @@ class PlanResult:
                 "builds": records(self.builds), "flows": records(self.flows),
                 "unmet": records(self.unmet), "targets": records(self.targets),
                 "projects_not_built": records(self.projects_not_built),
-                "conflicts": records(self.conflicts), "timings": self.timings}
+                "conflicts": records(self.conflicts), "stockpiles": records(self.stockpiles),
+                "timings": self.timings}
 
 
 def builds_table(pm: PlanModel, values: np.ndarray | None) -> pd.DataFrame:
@@ -142,6 +145,18 @@ def flows_table(pm: PlanModel, supply: np.ndarray | None, unmet: np.ndarray | No
         "source": suppliers["supplier"].to_numpy()[s], "country": suppliers["country"].to_numpy()[s],
         "member": demands["member"].to_numpy()[d], "item": demands["item"].to_numpy()[d],
         "quantity": q, "cost": suppliers["cost"].to_numpy()[s]})
+
+
+def stockpiles_table(pm: PlanModel, levels: np.ndarray | None) -> pd.DataFrame:
+    """Stock bought per stockpile and what it costs (purchase plus discounted holding)."""
+    columns = ["stockpile", "member", "item", "level", "cost"]
+    if levels is None:
+        return pd.DataFrame(columns=columns)
+    piles = pm.sets.problem.stockpiles
+    per_unit = np.array([p.cost + p.holding_cost * pm.sets.discount.sum() for p in piles])
+    return pd.DataFrame({"stockpile": [p.id for p in piles], "member": [p.member for p in piles],
+                         "item": [p.item for p in piles], "level": levels,
+                         "cost": levels * per_unit})
 
 
 def unmet_table(pm: PlanModel, values: np.ndarray | None) -> pd.DataFrame:

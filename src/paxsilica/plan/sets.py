@@ -53,8 +53,9 @@ class PlanSets:
 
     @property
     def coalition(self) -> list[str]:
-        """Members with demand in the problem."""
-        return sorted(set(self.demands["member"]))
+        """Members with demand in the problem, and the problem's ``coalition`` countries."""
+        named = self.problem.coalition or []
+        return sorted(set(self.demands["member"]) | set(named))
 
     def positions(self, mask: pd.Series | np.ndarray) -> np.ndarray:
         """Positions of the suppliers selected by a boolean mask."""

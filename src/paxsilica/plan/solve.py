@@ -32,6 +32,7 @@ from paxsilica.plan.results import (
     PlanResult,
     builds_table,
     flows_table,
+    stockpiles_table,
     targets_table,
     unmet_table,
 )
@@ -64,8 +65,11 @@ def _solution(pm: PlanModel, name: str) -> np.ndarray | None:
 
 
 def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e-4,
-          duals: bool = True, log: bool = False) -> PlanResult:
+          duals: bool = True, log: bool = False, forced_values: int = 20) -> PlanResult:
     """Solve with HiGHS; ``duals``: also the fixed-builds LP for duals and project values.
+
+    ``forced_values``: when at most this many projects are not built, each is also forced
+    in (one MILP each) and the objective increase reported as ``forced_in_cost``.
 
     ``log`` prints HiGHS progress (on the process's standard output; the CLI sends it to
     standard error).
@@ -84,6 +88,7 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
     supply = _solution(pm, "Supply")
     unmet = _solution(pm, "Unmet")
     domestic = _solution(pm, "Domestic")
+    levels = _solution(pm, "Stockpile-level")
     values = {rows.name: pm.model.constraints[rows.name].lhs.solution.values
               for rows in pm.targets}
     objective = float(pm.model.objective.value)
@@ -93,11 +98,16 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
         started = time.perf_counter()
         target_duals, not_built = _fixed_lp(pm, builds, options)
         timings["duals_seconds"] = time.perf_counter() - started
+        if len(not_built) <= forced_values:
+            started = time.perf_counter()
+            not_built["forced_in_cost"] = [_forced_in(pm, project, options) - objective
+                                           for project in not_built["project"]]
+            timings["forced_in_seconds"] = time.perf_counter() - started
     return PlanResult(status, objective, builds_table(pm, builds),
                       flows_table(pm, supply, unmet, domestic),
                       unmet_table(pm, unmet), targets_table(pm, values, target_duals),
                       not_built if not_built is not None else _not_built(pm, builds, None),
-                      mip_gap=gap, timings=timings)
+                      stockpiles=stockpiles_table(pm, levels), mip_gap=gap, timings=timings)
 
 
 def _gap(pm: PlanModel) -> float | None:
@@ -135,17 +145,32 @@ def _fixed_lp(pm: PlanModel, builds: np.ndarray | None,
     return duals, _not_built(pm, builds, reduced)
 
 
+def _forced_in(pm: PlanModel, project: str, options: dict[str, object]) -> float:
+    """Optimum with ``project`` built in some year (nan when that is infeasible)."""
+    m = pm.model
+    build_var = m.variables["Project-build"]
+    m.add_constraints(build_var.sel(project=project).sum() == 1, name="Project-forced")
+    try:
+        condition = _run(pm, options)
+        value = m.objective.value
+        return float(value) if condition not in INFEASIBLE and value is not None else np.nan
+    finally:
+        m.remove_constraints("Project-forced")
+
+
 def _not_built(pm: PlanModel, builds: np.ndarray | None,
                reduced: np.ndarray | None) -> pd.DataFrame:
     """Projects not built, with the saving of building them in their best year (first
     order: minus the reduced cost of the fixed build; negative = it would cost more)."""
-    columns = ["project", "item", "country", "capex", "marginal_value", "best_year"]
+    columns = ["project", "item", "country", "capex", "marginal_value", "best_year",
+               "forced_in_cost"]
     if builds is None:
         return pd.DataFrame(columns=columns)
     unbuilt = builds.sum(axis=1) < 0.5
     projects = pm.sets.projects[unbuilt]
     frame = projects[["supplier", "item", "country", "capex"]].rename(
         columns={"supplier": "project"}).reset_index(drop=True)
+    frame["forced_in_cost"] = np.nan
     if reduced is None:
         frame["marginal_value"] = np.nan
         frame["best_year"] = None
