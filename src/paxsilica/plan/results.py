@@ -80,8 +80,9 @@ def builds_table(pm: PlanModel, values: np.ndarray | None) -> pd.DataFrame:
 def _allocate(supply: np.ndarray, need: np.ndarray, home: list[list[int]],
               domestic: list[float], piles: set[int]) -> list[tuple[int, int, float]]:
     """(supplier, demand, quantity) for one scenario, year and item: each tracked demand
-    first takes its domestic deliveries (its stockpiles first), then the rest is matched
-    in order (north-west corner; any match is valid, costs depend on the supplier only)."""
+    first takes its domestic deliveries (its stockpiles first), then every other supplier's
+    output is shared in proportion to the demands still open, so that members get the same
+    mix (any split is optimal: costs depend on the supplier only)."""
     left, want, out = supply.copy(), need.copy(), []
     for d, suppliers in enumerate(home):
         quota = domestic[d]
@@ -92,18 +93,12 @@ def _allocate(supply: np.ndarray, need: np.ndarray, home: list[list[int]],
                 left[s] -= q
                 want[d] -= q
                 quota = max(quota - q, 0.0)
-    s = d = 0
-    order = [i for i in range(len(left)) if i not in piles]
-    while s < len(order) and d < len(want):
-        q = min(left[order[s]], want[d])
-        if q > TOLERANCE:
-            out.append((order[s], d, q))
-        left[order[s]] -= q
-        want[d] -= q
-        if left[order[s]] <= TOLERANCE:
-            s += 1
-        if want[d] <= TOLERANCE:
-            d += 1
+    order = np.array([i for i in range(len(left)) if i not in piles], dtype=int)
+    rest, needs = np.clip(left[order], 0, None), np.clip(want, 0, None)
+    if rest.sum() > TOLERANCE and needs.sum() > TOLERANCE:
+        shares = np.outer(rest, needs) / max(needs.sum(), rest.sum())
+        for s, d in zip(*np.nonzero(shares > TOLERANCE), strict=True):
+            out.append((int(order[s]), int(d), float(shares[s, d])))
     return out
 
 

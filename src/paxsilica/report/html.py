@@ -38,6 +38,7 @@ SECTIONS = [
     "paxsilica.report.sections.controls",
     "paxsilica.report.sections.recipes",
     "paxsilica.report.sections.multitier",
+    "paxsilica.report.sections.plan",
     "paxsilica.report.sections.sources",
 ]
 
