@@ -4,7 +4,8 @@ Each benchmark prints its own table with the ratio against the peer tool the iss
 
 * ``bench_screening`` — 10 000 names against 100 000 list entities vs a rapidfuzz cdist baseline;
 * ``bench_multitier`` — 1 000 000 nodes / 10 000 000 edges, and a networkx propagation peer;
-* ``bench_mrio`` — n = 1000…8000 MRIO systems vs pymrio ``calc_all`` (time, peak memory).
+* ``bench_mrio`` — n = 1000…8000 MRIO systems vs pymrio ``calc_all`` (time, peak memory);
+* ``bench_plan`` — 500 projects × 20 items × 30 countries × 10 years × 10 scenarios (build, solve to 1 % gap).
 
 ``--only NAME`` (repeatable) runs a subset, e.g. ``python -m bench --only mrio``.
 """
@@ -20,6 +21,7 @@ BENCHMARKS = {
     "screening": "bench.bench_screening",
     "multitier": "bench.bench_multitier",
     "mrio": "bench.bench_mrio",
+    "plan": "bench.bench_plan",
 }
 
 

@@ -117,3 +117,19 @@ def test_demand_without_any_supplier_is_infeasible_not_ignored(run):
     result = run(data)
     assert result.status == "infeasible"
     assert "JPN/germanium" in result.message
+
+
+def test_time_limit_is_a_status_not_an_error(run):
+    years = list(range(2026, 2034))
+    data = base(years, unmet_penalty=100,
+                projects=[{"id": f"p{n}", "item": "gallium", "country": "USA",
+                           "capacity": 7 + n % 13, "capex": 50 + (n * 37) % 91, "cost": 1.5,
+                           "lead_time": n % 3} for n in range(80)],
+                targets=[{"kind": "max_concern_share", "item": "gallium", "limit": 0.1,
+                          "from": 2028}],
+                scenarios=[{"name": f"s{k}", "from": 2027 + k,
+                            "outages": [{"country": "CHN", "fraction": 0.5}]}
+                           for k in range(4)])
+    result = run(data, time_limit=0.001)
+    assert result.status == "time_limit"
+    assert result.objective is None or result.objective > 0

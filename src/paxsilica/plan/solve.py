@@ -103,11 +103,14 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
             not_built["forced_in_cost"] = [_forced_in(pm, project, options) - objective
                                            for project in not_built["project"]]
             timings["forced_in_seconds"] = time.perf_counter() - started
-    return PlanResult(status, objective, builds_table(pm, builds),
-                      flows_table(pm, supply, unmet, domestic),
-                      unmet_table(pm, unmet), targets_table(pm, values, target_duals),
-                      not_built if not_built is not None else _not_built(pm, builds, None),
-                      stockpiles=stockpiles_table(pm, levels), mip_gap=gap, timings=timings)
+    started = time.perf_counter()
+    result = PlanResult(status, objective, builds_table(pm, builds),
+                        flows_table(pm, supply, unmet, domestic),
+                        unmet_table(pm, unmet), targets_table(pm, values, target_duals),
+                        not_built if not_built is not None else _not_built(pm, builds, None),
+                        stockpiles=stockpiles_table(pm, levels), mip_gap=gap, timings=timings)
+    timings["tables_seconds"] = time.perf_counter() - started
+    return result
 
 
 def _gap(pm: PlanModel) -> float | None:
