@@ -34,9 +34,10 @@ def test_plan_json_on_stdout(tmp_path, hand_problem):
 def test_plan_table_and_costs(tmp_path, hand_problem):
     hand = hand_problem
     result = runner.invoke(app, ["--db", ":memory:", "plan", "solve", write(tmp_path, hand()),
-                                 "--format", "table", "--costs", "partners", "--quiet"])
+                                 "--format", "table", "--costs", "shapley", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "Builds" in result.stdout and "Cost shares" in result.stdout
+    assert "shapley_cost" in result.stdout
 
 
 def test_infeasible_exits_1_with_the_conflict(tmp_path, hand_problem):

@@ -40,7 +40,10 @@ def test_partners_and_benefit(net, run):
 def test_shapley_of_a_symmetric_game(net):
     # alone, a member needs the project anyway (Australia has only 40 kg): 100 + 60 = 160;
     # together 100 + 120 = 220. Symmetric players: 110 each, each saves 50.
-    table = shapley(problem(net)).set_index("country")
+    calls = []
+    table = shapley(problem(net), progress=lambda done, total: calls.append((done, total)))
+    table = table.set_index("country")
+    assert calls[-1] == (3, 3) and calls[0] == (0, 3)
     assert table.loc["USA", "standalone_cost"] == pytest.approx(160.0)
     assert table["shapley_cost"].to_dict() == pytest.approx({"USA": 110.0, "JPN": 110.0})
     assert table["shapley_cost"].sum() == pytest.approx(220.0)  # efficiency

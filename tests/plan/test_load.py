@@ -49,6 +49,25 @@ def test_valid_problem_is_resolved(tmp_path, net):
     assert problem.targets[0].from_ == 2027
 
 
+def test_disguised_names_resolve(tmp_path, net):
+    data = yaml.safe_load(yaml.safe_dump(BASE))
+    data["concern"] = ["People's Republic of China"]
+    data["demand"][0].update(member=" usa ", item="GaLLium".lower())
+    data["projects"][0]["partners"] = {"United States": 0.6, "jp": 0.4}
+    data["sources"].append({"id": "kr", "item": "gallium", "country": "Korea, Rep.",
+                            "capacity": 5, "cost": 1})
+    problem = load_problem(write(tmp_path, data), net)
+    assert problem.concern == ["CHN"] and problem.demand[0].member == "USA"
+    assert problem.projects[0].partners == {"USA": 0.6, "JPN": 0.4}
+    assert problem.sources[1].country == "KOR"
+
+
+def test_item_alias_resolves(tmp_path, net):
+    data = yaml.safe_load(yaml.safe_dump(BASE))
+    data["demand"].append({"member": "USA", "item": "ndpr", "quantity": 1})
+    assert load_problem(write(tmp_path, data), net).demand[-1].item == "ndpr_oxide"
+
+
 def test_concern_group_resolves_to_members(tmp_path, net):
     problem = load_problem(write(tmp_path, {**BASE, "concern": "countries_of_concern"}), net)
     assert problem.concern == ["CHN", "HKG", "MAC"]
@@ -73,6 +92,21 @@ def test_concern_group_resolves_to_members(tmp_path, net):
     (lambda d: d["scenarios"][1]["outages"][0].update(fraction=2), "fraction", "less than"),
     (lambda d: d.update(concern="no_such_group"), "concern", "unknown country"),
     (lambda d: d["sources"].append({**d["sources"][0]}), "sources[1].id", "already used"),
+    (lambda d: d["demand"][0].update(item="rare_earths"), "demand[0].item", "ambiguous"),
+    (lambda d: d["demand"][0].update(member="World"), "demand[0].member", "is a region"),
+    (lambda d: d["targets"][0].update(to=2026), "targets[0].to", "before from 2027"),
+    (lambda d: d["scenarios"][1].update({"from": 2035}), "scenarios[1].from",
+     "outside the horizon"),
+    (lambda d: d["projects"][0].update(earliest_build=2031), "projects[0].earliest_build",
+     "after the last year"),
+    (lambda d: d["scenarios"][0].pop("probability"), "scenarios", "for every scenario or"),
+    (lambda d: d["projects"][0].update(colour="red"), "projects[0].colour", "unknown key"),
+    (lambda d: d["targets"][0].update(member="USA"), "targets[0]", "remove member"),
+    (lambda d: d["targets"].append({"kind": "min_domestic_share", "item": "gallium",
+                                    "limit": 0.5}), "targets[1]", "needs a member"),
+    (lambda d: d["targets"][0].update(kind="max_everything"), "targets[0].kind", "Input should"),
+    (lambda d: d.update(discount_rate=-0.1), "discount_rate", "greater than or equal"),
+    (lambda d: d.update(years=[]), "years", "at least 1"),
 ])
 def test_bad_input_names_file_and_key(tmp_path, net, change, key, reason):
     data = yaml.safe_load(yaml.safe_dump(BASE))

@@ -19,6 +19,7 @@ from typing import Annotated
 import click
 import pandas as pd
 import typer
+from rich.progress import Progress
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import PaxsilicaError
@@ -99,8 +100,13 @@ def solve_command(
     answer = result.to_dict()
     shares = None
     if costs is not None and result.objective is not None:
-        with stdout_to_stderr():
-            shares = share_costs(result, problem, costs.value)
+        options = {}
+        with stdout_to_stderr(), Progress(console=err_console, transient=True) as bar:
+            if costs is CostMethod.shapley:
+                task = bar.add_task("Shapley: plans for each subset of members", total=None)
+                options["progress"] = lambda done, total: bar.update(task, completed=done,
+                                                                     total=total)
+            shares = share_costs(result, problem, costs.value, **options)
         answer["cost_sharing"] = {"method": costs.value,
                                   "shares": json.loads(shares.to_json(orient="records"))}
     if fmt is PlanFormat.json:

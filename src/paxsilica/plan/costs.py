@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
 from math import factorial
 
@@ -70,22 +71,28 @@ def restrict(problem: Problem, members: set[str]) -> Problem:
     return part
 
 
-def shapley(problem: Problem, *, max_players: int = 8, mip_gap: float = 1e-6) -> pd.DataFrame:
+def shapley(problem: Problem, *, max_players: int = 8, mip_gap: float = 1e-6,
+            progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Shapley shares of the plan's cost; columns country, shapley_cost, standalone_cost,
-    saving (standalone − Shapley)."""
+    saving (standalone − Shapley). ``progress(done, total)`` is called after each solve."""
     players = sorted({d.member for d in problem.demand})
     n = len(players)
     if n > max_players:
         raise PaxsilicaError(f"Shapley value needs 2^{n} solves; at most {max_players} "
                              "members (raise max_players or use partners/benefit)")
     cost: dict[frozenset[str], float] = {frozenset(): 0.0}
+    total = 2 ** n - 1
     for size in range(1, n + 1):
         for subset in combinations(players, size):
+            if progress is not None:
+                progress(len(cost) - 1, total)
             result = solve(build(restrict(problem, set(subset))), duals=False, mip_gap=mip_gap)
             if result.objective is None:
                 raise PaxsilicaError(f"no plan for the members {', '.join(subset)} alone "
                                      f"({result.status}); the Shapley value is undefined")
             cost[frozenset(subset)] = result.objective
+    if progress is not None:
+        progress(total, total)
     rows = []
     for m in players:
         others = [p for p in players if p != m]
