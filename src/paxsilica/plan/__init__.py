@@ -12,7 +12,7 @@ from pathlib import Path
 from paxsilica.model.network import StackNetwork
 from paxsilica.plan.costs import share_costs
 from paxsilica.plan.expand import Expansion, expand_coalition
-from paxsilica.plan.load import load_problem
+from paxsilica.plan.load import bundled_network, check_problem, load_problem, parse_problem
 from paxsilica.plan.model import PlanModel, build
 from paxsilica.plan.problem import Problem
 from paxsilica.plan.results import PlanResult
@@ -22,9 +22,25 @@ __all__ = ["Expansion", "PlanModel", "PlanResult", "Problem", "build", "expand_c
            "load_problem", "plan", "share_costs", "solve"]
 
 
-def plan(problem: Problem | str | Path, net: StackNetwork | None = None,
+def plan(problem: Problem | dict | str | Path, net: StackNetwork | None = None,
          **options: object) -> PlanResult:
-    """Load (when given a path), build and solve; ``options`` go to :func:`solve`."""
-    if not isinstance(problem, Problem):
+    """Check (a path, a mapping as in a YAML file, or a Problem), build and solve.
+
+    ``options`` go to :func:`solve`. A Problem is re-checked against ``net`` (names
+    resolved); ``net`` defaults to the bundled data.
+
+    >>> result = plan({"name": "x", "years": [2026], "concern": ["CHN"],
+    ...     "demand": [{"member": "USA", "item": "gallium", "quantity": 10}],
+    ...     "sources": [{"id": "s", "item": "gallium", "country": "JPN", "capacity": 20,
+    ...                  "cost": 3}]})
+    >>> result.status, result.objective
+    ('optimal', 30.0)
+    """
+    net = net or bundled_network()
+    if isinstance(problem, dict):
+        problem = check_problem(parse_problem(problem), net)
+    elif isinstance(problem, Problem):
+        problem = check_problem(problem, net)
+    else:
         problem = load_problem(problem, net)
     return solve(build(problem, net), **options)  # type: ignore[arg-type]

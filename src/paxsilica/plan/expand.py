@@ -32,6 +32,7 @@ import xarray as xr
 
 from paxsilica.analytics.exposure import exposure
 from paxsilica.errors import NotFoundError
+from paxsilica.model.country import is_country
 from paxsilica.model.network import StackNetwork
 
 __all__ = ["Expansion", "expand_coalition"]
@@ -86,9 +87,8 @@ def expand_coalition(net: StackNetwork, item: str | list[str], k: int, *,
     """
     items = [item] if isinstance(item, str) else list(item)
     table = _shares(net, items, stage, group, concern, as_of)
-    outside = table[table["country"].map(lambda c: len(c) == 3) & ~table["is_member"]
+    outside = table[table["country"].map(is_country) & ~table["is_member"]
                     & ~table["is_concern"] & (table["share"] > 0)]
-    outside = outside[~outside["country"].isin(["WLD", "ROW"])]
     if candidates is not None:
         outside = outside[outside["country"].isin(candidates)]
     if outside.empty:

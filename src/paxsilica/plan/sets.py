@@ -57,10 +57,6 @@ class PlanSets:
         named = self.problem.coalition or []
         return sorted(set(self.demands["member"]) | set(named))
 
-    def positions(self, mask: pd.Series | np.ndarray) -> np.ndarray:
-        """Positions of the suppliers selected by a boolean mask."""
-        return np.flatnonzero(np.asarray(mask))
-
     def item_demand(self, item: str) -> np.ndarray:
         """(year,) total coalition demand for ``item``."""
         return self.demand[:, (self.demands["item"] == item).to_numpy()].sum(axis=1)
