@@ -90,7 +90,7 @@ def test_concern_group_resolves_to_members(tmp_path, net):
     (lambda d: d["demand"][0].update(year=2040), "demand[0].year", "outside the horizon"),
     (lambda d: d.update(colour="red"), "colour", "unknown key"),
     (lambda d: d["scenarios"][1]["outages"][0].update(fraction=2), "fraction", "less than"),
-    (lambda d: d.update(concern="no_such_group"), "concern", "unknown country"),
+    (lambda d: d.update(concern="no_such_group"), "concern", "unknown country or group"),
     (lambda d: d["sources"].append({**d["sources"][0]}), "sources[1].id", "already used"),
     (lambda d: d["demand"][0].update(item="rare_earths"), "demand[0].item", "ambiguous"),
     (lambda d: d["demand"][0].update(member="World"), "demand[0].member", "is a region"),

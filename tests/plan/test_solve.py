@@ -133,3 +133,17 @@ def test_time_limit_is_a_status_not_an_error(run):
     result = run(data, time_limit=0.001)
     assert result.status == "time_limit"
     assert result.objective is None or result.objective > 0
+
+
+def test_min_domestic_dual_matches_finite_difference(run):
+    def problem(limit: float) -> dict:
+        return base([2026], sources=[
+            {"id": "cn", "item": "gallium", "country": "CHN", "capacity": 1000, "cost": 1},
+            {"id": "us_old", "item": "gallium", "country": "USA", "capacity": 100, "cost": 3}],
+            targets=[{"kind": "min_domestic_share", "item": "gallium", "member": "USA",
+                      "limit": limit}])
+    result = run(problem(0.5))
+    assert result.objective == pytest.approx(200.0)
+    assert result.targets["dual"].iloc[0] == pytest.approx(200.0)  # 100 units × (3 − 1)
+    tighter = run(problem(0.51))
+    assert (tighter.objective - result.objective) / 0.01 == pytest.approx(200.0)

@@ -138,8 +138,11 @@ def _check_countries(c: _Checker, value: list[str] | str, field: str, day: date)
         key = field if isinstance(value, str) else f"{field}[{n}]"
         if entry in groups:
             codes |= c.net.members(entry, day)
-        else:
-            codes.add(c.country(entry, key))
+            continue
+        try:
+            codes.add(resolve_country(entry))
+        except KeyError:
+            c.fail(key, f"unknown country or group {entry!r} (groups: {', '.join(sorted(groups))})")
     return sorted(codes)
 
 

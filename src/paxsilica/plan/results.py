@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import linopy
 import numpy as np
 import pandas as pd
 
 from paxsilica.plan.model import PlanModel
-from paxsilica.plan.targets import TargetRows
 
 __all__ = ["PlanResult", "builds_table", "flows_table", "targets_table", "unmet_table"]
 
@@ -165,16 +163,6 @@ def unmet_table(pm: PlanModel, values: np.ndarray | None) -> pd.DataFrame:
                          "year": pm.sets.years.to_numpy()[t],
                          "member": demands["member"].to_numpy(),
                          "item": demands["item"].to_numpy(), "quantity": values[k, t, d]})
-
-
-def _lhs_values(m: linopy.Model, rows: TargetRows) -> np.ndarray:
-    lhs = m.constraints[rows.name].lhs
-    slack = f"{rows.name}-slack"
-    values = lhs.solution.values
-    if slack in m.variables:  # report the flows, not flows ∓ slack
-        sol = m.variables[slack].solution.fillna(0).values
-        values = values + sol if rows.sense == "<=" else values - sol
-    return values
 
 
 def targets_table(pm: PlanModel, values: dict[str, np.ndarray],
