@@ -31,6 +31,16 @@ def test_plan_json_on_stdout(tmp_path, hand_problem):
     assert "tightening" in answer["dual_convention"]
 
 
+def test_plan_without_projects_is_strict_json(tmp_path, hand_problem):
+    data = hand_problem(1.0)
+    data["projects"] = []
+    result = runner.invoke(app, ["--db", ":memory:", "plan", write(tmp_path, data), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "Infinity" not in result.stdout and "NaN" not in result.stdout
+    answer = json.loads(result.stdout)
+    assert answer["objective"] == 100.0 and answer["mip_gap"] is None
+
+
 def test_plan_table_and_costs(tmp_path, hand_problem):
     hand = hand_problem
     result = runner.invoke(app, ["--db", ":memory:", "plan", "solve", write(tmp_path, hand()),

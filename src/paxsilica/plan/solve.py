@@ -116,9 +116,10 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
 def _gap(pm: PlanModel) -> float | None:
     solver = pm.model.solver_model
     try:
-        return float(solver.getInfo().mip_gap)
+        gap = float(solver.getInfo().mip_gap)
     except AttributeError:
         return None
+    return gap if np.isfinite(gap) else None  # an LP (no projects) has no MIP gap
 
 
 def _fixed_lp(pm: PlanModel, builds: np.ndarray | None,
