@@ -100,6 +100,8 @@ def test_concern_group_resolves_to_members(tmp_path, net):
     (lambda d: d["projects"][0].update(earliest_build=2031), "projects[0].earliest_build",
      "after the last year"),
     (lambda d: d["scenarios"][0].pop("probability"), "scenarios", "for every scenario or"),
+    (lambda d: d["projects"][0].update(latest_build=2020), "projects[0].latest_build",
+     "before 2026"),
     (lambda d: d["projects"][0].update(colour="red"), "projects[0].colour", "unknown key"),
     (lambda d: d["targets"][0].update(member="USA"), "targets[0]", "remove member"),
     (lambda d: d["targets"].append({"kind": "min_domestic_share", "item": "gallium",

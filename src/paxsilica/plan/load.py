@@ -189,8 +189,9 @@ def _check_references(c: _Checker, problem: Problem) -> None:
         first = project.earliest_build if project.earliest_build is not None else years[0]
         if first > years[-1]:
             c.fail(f"projects[{n}].earliest_build", f"{first} is after the last year {years[-1]}")
-        if project.latest_build is not None and project.latest_build < first:
-            c.fail(f"projects[{n}].latest_build", f"{project.latest_build} is before {first}")
+        if project.latest_build is not None and project.latest_build < max(first, years[0]):
+            c.fail(f"projects[{n}].latest_build",
+                   f"{project.latest_build} is before {max(first, years[0])}")
     for n, pile in enumerate(problem.stockpiles):
         if (pile.member, pile.item) not in demanded:
             c.fail(f"stockpiles[{n}].member", f"{pile.member} has no demand for {pile.item}")
