@@ -117,6 +117,21 @@ def test_bad_input_names_file_and_key(tmp_path, net, change, key, reason):
     assert any("problem.yaml" in m and key in m and reason in m for m in messages), messages
 
 
+def test_errors_give_the_yaml_line(tmp_path, net):
+    path = tmp_path / "problem.yaml"
+    path.write_text("name: t\nyears: [2026]\nconcern: [CHN]\ndemand:\n"
+                    "  - {member: USA, item: gallium, quantity: 5}\n"
+                    "  - member: Atlantis\n    item: gallium\n    quantity: -1\n",
+                    encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_problem(path, net)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path} row 8, field 'demand[1].quantity': Input should be greater than or equal to 0"]
+    path.write_text(path.read_text().replace("quantity: -1", "quantity: 1"), encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"row 6, field 'demand\[1\]\.member'"):
+        load_problem(path, net)
+
+
 def test_all_problems_are_collected(tmp_path, net):
     data = yaml.safe_load(yaml.safe_dump(BASE))
     data["demand"][0]["item"] = "unobtainium"

@@ -1,7 +1,7 @@
 """Read a planning problem from YAML and check it against the catalogue.
 
 Every problem is collected before raising one :class:`~paxsilica.errors.ValidationError`
-whose errors name the file and the key (``projects[2].capacity``). The returned
+whose errors name the file, the line and the key (``projects[2].capacity``). The returned
 :class:`~paxsilica.plan.problem.Problem` holds resolved codes: items are catalogue
 ids, countries ISO3, ``concern`` the list of concern countries.
 
@@ -13,7 +13,7 @@ Example:
     >>> load_problem(path)
     Traceback (most recent call last):
     ...
-    paxsilica.errors.ValidationError: ...p.yaml, field 'demand[0].item': unknown item 'ga'...
+    paxsilica.errors.ValidationError: ...p.yaml row 4, field 'demand[0].item': unknown item 'ga'...
 """
 
 from __future__ import annotations
@@ -46,6 +46,44 @@ def _key(loc: tuple[object, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """1-based line of every key path (``projects[2].capacity``) in a YAML document."""
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, path: str) -> None:
+        if path:
+            lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = f"{path}.{key.value}" if path else str(key.value)
+                lines[child] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for n, value in enumerate(node.value):
+                walk(value, f"{path}[{n}]")
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return lines
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+def _with_lines(error: ValidationError, lines: dict[str, int]) -> ValidationError:
+    """The same errors with the YAML line of each key (of its closest parent when absent)."""
+    def line(field: str | None) -> int | None:
+        while field:
+            if field in lines:
+                return lines[field]
+            field = field.rsplit(".", 1)[0] if "." in field else (
+                field.rsplit("[", 1)[0] if "[" in field else "")
+        return None
+    return ValidationError([RowError(e.file, e.row if e.row is not None else line(e.field),
+                                     e.field, e.reason) for e in error.errors])
 
 
 def parse_problem(data: object, file: str = "<problem>") -> Problem:
@@ -81,8 +119,12 @@ def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ValidationError([RowError(str(path), None, None,
                                         f"not valid YAML{where}")]) from None
-    problem = parse_problem(data, str(path))
-    return check_problem(problem, net or bundled_network(), str(path))
+    lines = _key_lines(path.read_text(encoding="utf-8"))
+    try:
+        problem = parse_problem(data, str(path))
+        return check_problem(problem, net or bundled_network(), str(path))
+    except ValidationError as exc:
+        raise _with_lines(exc, lines) from None
 
 
 class _Checker:
