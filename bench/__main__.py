@@ -8,6 +8,7 @@ Each benchmark prints its own table with the ratio against the peer tool the iss
   stressors, vs pymrio ``calc_all`` (time, peak memory; the EXIOBASE cases take minutes and
   about 5 GB for pymrio);
 * ``bench_simulate`` — ARIO seconds per step vs BoARIO, n = 100 000, ensemble speed-up.
+* ``bench_plan`` — 500 projects × 20 items × 30 countries × 10 years × 10 scenarios (build, solve to 1 % gap).
 
 ``--only NAME`` (repeatable) runs a subset, e.g. ``python -m bench --only mrio``.
 """
@@ -24,6 +25,7 @@ BENCHMARKS = {
     "multitier": "bench.bench_multitier",
     "mrio": "bench.bench_mrio",
     "simulate": "bench.bench_simulate",
+    "plan": "bench.bench_plan",
 }
 
 

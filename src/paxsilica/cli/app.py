@@ -55,6 +55,7 @@ COMMAND_MODULES = [
     "paxsilica.cli.chokepoints",
     "paxsilica.cli.trade",
     "paxsilica.cli.simulate",
+    "paxsilica.cli.plan",
 ]
 
 

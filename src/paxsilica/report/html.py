@@ -42,6 +42,7 @@ SECTIONS = [
     "paxsilica.report.sections.recipes",
     "paxsilica.report.sections.multitier",
     "paxsilica.report.sections.scenario",
+    "paxsilica.report.sections.plan",
     "paxsilica.report.sections.sources",
 ]
 

@@ -1,0 +1,166 @@
+"""``paxsilica plan``: solve a planning problem; ``paxsilica plan expand``: rank new members.
+
+``paxsilica plan PROBLEM.yaml`` is short for ``paxsilica plan solve PROBLEM.yaml``. The
+answer (JSON or tables) goes to standard output; HiGHS progress and steps to standard
+error. Exit status 1 when the problem is infeasible or no plan was found in time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import pandas as pd
+import typer
+from rich.progress import Progress
+
+from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.errors import PaxsilicaError
+from paxsilica.model.network import StackNetwork
+
+__all__ = ["register"]
+
+
+class PlanFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+class CostMethod(StrEnum):
+    partners = "partners"
+    benefit = "benefit"
+    shapley = "shapley"
+
+
+class _DefaultSolve(typer.core.TyperGroup):
+    """``plan FILE`` runs ``plan solve FILE``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["solve", *args]
+        return super().parse_args(ctx, args)
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send what the solver library prints on file descriptor 1 to standard error."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _network(ctx: typer.Context, db: Path | None) -> StackNetwork:
+    return StackNetwork.from_store(store_for(ctx, db))
+
+
+def solve_command(
+    ctx: typer.Context,
+    problem_file: Annotated[Path, typer.Argument(metavar="PROBLEM.yaml",
+                                                 help="Planning problem (see docs/plan.md)")],
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds")] = None,
+    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = 1e-4,
+    costs: Annotated[CostMethod | None, typer.Option(
+        "--costs", help="Also share costs: partners, benefit or shapley")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No solver log")] = False,
+    db: DbOption = None,
+) -> None:
+    """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
+    from paxsilica.plan import build, load_problem, share_costs, solve
+
+    if time_limit is not None and time_limit <= 0:
+        raise PaxsilicaError(f"--time-limit must be positive, not {time_limit}")
+    if not 0 <= mip_gap < 1:
+        raise PaxsilicaError(f"--mip-gap must be within 0-1, not {mip_gap}")
+    problem = load_problem(problem_file, _network(ctx, db))
+    err_console.print(f"[1/3] loaded {problem_file}: {len(problem.projects)} projects, "
+                      f"{len(problem.scenarios)} scenarios, {len(problem.years)} years",
+                      markup=False)
+    pm = build(problem)
+    err_console.print(f"[2/3] model: {pm.model.nvars} variables, {pm.model.ncons} constraints",
+                      markup=False)
+    with stdout_to_stderr():
+        result = solve(pm, time_limit=time_limit, mip_gap=mip_gap, log=not quiet)
+    err_console.print(f"[3/3] {result.status}"
+                      + (f", objective {result.objective:,.2f}" if result.objective is not None
+                         else ""), markup=False)
+    answer = result.to_dict()
+    shares = None
+    if costs is not None and result.objective is not None:
+        options = {}
+        with stdout_to_stderr(), Progress(console=err_console, transient=True) as bar:
+            if costs is CostMethod.shapley:
+                task = bar.add_task("Shapley: plans for each subset of members", total=None)
+                options["progress"] = lambda done, total: bar.update(task, completed=done,
+                                                                     total=total)
+            shares = share_costs(result, problem, costs.value, **options)
+        answer["cost_sharing"] = {"method": costs.value,
+                                  "shares": json.loads(shares.to_json(orient="records"))}
+    if fmt is PlanFormat.json:
+        sys.stdout.write(json.dumps(answer, indent=2, default=str) + "\n")
+    else:
+        _tables(result, shares)
+    if result.status == "infeasible" or result.objective is None:
+        err_console.print(f"[bold red]{result.message or result.status}[/]", highlight=False)
+        raise typer.Exit(1)
+
+
+def _tables(result: object, shares: pd.DataFrame | None) -> None:
+    print(f"status: {result.status}; objective: {result.objective}")  # type: ignore[attr-defined]
+    for title, frame in (("Builds", result.builds), ("Targets", result.targets),  # type: ignore[attr-defined]
+                         ("Unmet demand", result.unmet),  # type: ignore[attr-defined]
+                         ("Projects not built", result.projects_not_built),  # type: ignore[attr-defined]
+                         ("Conflicts", result.conflicts), ("Cost shares", shares)):  # type: ignore[attr-defined]
+        if frame is not None and not frame.empty:
+            emit(frame, OutputFormat.table, title)
+
+
+def expand_command(
+    ctx: typer.Context,
+    item: Annotated[list[str], typer.Option("--item", help="Item id or alias (repeatable)")],
+    k: Annotated[int, typer.Option("--k", help="How many countries join")] = 1,
+    stage: Annotated[str | None, typer.Option(help="Only this stage")] = None,
+    threshold: Annotated[float, typer.Option(help="Coverage that counts an item covered")] = 0.5,
+    group: Annotated[str, typer.Option(help="Coalition group id")] = "pax_silica",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Membership date")] = None,
+    fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
+    db: DbOption = None,
+) -> None:
+    """Rank candidate countries by coverage gained; best set of k (MILP) and greedy."""
+    from paxsilica.plan import expand_coalition
+
+    if k < 1:
+        raise PaxsilicaError(f"--k must be at least 1, not {k}")
+    if not 0 < threshold <= 1:
+        raise PaxsilicaError(f"--threshold must be within 0-1, not {threshold}")
+    with stdout_to_stderr():
+        out = expand_coalition(_network(ctx, db), item, k, stage=stage, group=group,
+                               as_of=as_of, threshold=threshold)
+    if fmt is PlanFormat.json:
+        sys.stdout.write(json.dumps(out.to_dict(), indent=2, default=str) + "\n")
+        return
+    print(f"best {k} (MILP): {', '.join(out.chosen)}; greedy: {', '.join(out.greedy)}")
+    emit(out.items, OutputFormat.table, "Coverage per item")
+    emit(out.ranking, OutputFormat.table, "Candidates")
+
+
+def register(app: typer.Typer) -> None:
+    plan_app = typer.Typer(cls=_DefaultSolve, no_args_is_help=True,
+                           help="Plan co-investment (plan PROBLEM.yaml) and coalition "
+                                "expansion (plan expand).")
+    plan_app.command("solve")(solve_command)
+    plan_app.command("expand")(expand_command)
+    app.add_typer(plan_app, name="plan")

@@ -1,0 +1,46 @@
+"""Joint planning: which projects, where, when and financed by whom (HiGHS via linopy).
+
+``load_problem`` reads a YAML problem, ``build`` declares the linopy model, ``solve``
+runs HiGHS and returns a :class:`PlanResult`; ``plan`` does all three.
+``expand_coalition`` ranks candidate members; ``share_costs`` splits joint costs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paxsilica.model.network import StackNetwork
+from paxsilica.plan.costs import share_costs
+from paxsilica.plan.expand import Expansion, expand_coalition
+from paxsilica.plan.load import bundled_network, check_problem, load_problem, parse_problem
+from paxsilica.plan.model import PlanModel, build
+from paxsilica.plan.problem import Problem
+from paxsilica.plan.results import PlanResult
+from paxsilica.plan.solve import solve
+
+__all__ = ["Expansion", "PlanModel", "PlanResult", "Problem", "build", "expand_coalition",
+           "load_problem", "plan", "share_costs", "solve"]
+
+
+def plan(problem: Problem | dict | str | Path, net: StackNetwork | None = None,
+         **options: object) -> PlanResult:
+    """Check (a path, a mapping as in a YAML file, or a Problem), build and solve.
+
+    ``options`` go to :func:`solve`. A Problem is re-checked against ``net`` (names
+    resolved); ``net`` defaults to the bundled data.
+
+    >>> result = plan({"name": "x", "years": [2026], "concern": ["CHN"],
+    ...     "demand": [{"member": "USA", "item": "gallium", "quantity": 10}],
+    ...     "sources": [{"id": "s", "item": "gallium", "country": "JPN", "capacity": 20,
+    ...                  "cost": 3}]})
+    >>> result.status, result.objective
+    ('optimal', 30.0)
+    """
+    net = net or bundled_network()
+    if isinstance(problem, dict):
+        problem = check_problem(parse_problem(problem), net)
+    elif isinstance(problem, Problem):
+        problem = check_problem(problem, net)
+    else:
+        problem = load_problem(problem, net)
+    return solve(build(problem, net), **options)  # type: ignore[arg-type]
