@@ -34,13 +34,16 @@ import pycountry
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, file_lines, load_raw
+from paxsilica.io.trade_csv import csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["BACI_COLUMNS", "read_baci", "read_baci_codes"]
 
 BACI_COLUMNS = ["t", "i", "j", "k", "v", "q"]
 TAIWAN_CODE = "490"
+KEY_SQL = ["TRY_CAST(t AS INTEGER)", "TRY_CAST(i AS BIGINT)", "TRY_CAST(j AS BIGINT)",
+           "lpad(k, 6, '0')"]
+"""A BACI row's key, (t, i, j, k), compared as numbers (``0392`` is ``392``)."""
 
 
 def _historic(iso3: str) -> str | None:
@@ -103,7 +106,8 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
     Raises
     ------
     ValidationError: missing columns, unknown country codes, non-numeric or negative
-        values or quantities, malformed years or HS codes (file, line, field).
+        values or quantities, malformed years or HS codes, a (t, i, j, k) given twice
+        (file, line, field).
     """
     file = str(path)
     layout = csv_layout(path, file, BACI_COLUMNS)
@@ -138,6 +142,8 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
                                    "AS VARCHAR) IN (SELECT code FROM codes WHERE iso3 IS NULL)",
                            f"BACI code {{value}} ({role}) is not a country paxsilica knows "
                            f"(see {Path(codes_path).name})"))
+        checks += duplicate_checks(connection, "raw", KEY_SQL, "t,i,j,k",
+                                   "BACI has one row per year, exporter, importer and product")
         raise_if(file_lines(layout, collect_errors(connection, file, checks)))
         connection.execute(
             "CREATE TEMP VIEW flows AS SELECT CAST(r.t AS INTEGER) AS year, e.iso3 AS exporter, "

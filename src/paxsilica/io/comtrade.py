@@ -32,7 +32,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, file_lines, load_raw
+from paxsilica.io.trade_csv import csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
@@ -55,7 +55,11 @@ Asia, 899 Areas n.e.s.), 536 Neutral Zone, 837 bunkers, 838 free zones and 839 s
 categories. ISO-style partner codes that are not three letters (``_X``, ``E19``, ``X1``)
 are such areas too; ``S19`` is Taiwan."""
 OPTIONAL = ["reporterISO", "partnerISO", "reporterCode", "partnerCode", "netWgt",
-            "customsCode", "motCode", "partner2Code"]
+            "customsCode", "motCode", "partner2Code", "period", "refMonth"]
+KEY_OPTIONAL = ["period", "refMonth", "partner2Code", "customsCode", "motCode"]
+"""Columns that, when present, are part of a row's key besides year, reporter, partner,
+flow and commodity: a monthly file has twelve rows of one flow (``period``), and breakdowns
+by customs procedure, transport mode or second partner have one row each."""
 
 
 def _resolve(code: str) -> str | None:
@@ -78,7 +82,7 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     ValidationError: missing columns, unknown reporter or partner codes, non-numeric or
-        negative values and weights, malformed years (file, line, field).
+        negative values and weights, malformed years, a flow given twice (file, line, field).
     """
     file = str(path)
     layout = csv_layout(path, file, COMTRADE_COLUMNS)
@@ -136,6 +140,13 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
                            'NOT isfinite(TRY_CAST("netWgt" AS DOUBLE))',
                  "net weight is not a finite number: {value!r}"),
             ]
+        key = ['TRY_CAST("refYear" AS INTEGER)', f'"{reporter}"', f'"{partner}"', '"flowCode"',
+               '"cmdCode"', *[f'"{column}"' for column in KEY_OPTIONAL if column in present]]
+        checks += duplicate_checks(connection, "used", key, ",".join(
+            ["refYear", reporter, partner, "flowCode", "cmdCode",
+             *[column for column in KEY_OPTIONAL if column in present]]),
+            "Comtrade has one row per year, reporter, partner, flow and commodity "
+            "(and period, customs procedure, transport mode and second partner, where given)")
         raise_if(file_lines(layout, collect_errors(connection, file, checks)))
         weight = "TRY_CAST(nullif(u.\"netWgt\", '') AS DOUBLE) / 1000" if "netWgt" in present else "NULL"
         connection.execute(
