@@ -145,3 +145,15 @@ def test_exposure_summary_fits_100_columns_without_collapsing_year_hhi_stage(tmp
     summary = json.loads(runner.invoke(app, ["exposure", "--summary", "--format", "json",
                                              "--db", db]).stdout)
     assert len(lines) <= len(summary) + 8
+
+
+def test_screen_csv_neutralises_query_cells(tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\n=1+1,Huawei Technologies Co Ltd\n", encoding="utf-8")
+    result = runner.invoke(app, ["screen", str(names), "--list", "bundled:fcc_covered",
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert _csv_rows(result.stdout)[0]["query_id"] == "'=1+1"
+    raw = runner.invoke(app, ["--raw", "screen", str(names), "--list", "bundled:fcc_covered",
+                              "--format", "csv"])
+    assert _csv_rows(raw.stdout)[0]["query_id"] == "=1+1"
