@@ -157,3 +157,24 @@ def test_screen_csv_neutralises_query_cells(tmp_path):
     raw = runner.invoke(app, ["--raw", "screen", str(names), "--list", "bundled:fcc_covered",
                               "--format", "csv"])
     assert _csv_rows(raw.stdout)[0]["query_id"] == "=1+1"
+
+
+def test_an_alias_that_is_another_items_id_is_named_on_stderr(tmp_path):
+    db = str(tmp_path / "a.duckdb")
+    result = runner.invoke(app, ["exposure", "--item", "rare_earth_oxide", "--stage", "mine",
+                                 "--year", "2024", "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert {r["item"] for r in json.loads(result.stdout)} == {"rare_earth_ore"}
+    assert "selects rare_earth_ore (mine)" in result.stderr
+    assert "the item with id rare_earth_oxide is at stage refining" in result.stderr
+    exact = runner.invoke(app, ["exposure", "--item", "rare_earth_ore", "--year", "2024",
+                                "--format", "json", "--db", db])
+    assert exact.exit_code == 0 and "note:" not in exact.stderr
+
+
+def test_an_alias_of_several_items_lists_them(tmp_path):
+    result = runner.invoke(app, ["exposure", "--item", "cobalt", "--summary", "--format", "json",
+                                 "--db", str(tmp_path / "c.duckdb")])
+    assert result.exit_code == 0, result.output
+    assert "cobalt_ore (mine), cobalt_refined (refining)" in result.stderr
+    assert "give an item id" in result.stderr
