@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import networkx as nx
@@ -170,7 +171,8 @@ def chokepoints(net: StackNetwork, *, end_item: str | list[str] | None = None, t
                 trade: pd.DataFrame | None = None, links: bool = True,
                 exact_limit: int = 5_000, k: int = 500,
                 roles: tuple[str, ...] = ("producer", "facility"),
-                snet: SourcingNetwork | None = None) -> pd.DataFrame:
+                snet: SourcingNetwork | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> pd.DataFrame:
     """The top chokepoints (nodes, and links when ``links``) upstream of each end item.
 
     Parameters
@@ -183,6 +185,8 @@ def chokepoints(net: StackNetwork, *, end_item: str | list[str] | None = None, t
         unknown location are bookkeeping nodes; add ``"market"``, ``"unattributed"`` to
         see them.
     snet: a sourcing network built already (``as_of`` and ``trade`` are then its own).
+    progress: called with (end items done, end items in all, the next one) before each end
+        item is ranked, and once at the end with the last one.
 
     Returns
     -------
@@ -204,11 +208,15 @@ def chokepoints(net: StackNetwork, *, end_item: str | list[str] | None = None, t
         names = [end_item] if isinstance(end_item, str) else end_item
         wanted = [found for name in names for found in net.resolve_items(name)]
     frames = []
-    for item in wanted:
+    for done, item in enumerate(wanted):
+        if progress is not None:
+            progress(done, len(wanted), item)
         table = rank_chokepoints(snet, snet.node_index(f"market:WLD:{item}"), mode=mode, top=top,
                                  links=links, exact_limit=exact_limit, k=k, roles=roles)
         table.insert(0, "end_item", item)
         frames.append(table)
+    if progress is not None and wanted:
+        progress(len(wanted), len(wanted), wanted[-1])
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["end_item", "rank", "kind", "node", "supplier", "country", "item", "output_lost",
                  "betweenness"])

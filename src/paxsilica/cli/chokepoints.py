@@ -18,6 +18,7 @@ from paxsilica.cli.common import (
     say_item_choice,
     store_for,
 )
+from paxsilica.cli.progress import progress_bar
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.store.trade import trade_flows
@@ -51,8 +52,15 @@ def chokepoints_command(
     net = StackNetwork.from_store(store)
     day = as_date(as_of)
     snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
-    table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
-                        links=not nodes_only, snet=snet)
+    with progress_bar() as bar:
+        task = bar.add_task("ranking chokepoints", total=None)
+
+        def told(done: int, total: int, end_item: str) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"end item {min(done + 1, total)} of {total}: {end_item}")
+
+        table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
+                            links=not nodes_only, snet=snet, progress=told)
     wanted = ([found for name in item for found in say_item_choice(net, name)] if item
               else end_items(net))
     if fmt is OutputFormat.table:

@@ -34,7 +34,7 @@ import pycountry
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, duplicate_checks, file_lines, load_raw
+from paxsilica.io.trade_csv import ReadProgress, csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["BACI_COLUMNS", "read_baci", "read_baci_codes"]
@@ -95,13 +95,15 @@ def read_baci_codes(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
+def read_baci(path: str | Path, codes_path: str | Path,
+              progress: ReadProgress | None = None) -> pd.DataFrame:
     """Validate a whole BACI year file and return its rows that map to catalogue items.
 
     Returns
     -------
     DataFrame ``year, exporter, importer`` (ISO3), ``hs6, item_id, value_kusd``
     (thousand USD), ``quantity_t`` (metric tons, NaN when unknown); one row per item.
+    ``progress`` is told the fraction of the file read (see ``trade_csv.load_raw``).
 
     Raises
     ------
@@ -115,7 +117,7 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
     connection = duckdb.connect()
     try:
         connection.register("codes", codes)
-        load_raw(connection, layout, BACI_COLUMNS)
+        load_raw(connection, layout, BACI_COLUMNS, progress=progress)
         checks = [
             ("t", "SELECT line, t FROM raw WHERE TRY_CAST(t AS INTEGER) NOT BETWEEN 1900 AND 2100 "
                   "OR TRY_CAST(t AS INTEGER) IS NULL", "not a year: {value!r}"),

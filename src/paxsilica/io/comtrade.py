@@ -32,7 +32,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, duplicate_checks, file_lines, load_raw
+from paxsilica.io.trade_csv import ReadProgress, csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
@@ -73,11 +73,12 @@ def _resolve(code: str) -> str | None:
         return None
 
 
-def read_comtrade(path: str | Path) -> pd.DataFrame:
+def read_comtrade(path: str | Path, progress: ReadProgress | None = None) -> pd.DataFrame:
     """Validate a Comtrade CSV and return its rows that map to catalogue items.
 
     Returns the columns of :func:`paxsilica.io.baci.read_baci` (value in thousand
-    USD, quantity in metric tons from ``netWgt``).
+    USD, quantity in metric tons from ``netWgt``). ``progress`` is told the fraction of the
+    file read (see ``trade_csv.load_raw``).
 
     Raises
     ------
@@ -97,7 +98,7 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
     wanted = list(dict.fromkeys([*COMTRADE_COLUMNS, reporter, partner, *present]))
     connection = duckdb.connect()
     try:
-        load_raw(connection, layout, wanted)
+        load_raw(connection, layout, wanted, progress=progress)
         totals = ["1 = 1"]
         for column, total in (("customsCode", "C00"), ("motCode", "0"), ("partner2Code", "0")):
             if column in present:

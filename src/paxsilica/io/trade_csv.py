@@ -27,7 +27,10 @@ import csv
 import gzip
 import io
 import re
+import threading
 import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -36,7 +39,8 @@ import duckdb
 
 from paxsilica.errors import RowError, ValidationError
 
-__all__ = ["CsvLayout", "check_gzip", "csv_layout", "duplicate_checks", "file_lines", "load_raw", "sql_path"]
+__all__ = ["READ_SHARE", "CsvLayout", "ReadProgress", "check_gzip", "csv_layout", "duplicate_checks",
+           "file_lines", "load_raw", "sql_path"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_HEADER_BYTES = 1 << 20
@@ -171,10 +175,45 @@ def _read_error(layout: CsvLayout, exc: duckdb.Error) -> RowError:
     return RowError(layout.file, line, None, f"cannot read file: {reason}")
 
 
+ReadProgress = Callable[[float], None]
+"""Called with the fraction (0-1) of a file read so far."""
+
+READ_SHARE = 0.9
+"""Part of a file's progress given to reading it (the checks that follow take the rest)."""
+
+
+@contextmanager
+def _polled(connection: duckdb.DuckDBPyConnection, progress: ReadProgress | None,
+            every: float = 0.25) -> Iterator[None]:
+    """Report DuckDB's progress on the statement run inside the block, from a thread that
+    polls ``connection.query_progress()`` (DuckDB allows that call while a query runs)."""
+    if progress is None:
+        yield
+        return
+    connection.execute("SET enable_progress_bar = true")  # makes query_progress() count
+    connection.execute("SET enable_progress_bar_print = false")
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(every):
+            percent = connection.query_progress()
+            if percent >= 0:
+                progress(READ_SHARE * min(percent, 100.0) / 100)
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 def load_raw(connection: duckdb.DuckDBPyConnection, layout: CsvLayout, wanted: list[str],
-             table: str = "raw") -> None:
+             table: str = "raw", progress: ReadProgress | None = None) -> None:
     """Create TEMP table ``table`` with ``line`` (file line, header = 1) and the ``wanted``
-    columns as trimmed text ('' when empty); raise on unreadable files or zero data rows."""
+    columns as trimmed text ('' when empty); raise on unreadable files or zero data rows.
+    ``progress`` is told the fraction read while DuckDB reads (up to :data:`READ_SHARE`)."""
     types = ", ".join(f"'{column.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for column in layout.columns)
     delimiter = "\\t" if layout.delimiter == "\t" else ","
     source = (f"read_csv({sql_path(layout.path)}, header = true, auto_detect = false, "
@@ -183,8 +222,9 @@ def load_raw(connection: duckdb.DuckDBPyConnection, layout: CsvLayout, wanted: l
     selected = ", ".join(f'coalesce(trim("{column}"), \'\') AS "{column}"' for column in wanted)
     check_gzip(layout)
     try:
-        connection.execute(f"CREATE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS line, "
-                           f"{selected} FROM {source}")
+        with _polled(connection, progress):
+            connection.execute(f"CREATE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS line, "
+                               f"{selected} FROM {source}")
     except duckdb.Error as exc:
         raise ValidationError([_read_error(layout, exc)]) from None
     if connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0:
