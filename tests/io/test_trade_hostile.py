@@ -137,3 +137,16 @@ def test_comtrade_breakdowns_and_months_are_not_duplicates(tmp_path):
     frame = read_comtrade(path)
     china = frame[frame["exporter"] == "CHN"]
     assert json.loads(china[["value_kusd"]].to_json(orient="values")) == [[2.0]]
+
+
+@pytest.mark.parametrize(("cell", "field"), [("156.4", "i"), ("0x9C", "i"), ("1_56", "j"),
+                                              ("2022.4", "t"), ("+2022", "t")])
+def test_codes_and_years_that_casts_would_bend_are_refused(tmp_path, codes, cell, field):
+    fields = {"t": "2022", "i": "156", "j": "392"}
+    fields[field] = cell
+    path = tmp_path / "BACI.csv"
+    path.write_text(f"t,i,j,k,v,q\n{fields['t']},{fields['i']},{fields['j']},850511,1,1\n",
+                    encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        read_baci(path, codes)
+    assert (caught.value.errors[0].row, caught.value.errors[0].field) == (2, field)

@@ -119,8 +119,9 @@ def read_baci(path: str | Path, codes_path: str | Path,
         connection.register("codes", codes)
         load_raw(connection, layout, BACI_COLUMNS, progress=progress)
         checks = [
-            ("t", "SELECT line, t FROM raw WHERE TRY_CAST(t AS INTEGER) NOT BETWEEN 1900 AND 2100 "
-                  "OR TRY_CAST(t AS INTEGER) IS NULL", "not a year: {value!r}"),
+            # digits only: DuckDB's casts also read '2022.4', '0x9C' and '1_56' as integers
+            ("t", "SELECT line, t FROM raw WHERE NOT regexp_full_match(t, '[0-9]{4}') "
+                  "OR TRY_CAST(t AS INTEGER) NOT BETWEEN 1900 AND 2100", "not a year: {value!r}"),
             ("k", "SELECT line, k FROM raw WHERE NOT regexp_full_match(k, '[0-9]{1,6}')",
              "not an HS6 product code: {value!r}"),
             ("v", "SELECT line, v FROM raw WHERE TRY_CAST(v AS DOUBLE) IS NULL",
@@ -136,8 +137,8 @@ def read_baci(path: str | Path, codes_path: str | Path,
              "quantity is not a finite number: {value!r}"),
         ]
         for column, role in (("i", "exporter"), ("j", "importer")):
-            checks.append((column, f"SELECT line, {column} FROM raw WHERE TRY_CAST({column} AS BIGINT) "
-                                   f"IS NULL OR CAST(TRY_CAST({column} AS BIGINT) AS VARCHAR) NOT IN "
+            checks.append((column, f"SELECT line, {column} FROM raw WHERE NOT regexp_full_match("
+                                   f"{column}, '[0-9]{{1,9}}') OR CAST(TRY_CAST({column} AS BIGINT) AS VARCHAR) NOT IN "
                                    "(SELECT code FROM codes)",
                            f"unknown BACI country code {{value!r}} ({role}; not in {Path(codes_path).name})"))
             checks.append((column, f"SELECT line, {column} FROM raw WHERE CAST(TRY_CAST({column} AS BIGINT) "

@@ -117,7 +117,7 @@ def read_comtrade(path: str | Path, progress: ReadProgress | None = None) -> pd.
                                 columns=["code", "iso3"])
         connection.register("countries", resolved)
         checks = [
-            ("refYear", 'SELECT line, "refYear" FROM raw WHERE TRY_CAST("refYear" AS INTEGER) IS NULL '
+            ("refYear", "SELECT line, \"refYear\" FROM raw WHERE NOT regexp_full_match(\"refYear\", '[0-9]{4}') "
                         'OR TRY_CAST("refYear" AS INTEGER) NOT BETWEEN 1900 AND 2100',
              "not a year: {value!r}"),
             ("primaryValue", 'SELECT line, "primaryValue" FROM raw WHERE TRY_CAST("primaryValue" AS DOUBLE) '
