@@ -104,3 +104,23 @@ def test_overflow_refused_through_the_cli_and_exposure_unchanged(tmp_path):
     assert result.exit_code == 2 and "add up to more" in result.stderr
     assert "Traceback" not in result.output
     assert supplies() == before
+
+
+def test_validating_the_store_finds_overflow_written_before_the_check(store):
+    from paxsilica.io.tables import Table
+    from paxsilica.store.importer import validate_store
+    from paxsilica.validate.records import validate_table
+
+    rows = pd.DataFrame({"item_id": ["rare_earth_ore"] * 2, "country": ["AUS", "BRA"],
+                         "year": ["2030"] * 2, "quantity": ["1e308"] * 2, "unit": ["t REO"] * 2,
+                         "source": ["x"] * 2, "confidence": ["low"] * 2})
+    # an older paxsilica stored such rows: write them as it would have (no sum check)
+    context = {"items": store.table("items"), "stages": store.table("stages")}
+    frame = validate_table("supplies", Table(rows.iloc[:1], "a.csv", 2), context)
+    frame2 = validate_table("supplies", Table(rows.iloc[1:].reset_index(drop=True), "b.csv", 2),
+                            context)
+    store.upsert("supplies", pd.concat([frame, frame2], ignore_index=True), "old.csv", "")
+    with pytest.raises(ValidationError) as caught:
+        validate_store(store)
+    assert any(e.file == "store:supplies" and e.field == "quantity" and "add up to more" in e.reason
+               for e in caught.value.errors)
