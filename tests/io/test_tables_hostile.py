@@ -81,3 +81,16 @@ def test_a_directory_given_as_input_file_says_so(tmp_path):
     result = runner.invoke(app, ["data", "import", "supplies", str(folder),
                                  "--db", str(tmp_path / "d.duckdb")])
     assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["lists", "import", "{folder}", "--name", "x"],
+                                     ["screen", "{folder}", "--list", "bundled:fcc_covered"],
+                                     ["criticality", "{folder}"]])
+def test_every_reader_says_a_directory_is_a_directory(tmp_path, command):
+    folder = tmp_path / "input.csv"
+    folder.mkdir()
+    args = [part.format(folder=folder) for part in command]
+    result = runner.invoke(app, [*args, "--db", str(tmp_path / "d.duckdb")]
+                           if command[0] != "criticality" else args)
+    assert result.exit_code == 2, result.output
+    assert "is a directory, not a file" in result.stderr

@@ -28,7 +28,7 @@ import yaml
 
 from paxsilica.errors import RowError, ValidationError
 
-__all__ = ["MAX_NESTING", "Table", "json_objects", "nesting_depth", "read_table"]
+__all__ = ["MAX_NESTING", "Table", "json_objects", "nesting_depth", "not_a_file", "read_table"]
 
 MAX_NESTING = 32
 """Deepest nesting of lists and objects accepted in a JSON line or YAML file. Records are
@@ -63,6 +63,18 @@ class Table:
         if self.lines is not None:
             return list(self.lines)
         return list(range(self.first_row, self.first_row + len(self.frame)))
+
+
+def not_a_file(path: Path) -> ValidationError:
+    """The error for an input ``path`` that is not a readable file: a directory says so,
+    anything else is "no such file".
+
+    >>> import tempfile
+    >>> str(not_a_file(Path(tempfile.gettempdir()))).endswith("is a directory, not a file")
+    True
+    """
+    reason = f"{path} is a directory, not a file" if path.is_dir() else f"no such file: {path}"
+    return ValidationError([RowError(str(path), None, None, reason)])
 
 
 def _decode(path: Path) -> str:
@@ -207,10 +219,8 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
     """
     path = Path(path)
     name = str(path)
-    if path.is_dir():
-        raise ValidationError([RowError(name, None, None, f"{path} is a directory, not a file")])
     if not path.is_file():
-        raise ValidationError([RowError(name, None, None, f"no such file: {path}")])
+        raise not_a_file(path)
     suffix = path.suffix.lower()
     try:
         if suffix in {".parquet", ".pq"}:
