@@ -51,9 +51,12 @@ def chokepoints_command(
     store = store_for(ctx, db)
     net = StackNetwork.from_store(store)
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
     with progress_bar() as bar:
-        task = bar.add_task("ranking chokepoints", total=None)
+        task = bar.add_task("reading stored trade flows", total=None)
+        flows = trade_flows(store)
+        bar.update(task, description=f"building the sourcing network ({len(flows):,} trade rows)")
+        snet = sourcing_network(net, as_of=day, trade=flows)
+        bar.update(task, description="ranking chokepoints")
 
         def told(done: int, total: int, end_item: str) -> None:
             bar.update(task, completed=done, total=total,
