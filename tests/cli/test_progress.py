@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 
 from paxsilica.analytics.chokepoints import chokepoints
@@ -36,13 +37,22 @@ def test_trade_import_reports_each_file_and_the_rows_before_it(store, tmp_path):
         assert fractions == sorted(fractions) and all(0 <= f <= 1 for f in fractions)
 
 
-def test_chokepoints_reports_each_end_item(net):
+@pytest.mark.parametrize("mode", ["essential", "weighted"])
+def test_chokepoints_reports_candidates_of_every_end_item(net, mode):
+    from paxsilica.analytics.chokepoints import upstream_nodes
+    from paxsilica.analytics.network import sourcing_network
+
+    snet = sourcing_network(net)
+    items = ["gallium_arsenide", "ndfeb_magnet"]
+    sizes = [len(upstream_nodes(snet, snet.node_index(f"market:WLD:{i}"))) for i in items]
     calls: list[tuple[int, int, str]] = []
-    table = chokepoints(net, end_item=["gallium_arsenide", "ndfeb_magnet"], top=1,
-                        progress=lambda *call: calls.append(call))
-    assert [(done, total) for done, total, _ in calls] == [(0, 2), (1, 2), (2, 2)]
-    assert calls[0][2] == "gallium_arsenide" and set(table["end_item"]) <= {
-        "gallium_arsenide", "ndfeb_magnet"}
+    chokepoints(net, end_item=items, top=1, mode=mode, snet=snet,
+                progress=lambda *call: calls.append(call))
+    assert {total for _, total, _ in calls} == {sum(sizes)}
+    done = [d for d, _, _ in calls]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == sum(sizes)
+    first = [d for d, _, item in calls if item == items[0]]
+    assert max(first) == sizes[0]  # the first end item's candidates, then the second's
 
 
 def test_bar_shows_counts_and_an_eta():

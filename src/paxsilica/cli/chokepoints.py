@@ -60,7 +60,7 @@ def chokepoints_command(
 
         def told(done: int, total: int, end_item: str) -> None:
             bar.update(task, completed=done, total=total,
-                       description=f"end item {min(done + 1, total)} of {total}: {end_item}")
+                       description=f"upstream nodes extracted (now {end_item})")
 
         table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
                             links=not nodes_only, snet=snet, progress=told)
