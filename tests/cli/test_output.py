@@ -178,3 +178,30 @@ def test_an_alias_of_several_items_lists_them(tmp_path):
     assert result.exit_code == 0, result.output
     assert "cobalt_ore (mine), cobalt_refined (refining)" in result.stderr
     assert "give an item id" in result.stderr
+
+
+def test_dates_print_as_dates_and_missing_dates_as_empty(tmp_path):
+    db = str(tmp_path / "m.duckdb")
+    shown = runner.invoke(app, ["data", "show", "memberships", "--limit", "3", "--format", "json",
+                                "--db", db])
+    records = json.loads(shown.stdout)
+    assert all(re_date(r["valid_from"]) for r in records)
+    assert all(r["valid_to"] is None or re_date(r["valid_to"]) for r in records)
+    assert list(records[0])[:3] == ["group_id", "country", "valid_from"]
+    table = runner.invoke(app, ["data", "show", "memberships", "--limit", "3", "--db", db],
+                          env={"COLUMNS": "120"})
+    assert "00:00:00" not in table.stdout and "NaT" not in table.stdout
+
+
+def re_date(text: str) -> bool:
+    import re
+
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+
+
+def test_all_tiers_summary_table_leads_with_the_item_not_the_node(tmp_path):
+    result = runner.invoke(app, ["exposure", "--tiers", "all", "--summary",
+                                 "--db", str(tmp_path / "t.duckdb")], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert "market:WLD:" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100

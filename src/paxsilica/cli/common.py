@@ -53,8 +53,10 @@ def store_for(ctx: typer.Context, db: Path | None) -> Store:
 
 
 def _jsonable(value: object) -> object:
-    if isinstance(value, float) and value != value:  # NaN
+    if value is pd.NaT or (isinstance(value, float) and value != value):  # NaT, NaN
         return None
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()  # a DATE column read by pandas: no 00:00:00
     if hasattr(value, "isoformat"):
         return value.isoformat()  # type: ignore[union-attr]
     if hasattr(value, "item"):
@@ -129,9 +131,13 @@ def _cell(value: object) -> str:
 
     >>> [_cell(v) for v in (10000.0, 4923.7, 0.68542, 2024, 10000, None, ["a", "b"])]
     ['10,000', '4,924', '0.6854', '2024', '10,000', '', 'a; b']
+    >>> _cell(pd.Timestamp("2025-12-12")), _cell(pd.NaT)
+    ('2025-12-12', '')
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int) and abs(value) >= 10_000:  # 2024 is a year, 10,000 an HHI

@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, WideOption, console, emit, store_for
+from paxsilica.cli.output import provenance_last
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.importer import import_file, validate_file, validate_store
@@ -111,8 +112,8 @@ def show_command(ctx: typer.Context, kind: KindArgument, db: DbOption = None,
     kind = _kind(kind)
     frame = store_for(ctx, db).table(kind).drop(columns="import_id").head(limit)
     key = list(kind_named(kind).key)
-    emit(frame[key + [column for column in frame.columns if column not in key]], fmt,
-         title=kind, wide=wide)
+    frame = provenance_last(frame[key + [column for column in frame.columns if column not in key]])
+    emit(frame, fmt, title=kind, wide=wide)
 
 
 def register(app: typer.Typer) -> None:

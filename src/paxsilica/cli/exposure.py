@@ -84,7 +84,9 @@ def _multitier(store: Store, net: StackNetwork, *, item: str | None, stage: str 
     else:
         table = world if summary else table
         if fmt is OutputFormat.table:
-            table = table.drop(columns=["group", "concern", "mode", "as_of"])
+            # world rows only: node market:WLD:<item>, role market and country WLD say nothing
+            table = table.drop(columns=["group", "concern", "mode", "as_of",
+                                        *(["node", "role", "country"] if summary else [])])
         title = f"Multi-tier exposure ({title})"
     emit(table.reset_index(drop=True), fmt, title=title, wide=wide)
     if note is not None:
