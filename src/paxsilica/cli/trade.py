@@ -45,8 +45,9 @@ def import_command(
 
         def told(number: int, fraction: float, rows: int) -> None:
             last = number == len(files) - 1 and fraction >= 1.0
+            so_far = f", {rows:,} mapped rows so far" if rows else ""
             text = (f"writing {rows:,} mapped rows" if last else
-                    f"file {number + 1}/{len(files)} {files[number].name}: {rows:,} mapped rows before it")
+                    f"file {number + 1}/{len(files)} {files[number].name}{so_far}")
             progress.update(task, completed=sum(sizes[:number]) + fraction * sizes[number],
                             description=text)
 

@@ -34,7 +34,7 @@ import pycountry
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import ReadProgress, csv_layout, duplicate_checks, file_lines, load_raw
+from paxsilica.io.trade_csv import ReadProgress, checks_progress, csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["BACI_COLUMNS", "read_baci", "read_baci_codes"]
@@ -147,7 +147,8 @@ def read_baci(path: str | Path, codes_path: str | Path,
                            f"(see {Path(codes_path).name})"))
         checks += duplicate_checks(connection, "raw", KEY_SQL, "t,i,j,k",
                                    "BACI has one row per year, exporter, importer and product")
-        raise_if(file_lines(layout, collect_errors(connection, file, checks)))
+        raise_if(file_lines(layout, collect_errors(connection, file, checks,
+                                                   checks_progress(progress))))
         connection.execute(
             "CREATE TEMP VIEW flows AS SELECT CAST(r.t AS INTEGER) AS year, e.iso3 AS exporter, "
             "m.iso3 AS importer, lpad(r.k, 6, '0') AS hs6, CAST(r.v AS DOUBLE) AS value_kusd, "

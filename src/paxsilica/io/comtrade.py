@@ -32,7 +32,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import ReadProgress, csv_layout, duplicate_checks, file_lines, load_raw
+from paxsilica.io.trade_csv import ReadProgress, checks_progress, csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
@@ -148,7 +148,8 @@ def read_comtrade(path: str | Path, progress: ReadProgress | None = None) -> pd.
              *[column for column in KEY_OPTIONAL if column in present]]),
             "Comtrade has one row per year, reporter, partner, flow and commodity "
             "(and period, customs procedure, transport mode and second partner, where given)")
-        raise_if(file_lines(layout, collect_errors(connection, file, checks)))
+        raise_if(file_lines(layout, collect_errors(connection, file, checks,
+                                                   checks_progress(progress))))
         weight = "TRY_CAST(nullif(u.\"netWgt\", '') AS DOUBLE) / 1000" if "netWgt" in present else "NULL"
         connection.execute(
             "CREATE TEMP VIEW oriented AS SELECT CAST(u.\"refYear\" AS INTEGER) AS year, "
