@@ -103,8 +103,9 @@ PROVENANCE_SHOWN = ["confidence", "basis"]
 """Provenance columns kept in narrow tables, after the data columns."""
 FOOTNOTED = ["source", "sources"]
 """Shown as footnote numbers in narrow tables, the text listed under the table."""
-WIDE_ONLY = ["source_url", "note", "notes", "description", "event"]
-"""Long text shown only with ``--wide`` (or in JSON and CSV)."""
+WIDE_ONLY = ["source_url", "note", "notes", "description", "event", "items"]
+"""Long text shown only with ``--wide`` (or in JSON and CSV); ``items`` is an export
+control's own wording of what it covers (``item_ids`` maps it to the catalogue)."""
 PROVENANCE = [*PROVENANCE_SHOWN, *FOOTNOTED, *WIDE_ONLY]
 
 
@@ -152,15 +153,24 @@ def _footnotes(frame: pd.DataFrame, column: str, numbers: dict[str, int]) -> pd.
     return frame[column].map(number)
 
 
+MAX_TEXT = 40
+"""Narrow tables cut text cells (not key columns) longer than this with an ellipsis."""
+
+
 def _header(column: str) -> Text:
-    # spaces, not underscores: a long header wraps onto two lines instead of widening a column
-    return Text(str(column).replace("_", " "))
+    # spaces, not underscores: a long header wraps onto two lines instead of widening a
+    # column (the header's own no_wrap overrides the column's)
+    return Text(str(column).replace("_", " "), no_wrap=False, overflow="fold")
 
 
 def _natural(frame: pd.DataFrame, cells: dict[str, list[str]], column: str) -> int:
-    """Width of ``column`` without cutting a cell: its longest cell or header word."""
+    """Width of ``column``: its longest cell or header word; text outside the key columns
+    at most :data:`MAX_TEXT`."""
     words = str(column).split("_")
-    return max([len(word) for word in words] + [len(text) for text in cells[column]])
+    longest = max([len(text) for text in cells[column]], default=0)
+    if column not in KEY_COLUMNS:
+        longest = min(longest, MAX_TEXT)
+    return max([len(word) for word in words] + [longest])
 
 
 def _build(frame: pd.DataFrame, cells: dict[str, list[str]], title: str, caption: str | None,
@@ -171,7 +181,7 @@ def _build(frame: pd.DataFrame, cells: dict[str, list[str]], title: str, caption
         numeric = pd.api.types.is_numeric_dtype(frame[column]) or column == "hhi"
         table.add_column(_header(column), justify="right" if numeric else "left",
                          width=None if wide else _natural(frame, cells, column),
-                         overflow="fold")  # cells fit the width; headers wrap at spaces
+                         no_wrap=not wide, overflow="fold" if wide else "ellipsis")
     for position in range(len(frame)):
         table.add_row(*[Text(cells[column][position]) for column in frame.columns])
     return table
