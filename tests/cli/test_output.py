@@ -205,3 +205,15 @@ def test_all_tiers_summary_table_leads_with_the_item_not_the_node(tmp_path):
     assert result.exit_code == 0, result.output
     assert "market:WLD:" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_long_text_is_cut_not_wrapped_in_narrow_tables(tmp_path):
+    result = runner.invoke(app, ["data", "show", "export_controls", "--db",
+                                 str(tmp_path / "e.duckdb")], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines if not line.startswith("[")) <= 100
+    rows = [line for line in lines if line.startswith("CN-MOFCOM-")]
+    shown = json.loads(runner.invoke(app, ["data", "show", "export_controls", "--format", "json",
+                                           "--db", str(tmp_path / "e.duckdb")]).stdout)
+    assert len(rows) == len([r for r in shown if r["measure_id"].startswith("CN-MOFCOM-")])
