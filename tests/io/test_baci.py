@@ -103,12 +103,13 @@ def test_bad_file_imports_nothing_and_good_file_is_idempotent(files):
 
 
 def test_streams_a_larger_file_through_duckdb(files):
-    rows = pd.DataFrame({"t": 2022, "i": 156, "j": 392, "k": [850511, 280530, 999999] * 20000,
-                         "v": 1.0, "q": "NA"})
+    keys = pd.MultiIndex.from_product([range(1901, 2101), [36, 156, 392, 842], [36, 156, 392, 842],
+                                       [850511, 280530, 999999]], names=["t", "i", "j", "k"])
+    rows = keys.to_frame(index=False).assign(v=1.0, q="NA")  # 9,600 distinct (t, i, j, k)
     path, codes = files(rows.to_csv(index=False))
     frame = read_baci(path, codes)
     # 280530 maps to two items, 999999 to none
-    assert len(frame) == 20000 + 2 * 20000
+    assert len(frame) == 3200 + 2 * 3200
 
 
 def test_cli_trade_import_reports_bad_rows_and_imports_good_files(files, tmp_path):
@@ -207,11 +208,11 @@ def test_header_with_a_trailing_comma_or_a_repeated_column(files):
 
 
 def test_row_numbers_count_blank_lines_and_quoted_line_breaks(files):
-    path, codes = files("t,i,j,k,v,q\n2022,156,392,850511,1,1\n\n2022,156,392,850511,-4,1\n")
+    path, codes = files("t,i,j,k,v,q\n2022,156,392,850511,1,1\n\n2022,156,392,850512,-4,1\n")
     with pytest.raises(ValidationError) as info:
         read_baci(path, codes)
     assert [(e.row, e.field) for e in info.value.errors] == [(4, "v")]
-    path, codes = files('t,i,j,k,v,q\n2022,156,392,"8505\n11",1,1\n2022,156,392,850511,-4,1\n')
+    path, codes = files('t,i,j,k,v,q\n2022,156,392,"8505\n11",1,1\n2022,156,392,850512,-4,1\n')
     with pytest.raises(ValidationError) as info:
         read_baci(path, codes)
     assert sorted((e.row, e.field) for e in info.value.errors) == [(2, "k"), (4, "v")]

@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import networkx as nx
@@ -90,8 +91,12 @@ def _on_cycle(snet: SourcingNetwork, essential_only: bool) -> np.ndarray:
 
 
 def extraction_losses(snet: SourcingNetwork, target: int, *, mode: str = "essential",
-                      candidates: np.ndarray | None = None) -> np.ndarray:
-    """Share of ``target``'s supply lost when each node alone stops (0-1, per node)."""
+                      candidates: np.ndarray | None = None,
+                      advance: Callable[[int], None] | None = None) -> np.ndarray:
+    """Share of ``target``'s supply lost when each node alone stops (0-1, per node).
+
+    ``advance(k)`` is called as each ``k`` more candidates are done (progress display)."""
+    advance = advance or (lambda k: None)
     _check_mode(mode)
     n = len(snet.nodes)
     if mode == "weighted":
@@ -101,8 +106,10 @@ def extraction_losses(snet: SourcingNetwork, target: int, *, mode: str = "essent
         if not on_cycle.any() or not on_cycle[candidates].any():
             rhs = np.zeros(n)
             rhs[target] = 1.0
-            return np.clip(solve_sparse(weighted_matrix(snet), rhs, transpose=True,
-                                        names=snet.item_names()), 0.0, 1.0)
+            losses = np.clip(solve_sparse(weighted_matrix(snet), rhs, transpose=True,
+                                          names=snet.item_names()), 0.0, 1.0)
+            advance(len(candidates) if candidates is not None else n)
+            return losses
     candidates = upstream_nodes(snet, target) if candidates is None else candidates
     if len(candidates) > ESSENTIAL_LIMIT:
         raise PaxsilicaError(
@@ -115,12 +122,14 @@ def extraction_losses(snet: SourcingNetwork, target: int, *, mode: str = "essent
             seed = np.zeros(n)
             seed[node] = 1.0
             losses[node] = at_risk(snet, seed, mode=mode)[target]
+            advance(1)
         return np.clip(losses, 0.0, 1.0)
     for start in range(0, len(candidates), BATCH):
         chunk = candidates[start:start + BATCH]
         seed = np.zeros((n, len(chunk)))
         seed[chunk, np.arange(len(chunk))] = 1.0
         losses[chunk] = at_risk(snet, seed, mode=mode)[target]
+        advance(len(chunk))
     return losses
 
 
@@ -170,7 +179,8 @@ def chokepoints(net: StackNetwork, *, end_item: str | list[str] | None = None, t
                 trade: pd.DataFrame | None = None, links: bool = True,
                 exact_limit: int = 5_000, k: int = 500,
                 roles: tuple[str, ...] = ("producer", "facility"),
-                snet: SourcingNetwork | None = None) -> pd.DataFrame:
+                snet: SourcingNetwork | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> pd.DataFrame:
     """The top chokepoints (nodes, and links when ``links``) upstream of each end item.
 
     Parameters
@@ -183,6 +193,8 @@ def chokepoints(net: StackNetwork, *, end_item: str | list[str] | None = None, t
         unknown location are bookkeeping nodes; add ``"market"``, ``"unattributed"`` to
         see them.
     snet: a sourcing network built already (``as_of`` and ``trade`` are then its own).
+    progress: called with (candidate nodes done, candidates of all end items, the end item
+        being ranked) as extraction proceeds (progress display).
 
     Returns
     -------
@@ -204,9 +216,19 @@ def chokepoints(net: StackNetwork, *, end_item: str | list[str] | None = None, t
         names = [end_item] if isinstance(end_item, str) else end_item
         wanted = [found for name in names for found in net.resolve_items(name)]
     frames = []
-    for item in wanted:
-        table = rank_chokepoints(snet, snet.node_index(f"market:WLD:{item}"), mode=mode, top=top,
-                                 links=links, exact_limit=exact_limit, k=k, roles=roles)
+    targets = [snet.node_index(f"market:WLD:{item}") for item in wanted]
+    total = sum(len(upstream_nodes(snet, target)) for target in targets) if progress else 0
+    done = 0
+    for item, target in zip(wanted, targets, strict=True):
+        def advance(count: int, item: str = item) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, total, item)
+
+        advance(0)
+        table = rank_chokepoints(snet, target, mode=mode, top=top, links=links,
+                                 exact_limit=exact_limit, k=k, roles=roles, advance=advance)
         table.insert(0, "end_item", item)
         frames.append(table)
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
@@ -217,7 +239,8 @@ def chokepoints(net: StackNetwork, *, end_item: str | list[str] | None = None, t
 
 def rank_chokepoints(snet: SourcingNetwork, target: int, *, mode: str = "essential",
                      top: int = 10, links: bool = True, exact_limit: int = 5_000, k: int = 500,
-                     roles: tuple[str, ...] = ("producer", "facility")) -> pd.DataFrame:
+                     roles: tuple[str, ...] = ("producer", "facility"),
+                     advance: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Chokepoints upstream of one node of any sourcing network (e.g. a firm-level one).
 
     Columns ``rank, kind, node, supplier, country, item, output_lost, betweenness``; see
@@ -226,7 +249,7 @@ def rank_chokepoints(snet: SourcingNetwork, target: int, *, mode: str = "essenti
     _check_mode(mode)
     _check_top(top)
     keep = upstream_nodes(snet, target)
-    losses = extraction_losses(snet, target, mode=mode, candidates=keep)
+    losses = extraction_losses(snet, target, mode=mode, candidates=keep, advance=advance)
     node_between, edge_between = _betweenness(snet, keep, target, exact_limit, k)
     nodes = snet.nodes.iloc[keep]
     rows = pd.DataFrame({"kind": "node", "node": nodes["node"].to_numpy(), "supplier": "",

@@ -30,6 +30,7 @@ from paxsilica.io.fcc_covered import read_fcc_covered
 from paxsilica.io.ftm import read_ftm
 from paxsilica.io.opensanctions import read_opensanctions
 from paxsilica.io.restricted import ENTITY_COLUMNS
+from paxsilica.io.tables import not_a_file
 from paxsilica.store.database import Store
 
 __all__ = ["BUNDLED_LISTS", "RestrictedList", "bundled_list_path", "combined_entities",
@@ -72,7 +73,7 @@ def detect_list_format(path: str | Path) -> str:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValidationError([RowError(str(path), None, None, f"no such file: {path}")])
+        raise not_a_file(path)
     with path.open("rb") as handle:
         first = handle.readline().decode("utf-8-sig", errors="replace").strip()
     if first.startswith("{"):

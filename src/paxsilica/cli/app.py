@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from paxsilica import __version__
-from paxsilica.cli.common import err_console
+from paxsilica.cli.common import RAW_CSV, err_console
 from paxsilica.errors import PaxsilicaError, ValidationError
 
 __all__ = ["app", "main"]
@@ -70,10 +70,14 @@ def _root(
     ctx: typer.Context,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB file for every command",
                                             show_default=False)] = None,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="CSV output: write text cells as stored, without the leading ' that "
+                      "keeps spreadsheets from running cells starting with = + - @ as formulas")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit")] = False,
 ) -> None:
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "raw": raw}
+    RAW_CSV.set(raw)
 
 
 for _module in COMMAND_MODULES:

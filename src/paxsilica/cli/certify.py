@@ -40,8 +40,9 @@ from paxsilica.certify.ownership import (
 )
 from paxsilica.certify.rules import load_pack
 from paxsilica.certify.screen import match_records, screen_names
-from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, flat, store_for
+from paxsilica.cli.common import RAW_CSV, DbOption, OutputFormat, emit, err_console, flat, store_for
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.csv_safety import neutralised_frame
 from paxsilica.io.ftm import read_ftm
 from paxsilica.io.tables import Table, read_table
 from paxsilica.report.certificate import certificate_html
@@ -129,7 +130,7 @@ def screen_command(
     else:
         cells = flat(matches.drop(columns=["explanation"])).assign(
             explanation=[json.dumps(e["contributions"]) for e in matches["explanation"]])
-        text = cells.to_csv(index=False)
+        text = (cells if RAW_CSV.get() else neutralised_frame(cells)).to_csv(index=False)
     if output:
         write_files_atomic([(output, text.encode("utf-8"), 0o644)])
         err_console.print(f"wrote {output}")

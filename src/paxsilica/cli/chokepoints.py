@@ -9,7 +9,16 @@ import typer
 from paxsilica.analytics.chokepoints import chokepoints, end_items
 from paxsilica.analytics.multitier import MODES
 from paxsilica.analytics.network import sourcing_network
-from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.cli.common import (
+    DbOption,
+    OutputFormat,
+    WideOption,
+    emit,
+    err_console,
+    say_item_choice,
+    store_for,
+)
+from paxsilica.cli.progress import progress_bar
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.store.trade import trade_flows
@@ -27,6 +36,7 @@ def chokepoints_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Data date YYYY-MM-DD (default today)")] = None,
     nodes_only: Annotated[bool, typer.Option("--nodes-only", help="Leave out supply links")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """Rank producers and supply links by the share of each end item's world supply lost
@@ -41,15 +51,26 @@ def chokepoints_command(
     store = store_for(ctx, db)
     net = StackNetwork.from_store(store)
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
-    table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
-                        links=not nodes_only, snet=snet)
-    wanted = ([found for name in item for found in net.resolve_items(name)] if item
+    with progress_bar() as bar:
+        task = bar.add_task("reading stored trade flows", total=None)
+        flows = trade_flows(store)
+        bar.update(task, description=f"building the sourcing network ({len(flows):,} trade rows)")
+        snet = sourcing_network(net, as_of=day, trade=flows)
+        bar.update(task, description="ranking chokepoints")
+
+        def told(done: int, total: int, end_item: str) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"upstream nodes extracted (now {end_item})")
+
+        table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
+                            links=not nodes_only, snet=snet, progress=told)
+    wanted = ([found for name in item for found in say_item_choice(net, name)] if item
               else end_items(net))
     if fmt is OutputFormat.table:
         view = table[["end_item", "rank", "kind", "node", "supplier", "country", "output_lost",
                       "betweenness"]]
-        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {day}; sourcing: {snet.basis})")
+        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {day}; sourcing: {snet.basis})",
+             wide=wide)
     else:
         emit(table, fmt)
     for missing in [name for name in wanted if name not in set(table["end_item"])]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,12 +12,14 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
-from rich.text import Text
 
+from paxsilica.cli.output import fitted, output_width, rounded
+from paxsilica.io.csv_safety import neutralised_frame
+from paxsilica.model.network import StackNetwork
 from paxsilica.store import Store, default_db_path, open_store
 
-__all__ = ["DbOption", "OutputFormat", "console", "emit", "err_console", "flat", "store_for"]
+__all__ = ["RAW_CSV", "DbOption", "OutputFormat", "WideOption", "console", "emit", "err_console", "flat",
+           "say_item_choice", "store_for"]
 
 console = Console()
 if not console.is_terminal:  # piped output: do not squeeze tables into 80 columns
@@ -29,6 +32,10 @@ DbOption = Annotated[
                               "with the bundled data on first use. ':memory:' for a scratch one.",
                  show_default=False),
 ]
+
+
+WideOption = Annotated[bool, typer.Option(
+    "--wide", help="Tables: show every column (sources, URLs, notes) in full, wrapping long text")]
 
 
 class OutputFormat(StrEnum):
@@ -46,8 +53,10 @@ def store_for(ctx: typer.Context, db: Path | None) -> Store:
 
 
 def _jsonable(value: object) -> object:
-    if isinstance(value, float) and value != value:  # NaN
+    if value is pd.NaT or (isinstance(value, float) and value != value):  # NaT, NaN
         return None
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()  # a DATE column read by pandas: no 00:00:00
     if hasattr(value, "isoformat"):
         return value.isoformat()  # type: ignore[union-attr]
     if hasattr(value, "item"):
@@ -70,32 +79,42 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
     return flat
 
 
+RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+"""The global ``--raw`` flag (``paxsilica --raw …``), set by the root command for this run."""
+
+
 def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
-         output: Path | None = None) -> None:
+         output: Path | None = None, *, wide: bool | None = None, raw: bool | None = None) -> None:
     """Print (or write to ``output``) a table as a rich table, JSON records or CSV.
 
-    List cells are JSON arrays in JSON and ``;``-joined in CSV and tables.
+    Numbers are rounded by :func:`paxsilica.cli.output.rounded` in every format. List
+    cells are JSON arrays in JSON and ``;``-joined in CSV and tables. CSV cells that a
+    spreadsheet would run as formulas get a leading ``'`` unless ``raw`` (default: the
+    global ``--raw``). Tables fit the terminal (:func:`paxsilica.cli.output.fitted`);
+    ``wide`` shows every column (None: the command has no ``--wide`` option).
     """
     if isinstance(frame, list):
-        records = frame
-        frame = pd.DataFrame(records)
-    else:
+        frame = pd.DataFrame(frame)
+    frame = rounded(frame)
+    if fmt is OutputFormat.json:
         records = [{key: _jsonable(value) for key, value in row.items()}
                    for row in frame.to_dict("records")]
-    if fmt is OutputFormat.json:
         text = json.dumps(records, indent=2, ensure_ascii=False, default=_jsonable)
     elif fmt is OutputFormat.csv:
-        text = flat(frame).to_csv(index=False)
+        cells = flat(frame)
+        text = (cells if (RAW_CSV.get() if raw is None else raw)
+                else neutralised_frame(cells)).to_csv(index=False)
+    elif output is None:
+        # Text(...) cells: "[...]" in data is shown as written, not parsed as rich markup
+        width = output_width()
+        shown = fitted(frame, _cell, title, width=width, wide=wide)
+        console.print(shown.table, width=width)
+        for note in shown.footnotes:
+            console.print(note, markup=False, highlight=False, soft_wrap=True)
+        for hint in shown.hints:
+            err_console.print(hint, markup=False, highlight=False, soft_wrap=True)
+        return
     else:
-        # Text(...) so that "[...]" in data is shown as written, not parsed as rich markup
-        table = RichTable(title=Text(title) if title else None, show_lines=False)
-        for column in frame.columns:
-            table.add_column(Text(str(column)), no_wrap=column != "sources", overflow="ellipsis")
-        for row in frame.itertuples(index=False):
-            table.add_row(*[Text(_cell(value)) for value in row])
-        if output is None:
-            console.print(table)
-            return
         text = flat(frame).to_string(index=False)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -107,15 +126,22 @@ def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
 
 def _cell(value: object) -> str:
     """A table cell: integral numbers without a decimal point or exponent, 1000 and more
-    with thousands separators, others to 4 significant digits.
+    with thousands separators (whole numbers from 10,000: not years), others to 4
+    significant digits.
 
-    >>> [_cell(v) for v in (10000.0, 4923.7, 0.68542, 2024, None, ["a", "b"])]
-    ['10,000', '4,924', '0.6854', '2024', '', 'a; b']
+    >>> [_cell(v) for v in (10000.0, 4923.7, 0.68542, 2024, 10000, None, ["a", "b"])]
+    ['10,000', '4,924', '0.6854', '2024', '10,000', '', 'a; b']
+    >>> _cell(pd.Timestamp("2025-12-12")), _cell(pd.NaT)
+    ('2025-12-12', '')
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, int) and abs(value) >= 10_000:  # 2024 is a year, 10,000 an HHI
+        return f"{value:,}"
     if isinstance(value, float) and abs(value) >= 1000:
         return f"{value:,.0f}"
     if isinstance(value, float) and value.is_integer():
@@ -125,3 +151,24 @@ def _cell(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(str(part) for part in value)
     return str(value)
+
+
+def say_item_choice(net: StackNetwork, name: str, stage: str | None = None) -> list[str]:
+    """The item ids ``--item name`` (and ``--stage``) selects; when that is not the item
+    whose id is ``name`` (an alias, or an id excluded by the stage), say on stderr which
+    items were chosen and why, so that no answer is silently about another item."""
+    chosen = net.resolve_items(name, stage)
+    key = name.strip().lower()
+    if chosen == [key]:
+        return chosen
+    stage_of = dict(zip(net.items["item_id"], net.items["stage"], strict=True))
+    listed = ", ".join(f"{item} ({stage_of.get(item)})" for item in chosen)
+    where = f" at stage {stage}" if stage else ""
+    message = f"note: --item {name}{where} selects {listed}, through the alias {key!r}"
+    if key in stage_of:
+        message += (f"; the item with id {key} is at stage {stage_of[key]} "
+                    f"(use --item {key} --stage {stage_of[key]} for it)")
+    elif len(chosen) > 1:
+        message += "; give an item id to select one"
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    return chosen

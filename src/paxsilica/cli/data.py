@@ -8,7 +8,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
+from paxsilica.cli.common import DbOption, OutputFormat, WideOption, console, emit, store_for
+from paxsilica.cli.output import provenance_last
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.importer import import_file, validate_file, validate_store
@@ -73,11 +74,19 @@ def export_command(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write into")],
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="CSV: write cells as stored; by default text starting with = + - @ "
+                      "(a spreadsheet formula) gets a leading ' (OWASP CSV injection)")] = False,
     db: DbOption = None,
 ) -> None:
-    """Write one file per table (CSV or Parquet) into a directory."""
+    """Write one file per table (CSV or Parquet) into a directory.
+
+    CSV text cells starting with = + - @ (or a tab or carriage return) are written with a
+    leading ' so that a spreadsheet shows them instead of running them; numbers are left
+    alone. --raw (here or before the command) writes the cells unchanged, for re-import."""
     store = store_for(ctx, db)
-    for path in store.export(output, fmt):
+    raw = raw or bool((ctx.find_root().obj or {}).get("raw"))
+    for path in store.export(output, fmt, raw=raw):
         console.print(f"wrote {path}", markup=False)
 
 
@@ -96,11 +105,15 @@ def status_command(ctx: typer.Context, db: DbOption = None,
 @data_app.command("show")
 def show_command(ctx: typer.Context, kind: KindArgument, db: DbOption = None,
                  fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-                 limit: Annotated[int, typer.Option(help="At most this many rows")] = 50) -> None:
-    """Print the rows of one table."""
+                 limit: Annotated[int, typer.Option(help="At most this many rows")] = 50,
+                 wide: WideOption = False) -> None:
+    """Print the rows of one table: its key columns first, sources and notes last (in a
+    table, sources as numbered footnotes and notes only with --wide)."""
     kind = _kind(kind)
     frame = store_for(ctx, db).table(kind).drop(columns="import_id").head(limit)
-    emit(frame, fmt, title=kind)
+    key = list(kind_named(kind).key)
+    frame = provenance_last(frame[key + [column for column in frame.columns if column not in key]])
+    emit(frame, fmt, title=kind, wide=wide)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,15 @@ import typer
 
 from paxsilica.analytics.exposure import exposure, exposure_change, exposure_summary
 from paxsilica.analytics.multitier import MODES
-from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.cli.common import (
+    DbOption,
+    OutputFormat,
+    WideOption,
+    emit,
+    err_console,
+    say_item_choice,
+    store_for,
+)
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.store import Store
@@ -49,7 +57,7 @@ def _unlocated_note(world: pd.DataFrame, group: str) -> str | None:
 
 def _multitier(store: Store, net: StackNetwork, *, item: str | None, stage: str | None,
                group: str, concern: str, as_of: str | None, mode: str, summary: bool,
-               by_country: bool, fmt: OutputFormat) -> None:
+               by_country: bool, fmt: OutputFormat, wide: bool = False) -> None:
     """``exposure --tiers all``: embodied shares, or per-country dependence, on stored flows."""
     from paxsilica.analytics.multitier import country_dependence, multitier_exposure
     from paxsilica.analytics.network import sourcing_network
@@ -76,9 +84,11 @@ def _multitier(store: Store, net: StackNetwork, *, item: str | None, stage: str 
     else:
         table = world if summary else table
         if fmt is OutputFormat.table:
-            table = table.drop(columns=["group", "concern", "mode", "as_of"])
+            # world rows only: node market:WLD:<item>, role market and country WLD say nothing
+            table = table.drop(columns=["group", "concern", "mode", "as_of",
+                                        *(["node", "role", "country"] if summary else [])])
         title = f"Multi-tier exposure ({title})"
-    emit(table.reset_index(drop=True), fmt, title=title)
+    emit(table.reset_index(drop=True), fmt, title=title, wide=wide)
     if note is not None:
         err_console.print(note, highlight=False, soft_wrap=True)
 
@@ -103,6 +113,7 @@ def exposure_command(
         "--by-country", help="With --tiers all: dependence of each item's world supply on "
                              "each origin country alone, through all tiers")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """Who supplies each item, how concentrated, how much from countries of concern,
@@ -129,27 +140,29 @@ def exposure_command(
         raise PaxsilicaError("--mode and --by-country need --tiers all")
     store = store_for(ctx, db)
     net = StackNetwork.from_store(store)
+    if item is not None:
+        say_item_choice(net, item, stage)
     selection = {"item": item, "stage": stage, "year": year, "latest": latest}
     if tiers is Tiers.all:
         _multitier(store, net, item=item, stage=stage, group=group, concern=concern,
                    as_of=as_of, mode=mode or "essential", summary=summary,
-                   by_country=by_country, fmt=fmt)
+                   by_country=by_country, fmt=fmt, wide=wide)
         return
     if compare is not None:
         table = exposure_change(net, compare, as_of or date.today().isoformat(), group=group,
                                 **selection)
-        emit(table, fmt, title=f"Coverage change {compare} → {as_of or 'today'}")
+        emit(table, fmt, title=f"Coverage change {compare} → {as_of or 'today'}", wide=wide)
         return
     if summary:
         table = exposure_summary(net, group=group, concern=concern, as_of=_date(as_of),
                                  **selection)
-        emit(table, fmt, title="Exposure summary")
+        emit(table, fmt, title="Exposure summary", wide=wide)
         return
     table = exposure(net, group=group, concern=concern, as_of=_date(as_of), **selection)
     if fmt is OutputFormat.table:
         view = table[["item", "stage", "year", "country", "share", "hhi", "concern_share",
                       "coalition_share", "is_member", "confidence"]]
-        emit(view, fmt, title=f"Exposure as of {table['as_of'].iloc[0]} ({group})")
+        emit(view, fmt, title=f"Exposure as of {table['as_of'].iloc[0]} ({group})", wide=wide)
         return
     ordered = JSON_KEYS + [c for c in table.columns if c not in JSON_KEYS]
     emit(table[ordered], fmt)

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from paxsilica.cli.common import DbOption, console, store_for
+from paxsilica.cli.progress import progress_bar
 from paxsilica.model.network import StackNetwork
 from paxsilica.report.html import SECTIONS, render_report
 from paxsilica.store.trade import trade_flows
@@ -27,17 +27,17 @@ def report_command(
     db: DbOption = None,
 ) -> None:
     """Write the HTML dashboard of the stack (one file, works offline) and say where."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), console=console,
-                  transient=True) as progress:
+    with progress_bar() as progress:
+        # steps: loading the data, then each section; a step counts once it is finished
         task = progress.add_task("loading data", total=len(SECTIONS) + 1)
         store = store_for(ctx, db)
         net, trade = StackNetwork.from_store(store), trade_flows(store)
-        progress.advance(task)
+        started = iter(range(1, len(SECTIONS) + 1))
 
         def on_section(name: str) -> None:
-            progress.update(task, description=f"section: {name}")
-            progress.advance(task)
+            number = next(started)
+            progress.update(task, completed=number,
+                            description=f"section {number} of {len(SECTIONS)}: {name}")
 
         path = render_report(net, output, as_of=as_of, group=group, concern=concern,
                              on_section=on_section, trade=trade)

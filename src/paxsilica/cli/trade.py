@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
+from paxsilica.cli.progress import progress_bar
 from paxsilica.store.trade import import_trade_files, trade_flows
 
 __all__ = ["register"]
@@ -38,8 +39,19 @@ def import_command(
     Re-imports replace what they supersede: a BACI year, or a Comtrade (year, reporter).
     """
     store = store_for(ctx, db)
-    with console.status(f"validating {len(files)} file(s)…"):
-        reports = import_trade_files(store, files, dataset=fmt.value, codes=codes)
+    sizes = [path.stat().st_size if path.is_file() else 0 for path in files]
+    with progress_bar(counts=False) as progress:
+        task = progress.add_task(f"reading {len(files)} file(s)", total=max(sum(sizes), 1))
+
+        def told(number: int, fraction: float, rows: int) -> None:
+            last = number == len(files) - 1 and fraction >= 1.0
+            so_far = f", {rows:,} mapped rows so far" if rows else ""
+            text = (f"writing {rows:,} mapped rows" if last else
+                    f"file {number + 1}/{len(files)} {files[number].name}{so_far}")
+            progress.update(task, completed=sum(sizes[:number]) + fraction * sizes[number],
+                            description=text)
+
+        reports = import_trade_files(store, files, dataset=fmt.value, codes=codes, progress=told)
     for path, report in zip(files, reports, strict=True):
         years = ", ".join(str(y) for y in report.years) or "no mapped rows"
         console.print(f"imported {report.rows} mapped trade row(s) ({years}) from {path} "

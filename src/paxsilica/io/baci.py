@@ -34,13 +34,16 @@ import pycountry
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, file_lines, load_raw
+from paxsilica.io.trade_csv import ReadProgress, checks_progress, csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["BACI_COLUMNS", "read_baci", "read_baci_codes"]
 
 BACI_COLUMNS = ["t", "i", "j", "k", "v", "q"]
 TAIWAN_CODE = "490"
+KEY_SQL = ["TRY_CAST(t AS INTEGER)", "TRY_CAST(i AS BIGINT)", "TRY_CAST(j AS BIGINT)",
+           "lpad(k, 6, '0')"]
+"""A BACI row's key, (t, i, j, k), compared as numbers (``0392`` is ``392``)."""
 
 
 def _historic(iso3: str) -> str | None:
@@ -92,18 +95,21 @@ def read_baci_codes(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
+def read_baci(path: str | Path, codes_path: str | Path,
+              progress: ReadProgress | None = None) -> pd.DataFrame:
     """Validate a whole BACI year file and return its rows that map to catalogue items.
 
     Returns
     -------
     DataFrame ``year, exporter, importer`` (ISO3), ``hs6, item_id, value_kusd``
     (thousand USD), ``quantity_t`` (metric tons, NaN when unknown); one row per item.
+    ``progress`` is told the fraction of the file read (see ``trade_csv.load_raw``).
 
     Raises
     ------
     ValidationError: missing columns, unknown country codes, non-numeric or negative
-        values or quantities, malformed years or HS codes (file, line, field).
+        values or quantities, malformed years or HS codes, a (t, i, j, k) given twice
+        (file, line, field).
     """
     file = str(path)
     layout = csv_layout(path, file, BACI_COLUMNS)
@@ -111,10 +117,11 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
     connection = duckdb.connect()
     try:
         connection.register("codes", codes)
-        load_raw(connection, layout, BACI_COLUMNS)
+        load_raw(connection, layout, BACI_COLUMNS, progress=progress)
         checks = [
-            ("t", "SELECT line, t FROM raw WHERE TRY_CAST(t AS INTEGER) NOT BETWEEN 1900 AND 2100 "
-                  "OR TRY_CAST(t AS INTEGER) IS NULL", "not a year: {value!r}"),
+            # digits only: DuckDB's casts also read '2022.4', '0x9C' and '1_56' as integers
+            ("t", "SELECT line, t FROM raw WHERE NOT regexp_full_match(t, '[0-9]{4}') "
+                  "OR TRY_CAST(t AS INTEGER) NOT BETWEEN 1900 AND 2100", "not a year: {value!r}"),
             ("k", "SELECT line, k FROM raw WHERE NOT regexp_full_match(k, '[0-9]{1,6}')",
              "not an HS6 product code: {value!r}"),
             ("v", "SELECT line, v FROM raw WHERE TRY_CAST(v AS DOUBLE) IS NULL",
@@ -130,15 +137,18 @@ def read_baci(path: str | Path, codes_path: str | Path) -> pd.DataFrame:
              "quantity is not a finite number: {value!r}"),
         ]
         for column, role in (("i", "exporter"), ("j", "importer")):
-            checks.append((column, f"SELECT line, {column} FROM raw WHERE TRY_CAST({column} AS BIGINT) "
-                                   f"IS NULL OR CAST(TRY_CAST({column} AS BIGINT) AS VARCHAR) NOT IN "
+            checks.append((column, f"SELECT line, {column} FROM raw WHERE NOT regexp_full_match("
+                                   f"{column}, '[0-9]{{1,9}}') OR CAST(TRY_CAST({column} AS BIGINT) AS VARCHAR) NOT IN "
                                    "(SELECT code FROM codes)",
                            f"unknown BACI country code {{value!r}} ({role}; not in {Path(codes_path).name})"))
             checks.append((column, f"SELECT line, {column} FROM raw WHERE CAST(TRY_CAST({column} AS BIGINT) "
                                    "AS VARCHAR) IN (SELECT code FROM codes WHERE iso3 IS NULL)",
                            f"BACI code {{value}} ({role}) is not a country paxsilica knows "
                            f"(see {Path(codes_path).name})"))
-        raise_if(file_lines(layout, collect_errors(connection, file, checks)))
+        checks += duplicate_checks(connection, "raw", KEY_SQL, "t,i,j,k",
+                                   "BACI has one row per year, exporter, importer and product")
+        raise_if(file_lines(layout, collect_errors(connection, file, checks,
+                                                   checks_progress(progress))))
         connection.execute(
             "CREATE TEMP VIEW flows AS SELECT CAST(r.t AS INTEGER) AS year, e.iso3 AS exporter, "
             "m.iso3 AS importer, lpad(r.k, 6, '0') AS hs6, CAST(r.v AS DOUBLE) AS value_kusd, "

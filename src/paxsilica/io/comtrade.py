@@ -32,7 +32,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.hs_items import collect_errors, map_to_items, raise_if
-from paxsilica.io.trade_csv import csv_layout, file_lines, load_raw
+from paxsilica.io.trade_csv import ReadProgress, checks_progress, csv_layout, duplicate_checks, file_lines, load_raw
 from paxsilica.model.country import resolve_country
 
 __all__ = ["COMTRADE_COLUMNS", "read_comtrade"]
@@ -55,7 +55,11 @@ Asia, 899 Areas n.e.s.), 536 Neutral Zone, 837 bunkers, 838 free zones and 839 s
 categories. ISO-style partner codes that are not three letters (``_X``, ``E19``, ``X1``)
 are such areas too; ``S19`` is Taiwan."""
 OPTIONAL = ["reporterISO", "partnerISO", "reporterCode", "partnerCode", "netWgt",
-            "customsCode", "motCode", "partner2Code"]
+            "customsCode", "motCode", "partner2Code", "period", "refMonth"]
+KEY_OPTIONAL = ["period", "refMonth", "partner2Code", "customsCode", "motCode"]
+"""Columns that, when present, are part of a row's key besides year, reporter, partner,
+flow and commodity: a monthly file has twelve rows of one flow (``period``), and breakdowns
+by customs procedure, transport mode or second partner have one row each."""
 
 
 def _resolve(code: str) -> str | None:
@@ -69,16 +73,17 @@ def _resolve(code: str) -> str | None:
         return None
 
 
-def read_comtrade(path: str | Path) -> pd.DataFrame:
+def read_comtrade(path: str | Path, progress: ReadProgress | None = None) -> pd.DataFrame:
     """Validate a Comtrade CSV and return its rows that map to catalogue items.
 
     Returns the columns of :func:`paxsilica.io.baci.read_baci` (value in thousand
-    USD, quantity in metric tons from ``netWgt``).
+    USD, quantity in metric tons from ``netWgt``). ``progress`` is told the fraction of the
+    file read (see ``trade_csv.load_raw``).
 
     Raises
     ------
     ValidationError: missing columns, unknown reporter or partner codes, non-numeric or
-        negative values and weights, malformed years (file, line, field).
+        negative values and weights, malformed years, a flow given twice (file, line, field).
     """
     file = str(path)
     layout = csv_layout(path, file, COMTRADE_COLUMNS)
@@ -93,7 +98,7 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
     wanted = list(dict.fromkeys([*COMTRADE_COLUMNS, reporter, partner, *present]))
     connection = duckdb.connect()
     try:
-        load_raw(connection, layout, wanted)
+        load_raw(connection, layout, wanted, progress=progress)
         totals = ["1 = 1"]
         for column, total in (("customsCode", "C00"), ("motCode", "0"), ("partner2Code", "0")):
             if column in present:
@@ -112,7 +117,7 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
                                 columns=["code", "iso3"])
         connection.register("countries", resolved)
         checks = [
-            ("refYear", 'SELECT line, "refYear" FROM raw WHERE TRY_CAST("refYear" AS INTEGER) IS NULL '
+            ("refYear", "SELECT line, \"refYear\" FROM raw WHERE NOT regexp_full_match(\"refYear\", '[0-9]{4}') "
                         'OR TRY_CAST("refYear" AS INTEGER) NOT BETWEEN 1900 AND 2100',
              "not a year: {value!r}"),
             ("primaryValue", 'SELECT line, "primaryValue" FROM raw WHERE TRY_CAST("primaryValue" AS DOUBLE) '
@@ -136,7 +141,15 @@ def read_comtrade(path: str | Path) -> pd.DataFrame:
                            'NOT isfinite(TRY_CAST("netWgt" AS DOUBLE))',
                  "net weight is not a finite number: {value!r}"),
             ]
-        raise_if(file_lines(layout, collect_errors(connection, file, checks)))
+        key = ['TRY_CAST("refYear" AS INTEGER)', f'"{reporter}"', f'"{partner}"', '"flowCode"',
+               '"cmdCode"', *[f'"{column}"' for column in KEY_OPTIONAL if column in present]]
+        checks += duplicate_checks(connection, "used", key, ",".join(
+            ["refYear", reporter, partner, "flowCode", "cmdCode",
+             *[column for column in KEY_OPTIONAL if column in present]]),
+            "Comtrade has one row per year, reporter, partner, flow and commodity "
+            "(and period, customs procedure, transport mode and second partner, where given)")
+        raise_if(file_lines(layout, collect_errors(connection, file, checks,
+                                                   checks_progress(progress))))
         weight = "TRY_CAST(nullif(u.\"netWgt\", '') AS DOUBLE) / 1000" if "netWgt" in present else "NULL"
         connection.execute(
             "CREATE TEMP VIEW oriented AS SELECT CAST(u.\"refYear\" AS INTEGER) AS year, "

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
@@ -65,15 +66,21 @@ def map_to_items(connection: duckdb.DuckDBPyConnection, relation: str,
 
 
 def collect_errors(connection: duckdb.DuckDBPyConnection, file: str,
-                   checks: list[tuple[str, str, str]]) -> list[RowError]:
+                   checks: list[tuple[str, str, str]],
+                   done: Callable[[float], None] | None = None) -> list[RowError]:
     """Run ``(field, SQL returning (line, value) rows, reason with {value})`` checks.
 
     Each query is wrapped to count all offending rows and list the first
-    :data:`MAX_LISTED`.
+    :data:`MAX_LISTED` (only when there are some: a good file is scanned once per check).
+    ``done`` is told the fraction of checks run (progress display).
     """
     errors: list[RowError] = []
-    for field, query, reason in checks:
+    for number, (field, query, reason) in enumerate(checks, start=1):
         total = connection.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]
+        if done is not None:
+            done(number / len(checks))
+        if not total:
+            continue
         rows = connection.execute(f"SELECT * FROM ({query}) ORDER BY 1 LIMIT {MAX_LISTED}").fetchall()
         errors.extend(RowError(file, int(line), field, reason.format(value=value))
                       for line, value in rows)

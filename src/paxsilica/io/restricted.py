@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
-from paxsilica.io.tables import Table
+from paxsilica.io.tables import Table, not_a_file
 from paxsilica.model.country import resolve_country
 
 __all__ = ["ENTITY_COLUMNS", "check_columns", "check_ownership", "country_codes", "entity_frame",
@@ -52,7 +52,7 @@ def read_text(path: str | Path) -> str:
     """The UTF-8 text of ``path``; a clear :class:`ValidationError` when missing or not UTF-8."""
     path = Path(path)
     if not path.is_file():
-        raise ValidationError([RowError(str(path), None, None, f"no such file: {path}")])
+        raise not_a_file(path)
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")

@@ -28,7 +28,12 @@ import yaml
 
 from paxsilica.errors import RowError, ValidationError
 
-__all__ = ["Table", "json_objects", "read_table"]
+__all__ = ["MAX_NESTING", "Table", "json_objects", "nesting_depth", "not_a_file", "read_table"]
+
+MAX_NESTING = 32
+"""Deepest nesting of lists and objects accepted in a JSON line or YAML file. Records are
+flat (a list cell is depth 2 in a JSON line); the bound keeps a hostile file from
+exhausting the parser's recursion and the error from being a traceback."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,18 @@ class Table:
         if self.lines is not None:
             return list(self.lines)
         return list(range(self.first_row, self.first_row + len(self.frame)))
+
+
+def not_a_file(path: Path) -> ValidationError:
+    """The error for an input ``path`` that is not a readable file: a directory says so,
+    anything else is "no such file".
+
+    >>> import tempfile
+    >>> str(not_a_file(Path(tempfile.gettempdir()))).endswith("is a directory, not a file")
+    True
+    """
+    reason = f"{path} is a directory, not a file" if path.is_dir() else f"no such file: {path}"
+    return ValidationError([RowError(str(path), None, None, reason)])
 
 
 def _decode(path: Path) -> str:
@@ -109,6 +126,32 @@ def _read_delimited(text: str, separator: str, name: str) -> tuple[pd.DataFrame,
     return pd.DataFrame(records[1:], columns=header, dtype=object), tuple(lines[1:])
 
 
+def nesting_depth(value: object, limit: int = MAX_NESTING) -> int:
+    """How deeply lists and dicts nest in ``value`` (a scalar is 0), counted without
+    recursion and stopping once past ``limit``. A container reached twice (YAML aliases)
+    is walked once, so a "billion laughs" file costs its size, not its expansion.
+
+    >>> nesting_depth({"a": [1, [2]]}), nesting_depth("x")
+    (3, 0)
+    """
+    deepest, stack, seen = 0, [(value, 1)], set()
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict | list) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep(limit: int = MAX_NESTING) -> str:
+    return f"nested more than {limit} levels deep (records are flat rows of cells)"
+
+
 def json_objects(text: str, name: str, errors: list[RowError],
                  describe: Callable[[object], str] | None = None) -> Iterator[tuple[int, dict]]:
     """``(line, object)`` for each non-blank line of JSON lines ``text``; a line that is not
@@ -122,6 +165,12 @@ def json_objects(text: str, name: str, errors: list[RowError],
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             errors.append(RowError(name, number, None, f"not valid JSON: {exc.msg}"))
+            continue
+        except RecursionError:  # deeper than the interpreter's stack
+            errors.append(RowError(name, number, None, _too_deep()))
+            continue
+        if nesting_depth(data) > MAX_NESTING:
+            errors.append(RowError(name, number, None, _too_deep()))
             continue
         if not isinstance(data, dict):
             kind = describe(data) if describe else "null" if data is None else f"a {type(data).__name__}"
@@ -163,14 +212,15 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
     """Read ``path`` by its extension; YAML may hold a list or ``{kind: [rows]}``.
 
     Raises:
-        ValidationError: the file is missing, not UTF-8, or not parseable; a CSV row has
+        ValidationError: the file is missing or a directory, not UTF-8, not parseable, or
+            nested more than :data:`MAX_NESTING` deep; a CSV row has
             more or fewer fields than the header; a column name is repeated; a JSON line is
             not valid JSON or not an object (each at its line).
     """
     path = Path(path)
     name = str(path)
     if not path.is_file():
-        raise ValidationError([RowError(name, None, None, f"no such file: {path}")])
+        raise not_a_file(path)
     suffix = path.suffix.lower()
     try:
         if suffix in {".parquet", ".pq"}:
@@ -178,7 +228,12 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
             return Table(_as_text(frame), name, 1)
         text = _decode(path)
         if suffix in {".yaml", ".yml"}:
-            data = yaml.load(text, Loader=_TextDatesLoader) or []  # a SafeLoader
+            try:
+                data = yaml.load(text, Loader=_TextDatesLoader) or []  # a SafeLoader
+            except RecursionError:
+                raise ValueError(_too_deep()) from None
+            if nesting_depth(data, MAX_NESTING + 2) > MAX_NESTING + 2:  # {kind: [rows]}: +2
+                raise ValueError(_too_deep())
             if isinstance(data, dict):
                 data = data.get(kind, []) if kind in data else next(iter(data.values()), [])
             if not isinstance(data, list):

@@ -26,6 +26,7 @@ import pandas as pd
 import platformdirs
 
 from paxsilica.errors import StoreError
+from paxsilica.io.csv_safety import neutralised_sql
 from paxsilica.io.trade_csv import sql_path
 from paxsilica.model.kinds import KINDS, Kind, kind_named
 
@@ -206,8 +207,11 @@ class Store:
                 [import_id, kind.name, file, sha256, len(frame)])
         return import_id
 
-    def export(self, directory: str | Path, fmt: str = "csv") -> list[Path]:
-        """Write one file per table (``csv`` or ``parquet``) into ``directory``."""
+    def export(self, directory: str | Path, fmt: str = "csv", *, raw: bool = False) -> list[Path]:
+        """Write one file per table (``csv`` or ``parquet``) into ``directory``.
+
+        CSV text cells that a spreadsheet would run as a formula get a leading ``'``
+        (:mod:`paxsilica.io.csv_safety`) unless ``raw``."""
         if fmt not in {"csv", "parquet"}:
             raise StoreError(f"unknown export format {fmt!r} (use csv or parquet)")
         directory = Path(directory)
@@ -222,8 +226,15 @@ class Store:
             target = directory / f"{name}.{fmt}"
             option = "(FORMAT PARQUET)" if fmt == "parquet" else "(HEADER, DELIMITER ',')"
             # a literal, not a parameter: DuckDB binds COPY targets only from 1.4 (we allow 1.1)
+            source = f'"{name}"'
+            if fmt == "csv" and not raw:
+                types = self.connection.execute(f'DESCRIBE "{name}"').fetchall()
+                quoted = ['"' + column.replace('"', '""') + '"' for column, *_ in types]
+                source = "(SELECT " + ", ".join(
+                    neutralised_sql(column) if kind == "VARCHAR" else column
+                    for column, (_, kind, *_) in zip(quoted, types, strict=True)) + f' FROM "{name}")'
             try:
-                self.connection.execute(f'COPY "{name}" TO {sql_path(target.as_posix())} {option}')
+                self.connection.execute(f"COPY {source} TO {sql_path(target.as_posix())} {option}")
             except duckdb.Error as exc:
                 raise StoreError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
             written.append(target)

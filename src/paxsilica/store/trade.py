@@ -30,7 +30,9 @@ Example:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -105,21 +107,21 @@ def import_trade(store: Store, frame: pd.DataFrame, *, dataset: str, file: str,
     return TradeImport(dataset, file, len(rows), years, import_id)
 
 
-def read_trade_file(path: str | Path, *, dataset: str,
-                    codes: str | Path | None = None) -> tuple[pd.DataFrame, str]:
+def read_trade_file(path: str | Path, *, dataset: str, codes: str | Path | None = None,
+                    progress: Callable[[float], None] | None = None) -> tuple[pd.DataFrame, str]:
     """Read and validate one file (``baci`` needs ``codes``, the country table); return its
-    mapped rows and the file's SHA-256. Nothing is stored."""
+    mapped rows and the file's SHA-256. Nothing is stored. ``progress``: fraction read."""
     path = Path(path)
     if dataset == "baci":
         if codes is None:
             raise PaxsilicaError("BACI files need their country table (--codes country_codes_V….csv)")
         from paxsilica.io.baci import read_baci
 
-        frame = read_baci(path, codes)
+        frame = read_baci(path, codes, progress=progress)
     elif dataset == "comtrade":
         from paxsilica.io.comtrade import read_comtrade
 
-        frame = read_comtrade(path)
+        frame = read_comtrade(path, progress=progress)
     else:
         raise PaxsilicaError(f"unknown trade format {dataset!r} (use baci or comtrade)")
     digest = hashlib.sha256()
@@ -135,11 +137,28 @@ def import_trade_file(store: Store, path: str | Path, *, dataset: str,
     return import_trade_files(store, [path], dataset=dataset, codes=codes)[0]
 
 
+TradeProgress = Callable[[int, float, int], None]
+"""Called with (file number from 0, fraction of that file read 0-1, mapped rows of the files
+read before it)."""
+
+
+def _file_progress(progress: TradeProgress, number: int, rows: int, fraction: float) -> None:
+    progress(number, fraction, rows)
+
+
 def import_trade_files(store: Store, paths: list[str | Path], *, dataset: str,
-                       codes: str | Path | None = None) -> list[TradeImport]:
+                       codes: str | Path | None = None,
+                       progress: TradeProgress | None = None) -> list[TradeImport]:
     """Validate every file first, then import them all in one transaction: a bad file
     anywhere in ``paths`` imports nothing."""
-    read = [(Path(path), *read_trade_file(path, dataset=dataset, codes=codes)) for path in paths]
+    read, rows = [], 0
+    for number, path in enumerate(paths):
+        told = None if progress is None else partial(_file_progress, progress, number, rows)
+        read.append((Path(path), *read_trade_file(path, dataset=dataset, codes=codes,
+                                                  progress=told)))
+        rows += len(read[-1][1])
+        if progress is not None:
+            progress(number, 1.0, rows)
     _ensure(store)
     with store.transaction():
         return [import_trade(store, frame, dataset=dataset, file=str(path), sha256=sha256)

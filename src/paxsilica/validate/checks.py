@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from paxsilica.errors import RowError
@@ -84,9 +85,10 @@ def _catalogue(context: Mapping[str, pd.DataFrame], column: str) -> dict[str, st
     return dict(zip(items["item_id"], items[column], strict=True))
 
 
-def check_supply_stage(table: Table, frame: pd.DataFrame,
-                       context: Mapping[str, pd.DataFrame]) -> list[RowError]:
-    """A supply row's stage is its item's stage (the catalogue says which stage makes it)."""
+def _check_item_stage(table: Table, frame: pd.DataFrame, context: Mapping[str, pd.DataFrame],
+                      hint: Callable[[str], str]) -> list[RowError]:
+    """Rows whose stage is not their item's catalogue stage; ``hint(expected)`` ends the
+    message with what to do."""
     stage_of = _catalogue(context, "stage")
     errors = []
     for position, item, stage in zip(frame.index, frame["item_id"], frame["stage"], strict=True):
@@ -94,9 +96,24 @@ def check_supply_stage(table: Table, frame: pd.DataFrame,
         if expected is not None and pd.notna(stage) and stage != expected:
             errors.append(RowError(table.file, _row(table, position), "stage",
                                    f"{item} is produced at stage '{expected}' (items "
-                                   f"catalogue), not '{stage}'; leave stage empty or use "
-                                   f"'{expected}'"))
+                                   f"catalogue), not '{stage}'; {hint(expected)}"))
     return errors
+
+
+def check_supply_stage(table: Table, frame: pd.DataFrame,
+                       context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """A supply row's stage is its item's stage (the catalogue says which stage makes it)."""
+    return _check_item_stage(table, frame, context,
+                             lambda expected: f"leave stage empty or use '{expected}'")
+
+
+def check_facility_stage(table: Table, frame: pd.DataFrame,
+                         context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """A facility's stage is the stage of the item it produces (a mine makes ore, not a
+    fabricated part), as for supply rows."""
+    return _check_item_stage(table, frame, context,
+                             lambda expected: f"use stage '{expected}' or the item this "
+                                              "facility makes at its stage")
 
 
 def _last_rows(frame: pd.DataFrame) -> dict[tuple, int]:
@@ -181,12 +198,55 @@ def check_share_sums(table: Table, frame: pd.DataFrame, context: Mapping[str, pd
     return errors
 
 
+def check_quantity_sums(table: Table, frame: pd.DataFrame, context: Mapping[str, pd.DataFrame],
+                        rows: pd.DataFrame | None = None) -> list[RowError]:
+    """The quantities of one item, stage and year (world row included, stored rows too)
+    add up to a finite number.
+
+    Each quantity is finite on its own (the record refuses ``inf``), but two of ``1e308``
+    add up to infinity, and every share computed from that sum would be 0: a silent wrong
+    answer. One error per group, at its last row in the file.
+
+    >>> from paxsilica.io.tables import Table
+    >>> rows = pd.DataFrame({"item_id": ["x", "x"], "stage": ["mine"] * 2, "year": [2024] * 2,
+    ...                      "quantity": [1e308, 1e308], "share": [None, None]})
+    >>> error = check_quantity_sums(Table(rows, "s.csv", 2), rows, {})[0]
+    >>> error.row, error.field, error.reason[:39]
+    (3, 'quantity', 'quantities of x/mine/2024 add up to mor')
+    """
+    rows = with_stored("supplies", frame, context) if rows is None else rows
+    rows = rows[rows["stage"].notna() & rows["item_id"].notna() & rows["quantity"].notna()]
+    if rows.empty:
+        return []
+    with np.errstate(over="ignore"):
+        totals = rows.assign(quantity=rows["quantity"].astype(float)).groupby(SUPPLY_KEY)[
+            "quantity"].sum()
+    over = totals[~np.isfinite(totals.to_numpy())]
+    if over.empty:
+        return []
+    stored_groups = set(rows.loc[rows["position"] < 0, SUPPLY_KEY].itertuples(index=False))
+    last = _last_rows(frame)
+    errors = []
+    for item, stage, year in over.index:
+        if (item, stage, year) not in last:
+            continue  # only stored rows: not this file's problem
+        stored = "with rows already stored, " if (item, stage, year) in stored_groups else ""
+        errors.append(RowError(table.file, _row(table, last[item, stage, year]), "quantity",
+                               f"{stored}quantities of {item}/{stage}/{year} add up to more "
+                               f"than the largest number a float holds "
+                               f"({np.finfo(float).max:.1e}); check the unit or the magnitude"))
+    return errors
+
+
 def check_supply_rows(table: Table, frame: pd.DataFrame,
                       context: Mapping[str, pd.DataFrame]) -> list[RowError]:
-    """:func:`check_supply_units` and :func:`check_share_sums` on one :func:`with_stored`."""
+    """:func:`check_supply_units`, :func:`check_quantity_sums` and :func:`check_share_sums`
+    on one :func:`with_stored`."""
     rows = with_stored("supplies", frame, context)
-    return (check_supply_units(table, frame, context, rows)
-            + check_share_sums(table, frame, context, rows))
+    with np.errstate(over="ignore", invalid="ignore"):  # an infinite sum is reported above
+        return (check_supply_units(table, frame, context, rows)
+                + check_quantity_sums(table, frame, context, rows)
+                + check_share_sums(table, frame, context, rows))
 
 
 # --- memberships, recipes, ownership, export controls ---------------------------------
@@ -306,12 +366,26 @@ def check_control_targets(table: Table, frame: pd.DataFrame,
     return errors
 
 
+def check_suspension_dates(table: Table, frame: pd.DataFrame,
+                           context: Mapping[str, pd.DataFrame]) -> list[RowError]:
+    """A suspension ends on or after the day it starts (``suspended_until`` >=
+    ``suspended_from``); a measure cannot be suspended for a negative time."""
+    errors = []
+    for position, start, end in zip(frame.index, frame["suspended_from"],
+                                    frame["suspended_until"], strict=True):
+        if pd.notna(start) and pd.notna(end) and end < start:
+            errors.append(RowError(table.file, _row(table, position), "suspended_until",
+                                   f"suspended_until {end} is before suspended_from {start}"))
+    return errors
+
+
 KIND_CHECKS: dict[str, list[Check]] = {
     "supplies": [check_supply_stage, check_supply_rows],
     "memberships": [check_membership_status],
     "recipes": [check_recipe_cycles],
     "ownership": [check_stakes],
-    "export_controls": [check_control_targets],
+    "export_controls": [check_control_targets, check_suspension_dates],
+    "facilities": [check_facility_stage],
 }
 
 CHECK_CONTEXT: dict[str, set[str]] = {
@@ -320,5 +394,6 @@ CHECK_CONTEXT: dict[str, set[str]] = {
     "recipes": {"recipes"},
     "ownership": {"ownership"},
     "export_controls": {"groups"},
+    "facilities": {"items"},
 }
 """Stored tables each kind's checks read, besides those its references name."""
