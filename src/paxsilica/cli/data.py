@@ -26,10 +26,7 @@ SourceOption = Annotated[str | None, typer.Option(
 
 def _kind(name: str) -> str:
     """The kind's table name; an unknown one is a one-line user error listing the kinds."""
-    try:
-        return kind_named(name).name
-    except KeyError as exc:
-        raise PaxsilicaError(exc.args[0]) from None
+    return kind_named(name).name
 
 
 @data_app.command("import")

@@ -23,7 +23,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from paxsilica.errors import NotFoundError, PaxsilicaError
+from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.kinds import KINDS
 
 __all__ = ["StackNetwork", "as_date"]
@@ -44,7 +44,7 @@ def as_date(value: date | str | None) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise PaxsilicaError(f"malformed date {value!r} (use YYYY-MM-DD)") from None
+        raise ParameterError(f"malformed date {value!r} (use YYYY-MM-DD)") from None
 
 
 def _split_lists(frame: pd.DataFrame) -> pd.DataFrame:
