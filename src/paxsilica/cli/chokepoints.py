@@ -38,7 +38,7 @@ def chokepoints_command(
         raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
     if top < 1:
         raise PaxsilicaError(f"--top must be at least 1, not {top}")
-    store = store_for(ctx, db)
+    store = store_for(ctx, db, read_only=True)
     net = StackNetwork.from_store(store)
     day = as_date(as_of)
     snet = sourcing_network(net, as_of=day, trade=trade_flows(store))

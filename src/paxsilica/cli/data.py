@@ -11,7 +11,9 @@ import typer
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.kinds import KINDS, kind_named
-from paxsilica.store.importer import import_file, validate_file, validate_store
+from paxsilica.store.importer import import_files, validate_file, validate_store
+from paxsilica.store.schema import TABLES
+from paxsilica.store.transfer import is_export, restore_store
 
 __all__ = ["register"]
 
@@ -19,7 +21,8 @@ data_app = typer.Typer(help="Import, validate, export and inspect the data store
                        no_args_is_help=True)
 
 KindArgument = Annotated[str, typer.Argument(help=f"Record kind: {', '.join(KINDS)}")]
-FilesArgument = Annotated[list[Path], typer.Argument(help="CSV, TSV, Parquet, YAML or JSONL files")]
+FilesArgument = Annotated[list[Path] | None, typer.Argument(
+    help="CSV, TSV, Parquet, YAML or JSONL files", show_default=False)]
 SourceOption = Annotated[str | None, typer.Option(
     "--source", help="Source title for rows whose 'source' cell is empty")]
 
@@ -30,13 +33,24 @@ def _kind(name: str) -> str:
 
 
 @data_app.command("import")
-def import_command(ctx: typer.Context, kind: KindArgument, files: FilesArgument,
+def import_command(ctx: typer.Context,
+                   kind: Annotated[str, typer.Argument(
+                       help=f"Record kind ({', '.join(KINDS)}), or a folder written by "
+                            "'data export' to restore every table from")],
+                   files: FilesArgument = None,
                    source: SourceOption = None, db: DbOption = None) -> None:
-    """Import FILES of one record kind; each file is all-or-nothing, re-imports are idempotent."""
+    """Import FILES of one record kind, all or nothing: a bad row in any file imports none
+    of them; re-imports are idempotent. Given a folder written by 'data export' instead,
+    replace the database's contents with it (every table, trade flows and lists included)."""
+    if not files and is_export(kind):
+        store = restore_store(store_for(ctx, db), kind)
+        console.print(f"restored {kind} into {store.path}", markup=False)
+        return
     kind = _kind(kind)
+    if not files:
+        raise PaxsilicaError(f"give at least one {kind} file to import")
     store = store_for(ctx, db)
-    for path in files:
-        report = import_file(store, kind, path, source=source)
+    for path, report in zip(files, import_files(store, kind, files, source=source), strict=True):
         console.print(f"imported {report.rows} {report.kind} row(s) from {path} "
                       f"(import #{report.import_id})", markup=False)
 
@@ -51,7 +65,7 @@ def validate_command(
 ) -> None:
     """Check FILES against the schema and the store's contents (write nothing);
     without arguments, re-check every table already in the store."""
-    store = store_for(ctx, db)
+    store = store_for(ctx, db, read_only=True)
     if kind is None:
         counts = validate_store(store)
         console.print(f"store {store.path}: {sum(counts.values())} valid row(s) in "
@@ -72,8 +86,9 @@ def export_command(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
     db: DbOption = None,
 ) -> None:
-    """Write one file per table (CSV or Parquet) into a directory."""
-    store = store_for(ctx, db)
+    """Write one file per table (CSV or Parquet) and a manifest into a directory;
+    'data import DIR' restores it."""
+    store = store_for(ctx, db, read_only=True)
     for path in store.export(output, fmt):
         console.print(f"wrote {path}", markup=False)
 
@@ -83,8 +98,9 @@ def status_command(ctx: typer.Context, db: DbOption = None,
                    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
                    ) -> None:
     """Row counts per table and the database path."""
-    store = store_for(ctx, db)
-    frame = pd.DataFrame({"table": list(KINDS), "rows": [store.count(k) for k in KINDS]})
+    store = store_for(ctx, db, read_only=True)
+    tables = [name for name in TABLES if name != "meta"]
+    frame = pd.DataFrame({"table": tables, "rows": [store.count(name) for name in tables]})
     if fmt is OutputFormat.table:
         console.print(f"database: {store.path}", markup=False)
     emit(frame, fmt, title="paxsilica store")
@@ -96,7 +112,7 @@ def show_command(ctx: typer.Context, kind: KindArgument, db: DbOption = None,
                  limit: Annotated[int, typer.Option(help="At most this many rows")] = 50) -> None:
     """Print the rows of one table."""
     kind = _kind(kind)
-    frame = store_for(ctx, db).table(kind).drop(columns="import_id").head(limit)
+    frame = store_for(ctx, db, read_only=True).table(kind).drop(columns="import_id").head(limit)
     emit(frame, fmt, title=kind)
 
 

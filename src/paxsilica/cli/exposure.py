@@ -127,7 +127,7 @@ def exposure_command(
             raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
     elif mode is not None or by_country:
         raise PaxsilicaError("--mode and --by-country need --tiers all")
-    store = store_for(ctx, db)
+    store = store_for(ctx, db, read_only=True)
     net = StackNetwork.from_store(store)
     selection = {"item": item, "stage": stage, "year": year, "latest": latest}
     if tiers is Tiers.all:

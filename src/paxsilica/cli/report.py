@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from paxsilica.cli.common import DbOption, console, store_for
-from paxsilica.model.network import StackNetwork
-from paxsilica.report.html import SECTIONS, render_report
+from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.report.html import SECTIONS, check_report_path, render_report
 from paxsilica.store.trade import trade_flows
 
 __all__ = ["register"]
@@ -27,11 +27,13 @@ def report_command(
     db: DbOption = None,
 ) -> None:
     """Write the HTML dashboard of the stack (one file, works offline) and say where."""
+    check_report_path(output)  # arguments first: a bad one fails before the database is opened
+    as_date(as_of)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), console=console,
                   transient=True) as progress:
         task = progress.add_task("loading data", total=len(SECTIONS) + 1)
-        store = store_for(ctx, db)
+        store = store_for(ctx, db, read_only=True)
         net, trade = StackNetwork.from_store(store), trade_flows(store)
         progress.advance(task)
 

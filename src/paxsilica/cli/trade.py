@@ -53,7 +53,7 @@ def status_command(
     db: DbOption = None,
 ) -> None:
     """Stored flows per dataset, year and item: rows, importers and value (thousand USD)."""
-    flows = trade_flows(store_for(ctx, db))
+    flows = trade_flows(store_for(ctx, db, read_only=True))
     if flows.empty:
         console.print("no trade flows imported (see: paxsilica trade import --help)")
         return

@@ -120,6 +120,15 @@ def _environment() -> Environment:
                        autoescape=select_autoescape(["html", "j2"]))
 
 
+def check_report_path(path: str | Path) -> Path:
+    """``path`` as a ``Path``; raises :class:`PaxsilicaError` when it is a directory."""
+    path = Path(path)
+    if path.is_dir():
+        raise PaxsilicaError(f"cannot write the report to {path}: it is a directory "
+                             f"(give a file name, e.g. {path / 'paxsilica-report.html'})")
+    return path
+
+
 def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | None = None,
                   group: str = "pax_silica", concern: str = "countries_of_concern",
                   on_section: Callable[[str], None] | None = None,
@@ -137,10 +146,7 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
         >>> "Pax Silica" in out.read_text(encoding="utf-8")
         True
     """
-    path = Path(path)
-    if path.is_dir():
-        raise PaxsilicaError(f"cannot write the report to {path}: it is a directory "
-                             f"(give a file name, e.g. {path / 'paxsilica-report.html'})")
+    path = check_report_path(path)
     context = ReportContext(net, as_of_date := as_date(as_of), group, concern, trade=trade)
     sections = []
     for module_name in SECTIONS:
