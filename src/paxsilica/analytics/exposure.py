@@ -20,7 +20,8 @@ from paxsilica.analytics.concentration import country_shares, hhi
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 
-__all__ = ["coverage_timeline", "exposure", "exposure_change", "exposure_summary"]
+__all__ = ["coverage_timeline", "exposure", "exposure_change", "exposure_summary", "origin_dependence",
+           "unlocated_items"]
 
 KEY = ["item_id", "stage", "year"]
 DEFAULT_GROUP = "pax_silica"
@@ -155,3 +156,40 @@ def exposure_change(net: StackNetwork, before: date | str, after: date | str, *,
         result[column] = moved
         result[column] = result[column].map(lambda v: v if isinstance(v, list) else [])
     return result.reset_index()
+
+
+def origin_dependence(net: StackNetwork, *, item: str | None = None, stage: str | None = None,
+                      group: str = DEFAULT_GROUP, concern: str = DEFAULT_CONCERN,
+                      as_of: date | str | None = None, mode: str = "essential") -> pd.DataFrame:
+    """Dependence of each item's world supply on each origin country alone, through all
+    recipe tiers (at-risk share if that country alone stopped), on the network's sourcing.
+
+    Columns: ``node, item, country, dependence, in_group, of_concern, mode, as_of``; only
+    rows with a dependence above 0. ``country`` ``""`` means "location not in the data".
+    Dependences are not a partition: an item can depend 100 % on two countries.
+    """
+    from paxsilica.analytics.multitier import country_dependence, multitier_exposure
+    from paxsilica.analytics.network import sourcing_network
+
+    day = as_date(as_of)
+    snet = sourcing_network(net, as_of=day)
+    world = multitier_exposure(net, group=group, concern=concern, as_of=day, item=item,
+                               stage=stage, mode=mode, roles=("market",), snet=snet)
+    world = world[world["country"] == "WLD"]
+    table = country_dependence(snet, world["node"].tolist(), mode=mode)
+    table = table[table["dependence"] > 0]
+    table.insert(1, "item", table["node"].str.removeprefix("market:WLD:"))
+    members, of_concern = net.members(group, day), net.members(concern, day)
+    return table.assign(in_group=table["country"].isin(members),
+                        of_concern=table["country"].isin(of_concern), mode=mode,
+                        as_of=day).reset_index(drop=True)
+
+
+def unlocated_items(multitier: pd.DataFrame) -> pd.DataFrame:
+    """The world-supply rows of a :func:`~paxsilica.analytics.multitier.multitier_exposure`
+    table whose own output the data do not fully locate: ``item, unlocated_share`` (0-1),
+    in the table's order."""
+    world = multitier[(multitier["role"] == "market") & (multitier["country"] == "WLD")]
+    world = world[world["located_share"] < 1 - 1e-9]
+    return pd.DataFrame({"item": world["item"].to_numpy(),
+                         "unlocated_share": 1.0 - world["located_share"].to_numpy()})

@@ -6,13 +6,12 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.analytics.chokepoints import chokepoints, end_items
+from paxsilica.analytics.chokepoints import chokepoints
 from paxsilica.analytics.multitier import MODES
-from paxsilica.analytics.network import sourcing_network
+from paxsilica.analytics.network import sourcing_basis
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import PaxsilicaError
-from paxsilica.model.network import StackNetwork, as_date
-from paxsilica.store.trade import trade_flows
+from paxsilica.model.network import StackNetwork, as_date, end_items
 
 __all__ = ["register"]
 
@@ -38,18 +37,15 @@ def chokepoints_command(
         raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
     if top < 1:
         raise PaxsilicaError(f"--top must be at least 1, not {top}")
-    store = store_for(ctx, db, read_only=True)
-    net = StackNetwork.from_store(store)
+    net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
-    table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
-                        links=not nodes_only, snet=snet)
-    wanted = ([found for name in item for found in net.resolve_items(name)] if item
-              else end_items(net))
+    wanted = end_items(net, item or None)
+    table = chokepoints(net, end_item=wanted, top=top, as_of=day, mode=mode, links=not nodes_only)
     if fmt is OutputFormat.table:
         view = table[["end_item", "rank", "kind", "node", "supplier", "country", "output_lost",
                       "betweenness"]]
-        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {day}; sourcing: {snet.basis})")
+        basis = sourcing_basis(net.trade_flows, day)
+        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {day}; sourcing: {basis})")
     else:
         emit(table, fmt)
     for missing in [name for name in wanted if name not in set(table["end_item"])]:

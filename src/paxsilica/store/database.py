@@ -398,6 +398,12 @@ class Store:
         # fetchall, not fetchone: DuckDB 2 refuses new work while a result is unfinished.
         return self.connection.execute(sql, parameters or []).fetchall()[0][0]
 
+    def trade_flows(self, dataset: str | None = None) -> pd.DataFrame:
+        """Stored trade flows (see :func:`paxsilica.store.trade.trade_flows`)."""
+        from paxsilica.store.trade import trade_flows
+
+        return trade_flows(self, dataset)
+
     def imports(self) -> pd.DataFrame:
         """The import log: one row per import, newest last."""
         return self.read("imports").sort_values("import_id").reset_index(drop=True)
