@@ -59,11 +59,13 @@ def exposure(net: StackNetwork, *, item: str | None = None, stage: str | None = 
              latest: bool = False) -> pd.DataFrame:
     """One row per item, stage, year and supplying country, with the item-level figures.
 
-    Columns: ``item, stage, year, country, share, hhi, concern_share, coalition_share,
-    unattributed_share, top_country, top_share, is_member, is_concern, as_of, group,
-    sources, confidence, basis, share_method``. Shares are fractions 0-1; ``hhi`` is
-    0-10 000 over named countries (regions and "other" excluded); ``coalition_share`` is
-    the share of ``group`` members on ``as_of`` (today by default).
+    Columns: ``country, share`` (the answer, first so that a printed table shows it),
+    ``item, stage, year, hhi, concern_share, coalition_share, unattributed_share,
+    top_country, top_share, is_member, is_concern, quantity, unit, sources, source_urls,
+    confidence, basis, share_method``; rows by item, stage, year, then largest share. Shares are fractions 0-1;
+    ``hhi`` is 0-10 000 over named countries (regions and "other" excluded);
+    ``coalition_share`` is the share of ``group`` members on ``as_of`` (today by default).
+    The date and group used are in ``table.attrs`` (``as_of``, ``group``, ``concern``).
     """
     day = as_date(as_of)
     shares = _select(net, item, stage, year, latest, day)
@@ -86,15 +88,15 @@ def exposure(net: StackNetwork, *, item: str | None = None, stage: str | None = 
     summary["unattributed_share"] = (1.0 - summary["named_share"]).clip(lower=0.0)
     table = shares.join(summary.drop(columns="named_share"), on=KEY)
     table = table.rename(columns={"item_id": "item"})
-    table["as_of"] = day
-    table["group"] = group
     table = table.sort_values(["item", "stage", "year", "share"],
                               ascending=[True, True, True, False])
-    columns = ["item", "stage", "year", "country", "share", "hhi", "concern_share",
+    columns = ["country", "share", "item", "stage", "year", "hhi", "concern_share",
                "coalition_share", "unattributed_share", "top_country", "top_share",
-               "is_member", "is_concern", "as_of", "group", "quantity", "unit", "sources",
+               "is_member", "is_concern", "quantity", "unit", "sources",
                "source_urls", "confidence", "basis", "share_method"]
-    return table[columns].reset_index(drop=True)
+    result = table[columns].reset_index(drop=True)
+    result.attrs.update(as_of=day, group=group, concern=concern)
+    return result
 
 
 def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
@@ -108,7 +110,9 @@ def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
     sources = table.groupby(keys)["sources"].agg(lambda lists: sorted({s for x in lists for s in x}))
     countries = table.groupby(keys)["country"].count().rename("countries")
     result = first[["hhi", "top_country", "top_share", "concern_share", "coalition_share",
-                    "unattributed_share", "as_of", "group", "confidence"]].join(countries)
+                    "unattributed_share"]].assign(as_of=table.attrs["as_of"],
+                                                  group=table.attrs["group"],
+                                                  confidence=first["confidence"]).join(countries)
     result["sources"] = sources
     result["confidence"] = table.groupby(keys)["confidence"].agg(
         lambda c: max(c, key=lambda v: {"high": 0, "medium": 1, "low": 2}.get(v, 3)))

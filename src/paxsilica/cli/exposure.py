@@ -141,6 +141,9 @@ def exposure_command(
         emit(table, fmt, title="Exposure summary")
         return
     table = exposure(net, group=group, concern=concern, as_of=_date(as_of), **selection)
+    at = table.columns.get_loc("is_concern") + 1  # the parameters used, as columns
+    table.insert(at, "as_of", table.attrs["as_of"])
+    table.insert(at + 1, "group", group)
     if fmt is OutputFormat.table:
         view = table[["item", "stage", "year", "country", "share", "hhi", "concern_share",
                       "coalition_share", "is_member", "confidence"]]

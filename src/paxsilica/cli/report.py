@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +12,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from paxsilica.cli.common import DbOption, console, store_for
 from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.report.data import STEPS
 from paxsilica.report.html import SECTIONS, check_report_path, render_report
-from paxsilica.store.trade import trade_flows
 
 __all__ = ["register"]
 
@@ -32,17 +33,18 @@ def report_command(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), console=console,
                   transient=True) as progress:
-        task = progress.add_task("loading data", total=len(SECTIONS) + 1)
-        store = store_for(ctx, db, read_only=True)
-        net, trade = StackNetwork.from_store(store), trade_flows(store)
+        task = progress.add_task("loading data", total=1 + len(STEPS) + len(SECTIONS))
+        net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
         progress.advance(task)
 
-        def on_section(name: str) -> None:
-            progress.update(task, description=f"section: {name}")
-            progress.advance(task)
+        def advance(kind: str) -> Callable[[str], None]:
+            def on(name: str) -> None:
+                progress.update(task, description=f"{kind}: {name}")
+                progress.advance(task)
+            return on
 
         path = render_report(net, output, as_of=as_of, group=group, concern=concern,
-                             on_section=on_section, trade=trade)
+                             on_step=advance("computing"), on_section=advance("section"))
     console.print(f"report written to [bold]{escape(str(path.resolve()))}[/]")
 
 

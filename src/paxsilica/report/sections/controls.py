@@ -5,15 +5,15 @@ from __future__ import annotations
 import html
 
 from paxsilica.report.charts import controls_timeline
-from paxsilica.report.html import ReportContext, Section, figure_html
+from paxsilica.report.html import ReportData, Section, figure_html
 
 
-def build(context: ReportContext) -> Section | None:
-    controls = context.net.export_controls
+def build(data: ReportData) -> Section | None:
+    controls = data.export_controls
     if controls.empty:
         return None
     controls = controls.assign(targets_text=controls["targets"].map(", ".join))
-    figure = controls_timeline(controls, context.as_of)
+    figure = controls_timeline(controls, data.as_of)
     rows = "".join(
         f"<tr><td>{html.escape(r.measure_id)}</td><td>{r.effective}</td>"
         f"<td>{html.escape(r.kind.replace('_', ' '))}</td><td>{html.escape(r.targets_text)}</td>"
