@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.importer import import_files, validate_file, validate_store
-from paxsilica.store.schema import TABLES
 from paxsilica.store.transfer import is_export, restore_store
 
 __all__ = ["register"]
@@ -99,8 +97,7 @@ def status_command(ctx: typer.Context, db: DbOption = None,
                    ) -> None:
     """Row counts per table and the database path."""
     store = store_for(ctx, db, read_only=True)
-    tables = [name for name in TABLES if name != "meta"]
-    frame = pd.DataFrame({"table": tables, "rows": [store.count(name) for name in tables]})
+    frame = store.counts()
     if fmt is OutputFormat.table:
         console.print(f"database: {store.path}", markup=False)
     emit(frame, fmt, title="paxsilica store")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
-from paxsilica.store.trade import import_trade_files, trade_flows
+from paxsilica.store.trade import import_trade_files, trade_flows, trade_summary
 
 __all__ = ["register"]
 
@@ -57,10 +57,7 @@ def status_command(
     if flows.empty:
         console.print("no trade flows imported (see: paxsilica trade import --help)")
         return
-    summary = (flows.groupby(["dataset", "year", "item_id"])
-               .agg(rows=("hs6", "size"), importers=("importer", "nunique"),
-                    value_kusd=("value_kusd", "sum")).reset_index())
-    emit(summary, fmt, title="Trade flows")
+    emit(trade_summary(flows), fmt, title="Trade flows")
 
 
 def register(app: typer.Typer) -> None:

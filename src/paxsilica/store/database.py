@@ -394,6 +394,11 @@ class Store:
             return 0
         return int(self._scalar(f'SELECT count(*) FROM "{name}"'))
 
+    def counts(self) -> pd.DataFrame:
+        """Rows per table (every registered table but ``meta``): ``table, rows``."""
+        names = [name for name in TABLES if name != "meta"]
+        return pd.DataFrame({"table": names, "rows": [self.count(name) for name in names]})
+
     def _scalar(self, sql: str, parameters: list | None = None) -> object:
         # fetchall, not fetchone: DuckDB 2 refuses new work while a result is unfinished.
         return self.connection.execute(sql, parameters or []).fetchall()[0][0]

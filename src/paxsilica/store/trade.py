@@ -40,8 +40,15 @@ from paxsilica.io.hs_items import TRADE_COLUMNS
 from paxsilica.store.database import Store
 from paxsilica.store.schema import TABLES
 
-__all__ = ["TradeImport", "import_trade", "import_trade_file", "import_trade_files", "read_trade_file",
-           "trade_flows"]
+__all__ = [
+    "TradeImport",
+    "import_trade",
+    "import_trade_file",
+    "import_trade_files",
+    "read_trade_file",
+    "trade_flows",
+    "trade_summary",
+]
 
 COLUMNS = TRADE_COLUMNS
 STORED = TABLES["trade_flows"].column_names
@@ -147,3 +154,15 @@ def trade_flows(store: Store, dataset: str | None = None) -> pd.DataFrame:
              "AND m.year = t.year AND m.exporter = t.exporter AND m.importer = t.importer AND m.hs6 = t.hs6 "
              "AND m.item_id = t.item_id))" + (" AND t.dataset = ?" if dataset else ""))
     return store.connection.execute(query, [dataset] if dataset else []).df()
+
+
+def trade_summary(flows: pd.DataFrame) -> pd.DataFrame:
+    """Stored flows per dataset, year and item: ``rows, importers, value_kusd`` (thousand USD).
+
+    >>> trade_summary(pd.DataFrame({"dataset": ["baci"] * 2, "year": [2022] * 2, "item_id": ["g"] * 2,
+    ...     "hs6": ["1", "2"], "importer": ["JPN", "KOR"], "value_kusd": [1.0, 2.5]})).values.tolist()
+    [['baci', 2022, 'g', 2, 2, 3.5]]
+    """
+    return (flows.groupby(["dataset", "year", "item_id"])
+            .agg(rows=("hs6", "size"), importers=("importer", "nunique"),
+                 value_kusd=("value_kusd", "sum")).reset_index())
