@@ -192,3 +192,19 @@ def test_threads_read_concurrently_from_one_store(db):
     for thread in threads:
         thread.join()
     assert errors == [] and len(set(results)) == 1 and len(results) == 12
+
+
+def test_empty_and_missing_files(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    empty.touch()
+    assert open_store(empty, read_only=True).count("supplies") > 300  # filled on first use
+    with pytest.raises(StoreError, match="no such file"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+    assert not (tmp_path / "missing.duckdb").exists()
+
+
+def test_a_folder_without_manifest_is_a_clean_error(db, tmp_path):
+    folder = tmp_path / "not-an-export"
+    folder.mkdir()
+    result = runner.invoke(app, ["--db", str(db), "data", "import", str(folder)])
+    assert result.exit_code == 2 and "no manifest" in result.output

@@ -40,7 +40,7 @@ def import_command(ctx: typer.Context,
     """Import FILES of one record kind, all or nothing: a bad row in any file imports none
     of them; re-imports are idempotent. Given a folder written by 'data export' instead,
     replace the database's contents with it (every table, trade flows and lists included)."""
-    if not files and is_export(kind):
+    if not files and (is_export(kind) or Path(kind).is_dir()):
         store = restore_store(store_for(ctx, db), kind)
         console.print(f"restored {kind} into {store.path}", markup=False)
         return

@@ -107,7 +107,7 @@ def open_store(path: str | Path = ":memory:", *, read_only: bool = False) -> Sto
         ensure_bundled(store)
         return store
     file = Path(path)
-    if file.is_file():
+    if file.is_file() and file.stat().st_size > 0:
         reader = Store(file, read_only=True)
         if reader.get_meta("bundled_version") == bundled_version() or not _writable(file):
             return reader

@@ -164,8 +164,9 @@ class Store:
         else:
             file = Path(self.path)
             _check_database_file(file)
-            if self.read_only and not file.is_file():
-                raise StoreError(f"cannot open database {self.path} read-only: no such file")
+            if self.read_only and (not file.is_file() or file.stat().st_size == 0):
+                raise StoreError(f"cannot open database {self.path} read-only: "
+                                 + ("no such file" if not file.is_file() else "the file is empty"))
         _OPEN_STORES.add(self)
         if not self.read_only and self._missing_schema():
             with self.transaction():
@@ -179,8 +180,8 @@ class Store:
     # -- schema ---------------------------------------------------------------------------
 
     def _missing_schema(self) -> bool:
-        if not self.memory and not Path(self.path).is_file():
-            return True
+        if not self.memory and (not Path(self.path).is_file() or Path(self.path).stat().st_size == 0):
+            return True  # no file yet, or an empty one (DuckDB makes it a database)
         present = self.columns()
         return any(spec.name not in present or set(spec.column_names) - set(present[spec.name])
                    for spec in TABLES.values())
