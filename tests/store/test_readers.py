@@ -208,3 +208,31 @@ def test_a_folder_without_manifest_is_a_clean_error(db, tmp_path):
     folder.mkdir()
     result = runner.invoke(app, ["--db", str(db), "data", "import", str(folder)])
     assert result.exit_code == 2 and "no manifest" in result.output
+
+
+def test_one_store_serves_readers_while_another_thread_writes(db, tmp_path):
+    data = tmp_path / "s.csv"
+    data.write_text(SUPPLY + "gallium,refining,Japan,2099,1,kg Ga,,S,high\n", encoding="utf-8")
+    store = Store(db)
+    count = store.count("supplies")
+    inside, release = threading.Event(), threading.Event()
+    errors = []
+
+    def write() -> None:
+        try:
+            with store.transaction():
+                import_file(store, "supplies", data)
+                assert store.count("supplies") == count + 1  # the writer sees its own rows
+                inside.set()
+                release.wait(60)
+        except Exception as exc:
+            errors.append(exc)
+            inside.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert inside.wait(120)
+    assert store.count("supplies") == count  # other threads read the committed version
+    release.set()
+    writer.join()
+    assert errors == [] and store.count("supplies") == count + 1
