@@ -40,6 +40,7 @@ API: dict[str, str] = {
     "Store": "paxsilica.store.database",
     "StackNetwork": "paxsilica.model.network",
     "end_items": "paxsilica.model.network",
+    "import_files": "paxsilica.store.importer",
     # map
     "exposure": "paxsilica.analytics.exposure",
     "exposure_summary": "paxsilica.analytics.exposure",
@@ -52,6 +53,7 @@ API: dict[str, str] = {
     "chokepoints": "paxsilica.analytics.chokepoints",
     "criticality": "paxsilica.analytics.criticality",
     # certify
+    "resolve_lists": "paxsilica.certify.lists",
     "screen_names": "paxsilica.certify.screen",
     "certify_bom": "paxsilica.certify",
     "verify_certificate": "paxsilica.certify.certificate",
@@ -84,11 +86,13 @@ __all__ = [
     "exposure",
     "exposure_change",
     "exposure_summary",
+    "import_files",
     "multitier_exposure",
     "open_store",
     "origin_dependence",
     "render_report",
     "report_data",
+    "resolve_lists",
     "screen_names",
     "sourcing_network",
     "verify_certificate",
@@ -121,9 +125,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.analytics.network import sourcing_network
     from paxsilica.certify import certify_bom
     from paxsilica.certify.certificate import verify_certificate
+    from paxsilica.certify.lists import resolve_lists
     from paxsilica.certify.screen import screen_names
     from paxsilica.model.network import StackNetwork, end_items
     from paxsilica.report.data import report_data
     from paxsilica.report.html import render_report
     from paxsilica.store.bundled import open_store
     from paxsilica.store.database import Store
+    from paxsilica.store.importer import import_files
