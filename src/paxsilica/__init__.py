@@ -56,7 +56,7 @@ API: dict[str, str] = {
     "resolve_lists": "paxsilica.certify.lists",
     "screen_names": "paxsilica.certify.screen",
     "certify_bom": "paxsilica.certify",
-    "verify_certificate": "paxsilica.certify.certificate",
+    "verify_certificate": "paxsilica.certify",
     # report
     "report_data": "paxsilica.report.data",
     "render_report": "paxsilica.report.html",
@@ -123,8 +123,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from paxsilica.analytics.multitier import embodied_origins, multitier_exposure
     from paxsilica.analytics.network import sourcing_network
-    from paxsilica.certify import certify_bom
-    from paxsilica.certify.certificate import verify_certificate
+    from paxsilica.certify import certify_bom, verify_certificate
     from paxsilica.certify.lists import resolve_lists
     from paxsilica.certify.screen import screen_names
     from paxsilica.model.network import StackNetwork, end_items
