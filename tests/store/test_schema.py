@@ -3,6 +3,7 @@ then import round-trips every table (trade flows and lists included)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -108,3 +109,17 @@ def test_an_older_database_without_the_newer_tables_reads_them_as_empty(filled, 
     old.chmod(0o644)
     writer = Store(old)  # writing brings the schema up to date
     assert "trade_flows" in writer.columns() and "note" in writer.columns()["supplies"]
+
+
+def test_restore_takes_off_the_formula_guard_of_a_spreadsheet_safe_export(filled, tmp_path):
+    out = tmp_path / "export"
+    export_store(Store(filled, read_only=True), out)
+    stages = pd.read_csv(out / "stages.csv", dtype=str, keep_default_na=False)
+    stages.loc[0, "description"] = "'=HYPERLINK(x)"
+    stages.loc[0, "name"] = "'-3.5"  # a number is never guarded: its quote is data
+    stages.to_csv(out / "stages.csv", index=False)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (out / "manifest.json").write_text(json.dumps({**manifest, "neutralised": True}), encoding="utf-8")
+    restored = restore_store(Store(":memory:"), out)
+    row = restored.table("stages").set_index("stage_id").loc[stages.loc[0, "stage_id"]]
+    assert row["description"] == "=HYPERLINK(x)" and row["name"] == "'-3.5"

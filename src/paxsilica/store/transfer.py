@@ -79,8 +79,11 @@ def export_store(store: Store, directory: str | Path, fmt: str = "csv") -> list[
             tables.append({"name": spec.name, "file": target.name, "columns": spec.column_names,
                            "rows": store.count(spec.name)})
     manifest = directory / MANIFEST
+    # "neutralised": CSV text cells got a leading ' against spreadsheet formula injection
+    # (restore takes it off again); this export writes the cells as stored
     manifest.write_text(json.dumps({"format": EXPORT_FORMAT, "file_format": fmt,
-                                    "tables": tables}, indent=2) + "\n", encoding="utf-8")
+                                    "neutralised": False, "tables": tables}, indent=2) + "\n",
+                        encoding="utf-8")
     return [*written, manifest]
 
 
@@ -124,9 +127,23 @@ def _manifest(directory: Path) -> dict:
     return manifest
 
 
+NUMBER = "[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?"
+
+
+def _restored(column: str) -> str:
+    """SQL undoing the export's formula guard on one text column: a leading ' before
+    = + - @ tab or CR (not before a number) is taken off."""
+    quoted = f'"{column}"'
+    return (f"CASE WHEN left({quoted}, 1) = chr(39) AND substr({quoted}, 2, 1) IN "
+            f"('=', '+', '-', '@', chr(9), chr(13)) AND NOT regexp_full_match("
+            f"trim(substr({quoted}, 2)), '{NUMBER}') THEN substr({quoted}, 2) ELSE {quoted} END "
+            f"AS {quoted}")
+
+
 def _sources(directory: Path, manifest: dict) -> dict[str, tuple[TableSpec, str, str]]:
     """Table name -> (spec, its columns, SQL reading its file); every problem collected."""
     fmt = manifest["file_format"]
+    guarded = bool(manifest.get("neutralised")) and fmt == "csv"
     errors, sources = [], {}
     for entry in manifest["tables"]:
         name = entry.get("name") if isinstance(entry, dict) else None
@@ -146,8 +163,10 @@ def _sources(directory: Path, manifest: dict) -> dict[str, tuple[TableSpec, str,
                                    "unknown column" if unknown else "no header"))
             continue
         columns = ", ".join(f'"{c}"' for c in header)
+        values = ", ".join(_restored(c) if guarded and spec.types[c] == "VARCHAR" else f'"{c}"'
+                           for c in header)
         sources[spec.name] = (spec, columns,
-                              f"SELECT {columns} FROM {_reader(path, spec, fmt, header)}")
+                              f"SELECT {values} FROM {_reader(path, spec, fmt, header)}")
     if errors:
         raise ValidationError(errors)
     return sources
@@ -169,7 +188,7 @@ def restore_store(store: Store, directory: str | Path) -> Store:
             try:
                 frames[name] = scratch.execute(query).df()
             except duckdb.Error as exc:
-                raise ValidationError([RowError(str(directory / name), None, None,
+                raise ValidationError([RowError(str(directory / f"{name}.*"), None, None,
                                                 str(exc).splitlines()[0])]) from None
     finally:
         scratch.close()
