@@ -35,7 +35,7 @@ from paxsilica.analytics.network import sourcing_network
 from paxsilica.errors import CycleError
 from paxsilica.model.network import StackNetwork, as_date, end_items
 
-__all__ = ["STEPS", "ReportData", "report_data"]
+__all__ = ["STEPS", "ReportContext", "ReportData", "report_data"]
 
 STEPS = ["exposure", "coverage", "multitier"]
 """The computation steps of :func:`report_data`, in order (for progress displays)."""
@@ -75,6 +75,14 @@ class ReportData:
     """World-supply rows of :func:`multitier_exposure` for the end item and its inputs."""
     chokepoints: pd.DataFrame
     multitier_error: CycleError | None = None
+    net: StackNetwork | None = None
+    """The network the tables were computed from. Sections should render the tables above;
+    a section whose results are not computed here yet (the planner's and the simulator's)
+    computes them from ``net``; move that into :func:`report_data` as those APIs land."""
+
+
+ReportContext = ReportData
+"""The former name (sections written against it keep working)."""
 
 
 def _recipes(net: StackNetwork) -> pd.DataFrame:
@@ -147,4 +155,4 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
         latest=latest, summary=summary, membership_dates=dates, timeline=timeline,
         change=change, export_controls=net.export_controls, recipes=_recipes(net),
         end_item=end_item, basis=basis, origins=origins, multitier=focus, chokepoints=choke,
-        multitier_error=error)
+        multitier_error=error, net=net)

@@ -27,9 +27,9 @@ from paxsilica import __version__
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.country import country_name
 from paxsilica.model.network import StackNetwork
-from paxsilica.report.data import ReportData, report_data
+from paxsilica.report.data import ReportContext, ReportData, report_data
 
-__all__ = ["SECTIONS", "ReportData", "Section", "check_report_path", "figure_html", "render_report",
+__all__ = ["SECTIONS", "ReportContext", "ReportData", "Section", "check_report_path", "figure_html", "render_report",
            "sources_html", "write_report"]
 
 # Order of the report. Add a module path to add a section.
