@@ -51,6 +51,11 @@ def filled(tmp_path_factory) -> Path:
     import_list(store, load_list(bundled_list_path("fcc_covered"), name="fcc_covered"), file="f.csv")
     ftm = Path(__file__).parents[1] / "fixtures" / "certify" / "entities.ftm.json"
     import_list(store, load_list(ftm, name="ftm"), file=str(ftm))  # with ownership links
+    with store.transaction() as connection:  # one row in each of the service's tables
+        connection.execute("INSERT INTO tokens VALUES ('ci', 'reader', 'ab12', now(), NULL)")
+        connection.execute("INSERT INTO audit VALUES (now(), 'ci', 'import', 'ab12', 'a, \"b\"')")
+        connection.execute("INSERT INTO jobs VALUES ('j1', 'simulate', '{\"days\": 30}', 'done', 1.0, "
+                           "'ci', now(), now(), '{}', NULL)")
     store.close()
     return path
 

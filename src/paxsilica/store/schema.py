@@ -117,6 +117,21 @@ OTHER_TABLES: list[TableSpec] = [
         ("import_id",), "one row per import: file, SHA-256, row count"),
     TableSpec("meta", (("key", "VARCHAR"), ("value", "VARCHAR")), ("key",),
               "settings of the database (bundled_version)", primary_key=True),
+    # the service's tables (paxsilica.service.tables declares the same columns)
+    TableSpec("tokens", (
+        ("name", "VARCHAR"), ("role", "VARCHAR"), ("sha256", "VARCHAR"), ("created", "TIMESTAMP"),
+        ("revoked", "TIMESTAMP")), ("name",),
+        "API access tokens: only the SHA-256 of each token; revoked set when it stops working",
+        primary_key=True),
+    TableSpec("audit", (
+        ("occurred", "TIMESTAMP"), ("who", "VARCHAR"), ("action", "VARCHAR"),
+        ("digest", "VARCHAR"), ("detail", "VARCHAR")), (),
+        "who imported, certified or changed tokens, when, and the SHA-256 of what"),
+    TableSpec("jobs", (
+        ("job_id", "VARCHAR"), ("kind", "VARCHAR"), ("params", "VARCHAR"), ("status", "VARCHAR"),
+        ("progress", "DOUBLE"), ("submitted_by", "VARCHAR"), ("created", "TIMESTAMP"),
+        ("finished", "TIMESTAMP"), ("result", "VARCHAR"), ("error", "VARCHAR")), ("job_id",),
+        "background jobs (simulate, plan): parameters and result as JSON text", primary_key=True),
 ]
 """Tables that hold no record kind. Add a new package's tables here."""
 
