@@ -7,12 +7,12 @@ its own cursor, so a web server can answer concurrent requests from one ``Store`
 **Writers never block readers.** DuckDB allows one read-write process *or* many
 read-only ones per file. A write (:meth:`Store.transaction`) therefore works on a copy of
 the database file and, on commit, atomically renames the copy over the original
-(``os.replace``): readers in other processes keep reading the old file until they next
-look, then see the new one whole; a failed or killed write leaves the original untouched.
-Writers take an exclusive lock (``<file>.lock``) first; a second writer gets
-:class:`~paxsilica.errors.StoreBusyError`. Copying costs one pass over the file per
-write transaction, which is why importers group their work into one transaction.
-(POSIX only: the rename of an open file and ``fcntl`` locks.)
+(``os.replace``, :class:`~paxsilica.store.files.CopyWriter`): readers in other processes
+keep reading the old file until they next look, then see the new one whole; a failed or
+killed write leaves the original untouched. Writers take an exclusive lock
+(``<file>.lock``) first; a second writer gets :class:`~paxsilica.errors.StoreBusyError`.
+Copying costs one pass over the file per write transaction, which is why importers group
+their work into one transaction. (POSIX only: the rename of an open file, ``fcntl``.)
 
 Example:
     >>> store = Store(":memory:")
@@ -24,11 +24,7 @@ from __future__ import annotations
 
 import atexit
 import gc
-import glob
-import os
-import shutil
 import threading
-import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,15 +34,21 @@ import duckdb
 import pandas as pd
 import platformdirs
 
-from paxsilica.errors import StoreBusyError, StoreError
+from paxsilica.errors import StoreError
 from paxsilica.model.kinds import kind_named
+from paxsilica.store.files import (
+    CopyWriter,
+    ReadView,
+    check_database_file,
+    file_writable,
+    identity,
+    table_columns,
+)
 from paxsilica.store.schema import TABLES, TableSpec, table_spec
 
 __all__ = ["Store", "default_db_path", "file_writable"]
 
 _OPEN_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
-ATTACHED = "paxsilica_db"
-"""Catalog name under which readers attach the database file (read-only)."""
 
 
 @atexit.register
@@ -61,83 +63,6 @@ def _close_open_stores() -> None:
 def default_db_path() -> Path:
     """``<user data dir>/paxsilica/paxsilica.duckdb`` (e.g. ``~/.local/share/paxsilica``)."""
     return platformdirs.user_data_path("paxsilica") / "paxsilica.duckdb"
-
-
-DUCKDB_MAGIC = b"DUCK"
-"""Bytes 8-11 of every DuckDB database file (after an 8-byte checksum)."""
-
-
-def _check_database_file(path: Path) -> None:
-    """Refuse a path that exists but is not a DuckDB database (``data.csv``): DuckDB
-    would otherwise work on a temporary database and every import would be lost."""
-    if path.is_dir():
-        raise StoreError(f"cannot open database {path}: it is a directory (give a file name, "
-                         "e.g. paxsilica.duckdb)")
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(12)
-    except OSError as exc:
-        raise StoreError(f"cannot open database {path}: {exc.strerror or exc}") from None
-    if header[8:12] != DUCKDB_MAGIC:
-        raise StoreError(f"cannot open database {path}: the file exists and is not a DuckDB "
-                         "database (give a new file name or an existing paxsilica database)")
-
-
-def file_writable(path: Path) -> bool:
-    """True unless the file is read-only: no write permission for us, or no write bit at
-    all (honoured even for root, who could write it anyway)."""
-    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-class _Generation:
-    """One read-only view of one version of the file: an in-memory DuckDB that attaches
-    it (a fresh instance each time, so a renamed-in file is really reopened)."""
-
-    def __init__(self, path: Path) -> None:
-        self.identity = _identity(path)
-        literal = "'" + str(path).replace("'", "''") + "'"
-        try:
-            self.base = duckdb.connect(":memory:")
-            self.base.execute(f"ATTACH {literal} AS {ATTACHED} (READ_ONLY)")
-            self.base.execute(f"USE {ATTACHED}")
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
-        self.users = 0
-        self.retired = False
-        self.columns = _columns(self.base)
-
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        cursor = self.base.cursor()
-        cursor.execute(f"USE {ATTACHED}")
-        self.users += 1
-        return cursor
-
-    def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        cursor.close()
-        self.users -= 1
-        if self.retired and self.users <= 0:
-            self.base.close()
-
-
-def _columns(connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Table -> its columns, in the connection's current database."""
-    rows = connection.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
-        "current_database() AND schema_name = 'main' ORDER BY table_name, column_index").fetchall()
-    found: dict[str, list[str]] = {}
-    for table, column in rows:
-        found.setdefault(table, []).append(column)
-    return found
 
 
 class Store:
@@ -157,13 +82,13 @@ class Store:
         self._depth = 0
         self._writer: duckdb.DuckDBPyConnection | None = None
         self._writer_thread: int | None = None
-        self._generation: _Generation | None = None
+        self._generation: ReadView | None = None
         self._closed = False
         if self.memory:
             self._memory = duckdb.connect(":memory:")
         else:
             file = Path(self.path)
-            _check_database_file(file)
+            check_database_file(file)
             if self.read_only and (not file.is_file() or file.stat().st_size == 0):
                 raise StoreError(f"cannot open database {self.path} read-only: "
                                  + ("no such file" if not file.is_file() else "the file is empty"))
@@ -189,7 +114,7 @@ class Store:
     @staticmethod
     def _create_schema(connection: duckdb.DuckDBPyConnection) -> None:
         """Create missing tables and add columns a spec gained since (the only DDL)."""
-        present = _columns(connection)
+        present = table_columns(connection)
         for spec in TABLES.values():
             if spec.name not in present:
                 connection.execute(spec.ddl())
@@ -201,7 +126,7 @@ class Store:
     def columns(self) -> dict[str, list[str]]:
         """Table -> column names, as stored (an older file may lack some)."""
         if self._in_transaction() or self.memory:
-            return _columns(self.connection)
+            return table_columns(self.connection)
         self.connection  # noqa: B018 (refreshes the generation)
         generation = self._local.generation
         return generation.columns
@@ -228,17 +153,17 @@ class Store:
 
     def _reader(self) -> duckdb.DuckDBPyConnection:
         local = self._local
-        mine: _Generation | None = getattr(local, "generation", None)
+        mine: ReadView | None = getattr(local, "generation", None)
         if mine is not None and getattr(local, "pinned", 0):
             return local.cursor
         with self._generation_lock:
             current = self._generation
-            if current is None or current.identity != _identity(Path(self.path)):
+            if current is None or current.identity != identity(Path(self.path)):
                 if current is not None:
                     current.retired = True
                     if current.users <= 0:
                         current.base.close()
-                current = self._generation = _Generation(Path(self.path))
+                current = self._generation = ReadView(Path(self.path))
             if mine is not current:
                 if mine is not None:
                     mine.release(local.cursor)
@@ -300,55 +225,16 @@ class Store:
             raise
 
     def _open_copy(self) -> duckdb.DuckDBPyConnection:
-        path = Path(self.path)
-        if path.is_file() and not file_writable(path):
-            raise StoreError(f"cannot write database {path}: the file is read-only "
-                             "(commands that only read still work)")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock_file = _acquire_lock(path)
-        except OSError as exc:
-            raise StoreError(f"cannot write database {path}: {exc.strerror or exc}") from None
-        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"):  # a killed writer's copy
-            stale.unlink(missing_ok=True)  # (safe: we hold the lock, no other writer runs)
-        self._copy = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        try:
-            if path.is_file() and path.stat().st_size > 0:
-                shutil.copyfile(path, self._copy)
-                wal = Path(f"{path}.wal")  # left by an older version that wrote in place
-                if wal.is_file():
-                    shutil.copyfile(wal, Path(f"{self._copy}.wal"))
-                os.chmod(self._copy, path.stat().st_mode & 0o777)
-            connection = duckdb.connect(str(self._copy))
-            connection.begin()
-            return connection
-        except (OSError, duckdb.Error) as exc:
-            self._discard_copy()
-            _release_lock(self._lock_file)
-            raise StoreError(f"cannot write database {path}: "
-                             f"{getattr(exc, 'strerror', None) or str(exc).splitlines()[0]}") from None
+        self._copy_writer = CopyWriter(Path(self.path))
+        return self._copy_writer.connection
 
     def _commit(self) -> None:
         writer, self._writer, self._writer_thread = self._writer, None, None
         assert writer is not None
         if self.memory:
             writer.commit()
-            return
-        path = Path(self.path)
-        try:
-            writer.commit()
-            writer.close()  # checkpoints: the copy is complete, without a WAL
-            with open(self._copy, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(self._copy, path)
-            Path(f"{path}.wal").unlink(missing_ok=True)
-            _fsync_directory(path.parent)
-        except (OSError, duckdb.Error) as exc:
-            self._discard_copy()
-            raise StoreError(f"cannot write database {path}: "
-                             f"{getattr(exc, 'strerror', None) or str(exc).splitlines()[0]}") from None
-        finally:
-            _release_lock(self._lock_file)
+        else:
+            self._copy_writer.commit()
 
     def _abort(self) -> None:
         writer, self._writer, self._writer_thread = self._writer, None, None
@@ -356,16 +242,8 @@ class Store:
             return
         if self.memory:
             writer.rollback()
-            return
-        try:
-            writer.close()
-        finally:
-            self._discard_copy()
-            _release_lock(self._lock_file)
-
-    def _discard_copy(self) -> None:
-        for leftover in (self._copy, Path(f"{self._copy}.wal")):
-            leftover.unlink(missing_ok=True)
+        else:
+            self._copy_writer.abort()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -487,37 +365,3 @@ class Store:
 
 def _empty(spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=object) for name in spec.column_names})
-
-
-def _acquire_lock(path: Path) -> int:
-    """An exclusive, non-blocking lock on ``<path>.lock`` (file descriptor)."""
-    import fcntl
-
-    descriptor = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        raise StoreBusyError(f"database {path} is being written by another process (an import?); "
-                             "try again when it has finished (reading it works meanwhile)") from None
-    return descriptor
-
-
-def _release_lock(descriptor: int) -> None:
-    import fcntl
-
-    fcntl.flock(descriptor, fcntl.LOCK_UN)
-    os.close(descriptor)
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        handle = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
