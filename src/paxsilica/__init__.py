@@ -1,14 +1,134 @@
 """paxsilica: map, stress-test, plan and certify the AI technology stack supply chain.
 
-The public entry points are plain functions; see the subpackages:
+The public Python API: one function per question, each taking the network (or the
+store) and parameters and returning a labelled DataFrame or a typed result. The CLI,
+the report and the service call exactly these.
 
-- :mod:`paxsilica.model` - typed records and the immutable :class:`StackNetwork`;
-- :mod:`paxsilica.store` - the embedded DuckDB store (transactional imports);
-- :mod:`paxsilica.analytics` - concentration, exposure and coverage tables;
-- :mod:`paxsilica.report` - the self-contained HTML report.
+>>> import paxsilica as px
+>>> net = px.StackNetwork.from_store(px.open_store(":memory:"))
+>>> table = px.exposure(net, item="rare_earth_oxide", stage="mine", year=2024)
+>>> table.loc[table["country"] == "CHN", "share"].round(3).tolist()
+[0.685]
+
+Names are imported on first use (``px.exposure`` loads :mod:`paxsilica.analytics`), so
+``import paxsilica`` stays quick and subpackages can import ``paxsilica.errors``
+without a cycle. Where each name lives: :data:`API`.
 """
 
-from paxsilica.errors import PaxsilicaError, RowError, StoreError, ValidationError
+from __future__ import annotations
 
-__all__ = ["PaxsilicaError", "RowError", "StoreError", "ValidationError", "__version__"]
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from paxsilica.errors import (
+    CertificateError,
+    CycleError,
+    NotFoundError,
+    ParameterError,
+    PaxsilicaError,
+    RowError,
+    StoreBusyError,
+    StoreError,
+    ValidationError,
+)
+
 __version__ = "0.1.0"
+
+API: dict[str, str] = {
+    # store and network
+    "open_store": "paxsilica.store.bundled",
+    "Store": "paxsilica.store.database",
+    "StackNetwork": "paxsilica.model.network",
+    "end_items": "paxsilica.model.network",
+    "import_files": "paxsilica.store.importer",
+    # map
+    "exposure": "paxsilica.analytics.exposure",
+    "exposure_summary": "paxsilica.analytics.exposure",
+    "exposure_change": "paxsilica.analytics.exposure",
+    "coverage_timeline": "paxsilica.analytics.exposure",
+    "origin_dependence": "paxsilica.analytics.exposure",
+    "multitier_exposure": "paxsilica.analytics.multitier",
+    "embodied_origins": "paxsilica.analytics.multitier",
+    "sourcing_network": "paxsilica.analytics.network",
+    "chokepoints": "paxsilica.analytics.chokepoints",
+    "criticality": "paxsilica.analytics.criticality",
+    # certify
+    "resolve_lists": "paxsilica.certify.lists",
+    "screen_names": "paxsilica.certify.screen",
+    "certify_bom": "paxsilica.certify",
+    "verify_certificate": "paxsilica.certify",
+    # report
+    "report_data": "paxsilica.report.data",
+    "render_report": "paxsilica.report.html",
+}
+"""Public name -> the module that defines it. Add a line when a verb lands (simulate, plan)."""
+
+__all__ = [
+    "API",
+    "CertificateError",
+    "CycleError",
+    "NotFoundError",
+    "ParameterError",
+    "PaxsilicaError",
+    "RowError",
+    "StackNetwork",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "ValidationError",
+    "__version__",
+    "certify_bom",
+    "chokepoints",
+    "coverage_timeline",
+    "criticality",
+    "embodied_origins",
+    "end_items",
+    "exposure",
+    "exposure_change",
+    "exposure_summary",
+    "import_files",
+    "multitier_exposure",
+    "open_store",
+    "origin_dependence",
+    "render_report",
+    "report_data",
+    "resolve_lists",
+    "screen_names",
+    "sourcing_network",
+    "verify_certificate",
+]
+
+
+def __getattr__(name: str) -> object:
+    if name not in API:
+        raise AttributeError(f"module 'paxsilica' has no attribute {name!r}")
+    value = getattr(import_module(API[name]), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(API))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from paxsilica.analytics.chokepoints import chokepoints
+    from paxsilica.analytics.criticality import criticality
+    from paxsilica.analytics.exposure import (
+        coverage_timeline,
+        exposure,
+        exposure_change,
+        exposure_summary,
+        origin_dependence,
+    )
+    from paxsilica.analytics.multitier import embodied_origins, multitier_exposure
+    from paxsilica.analytics.network import sourcing_network
+    from paxsilica.certify import certify_bom, verify_certificate
+    from paxsilica.certify.lists import resolve_lists
+    from paxsilica.certify.screen import screen_names
+    from paxsilica.model.network import StackNetwork, end_items
+    from paxsilica.report.data import report_data
+    from paxsilica.report.html import render_report
+    from paxsilica.store.bundled import open_store
+    from paxsilica.store.database import Store
+    from paxsilica.store.importer import import_files

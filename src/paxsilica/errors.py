@@ -1,8 +1,23 @@
-"""Exceptions raised by paxsilica for user-facing problems.
+"""Exceptions raised by paxsilica for user-facing problems: the one hierarchy.
 
 Every error a user can cause (bad file, unknown name, corrupt key) is a
 :class:`PaxsilicaError`; the CLI prints its message on one line and exits with
-status 2 instead of showing a traceback.
+status 2 instead of showing a traceback. Library messages name parameters
+(``top``, ``threshold``), never command-line flags: the same call is made from
+Python, the CLI and the service.
+
+::
+
+    PaxsilicaError
+    ├── ValidationError   input rows failed checks (every RowError); nothing written
+    ├── StoreError        the database cannot be opened, read or written
+    │   └── StoreBusyError  another process is writing it (try again)
+    ├── NotFoundError     unknown item, stage, group, country, kind, list (also a KeyError)
+    ├── ParameterError    a parameter out of range or of the wrong kind (also a ValueError)
+    ├── CycleError        recipes feed back into their own inputs
+    ├── CertificateError  a certificate or key that does not verify
+    ├── SolverError       a linear system that cannot be solved (also an ArithmeticError)
+    └── InfeasibleError   an optimisation problem without a feasible solution
 
 Example:
     >>> err = ValidationError([RowError("s.csv", 3, "country", "unknown country 'Atlantis'")])
@@ -12,7 +27,12 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+__all__ = ["CertificateError", "CycleError", "InfeasibleError", "NotFoundError", "ParameterError",
+           "PaxsilicaError", "RowError", "SolverError", "StoreBusyError", "StoreError",
+           "ValidationError"]
 
 
 class PaxsilicaError(Exception):
@@ -64,8 +84,43 @@ class StoreError(PaxsilicaError):
     """The database could not be opened, read or written."""
 
 
-class NotFoundError(PaxsilicaError):
-    """A named item, stage, group or list does not exist."""
+class StoreBusyError(StoreError):
+    """Another process is writing the database; readers are not affected."""
+
+
+class NotFoundError(PaxsilicaError, KeyError):
+    """A named item, stage, group, country, record kind or list does not exist.
+
+    Also a :class:`KeyError`, so that code written against dictionaries still catches
+    it; unlike a bare ``KeyError`` its message is shown as written:
+
+    >>> str(NotFoundError("unknown item 'x'"))
+    "unknown item 'x'"
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ParameterError(PaxsilicaError, ValueError):
+    """A parameter value out of range or of the wrong kind (``top=0``, ``mode='x'``)."""
+
+
+class CycleError(PaxsilicaError):
+    """A cycle in the sourcing network (recipes feeding back into their own inputs) that
+    the propagation cannot resolve; ``items`` names the items on the cycle."""
+
+    def __init__(self, reason: str, items: Sequence[str]) -> None:
+        self.items = tuple(items)
+        where = (f": cycle through {', '.join(self.items[:12])}"
+                 + (f" (+{len(self.items) - 12} more)" if len(self.items) > 12 else "")
+                 if self.items else "")
+        super().__init__(f"{reason}{where}; check recipes.csv for inputs that feed back "
+                         "into their own outputs")
+
+
+class CertificateError(PaxsilicaError):
+    """A certificate, signature or key that is malformed or does not verify."""
 
 
 class InfeasibleError(PaxsilicaError):

@@ -41,7 +41,7 @@ def test_commands_said_to_take_no_db_take_none(command):
 
 
 def test_usgs_example_lists_the_columns_the_reader_needs(tmp_path):
-    from paxsilica.cli.criticality import USGS_COLUMNS
+    from paxsilica.io.criticality import USGS_COLUMNS
 
     assert ",".join(USGS_COLUMNS) in README
     materials = tmp_path / "MATERIALS.csv"

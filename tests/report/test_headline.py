@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 
 from paxsilica.analytics.multitier import multitier_exposure
-from paxsilica.report.html import SECTIONS, ReportContext
+from paxsilica.report.data import report_data
+from paxsilica.report.html import SECTIONS
 from paxsilica.report.sections import headline
 
 
 @pytest.fixture(scope="module")
 def section(net):
-    return headline.build(ReportContext(net, date(2026, 12, 4)))
+    return headline.build(report_data(net, as_of=date(2026, 12, 4)))
 
 
 def test_headline_is_listed_right_after_the_overview():
@@ -43,7 +44,7 @@ def test_weak_share_counts_low_and_derived_rows_only():
 def test_section_is_skipped_without_the_recipe_tree(net):
     from dataclasses import replace
     empty = replace(net, recipes=net.recipes.iloc[0:0])
-    assert headline.build(ReportContext(empty, date(2026, 12, 4))) is None
+    assert headline.build(report_data(empty, as_of=date(2026, 12, 4))) is None
 
 
 def test_items_located_by_exports_count_as_weak(net):
@@ -52,9 +53,11 @@ def test_items_located_by_exports_count_as_weak(net):
                          "value_kusd": [800.0, 200.0], "quantity_t": [None, None],
                          "dataset": ["baci", "baci"]})
 
-    plain = re.sub("<[^>]+>", "", headline.build(ReportContext(net, date(2026, 12, 4))).body)
-    traded = re.sub("<[^>]+>", "", headline.build(ReportContext(net, date(2026, 12, 4),
-                                                                trade=fans)).body)
+    from dataclasses import replace
+
+    plain = re.sub("<[^>]+>", "", headline.build(report_data(net, as_of=date(2026, 12, 4))).body)
+    traded = re.sub("<[^>]+>", "", headline.build(report_data(replace(net, trade_flows=fans),
+                                                               as_of=date(2026, 12, 4))).body)
     fan = net.items.set_index("item_id").loc["cooling_fan", "name"]
     assert fan not in plain.split("rest mostly")[1]
     assert fan in traded.split("rest mostly")[1]

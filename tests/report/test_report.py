@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from paxsilica.analytics.multitier import multitier_exposure
-from paxsilica.report import render_report
-from paxsilica.report.html import ReportContext
+from paxsilica.report import render_report, report_data
 from paxsilica.report.sections import multitier
 
 
@@ -65,27 +64,25 @@ FAN_TRADE = pd.DataFrame({"year": [2024, 2024], "exporter": ["CHN", "MYS"],
                           "quantity_t": [None, None], "dataset": ["baci", "baci"]})
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class TradeContext(ReportContext):
-    """The report context with the stored trade flows the section reads (``context.trade``)."""
-
-    trade: pd.DataFrame | None = None
+def _section(net, day=date(2026, 7, 1)):
+    return multitier.build(report_data(net, as_of=day))
 
 
 def test_multitier_section_shows_sankey_table_and_basis(page, net):
     html, seen = page
     assert 'id="multitier"' in html and "multitier" in seen
-    section = multitier.build(ReportContext(net, date(2026, 7, 1)))
+    section = _section(net)
     assert section is not None and section.section_id == "multitier"
     assert 'id="multitier-sankey"' in section.body and '"type":"sankey"' in section.body
-    assert "<h3>Chokepoints</h3>" in section.body and "producer:CHN:ndfeb_magnet" in section.body
+    assert "<h3>Chokepoints</h3>" in section.body and "producer:CHN:" in section.body
+    assert "end item, AI data-centre compute service" in section.lead  # from the catalogue
     assert "global-pool assumption (no trade data imported)" in section.lead
 
 
 def test_multitier_section_uses_imported_trade_flows(net):
     day = date(2026, 7, 1)
-    plain = multitier.build(TradeContext(net, day))
-    traded = multitier.build(TradeContext(net, day, trade=FAN_TRADE))
+    plain = _section(net, day)
+    traded = _section(dataclasses.replace(net, trade_flows=FAN_TRADE), day)
     assert "trade data (BACI 2024) for 1 item(s)" in traded.lead
     assert "global-pool" not in traded.lead
     # server fans have no cited producers: with trade their world shares come from exports
@@ -101,7 +98,10 @@ def test_multitier_section_uses_imported_trade_flows(net):
         return body.split(f"<tr><td>{magnet}</td>", 1)[1].split("</tr>", 1)[0]
 
     assert f"<td class='num'>{world['concern_share']:.1%}</td>" in magnet_row(traded.body)
-    assert f"<td class='num'>{before['concern_share']:.1%}</td>" in magnet_row(plain.body)
+    if f"<tr><td>{magnet}</td>" in plain.body:
+        assert f"<td class='num'>{before['concern_share']:.1%}</td>" in magnet_row(plain.body)
+    else:  # without trade the fans are not among the end item's inputs most at risk
+        assert before["concern_share"] < world["concern_share"]
 
 
 def test_multitier_section_reports_a_recipe_cycle_instead_of_aborting(net, tmp_path):
@@ -109,8 +109,20 @@ def test_multitier_section_reports_a_recipe_cycle_instead_of_aborting(net, tmp_p
     line = net.recipes.iloc[[0]].assign(output_item="gallium", input_item="gallium_arsenide",
                                         quantity=3.0, essential=True)
     cyclic = dataclasses.replace(net, recipes=pd.concat([net.recipes, line], ignore_index=True))
-    section = multitier.build(ReportContext(cyclic, date(2026, 7, 1)))
+    section = _section(cyclic)
     assert section is not None and section.lead.startswith("Not computed")
     assert "gallium, gallium_arsenide" in section.lead and "gallium_arsenide" in section.body
     path = render_report(cyclic, tmp_path / "r.html", as_of="2026-07-01")
     assert 'id="multitier"' in path.read_text(encoding="utf-8")
+
+
+def test_multitier_section_follows_another_catalogue(net):
+    # only the magnet's supply chain: its top is the end item, no hard-coded ids needed
+    magnet_tree = {"ndfeb_magnet", "ndpr_metal", "ndpr_oxide", "rare_earth_oxide"}
+    recipes = net.recipes[net.recipes["output_item"].isin(magnet_tree)]
+    smaller = dataclasses.replace(net, recipes=recipes.reset_index(drop=True))
+    data = report_data(smaller, as_of=date(2026, 7, 1))
+    assert data.end_item == "ndfeb_magnet"
+    section = multitier.build(data)
+    magnet = net.items.set_index("item_id").loc["ndfeb_magnet", "name"]
+    assert f"end item, {magnet}" in section.lead and "producer:CHN:" in section.body

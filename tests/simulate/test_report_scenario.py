@@ -4,7 +4,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from paxsilica.model.network import StackNetwork
-from paxsilica.report.html import SECTIONS, ReportContext
+from paxsilica.report.data import report_data
+from paxsilica.report.html import SECTIONS
 from paxsilica.report.sections import scenario as section
 from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.options import compare_options, stockpile_events
@@ -14,7 +15,7 @@ from paxsilica.store import open_store
 
 def test_section_has_bands_and_the_option_that_matters_most():
     assert "paxsilica.report.sections.scenario" in SECTIONS
-    context = ReportContext(StackNetwork.from_store(open_store(":memory:")), as_of=__import__(
+    context = report_data(StackNetwork.from_store(open_store(":memory:")), as_of=__import__(
         "datetime").date(2026, 7, 1))
     built = section.build(context)
     assert built is not None and built.section_id == "scenario"

@@ -40,13 +40,19 @@ trade exposure (TE) and economic vulnerability (EV), each 0-1. See
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+
+from paxsilica.errors import ParameterError, RowError, ValidationError
 
 __all__ = [
     "EI_THRESHOLD",
     "HHI_SCALE",
+    "METHODS",
     "SR_THRESHOLD",
+    "criticality",
     "eu_crm_criticality",
     "eu_economic_importance",
     "eu_supply_risk",
@@ -56,6 +62,7 @@ __all__ = [
     "usgs_economic_vulnerability",
     "usgs_supply_risk",
     "usgs_trade_exposure",
+    "with_computed_hhi",
 ]
 
 SR_THRESHOLD = 1.0
@@ -64,6 +71,7 @@ EI_THRESHOLD = 2.8
 """Economic-importance threshold of the EU CRM method (2017-2023 assessments)."""
 HHI_SCALE = 10.0
 """Factor from paxsilica's fractional HHI inputs to the method's 0-10 HHI_WGI,t scale."""
+METHODS = ("eu-crm", "usgs-2021")
 
 
 def hhi_wgi_t(shares: pd.DataFrame) -> pd.DataFrame:
@@ -315,3 +323,63 @@ def usgs_supply_risk(materials: pd.DataFrame, threshold: float | None = None) ->
     extra = base.drop(columns=[c for c in base.columns if c in result.columns])
     result = pd.concat([result[["material", "supply_risk", "risk_product", "rank", "critical"]], extra], axis=1)
     return result.sort_values("supply_risk", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def with_computed_hhi(materials: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
+    from paxsilica.io.criticality import attr_row
+
+    """``materials`` with ``hhi_gs``/``hhi_eu`` computed from a SHARES table (each must be
+    empty in the materials file where the shares give it)."""
+    computed = hhi_wgi_t(shares)
+    result = materials.copy()
+    errors = []
+    positions = {name: position for position, name in enumerate(result["material"])}
+    for record in computed.itertuples(index=False):
+        column = f"hhi_{record.scope}"
+        position = positions[record.material]
+        if pd.notna(result[column].iloc[position]):
+            errors.append(RowError(materials.attrs.get("file", "materials"),
+                                   attr_row(materials, position), column,
+                                   "given here and also computed from the shares file; leave it empty"))
+        result.loc[result.index[position], column] = record.hhi_wgi_t / HHI_SCALE
+    if errors:
+        raise ValidationError(errors)
+    return result
+
+
+def criticality(materials: str | Path, *, method: str = "eu-crm", uses: str | Path | None = None,
+                sectors: str | Path | None = None, shares: str | Path | None = None,
+                threshold: float | None = None) -> pd.DataFrame:
+    """Criticality of the materials in a MATERIALS file by ``method``: ``eu-crm`` (SR, EI,
+    critical; see :func:`eu_crm_criticality`) or ``usgs-2021`` (see :func:`usgs_supply_risk`).
+
+    Parameters
+    ----------
+    materials: MATERIALS file (columns depend on the method, see docs/criticality.md).
+    uses, sectors: eu-crm, USES (``material,sector,share``) and SECTORS
+        (``sector,value_added``) files to compute EI; give both or neither.
+    shares: eu-crm, SHARES file (``material,scope,country,share,wgi[,t]``) to compute
+        ``hhi_gs``/``hhi_eu``.
+    threshold: usgs-2021, flag ``supply_risk`` at or above it as critical.
+
+    Raises:
+        ValidationError: every bad cell of a file (file, row, field).
+        ParameterError: an unknown method, or ``uses`` without ``sectors``.
+    """
+    from paxsilica.io import criticality as readers
+
+    if method not in METHODS:
+        raise ParameterError(f"unknown criticality method {method!r} (use {' or '.join(METHODS)})")
+    if method == "usgs-2021":
+        return usgs_supply_risk(readers.read_usgs_materials(Path(materials)), threshold=threshold)
+    if (uses is None) != (sectors is None):
+        raise ParameterError("uses and sectors go together; give both or neither")
+    table = readers.read_eu_materials(Path(materials))
+    if shares is not None:
+        table = with_computed_hhi(table, readers.read_shares(Path(shares), table["material"]))
+    readers.check_supply_scopes(table)
+    use_table = sector_table = None
+    if uses is not None and sectors is not None:
+        use_table = readers.read_uses(Path(uses), table["material"])
+        sector_table = readers.read_sectors(Path(sectors), use_table)
+    return eu_crm_criticality(table, use_table, sector_table)

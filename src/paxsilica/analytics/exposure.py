@@ -20,7 +20,8 @@ from paxsilica.analytics.concentration import country_shares, hhi
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 
-__all__ = ["coverage_timeline", "exposure", "exposure_change", "exposure_summary"]
+__all__ = ["coverage_timeline", "exposure", "exposure_change", "exposure_summary", "origin_dependence",
+           "unlocated_items"]
 
 KEY = ["item_id", "stage", "year"]
 DEFAULT_GROUP = "pax_silica"
@@ -58,11 +59,13 @@ def exposure(net: StackNetwork, *, item: str | None = None, stage: str | None = 
              latest: bool = False) -> pd.DataFrame:
     """One row per item, stage, year and supplying country, with the item-level figures.
 
-    Columns: ``item, stage, year, country, share, hhi, concern_share, coalition_share,
-    unattributed_share, top_country, top_share, is_member, is_concern, as_of, group,
-    sources, confidence, basis, share_method``. Shares are fractions 0-1; ``hhi`` is
-    0-10 000 over named countries (regions and "other" excluded); ``coalition_share`` is
-    the share of ``group`` members on ``as_of`` (today by default).
+    Columns: ``country, share`` (the answer, first so that a printed table shows it),
+    ``item, stage, year, hhi, concern_share, coalition_share, unattributed_share,
+    top_country, top_share, is_member, is_concern, quantity, unit, sources, source_urls,
+    confidence, basis, share_method``; rows by item, stage, year, then largest share. Shares are fractions 0-1;
+    ``hhi`` is 0-10 000 over named countries (regions and "other" excluded);
+    ``coalition_share`` is the share of ``group`` members on ``as_of`` (today by default).
+    The date and group used are in ``table.attrs`` (``as_of``, ``group``, ``concern``).
     """
     day = as_date(as_of)
     shares = _select(net, item, stage, year, latest, day)
@@ -85,15 +88,15 @@ def exposure(net: StackNetwork, *, item: str | None = None, stage: str | None = 
     summary["unattributed_share"] = (1.0 - summary["named_share"]).clip(lower=0.0)
     table = shares.join(summary.drop(columns="named_share"), on=KEY)
     table = table.rename(columns={"item_id": "item"})
-    table["as_of"] = day
-    table["group"] = group
     table = table.sort_values(["item", "stage", "year", "share"],
                               ascending=[True, True, True, False])
-    columns = ["item", "stage", "year", "country", "share", "hhi", "concern_share",
+    columns = ["country", "share", "item", "stage", "year", "hhi", "concern_share",
                "coalition_share", "unattributed_share", "top_country", "top_share",
-               "is_member", "is_concern", "as_of", "group", "quantity", "unit", "sources",
+               "is_member", "is_concern", "quantity", "unit", "sources",
                "source_urls", "confidence", "basis", "share_method"]
-    return table[columns].reset_index(drop=True)
+    result = table[columns].reset_index(drop=True)
+    result.attrs.update(as_of=day, group=group, concern=concern)
+    return result
 
 
 def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
@@ -107,7 +110,9 @@ def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
     sources = table.groupby(keys)["sources"].agg(lambda lists: sorted({s for x in lists for s in x}))
     countries = table.groupby(keys)["country"].count().rename("countries")
     result = first[["hhi", "top_country", "top_share", "concern_share", "coalition_share",
-                    "unattributed_share", "as_of", "group", "confidence"]].join(countries)
+                    "unattributed_share"]].assign(as_of=table.attrs["as_of"],
+                                                  group=table.attrs["group"],
+                                                  confidence=first["confidence"]).join(countries)
     result["sources"] = sources
     result["confidence"] = table.groupby(keys)["confidence"].agg(
         lambda c: max(c, key=lambda v: {"high": 0, "medium": 1, "low": 2}.get(v, 3)))
@@ -155,3 +160,40 @@ def exposure_change(net: StackNetwork, before: date | str, after: date | str, *,
         result[column] = moved
         result[column] = result[column].map(lambda v: v if isinstance(v, list) else [])
     return result.reset_index()
+
+
+def origin_dependence(net: StackNetwork, *, item: str | None = None, stage: str | None = None,
+                      group: str = DEFAULT_GROUP, concern: str = DEFAULT_CONCERN,
+                      as_of: date | str | None = None, mode: str = "essential") -> pd.DataFrame:
+    """Dependence of each item's world supply on each origin country alone, through all
+    recipe tiers (at-risk share if that country alone stopped), on the network's sourcing.
+
+    Columns: ``node, item, country, dependence, in_group, of_concern, mode, as_of``; only
+    rows with a dependence above 0. ``country`` ``""`` means "location not in the data".
+    Dependences are not a partition: an item can depend 100 % on two countries.
+    """
+    from paxsilica.analytics.multitier import country_dependence, multitier_exposure
+    from paxsilica.analytics.network import sourcing_network
+
+    day = as_date(as_of)
+    snet = sourcing_network(net, as_of=day)
+    world = multitier_exposure(net, group=group, concern=concern, as_of=day, item=item,
+                               stage=stage, mode=mode, roles=("market",), snet=snet)
+    world = world[world["country"] == "WLD"]
+    table = country_dependence(snet, world["node"].tolist(), mode=mode)
+    table = table[table["dependence"] > 0]
+    table.insert(1, "item", table["node"].str.removeprefix("market:WLD:"))
+    members, of_concern = net.members(group, day), net.members(concern, day)
+    return table.assign(in_group=table["country"].isin(members),
+                        of_concern=table["country"].isin(of_concern), mode=mode,
+                        as_of=day).reset_index(drop=True)
+
+
+def unlocated_items(multitier: pd.DataFrame) -> pd.DataFrame:
+    """The world-supply rows of a :func:`~paxsilica.analytics.multitier.multitier_exposure`
+    table whose own output the data do not fully locate: ``item, unlocated_share`` (0-1),
+    in the table's order."""
+    world = multitier[(multitier["role"] == "market") & (multitier["country"] == "WLD")]
+    world = world[world["located_share"] < 1 - 1e-9]
+    return pd.DataFrame({"item": world["item"].to_numpy(),
+                         "unlocated_share": 1.0 - world["located_share"].to_numpy()})

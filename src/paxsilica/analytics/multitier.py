@@ -50,7 +50,7 @@ from paxsilica.analytics.network import (
     cycles,
     sourcing_network,
 )
-from paxsilica.errors import NotFoundError, PaxsilicaError, SolverError
+from paxsilica.errors import CycleError, NotFoundError, PaxsilicaError, SolverError
 from paxsilica.linalg.solvers import LEAST_DIRECT_LIMIT, least_solution
 from paxsilica.model.network import StackNetwork, as_date
 
@@ -64,19 +64,6 @@ DIRECT_LIMIT = LEAST_DIRECT_LIMIT
 SLOW_SWEEPS = 64
 """Essential-mode sweeps after which the network is checked for cycles (a DAG is exact
 after depth + 1 sweeps; a cycle converges only geometrically and is solved per policy)."""
-
-
-class CycleError(PaxsilicaError):
-    """A cycle in the sourcing network (recipes feeding back into their own inputs) that
-    the propagation cannot resolve; ``items`` names the items on the cycle."""
-
-    def __init__(self, reason: str, items: Sequence[str]) -> None:
-        self.items = tuple(items)
-        where = (f": cycle through {', '.join(self.items[:12])}"
-                 + (f" (+{len(self.items) - 12} more)" if len(self.items) > 12 else "")
-                 if self.items else "")
-        super().__init__(f"{reason}{where}; check recipes.csv for inputs that feed back "
-                         "into their own outputs")
 
 
 def _cycle_error(matrix: sp.spmatrix, names: Sequence[str] | np.ndarray | None,

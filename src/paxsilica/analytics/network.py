@@ -293,9 +293,9 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     ----------
     net: the stack network (items, supplies, recipes, facilities).
     as_of: data years after ``as_of`` are ignored (default today).
-    trade: optional trade flows (``year, exporter, importer, item_id, value_kusd``, e.g.
-        :func:`paxsilica.store.trade.trade_flows`); without them every buyer uses the
-        world pool.
+    trade: trade flows (``year, exporter, importer, item_id, value_kusd``); default: the
+        network's own ``net.trade_flows`` (loaded by ``StackNetwork.from_store``). Pass an
+        empty frame to ignore them; without flows every buyer uses the world pool.
 
     Returns
     -------
@@ -304,6 +304,7 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
     ``facility:mountain_pass:rare_earth_ore``.
     """
     day = as_date(as_of)
+    trade = net.trade_flows if trade is None else trade
     shares = _world_shares(net, day)
     used = _used_flows(trade, day)
     mix = _trade_mix(used)

@@ -33,7 +33,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from paxsilica.errors import PaxsilicaError
+from paxsilica.errors import CertificateError, PaxsilicaError
 
 __all__ = ["CERTIFICATE_FORMAT", "CertificateError", "canonical_bytes", "check_outputs",
            "fingerprint", "load_private_key", "load_public_key", "new_key_pair",
@@ -41,10 +41,6 @@ __all__ = ["CERTIFICATE_FORMAT", "CertificateError", "canonical_bytes", "check_o
            "write_files_atomic", "write_key_pair"]
 
 CERTIFICATE_FORMAT = "paxsilica-certificate/1"
-
-
-class CertificateError(PaxsilicaError):
-    """A certificate or key is missing, corrupt, or does not verify."""
 
 
 def canonical_bytes(body: dict) -> bytes:

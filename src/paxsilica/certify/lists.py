@@ -3,8 +3,8 @@
 A :class:`RestrictedList` is the entities (and, for FtM files, ownership links) of
 one version of one list. Versions live in three tables of their own in the
 DuckDB store (``restricted_lists``, ``restricted_entities``,
-``restricted_ownership``); importing the same name and version again replaces it,
-in one transaction.
+``restricted_ownership``, declared in :mod:`paxsilica.store.schema`); importing the
+same name and version again replaces it, in one transaction.
 
 Example:
     >>> lst = load_list(bundled_list_path("fcc_covered"))
@@ -130,27 +130,8 @@ def load_list(path: str | Path, name: str | None = None,
                           format=fmt, sha256=sha256, entities=entities, ownership=ownership)
 
 
-_DDL = [
-    "CREATE TABLE IF NOT EXISTS restricted_lists (list_name VARCHAR, version VARCHAR, "
-    "format VARCHAR, sha256 VARCHAR, rows BIGINT, file VARCHAR, imported_at TIMESTAMP)",
-    "CREATE TABLE IF NOT EXISTS restricted_entities (list_name VARCHAR, version VARCHAR, "
-    "entity_id VARCHAR, schema VARCHAR, name VARCHAR, aliases VARCHAR, countries VARCHAR, "
-    "identifiers VARCHAR, programs VARCHAR, dataset VARCHAR, listed_on VARCHAR, "
-    "target BOOLEAN)",
-    "CREATE TABLE IF NOT EXISTS restricted_ownership (list_name VARCHAR, version VARCHAR, "
-    "owner VARCHAR, owned VARCHAR, percentage DOUBLE, source VARCHAR)",
-]
-
-
-def _ensure_tables(store: Store) -> None:
-    with store.transaction() as connection:
-        for statement in _DDL:
-            connection.execute(statement)
-
-
 def import_list(store: Store, lst: RestrictedList, file: str = "") -> None:
     """Store ``lst`` (replacing the same name and version) in one transaction."""
-    _ensure_tables(store)
     entities = lst.entities.copy()
     for column in ("aliases", "countries", "identifiers"):
         entities[column] = entities[column].map(json.dumps)
@@ -181,9 +162,8 @@ def import_list(store: Store, lst: RestrictedList, file: str = "") -> None:
 def stored_lists(store: Store) -> pd.DataFrame:
     """Every stored list version: ``list_name, version, format, sha256, rows, file,
     imported_at``, newest import last."""
-    _ensure_tables(store)
-    return store.connection.execute(
-        "SELECT * FROM restricted_lists ORDER BY list_name, imported_at").df()
+    return (store.read("restricted_lists").sort_values(["list_name", "imported_at"], kind="stable")
+            .reset_index(drop=True))
 
 
 def load_stored_list(store: Store, name: str, version: str | None = None) -> RestrictedList:
@@ -203,14 +183,12 @@ def load_stored_list(store: Store, name: str, version: str | None = None) -> Res
                             + f" (stored lists: {known}); import it with "
                               "'paxsilica lists import FILE'")
     meta = versions.iloc[-1]
-    entities = store.connection.execute(
-        f"SELECT {', '.join(ENTITY_COLUMNS)} FROM restricted_entities "
-        "WHERE list_name = ? AND version = ?", [name, meta["version"]]).df()
+    entities = store.read("restricted_entities", "list_name = ? AND version = ?",
+                          [name, meta["version"]])[ENTITY_COLUMNS]
     for column in ("aliases", "countries", "identifiers"):
         entities[column] = entities[column].map(json.loads)
-    ownership = store.connection.execute(
-        "SELECT owner, owned, percentage, source FROM restricted_ownership "
-        "WHERE list_name = ? AND version = ?", [name, meta["version"]]).df()
+    ownership = store.read("restricted_ownership", "list_name = ? AND version = ?",
+                           [name, meta["version"]])[OWNERSHIP_COLUMNS]
     return RestrictedList(name=name, version=str(meta["version"]), format=str(meta["format"]),
                           sha256=str(meta["sha256"]), entities=entities, ownership=ownership)
 

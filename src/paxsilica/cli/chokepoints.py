@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.analytics.chokepoints import chokepoints, end_items
+from paxsilica.analytics.chokepoints import chokepoints
 from paxsilica.analytics.multitier import MODES
 from paxsilica.analytics.network import sourcing_network
 from paxsilica.cli.common import (
@@ -20,8 +20,7 @@ from paxsilica.cli.common import (
 )
 from paxsilica.cli.progress import progress_bar
 from paxsilica.errors import PaxsilicaError
-from paxsilica.model.network import StackNetwork, as_date
-from paxsilica.store.trade import trade_flows
+from paxsilica.model.network import StackNetwork, as_date, end_items
 
 __all__ = ["register"]
 
@@ -48,24 +47,22 @@ def chokepoints_command(
         raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
     if top < 1:
         raise PaxsilicaError(f"--top must be at least 1, not {top}")
-    store = store_for(ctx, db)
-    net = StackNetwork.from_store(store)
+    net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
     day = as_date(as_of)
+    wanted = ([found for name in item for found in say_item_choice(net, name)] if item
+              else end_items(net))
     with progress_bar() as bar:
-        task = bar.add_task("reading stored trade flows", total=None)
-        flows = trade_flows(store)
-        bar.update(task, description=f"building the sourcing network ({len(flows):,} trade rows)")
-        snet = sourcing_network(net, as_of=day, trade=flows)
+        task = bar.add_task(f"building the sourcing network ({len(net.trade_flows):,} trade rows)",
+                            total=None)
+        snet = sourcing_network(net, as_of=day)  # the network's stored trade flows
         bar.update(task, description="ranking chokepoints")
 
         def told(done: int, total: int, end_item: str) -> None:
             bar.update(task, completed=done, total=total,
                        description=f"upstream nodes extracted (now {end_item})")
 
-        table = chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
+        table = chokepoints(net, end_item=wanted, top=top, as_of=day, mode=mode,
                             links=not nodes_only, snet=snet, progress=told)
-    wanted = ([found for name in item for found in say_item_choice(net, name)] if item
-              else end_items(net))
     if fmt is OutputFormat.table:
         view = table[["end_item", "rank", "kind", "node", "supplier", "country", "output_lost",
                       "betweenness"]]

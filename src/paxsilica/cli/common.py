@@ -46,10 +46,11 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-def store_for(ctx: typer.Context, db: Path | None) -> Store:
-    """Open the store named by the command's ``--db``, else the global one, else the default."""
+def store_for(ctx: typer.Context, db: Path | None, *, read_only: bool = False) -> Store:
+    """Open the store named by the command's ``--db``, else the global one, else the default;
+    ``read_only`` for commands that only read (they never write an existing current file)."""
     chosen = db or (ctx.obj or {}).get("db") or default_db_path()
-    return open_store(chosen)
+    return open_store(chosen, read_only=read_only)
 
 
 def _jsonable(value: object) -> object:

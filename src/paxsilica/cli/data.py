@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, WideOption, console, emit, store_for
 from paxsilica.cli.output import provenance_last
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.kinds import KINDS, kind_named
-from paxsilica.store.importer import import_file, validate_file, validate_store
+from paxsilica.store.importer import import_files, validate_file, validate_store
+from paxsilica.store.transfer import is_export, restore_store
 
 __all__ = ["register"]
 
@@ -20,27 +20,36 @@ data_app = typer.Typer(help="Import, validate, export and inspect the data store
                        no_args_is_help=True)
 
 KindArgument = Annotated[str, typer.Argument(help=f"Record kind: {', '.join(KINDS)}")]
-FilesArgument = Annotated[list[Path], typer.Argument(help="CSV, TSV, Parquet, YAML or JSONL files")]
+FilesArgument = Annotated[list[Path] | None, typer.Argument(
+    help="CSV, TSV, Parquet, YAML or JSONL files", show_default=False)]
 SourceOption = Annotated[str | None, typer.Option(
     "--source", help="Source title for rows whose 'source' cell is empty")]
 
 
 def _kind(name: str) -> str:
     """The kind's table name; an unknown one is a one-line user error listing the kinds."""
-    try:
-        return kind_named(name).name
-    except KeyError as exc:
-        raise PaxsilicaError(exc.args[0]) from None
+    return kind_named(name).name
 
 
 @data_app.command("import")
-def import_command(ctx: typer.Context, kind: KindArgument, files: FilesArgument,
+def import_command(ctx: typer.Context,
+                   kind: Annotated[str, typer.Argument(
+                       help=f"Record kind ({', '.join(KINDS)}), or a folder written by "
+                            "'data export' to restore every table from")],
+                   files: FilesArgument = None,
                    source: SourceOption = None, db: DbOption = None) -> None:
-    """Import FILES of one record kind; each file is all-or-nothing, re-imports are idempotent."""
+    """Import FILES of one record kind, all or nothing: a bad row in any file imports none
+    of them; re-imports are idempotent. Given a folder written by 'data export' instead,
+    replace the database's contents with it (every table, trade flows and lists included)."""
+    if not files and (is_export(kind) or Path(kind).is_dir()):
+        store = restore_store(store_for(ctx, db), kind)
+        console.print(f"restored {kind} into {store.path}", markup=False)
+        return
     kind = _kind(kind)
+    if not files:
+        raise PaxsilicaError(f"give at least one {kind} file to import")
     store = store_for(ctx, db)
-    for path in files:
-        report = import_file(store, kind, path, source=source)
+    for path, report in zip(files, import_files(store, kind, files, source=source), strict=True):
         console.print(f"imported {report.rows} {report.kind} row(s) from {path} "
                       f"(import #{report.import_id})", markup=False)
 
@@ -55,7 +64,7 @@ def validate_command(
 ) -> None:
     """Check FILES against the schema and the store's contents (write nothing);
     without arguments, re-check every table already in the store."""
-    store = store_for(ctx, db)
+    store = store_for(ctx, db, read_only=True)
     if kind is None:
         counts = validate_store(store)
         console.print(f"store {store.path}: {sum(counts.values())} valid row(s) in "
@@ -79,12 +88,13 @@ def export_command(
                       "(a spreadsheet formula) gets a leading ' (OWASP CSV injection)")] = False,
     db: DbOption = None,
 ) -> None:
-    """Write one file per table (CSV or Parquet) into a directory.
+    """Write one file per table (CSV or Parquet) and a manifest into a directory;
+    'data import DIR' restores it.
 
     CSV text cells starting with = + - @ (or a tab or carriage return) are written with a
-    leading ' so that a spreadsheet shows them instead of running them; numbers are left
-    alone. --raw (here or before the command) writes the cells unchanged, for re-import."""
-    store = store_for(ctx, db)
+    leading ' so that a spreadsheet shows them instead of running them (restore takes it off);
+    numbers are left alone. --raw (here or before the command) writes the cells unchanged."""
+    store = store_for(ctx, db, read_only=True)
     raw = raw or bool((ctx.find_root().obj or {}).get("raw"))
     for path in store.export(output, fmt, raw=raw):
         console.print(f"wrote {path}", markup=False)
@@ -95,8 +105,8 @@ def status_command(ctx: typer.Context, db: DbOption = None,
                    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
                    ) -> None:
     """Row counts per table and the database path."""
-    store = store_for(ctx, db)
-    frame = pd.DataFrame({"table": list(KINDS), "rows": [store.count(k) for k in KINDS]})
+    store = store_for(ctx, db, read_only=True)
+    frame = store.counts()
     if fmt is OutputFormat.table:
         console.print(f"database: {store.path}", markup=False)
     emit(frame, fmt, title="paxsilica store")
@@ -110,7 +120,7 @@ def show_command(ctx: typer.Context, kind: KindArgument, db: DbOption = None,
     """Print the rows of one table: its key columns first, sources and notes last (in a
     table, sources as numbered footnotes and notes only with --wide)."""
     kind = _kind(kind)
-    frame = store_for(ctx, db).table(kind).drop(columns="import_id").head(limit)
+    frame = store_for(ctx, db, read_only=True).table(kind).drop(columns="import_id").head(limit)
     key = list(kind_named(kind).key)
     frame = provenance_last(frame[key + [column for column in frame.columns if column not in key]])
     emit(frame, fmt, title=kind, wide=wide)

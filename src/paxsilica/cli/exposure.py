@@ -9,8 +9,15 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from paxsilica.analytics.exposure import exposure, exposure_change, exposure_summary
-from paxsilica.analytics.multitier import MODES
+from paxsilica.analytics.exposure import (
+    exposure,
+    exposure_change,
+    exposure_summary,
+    origin_dependence,
+    unlocated_items,
+)
+from paxsilica.analytics.multitier import MODES, multitier_exposure
+from paxsilica.analytics.network import sourcing_basis
 from paxsilica.cli.common import (
     DbOption,
     OutputFormat,
@@ -22,7 +29,6 @@ from paxsilica.cli.common import (
 )
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork, as_date
-from paxsilica.store import Store
 
 __all__ = ["register"]
 
@@ -41,13 +47,12 @@ def _date(value: str | None) -> date | None:
     return None if value is None else as_date(value)
 
 
-def _unlocated_note(world: pd.DataFrame, group: str) -> str | None:
+def _unlocated_note(unlocated: pd.DataFrame, group: str) -> str | None:
     """One line naming the items whose own output the data do not locate (or None)."""
-    unlocated = world[world["located_share"] < 1 - 1e-9]
     if unlocated.empty:
         return None
-    names = [f"{i} ({1 - s:.0%} unlocated)" for i, s in
-             zip(unlocated["item"], unlocated["located_share"], strict=True)]
+    names = [f"{i} ({s:.0%} unlocated)" for i, s in
+             zip(unlocated["item"], unlocated["unlocated_share"], strict=True)]
     listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
     return (f"note: no cited producing country for the own output of {listed}: "
             "unattributed_share counts that part as at risk and coalition_share as lost; "
@@ -55,34 +60,25 @@ def _unlocated_note(world: pd.DataFrame, group: str) -> str | None:
             "countries reached through the located inputs.")
 
 
-def _multitier(store: Store, net: StackNetwork, *, item: str | None, stage: str | None,
-               group: str, concern: str, as_of: str | None, mode: str, summary: bool,
-               by_country: bool, fmt: OutputFormat, wide: bool = False) -> None:
+def _multitier(net: StackNetwork, *, item: str | None, stage: str | None, group: str,
+               concern: str, as_of: str | None, mode: str, summary: bool, by_country: bool,
+               fmt: OutputFormat, wide: bool = False) -> None:
     """``exposure --tiers all``: embodied shares, or per-country dependence, on stored flows."""
-    from paxsilica.analytics.multitier import country_dependence, multitier_exposure
-    from paxsilica.analytics.network import sourcing_network
-    from paxsilica.store.trade import trade_flows
-
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
     table = multitier_exposure(net, group=group, concern=concern, as_of=day, item=item,
-                               stage=stage, mode=mode, snet=snet)
-    world = table[(table["role"] == "market") & (table["country"] == "WLD")]
-    title = f"{mode} mode, all tiers, as of {day}; sourcing: {snet.basis}"
-    note = _unlocated_note(world, group)
+                               stage=stage, mode=mode)
+    title = f"{mode} mode, all tiers, as of {day}; sourcing: {sourcing_basis(net.trade_flows, day)}"
+    note = _unlocated_note(unlocated_items(table), group)
     if by_country:
-        table = country_dependence(snet, world["node"].tolist(), mode=mode)
-        table = table[table["dependence"] > 0]
-        table.insert(1, "item", table["node"].str.removeprefix("market:WLD:"))
-        members, of_concern = net.members(group, day), net.members(concern, day)
-        table = table.assign(in_group=table["country"].isin(members),
-                             of_concern=table["country"].isin(of_concern), mode=mode, as_of=day)
+        table = origin_dependence(net, item=item, stage=stage, group=group, concern=concern,
+                                  as_of=day, mode=mode)
         if fmt is OutputFormat.table:
             table = table.assign(country=table["country"].replace("", "(not in data)")).drop(
                 columns=["node", "mode", "as_of"])
         title = f"Dependence on each origin country alone ({title})"
     else:
-        table = world if summary else table
+        if summary:
+            table = table[(table["role"] == "market") & (table["country"] == "WLD")]
         if fmt is OutputFormat.table:
             # world rows only: node market:WLD:<item>, role market and country WLD say nothing
             table = table.drop(columns=["group", "concern", "mode", "as_of",
@@ -138,13 +134,12 @@ def exposure_command(
             raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
     elif mode is not None or by_country:
         raise PaxsilicaError("--mode and --by-country need --tiers all")
-    store = store_for(ctx, db)
-    net = StackNetwork.from_store(store)
+    net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
     if item is not None:
         say_item_choice(net, item, stage)
     selection = {"item": item, "stage": stage, "year": year, "latest": latest}
     if tiers is Tiers.all:
-        _multitier(store, net, item=item, stage=stage, group=group, concern=concern,
+        _multitier(net, item=item, stage=stage, group=group, concern=concern,
                    as_of=as_of, mode=mode or "essential", summary=summary,
                    by_country=by_country, fmt=fmt, wide=wide)
         return
@@ -159,6 +154,9 @@ def exposure_command(
         emit(table, fmt, title="Exposure summary", wide=wide)
         return
     table = exposure(net, group=group, concern=concern, as_of=_date(as_of), **selection)
+    at = table.columns.get_loc("is_concern") + 1  # the parameters used, as columns
+    table.insert(at, "as_of", table.attrs["as_of"])
+    table.insert(at + 1, "group", group)
     if fmt is OutputFormat.table:
         view = table[["item", "stage", "year", "country", "share", "hhi", "concern_share",
                       "coalition_share", "is_member", "confidence"]]

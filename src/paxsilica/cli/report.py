@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +11,9 @@ from rich.markup import escape
 
 from paxsilica.cli.common import DbOption, console, store_for
 from paxsilica.cli.progress import progress_bar
-from paxsilica.model.network import StackNetwork
-from paxsilica.report.html import SECTIONS, render_report
-from paxsilica.store.trade import trade_flows
+from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.report.data import STEPS
+from paxsilica.report.html import SECTIONS, check_report_path, render_report
 
 __all__ = ["register"]
 
@@ -27,20 +28,22 @@ def report_command(
     db: DbOption = None,
 ) -> None:
     """Write the HTML dashboard of the stack (one file, works offline) and say where."""
+    check_report_path(output)  # arguments first: a bad one fails before the database is opened
+    as_date(as_of)
     with progress_bar() as progress:
-        # steps: loading the data, then each section; a step counts once it is finished
-        task = progress.add_task("loading data", total=len(SECTIONS) + 1)
-        store = store_for(ctx, db)
-        net, trade = StackNetwork.from_store(store), trade_flows(store)
-        started = iter(range(1, len(SECTIONS) + 1))
+        # steps: loading the data, each computed table, then each section; counted when done
+        task = progress.add_task("loading data", total=1 + len(STEPS) + len(SECTIONS))
+        net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
+        progress.advance(task)
 
-        def on_section(name: str) -> None:
-            number = next(started)
-            progress.update(task, completed=number,
-                            description=f"section {number} of {len(SECTIONS)}: {name}")
+        def advance(kind: str) -> Callable[[str], None]:
+            def on(name: str) -> None:
+                progress.update(task, description=f"{kind}: {name}")
+                progress.advance(task)
+            return on
 
         path = render_report(net, output, as_of=as_of, group=group, concern=concern,
-                             on_section=on_section, trade=trade)
+                             on_step=advance("computing"), on_section=advance("section"))
     console.print(f"report written to [bold]{escape(str(path.resolve()))}[/]")
 
 

@@ -10,7 +10,7 @@ import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
 from paxsilica.cli.progress import progress_bar
-from paxsilica.store.trade import import_trade_files, trade_flows
+from paxsilica.store.trade import import_trade_files, trade_flows, trade_summary
 
 __all__ = ["register"]
 
@@ -65,14 +65,11 @@ def status_command(
     db: DbOption = None,
 ) -> None:
     """Stored flows per dataset, year and item: rows, importers and value (thousand USD)."""
-    flows = trade_flows(store_for(ctx, db))
+    flows = trade_flows(store_for(ctx, db, read_only=True))
     if flows.empty:
         console.print("no trade flows imported (see: paxsilica trade import --help)")
         return
-    summary = (flows.groupby(["dataset", "year", "item_id"])
-               .agg(rows=("hs6", "size"), importers=("importer", "nunique"),
-                    value_kusd=("value_kusd", "sum")).reset_index())
-    emit(summary, fmt, title="Trade flows")
+    emit(trade_summary(flows), fmt, title="Trade flows")
 
 
 def register(app: typer.Typer) -> None:

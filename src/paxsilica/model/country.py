@@ -24,6 +24,8 @@ import pycountry
 import yaml
 from pydantic import BaseModel, Field
 
+from paxsilica.errors import NotFoundError
+
 __all__ = ["Region", "country_name", "is_country", "region_kind", "regions", "resolve_country"]
 
 
@@ -79,11 +81,17 @@ def resolve_country(text: str) -> str:
     """Return the ISO 3166-1 alpha-3 code (or listed aggregate code) for ``text``.
 
     Raises:
-        KeyError: when the name or code is not recognised; the message says why.
+        NotFoundError: when the name or code is not recognised; the message says why
+            (also a ``KeyError``).
+
+    >>> resolve_country("Atlantis")
+    Traceback (most recent call last):
+    ...
+    paxsilica.errors.NotFoundError: unknown country 'Atlantis' (use an ISO code or an English name)
     """
     code = _resolved(str(text))
     if code.startswith("!"):  # failures are cached too: lists repeat unknown values
-        raise KeyError(code[1:])
+        raise NotFoundError(code[1:])
     return code
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from paxsilica.errors import NotFoundError
 from paxsilica.model.control import ExportControl
 from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
@@ -84,10 +85,10 @@ def kind_named(name: str) -> Kind:
     """The :class:`Kind` called ``name`` (singular forms accepted).
 
     Raises:
-        KeyError: with the list of known kinds.
+        NotFoundError: with the list of known kinds (also a ``KeyError``).
     """
     key = name.strip().lower().replace("-", "_")
     key = ALIASES.get(key, key)
     if key not in KINDS:
-        raise KeyError(f"unknown record kind {name!r}; known kinds: {', '.join(KINDS)}")
+        raise NotFoundError(f"unknown record kind {name!r}; known kinds: {', '.join(KINDS)}")
     return KINDS[key]

@@ -17,16 +17,25 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
 import pandas as pd
 
-from paxsilica.errors import NotFoundError, PaxsilicaError
+from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.kinds import KINDS
 
-__all__ = ["StackNetwork", "as_date"]
+__all__ = ["StackNetwork", "as_date", "end_items", "no_trade_flows"]
+
+TRADE_COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t",
+                 "dataset", "source", "reporter"]
+
+
+def no_trade_flows() -> pd.DataFrame:
+    """An empty trade-flow table (the network of a store without imported trade data)."""
+    return pd.DataFrame({column: pd.Series([], dtype=object) for column in TRADE_COLUMNS})
+
 
 LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers"}
 
@@ -44,7 +53,7 @@ def as_date(value: date | str | None) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise PaxsilicaError(f"malformed date {value!r} (use YYYY-MM-DD)") from None
+        raise ParameterError(f"malformed date {value!r} (use YYYY-MM-DD)") from None
 
 
 def _split_lists(frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +77,12 @@ def _split_lists(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True, eq=False)
 class StackNetwork:
-    """All tables of the stack; treat every DataFrame as read-only."""
+    """All tables of the stack; treat every DataFrame as read-only.
+
+    ``trade_flows`` are the stored bilateral flows (``year, exporter, importer, hs6,
+    item_id, value_kusd, quantity_t, dataset, source, reporter``; Comtrade mirror
+    reports resolved), empty when none were imported: the sourcing network uses them.
+    """
 
     stages: pd.DataFrame
     items: pd.DataFrame
@@ -80,12 +94,16 @@ class StackNetwork:
     facilities: pd.DataFrame
     ownership: pd.DataFrame
     export_controls: pd.DataFrame
+    trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
 
     @classmethod
     def from_store(cls, store: object) -> StackNetwork:
-        """Read every table of a :class:`~paxsilica.store.Store`."""
-        tables = {name: _split_lists(store.table(name)) for name in KINDS}  # type: ignore[attr-defined]
-        return cls(**tables)
+        """Read every table of a :class:`~paxsilica.store.Store`, trade flows included,
+        from one version of the database."""
+        with store.snapshot():  # type: ignore[attr-defined]
+            tables = {name: _split_lists(store.table(name)) for name in KINDS}  # type: ignore[attr-defined]
+            trade = store.trade_flows()  # type: ignore[attr-defined]
+        return cls(**tables, trade_flows=trade.drop(columns=["import_id"], errors="ignore"))
 
     @cached_property
     def item_stage(self) -> dict[str, str]:
@@ -159,3 +177,18 @@ class StackNetwork:
                                                           limit=3)]
         where = f" at stage {stage!r}" if stage else ""
         raise NotFoundError(f"unknown item {name!r}{where} (did you mean: {', '.join(close)}?)")
+
+
+def end_items(net: StackNetwork, names: str | list[str] | None = None) -> list[str]:
+    """The end items of the catalogue: recipe outputs that are no recipe's input (the tops
+    of the recipe tree), most downstream stage first; or the item ids ``names`` select.
+
+    >>> from paxsilica.store import open_store
+    >>> end_items(StackNetwork.from_store(open_store(":memory:")))[0]
+    'ai_data_centre'
+    """
+    if names is not None:
+        wanted = [names] if isinstance(names, str) else names
+        return list(dict.fromkeys(found for name in wanted for found in net.resolve_items(name)))
+    tops = set(net.recipes["output_item"]) - set(net.recipes["input_item"])
+    return sorted(tops, key=lambda item: (-net.stage_order.get(net.item_stage.get(item, ""), -1), item))

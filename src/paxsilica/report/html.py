@@ -1,8 +1,11 @@
-"""Assemble the report: build each section from the network, render one HTML file.
+"""Assemble the report: render each section from the tables the API computed, one HTML file.
 
-Sections are modules listed in :data:`SECTIONS`; each has ``build(context) ->
-Section | None`` (``None`` when it has nothing to show). The file is written to
-a temporary name and renamed, so a failed run never leaves half a report.
+:func:`render_report` computes a :class:`~paxsilica.report.data.ReportData` with
+:func:`~paxsilica.report.data.report_data` (public API calls only) and hands it to
+:func:`write_report`. Sections are modules listed in :data:`SECTIONS`; each has
+``build(data) -> Section | None`` (``None`` when it has nothing to show) and only
+renders what it is given. The file is written to a temporary name and renamed, so a
+failed run never leaves half a report.
 """
 
 from __future__ import annotations
@@ -12,25 +15,23 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from functools import cached_property
 from importlib import import_module
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
 from paxsilica import __version__
-from paxsilica.analytics.exposure import exposure
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.country import country_name, is_country
-from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.model.network import StackNetwork
+from paxsilica.report.data import ReportContext, ReportData, report_data
 
-__all__ = ["SECTIONS", "ReportContext", "Section", "figure_html", "member_summary", "render_report",
-           "scrollable_tables", "sources_html"]
+__all__ = ["SECTIONS", "ReportContext", "ReportData", "Section", "check_report_path", "figure_html",
+           "member_summary", "render_report", "scrollable_tables", "sources_html", "write_report"]
 
 # Order of the report. Add a module path to add a section.
 SECTIONS = [
@@ -55,52 +56,6 @@ class Section:
     title: str
     lead: str
     body: str
-
-
-@dataclass(frozen=True, eq=False)
-class ReportContext:
-    """What sections read: the network, the date and groups, and shared tables."""
-
-    net: StackNetwork
-    as_of: date
-    group: str = "pax_silica"
-    concern: str = "countries_of_concern"
-    notes: list[str] = field(default_factory=list)
-    trade: pd.DataFrame | None = None
-    """Stored trade flows (:func:`paxsilica.store.trade.trade_flows`); None: global pool."""
-
-    @cached_property
-    def latest(self) -> pd.DataFrame:
-        """Long exposure table, latest non-projection year per item and stage."""
-        table = exposure(self.net, group=self.group, concern=self.concern, as_of=self.as_of,
-                         latest=True)
-        return table.assign(stage_order=table["stage"].map(self.net.stage_order))
-
-    @cached_property
-    def summary(self) -> pd.DataFrame:
-        """One row per item and stage (latest year)."""
-        keys = ["item", "stage", "year"]
-        table = self.latest
-        first = table.groupby(keys).first().reset_index()
-        first["sources"] = table.groupby(keys)["sources"].agg(
-            lambda lists: sorted({s for x in lists for s in x})).values
-        first["source_urls"] = table.groupby(keys)["source_urls"].agg(
-            lambda lists: sorted({s for x in lists for s in x})).values
-        return first.sort_values(["stage_order", "item"]).reset_index(drop=True)
-
-    @cached_property
-    def source_links(self) -> dict[str, str]:
-        """Source title -> URL, from the supply rows."""
-        rows = self.net.supplies.dropna(subset=["source_url"])
-        return dict(zip(rows["source"], rows["source_url"], strict=True))
-
-    @cached_property
-    def item_labels(self) -> dict[str, str]:
-        return dict(zip(self.net.items["item_id"], self.net.items["name"], strict=True))
-
-    @cached_property
-    def members(self) -> list[str]:
-        return sorted(self.net.members(self.group, self.as_of))
 
 
 # Figures whose columns or nodes cannot shrink with the screen (heat maps, Sankey
@@ -178,14 +133,24 @@ def _environment() -> Environment:
                        autoescape=select_autoescape(["html", "j2"]))
 
 
+def check_report_path(path: str | Path) -> Path:
+    """``path`` as a ``Path``; raises :class:`PaxsilicaError` when it is a directory."""
+    path = Path(path)
+    if path.is_dir():
+        raise PaxsilicaError(f"cannot write the report to {path}: it is a directory "
+                             f"(give a file name, e.g. {path / 'paxsilica-report.html'})")
+    return path
+
+
 def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | None = None,
                   group: str = "pax_silica", concern: str = "countries_of_concern",
                   on_section: Callable[[str], None] | None = None,
-                  trade: pd.DataFrame | None = None) -> Path:
-    """Write the HTML report to ``path`` and return it.
+                  on_step: Callable[[str], None] | None = None) -> Path:
+    """Compute the report's tables (:func:`~paxsilica.report.data.report_data`) and write
+    the HTML report to ``path``; return it.
 
-    ``on_section(name)`` is called before each section is built (progress display).
-    ``trade``: stored trade flows for the multi-tier section (default: global pool).
+    ``on_step(name)`` is called before each computation step, ``on_section(name)`` before
+    each section is rendered (progress display).
 
     Example:
         >>> import tempfile
@@ -195,24 +160,28 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
         >>> "Pax Silica" in out.read_text(encoding="utf-8")
         True
     """
-    path = Path(path)
-    if path.is_dir():
-        raise PaxsilicaError(f"cannot write the report to {path}: it is a directory "
-                             f"(give a file name, e.g. {path / 'paxsilica-report.html'})")
-    context = ReportContext(net, as_of_date := as_date(as_of), group, concern, trade=trade)
+    path = check_report_path(path)
+    data = report_data(net, as_of=as_of, group=group, concern=concern, on_step=on_step)
+    return write_report(data, path, on_section=on_section)
+
+
+def write_report(data: ReportData, path: str | Path, *,
+                 on_section: Callable[[str], None] | None = None) -> Path:
+    """Render ``data`` into one self-contained HTML file at ``path``; return it."""
+    path = check_report_path(path)
     sections = []
     for module_name in SECTIONS:
         if on_section:
             on_section(module_name.rsplit(".", 1)[-1])
-        section = import_module(module_name).build(context)
+        section = import_module(module_name).build(data)
         if section is not None:
             sections.append(replace(section, body=scrollable_tables(section.body)))
     page = _environment().get_template("report.html.j2").render(
-        sections=sections, as_of=as_of_date, group_name=net.group(group)["name"],
+        sections=sections, as_of=data.as_of, group_name=data.group_name,
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        members=[(code, country_name(code)) for code in context.members],
-        member_summary=member_summary(context.members),
+        members=[(code, country_name(code)) for code in data.members],
+        member_summary=member_summary(data.members),
         plotly_js=get_plotlyjs())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

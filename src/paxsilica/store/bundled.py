@@ -14,13 +14,16 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from paxsilica.errors import StoreBusyError
 from paxsilica.io.tables import read_table
-from paxsilica.store.database import Store
+from paxsilica.store.database import Store, file_writable
 from paxsilica.store.importer import import_table
 
 __all__ = ["BUNDLED_FILES", "bundled_path", "ensure_bundled", "open_store"]
@@ -85,8 +88,50 @@ def ensure_bundled(store: Store) -> bool:
     return True
 
 
-def open_store(path: str | Path = ":memory:") -> Store:
-    """Open (creating if needed) a store and make sure it holds the bundled data."""
-    store = Store(path)
-    ensure_bundled(store)
-    return store
+def open_store(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:
+    """Open a store holding the bundled data (``":memory:"``: a scratch one).
+
+    ``read_only=False``: a store that can write; the bundled data are imported when the
+    file is new or holds an older version, and only then.
+
+    ``read_only=True``: a store that never writes, for commands that only read. On first
+    use (no file yet), or when the shipped data changed and the file may be written, the
+    file is brought up to date first (one write); a current or read-only file is opened
+    as it is, without any write.
+
+    Raises:
+        StoreError: the file is not a DuckDB database, or cannot be created.
+    """
+    if not read_only or str(path) == ":memory:":
+        store = Store(path)
+        ensure_bundled(store)
+        return store
+    file = Path(path)
+    if file.is_file() and file.stat().st_size > 0:
+        reader = Store(file, read_only=True)
+        if reader.get_meta("bundled_version") == bundled_version() or not _writable(file):
+            return reader
+        reader.close()
+    _bring_up_to_date(file)
+    return Store(file, read_only=True)
+
+
+def _writable(file: Path) -> bool:
+    return file_writable(file) and os.access(file.parent, os.W_OK)
+
+
+def _bring_up_to_date(file: Path, wait: float = 60.0) -> None:
+    """Create or refresh the file; when another process is writing it (e.g. creating it
+    on first use too), wait for it rather than fail."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with Store(file) as writer:
+                ensure_bundled(writer)
+            return
+        except StoreBusyError:
+            if file.is_file() or time.monotonic() > deadline:
+                if file.is_file():
+                    return  # the other writer's version will do for reading
+                raise
+            time.sleep(0.2)

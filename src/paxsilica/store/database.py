@@ -1,7 +1,18 @@
-"""A DuckDB database holding one table per record kind, plus an import log.
+"""A DuckDB database holding the tables of :mod:`paxsilica.store.schema`.
 
-Tables are created from the pydantic models in :mod:`paxsilica.model.kinds`;
-each row also records the ``import_id`` of the import that wrote it.
+**Reading never writes.** ``Store(path, read_only=True)`` opens the file read-only and
+runs no DDL; a table an older database lacks reads as empty. Each thread reads through
+its own cursor, so a web server can answer concurrent requests from one ``Store``.
+
+**Writers never block readers.** DuckDB allows one read-write process *or* many
+read-only ones per file. A write (:meth:`Store.transaction`) therefore works on a copy of
+the database file and, on commit, atomically renames the copy over the original
+(``os.replace``, :class:`~paxsilica.store.files.CopyWriter`): readers in other processes
+keep reading the old file until they next look, then see the new one whole; a failed or
+killed write leaves the original untouched. Writers take an exclusive lock
+(``<file>.lock``) first; a second writer gets :class:`~paxsilica.errors.StoreBusyError`.
+Copying costs one pass over the file per write transaction, which is why importers group
+their work into one transaction. (POSIX only: the rename of an open file, ``fcntl``.)
 
 Example:
     >>> store = Store(":memory:")
@@ -13,25 +24,29 @@ from __future__ import annotations
 
 import atexit
 import gc
-import types
+import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
 
 import duckdb
 import pandas as pd
 import platformdirs
 
 from paxsilica.errors import StoreError
-from paxsilica.io.csv_safety import neutralised_sql
-from paxsilica.io.trade_csv import sql_path
-from paxsilica.model.kinds import KINDS, Kind, kind_named
+from paxsilica.model.kinds import kind_named
+from paxsilica.store.files import (
+    CopyWriter,
+    ReadView,
+    check_database_file,
+    file_writable,
+    identity,
+    table_columns,
+)
+from paxsilica.store.schema import TABLES, TableSpec, table_spec
 
-__all__ = ["Store", "default_db_path"]
-
+__all__ = ["Store", "default_db_path", "file_writable"]
 
 _OPEN_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
 
@@ -50,133 +65,251 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("paxsilica") / "paxsilica.duckdb"
 
 
-def _sql_type(annotation: Any) -> str:
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        inner = [arg for arg in get_args(annotation) if arg is not type(None)]
-        return _sql_type(inner[0])
-    if origin is not None and hasattr(annotation, "__metadata__"):
-        return _sql_type(get_args(annotation)[0])
-    if origin is list:
-        return "VARCHAR"  # ';'-joined, as in CSV files
-    return {bool: "BOOLEAN", int: "BIGINT", float: "DOUBLE", date: "DATE"}.get(annotation, "VARCHAR")
-
-
-def _ddl(kind: Kind) -> str:
-    columns = [f'"{name}" {_sql_type(info.annotation)}'
-               for name, info in kind.model.model_fields.items()]
-    columns.append('"import_id" BIGINT')
-    return f'CREATE TABLE IF NOT EXISTS "{kind.table}" ({", ".join(columns)})'
-
-
-DUCKDB_MAGIC = b"DUCK"
-"""Bytes 8-11 of every DuckDB database file (after an 8-byte checksum)."""
-
-
-def _check_database_file(path: Path) -> None:
-    """Refuse a path that exists but is not a DuckDB database (``--db data.csv``): DuckDB
-    would otherwise work on a temporary database and every import would be lost."""
-    if path.is_dir():
-        raise StoreError(f"cannot open database {path}: it is a directory (give a file name, "
-                         "e.g. paxsilica.duckdb)")
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(12)
-    except OSError as exc:
-        raise StoreError(f"cannot open database {path}: {exc.strerror or exc}") from None
-    if header[8:12] != DUCKDB_MAGIC:
-        raise StoreError(f"cannot open database {path}: the file exists and is not a DuckDB "
-                         "database (give a new file name or an existing paxsilica database)")
-
-
 class Store:
-    """An open paxsilica database; ``path=":memory:"`` for a throw-away one."""
+    """An open paxsilica database; ``path=":memory:"`` for a throw-away one.
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
+    ``read_only=True`` never writes (no DDL, no bundled data): the file must exist.
+    Otherwise tables missing from the file are created (only when some are missing).
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            _check_database_file(Path(self.path))
-            try:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create the folder of database {self.path}: "
-                                 f"{exc.strerror or exc}") from None
-        try:
-            self.connection = duckdb.connect(self.path)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        self.memory = self.path == ":memory:"
+        self.read_only = read_only and not self.memory
+        self._lock = threading.RLock()  # one writer at a time, held for a whole transaction
+        self._generation_lock = threading.Lock()  # readers swapping to a newer file version
+        self._local = threading.local()
         self._depth = 0
-        self._create_schema()
+        self._writer: duckdb.DuckDBPyConnection | None = None
+        self._writer_thread: int | None = None
+        self._generation: ReadView | None = None
+        self._closed = False
+        if self.memory:
+            self._memory = duckdb.connect(":memory:")
+        else:
+            file = Path(self.path)
+            check_database_file(file)
+            if self.read_only and (not file.is_file() or file.stat().st_size == 0):
+                raise StoreError(f"cannot open database {self.path} read-only: "
+                                 + ("no such file" if not file.is_file() else "the file is empty"))
         _OPEN_STORES.add(self)
+        if not self.read_only and self._missing_schema():
+            with self.transaction():
+                pass  # creates the tables (see transaction)
 
-    def _create_schema(self) -> None:
-        with self.transaction():
-            for kind in KINDS.values():
-                self.connection.execute(_ddl(kind))
-            self._add_new_columns()
-            self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS imports (import_id BIGINT, kind VARCHAR, "
-                "file VARCHAR, sha256 VARCHAR, rows BIGINT, imported_at TIMESTAMP)")
-            self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    @classmethod
+    def open(cls, path: str | Path = ":memory:", *, read_only: bool = False) -> Store:
+        """Same as ``Store(path, read_only=...)``."""
+        return cls(path, read_only=read_only)
 
-    def _add_new_columns(self) -> None:
-        """A database written by an older version lacks fields added to a model since:
-        add them (empty), so that imports of every field work."""
-        existing = set(self.connection.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
-            "WHERE schema_name = 'main'").fetchall())
-        for kind in KINDS.values():
-            for name, info in kind.model.model_fields.items():
-                if (kind.table, name) not in existing:
-                    self.connection.execute(f'ALTER TABLE "{kind.table}" ADD COLUMN "{name}" '
-                                            f"{_sql_type(info.annotation)}")
+    # -- schema ---------------------------------------------------------------------------
+
+    def _missing_schema(self) -> bool:
+        if not self.memory and (not Path(self.path).is_file() or Path(self.path).stat().st_size == 0):
+            return True  # no file yet, or an empty one (DuckDB makes it a database)
+        present = self.columns()
+        return any(spec.name not in present or set(spec.column_names) - set(present[spec.name])
+                   for spec in TABLES.values())
+
+    @staticmethod
+    def _create_schema(connection: duckdb.DuckDBPyConnection) -> None:
+        """Create missing tables and add columns a spec gained since (the only DDL)."""
+        present = table_columns(connection)
+        for spec in TABLES.values():
+            if spec.name not in present:
+                connection.execute(spec.ddl())
+                continue
+            for name, sql in spec.columns:
+                if name not in present[spec.name]:
+                    connection.execute(f'ALTER TABLE "{spec.name}" ADD COLUMN "{name}" {sql}')
+
+    def columns(self) -> dict[str, list[str]]:
+        """Table -> column names, as stored (an older file may lack some)."""
+        if self._in_transaction() or self.memory:
+            return table_columns(self.connection)
+        self.connection  # noqa: B018 (refreshes the generation)
+        generation = self._local.generation
+        return generation.columns
+
+    # -- connections ----------------------------------------------------------------------
+
+    def _in_transaction(self) -> bool:
+        return self._writer is not None and self._writer_thread == threading.get_ident()
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection: the write transaction's inside one, else a read cursor
+        on the newest committed version of the file."""
+        if self._closed:
+            raise StoreError(f"database {self.path} is closed")
+        if self._in_transaction():
+            return self._writer  # type: ignore[return-value]
+        if self.memory:
+            cursor = getattr(self._local, "cursor", None)
+            if cursor is None:
+                cursor = self._local.cursor = self._memory.cursor()
+            return cursor
+        return self._reader()
+
+    def _reader(self) -> duckdb.DuckDBPyConnection:
+        local = self._local
+        mine: ReadView | None = getattr(local, "generation", None)
+        if mine is not None and getattr(local, "pinned", 0):
+            return local.cursor
+        with self._generation_lock:
+            current = self._generation
+            if current is None or current.identity != identity(Path(self.path)):
+                if current is not None:
+                    current.retired = True
+                    if current.users <= 0:
+                        current.base.close()
+                current = self._generation = ReadView(Path(self.path))
+            if mine is not current:
+                if mine is not None:
+                    mine.release(local.cursor)
+                local.cursor, local.generation = current.cursor(), current
+        return local.cursor
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Read several tables from one version of the file (no refresh in between)."""
+        self.connection  # noqa: B018
+        self._local.pinned = getattr(self._local, "pinned", 0) + 1
+        try:
+            yield self
+        finally:
+            self._local.pinned -= 1
+
+    # -- writing --------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All or nothing: commit at the end of the outermost block, roll back on any error."""
-        outermost = self._depth == 0
-        if outermost:
-            self.connection.begin()
-        self._depth += 1
-        try:
-            yield self.connection
-        except BaseException:
+        """All or nothing: commit at the end of the outermost block, roll back on any error.
+
+        On a file, the outermost block takes the writer lock, copies the file, writes the
+        copy and renames it over the original on success.
+
+        Raises:
+            StoreError: the store is read-only or the file cannot be written.
+            StoreBusyError: another process is writing the file.
+        """
+        if self.read_only:
+            raise StoreError(f"database {self.path} is open read-only; nothing can be written")
+        with self._lock:
+            outermost = self._depth == 0
+            if outermost:
+                self._begin()
+            self._depth += 1
+            try:
+                yield self._writer  # type: ignore[misc]
+            except BaseException:
+                self._depth -= 1
+                if outermost:
+                    self._abort()
+                raise
             self._depth -= 1
             if outermost:
-                self.connection.rollback()
+                self._commit()
+
+    def _begin(self) -> None:
+        if self.memory:
+            self._writer = self._memory
+            self._writer.begin()
+        else:
+            self._writer = self._open_copy()
+        self._writer_thread = threading.get_ident()
+        try:
+            self._create_schema(self._writer)
+        except BaseException:
+            self._abort()
             raise
-        self._depth -= 1
-        if outermost:
-            self.connection.commit()
+
+    def _open_copy(self) -> duckdb.DuckDBPyConnection:
+        self._copy_writer = CopyWriter(Path(self.path))
+        return self._copy_writer.connection
+
+    def _commit(self) -> None:
+        writer, self._writer, self._writer_thread = self._writer, None, None
+        assert writer is not None
+        if self.memory:
+            writer.commit()
+        else:
+            self._copy_writer.commit()
+
+    def _abort(self) -> None:
+        writer, self._writer, self._writer_thread = self._writer, None, None
+        if writer is None:
+            return
+        if self.memory:
+            writer.rollback()
+        else:
+            self._copy_writer.abort()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def read(self, name: str, where: str = "", parameters: list | None = None) -> pd.DataFrame:
+        """All rows of a registered table (``where`` an SQL condition). A table or column an
+        older database lacks reads as empty, with the spec's columns."""
+        spec = table_spec(name)
+        stored = self.columns().get(spec.name)
+        if stored is None:
+            return _empty(spec)
+        frame = self.connection.execute(f'SELECT * FROM "{spec.name}"'
+                                        + (f" WHERE {where}" if where else ""),
+                                        parameters or []).df()
+        for column in spec.column_names:
+            if column not in frame:
+                frame[column] = pd.Series([None] * len(frame), dtype=object)
+        return frame
 
     def table(self, kind_name: str) -> pd.DataFrame:
         """All rows of one record kind as a DataFrame (list fields stay ``;``-joined)."""
-        kind = kind_named(kind_name)
-        return self.connection.execute(f'SELECT * FROM "{kind.table}"').df()
+        return self.read(kind_named(kind_name).table)
 
     def count(self, kind_name: str) -> int:
-        """Number of rows of one record kind."""
-        kind = kind_named(kind_name)
-        return int(self._scalar(f'SELECT count(*) FROM "{kind.table}"'))
+        """Number of rows of one record kind (or of any registered table)."""
+        name = kind_name if kind_name in TABLES else kind_named(kind_name).table
+        if name not in self.columns():
+            return 0
+        return int(self._scalar(f'SELECT count(*) FROM "{name}"'))
+
+    def counts(self) -> pd.DataFrame:
+        """Rows per table (every registered table but ``meta``): ``table, rows``."""
+        names = [name for name in TABLES if name != "meta"]
+        return pd.DataFrame({"table": names, "rows": [self.count(name) for name in names]})
 
     def _scalar(self, sql: str, parameters: list | None = None) -> object:
         # fetchall, not fetchone: DuckDB 2 refuses new work while a result is unfinished.
         return self.connection.execute(sql, parameters or []).fetchall()[0][0]
 
+    def trade_flows(self, dataset: str | None = None) -> pd.DataFrame:
+        """Stored trade flows (see :func:`paxsilica.store.trade.trade_flows`)."""
+        from paxsilica.store.trade import trade_flows
+
+        return trade_flows(self, dataset)
+
     def imports(self) -> pd.DataFrame:
         """The import log: one row per import, newest last."""
-        return self.connection.execute("SELECT * FROM imports ORDER BY import_id").df()
+        return self.read("imports").sort_values("import_id").reset_index(drop=True)
 
     def get_meta(self, key: str) -> str | None:
+        if "meta" not in self.columns():
+            return None
         rows = self.connection.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
         return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as connection:
             connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def next_import_id(self) -> int:
+        """The id the next import gets (inside a transaction)."""
+        return int(self._scalar("SELECT coalesce(max(import_id), 0) + 1 FROM imports"))
+
+    def log_import(self, import_id: int, kind: str, file: str, sha256: str, rows: int) -> None:
+        """Add one row to the import log (inside the importer's transaction)."""
+        self.connection.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, now())",
+                                [import_id, kind, file, sha256, rows])
 
     def upsert(self, kind_name: str, frame: pd.DataFrame, file: str, sha256: str) -> int:
         """Replace rows with the same key and insert ``frame``; return the import id.
@@ -190,7 +323,7 @@ class Store:
                 frame[column] = frame[column].map(
                     lambda value: ";".join(value) if isinstance(value, list) else value)
         with self.transaction() as connection:
-            import_id = int(self._scalar("SELECT coalesce(max(import_id), 0) + 1 FROM imports"))
+            import_id = self.next_import_id()
             frame["import_id"] = import_id
             connection.register("incoming", frame)
             try:
@@ -202,49 +335,34 @@ class Store:
                     f'INSERT INTO "{kind.table}" ({names}) SELECT {names} FROM incoming')
             finally:
                 connection.unregister("incoming")
-            connection.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, now())",
-                [import_id, kind.name, file, sha256, len(frame)])
+            self.log_import(import_id, kind.name, file, sha256, len(frame))
         return import_id
 
     def export(self, directory: str | Path, fmt: str = "csv", *, raw: bool = False) -> list[Path]:
-        """Write one file per table (``csv`` or ``parquet``) into ``directory``.
+        """Write every table (``csv`` or ``parquet``) and a manifest into ``directory``;
+        CSV text cells that a spreadsheet would run get a leading ``'`` unless ``raw``;
+        see :mod:`paxsilica.store.transfer`."""
+        from paxsilica.store.transfer import export_store
 
-        CSV text cells that a spreadsheet would run as a formula get a leading ``'``
-        (:mod:`paxsilica.io.csv_safety`) unless ``raw``."""
-        if fmt not in {"csv", "parquet"}:
-            raise StoreError(f"unknown export format {fmt!r} (use csv or parquet)")
-        directory = Path(directory)
-        if directory.exists() and not directory.is_dir():
-            raise StoreError(f"cannot export into {directory}: it is a file, not a directory")
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from None
-        written = []
-        for name in [*KINDS, "imports"]:
-            target = directory / f"{name}.{fmt}"
-            option = "(FORMAT PARQUET)" if fmt == "parquet" else "(HEADER, DELIMITER ',')"
-            # a literal, not a parameter: DuckDB binds COPY targets only from 1.4 (we allow 1.1)
-            source = f'"{name}"'
-            if fmt == "csv" and not raw:
-                types = self.connection.execute(f'DESCRIBE "{name}"').fetchall()
-                quoted = ['"' + column.replace('"', '""') + '"' for column, *_ in types]
-                source = "(SELECT " + ", ".join(
-                    neutralised_sql(column) if kind == "VARCHAR" else column
-                    for column, (_, kind, *_) in zip(quoted, types, strict=True)) + f' FROM "{name}")'
-            try:
-                self.connection.execute(f"COPY {source} TO {sql_path(target.as_posix())} {option}")
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
-            written.append(target)
-        return written
+        return export_store(self, directory, fmt, raw=raw)
 
     def close(self) -> None:
-        self.connection.close()
+        if self._closed:
+            return
+        self._closed = True
+        if self.memory:
+            self._memory.close()
+            return
+        generation = self._generation
+        if generation is not None:
+            generation.base.close()  # closes every cursor made from it
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _empty(spec: TableSpec) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series([], dtype=object) for name in spec.column_names})

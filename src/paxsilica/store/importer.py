@@ -26,7 +26,8 @@ from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.database import Store
 from paxsilica.validate.records import context_kinds, validate_table
 
-__all__ = ["ImportReport", "import_file", "import_table", "validate_file", "validate_store"]
+__all__ = ["ImportReport", "import_file", "import_files", "import_table", "validate_file",
+           "validate_store"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,19 @@ def import_file(store: Store, kind_name: str, path: str | Path,
     table = _fill_source(read_table(path, kind.name), source)
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return import_table(store, kind.name, table, sha256)
+
+
+def import_files(store: Store, kind_name: str, paths: list[str | Path],
+                 source: str | None = None) -> list[ImportReport]:
+    """Import several files of one kind as one transaction: a bad file anywhere imports
+    none of them (each file is validated against the store and the files before it).
+
+    Raises:
+        ValidationError: any bad row of any file (nothing is written).
+    """
+    kind = kind_named(kind_name)
+    with store.transaction():
+        return [import_file(store, kind.name, path, source=source) for path in paths]
 
 
 def validate_store(store: Store) -> dict[str, int]:

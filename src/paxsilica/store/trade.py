@@ -37,18 +37,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from paxsilica.errors import PaxsilicaError
+from paxsilica.errors import ParameterError
 from paxsilica.io.hs_items import TRADE_COLUMNS
 from paxsilica.store.database import Store
+from paxsilica.store.schema import TABLES
 
-__all__ = ["TradeImport", "import_trade", "import_trade_file", "import_trade_files", "read_trade_file",
-           "trade_flows"]
+__all__ = [
+    "TradeImport",
+    "import_trade",
+    "import_trade_file",
+    "import_trade_files",
+    "read_trade_file",
+    "trade_flows",
+    "trade_summary",
+]
 
-DDL = ("CREATE TABLE IF NOT EXISTS trade_flows (year INTEGER, exporter VARCHAR, importer VARCHAR, "
-       "hs6 VARCHAR, item_id VARCHAR, value_kusd DOUBLE, quantity_t DOUBLE, dataset VARCHAR, "
-       "source VARCHAR, import_id BIGINT, reporter VARCHAR)")
 COLUMNS = TRADE_COLUMNS
-STORED = [*COLUMNS, "dataset", "source", "import_id", "reporter"]
+STORED = TABLES["trade_flows"].column_names
 SOURCES = {"baci": "CEPII BACI (Gaulier & Zignago 2010), HS6 bilateral trade",
            "comtrade": "UN Comtrade database (UN Statistics Division)"}
 
@@ -64,13 +69,6 @@ class TradeImport:
     import_id: int
 
 
-def _ensure(store: Store) -> None:
-    with store.transaction() as connection:
-        connection.execute(DDL)
-        # databases made before Comtrade files were replaced per reporter lack the column
-        connection.execute("ALTER TABLE trade_flows ADD COLUMN IF NOT EXISTS reporter VARCHAR")
-
-
 def import_trade(store: Store, frame: pd.DataFrame, *, dataset: str, file: str,
                  sha256: str = "", source: str | None = None) -> TradeImport:
     """Store ``frame`` (columns of :func:`paxsilica.io.baci.read_baci`, plus ``reporter`` for
@@ -80,10 +78,8 @@ def import_trade(store: Store, frame: pd.DataFrame, *, dataset: str, file: str,
     rows["source"] = source or SOURCES.get(dataset, dataset)
     rows["reporter"] = frame.get("reporter")
     years = tuple(sorted({int(y) for y in rows["year"]}))
-    _ensure(store)
     with store.transaction() as connection:
-        import_id = int(connection.execute(
-            "SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0])
+        import_id = store.next_import_id()
         rows["import_id"] = import_id
         connection.register("incoming_trade", rows[STORED])
         try:
@@ -102,8 +98,7 @@ def import_trade(store: Store, frame: pd.DataFrame, *, dataset: str, file: str,
                                f"SELECT {', '.join(STORED)} FROM incoming_trade")
         finally:
             connection.unregister("incoming_trade")
-        connection.execute("INSERT INTO imports VALUES (?, 'trade_flows', ?, ?, ?, now())",
-                           [import_id, file, sha256, len(rows)])
+        store.log_import(import_id, "trade_flows", file, sha256, len(rows))
     return TradeImport(dataset, file, len(rows), years, import_id)
 
 
@@ -114,7 +109,8 @@ def read_trade_file(path: str | Path, *, dataset: str, codes: str | Path | None 
     path = Path(path)
     if dataset == "baci":
         if codes is None:
-            raise PaxsilicaError("BACI files need their country table (--codes country_codes_V….csv)")
+            raise ParameterError("BACI files need their country table: codes = country_codes_V….csv "
+                                 "(the --codes option of trade import)")
         from paxsilica.io.baci import read_baci
 
         frame = read_baci(path, codes, progress=progress)
@@ -123,7 +119,7 @@ def read_trade_file(path: str | Path, *, dataset: str, codes: str | Path | None 
 
         frame = read_comtrade(path, progress=progress)
     else:
-        raise PaxsilicaError(f"unknown trade format {dataset!r} (use baci or comtrade)")
+        raise ParameterError(f"unknown trade format {dataset!r} (use baci or comtrade)")
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -159,15 +155,17 @@ def import_trade_files(store: Store, paths: list[str | Path], *, dataset: str,
         rows += len(read[-1][1])
         if progress is not None:
             progress(number, 1.0, rows)
-    _ensure(store)
     with store.transaction():
         return [import_trade(store, frame, dataset=dataset, file=str(path), sha256=sha256)
                 for path, frame, sha256 in read]
 
 
 def trade_flows(store: Store, dataset: str | None = None) -> pd.DataFrame:
-    """Stored flows (all datasets unless one is named); empty frame when none were imported."""
-    _ensure(store)
+    """Stored flows (all datasets unless one is named); empty frame when none were imported.
+
+    Reads only (a database written before trade flows existed gives an empty frame)."""
+    if "trade_flows" not in store.columns():
+        return store.read("trade_flows")
     # a Comtrade flow reported by its exporter is dropped where its importer reported it too
     query = ("SELECT * FROM trade_flows t WHERE NOT (t.dataset = 'comtrade' "
              "AND coalesce(t.reporter = t.exporter, false) AND EXISTS (SELECT 1 FROM trade_flows m "
@@ -175,3 +173,15 @@ def trade_flows(store: Store, dataset: str | None = None) -> pd.DataFrame:
              "AND m.year = t.year AND m.exporter = t.exporter AND m.importer = t.importer AND m.hs6 = t.hs6 "
              "AND m.item_id = t.item_id))" + (" AND t.dataset = ?" if dataset else ""))
     return store.connection.execute(query, [dataset] if dataset else []).df()
+
+
+def trade_summary(flows: pd.DataFrame) -> pd.DataFrame:
+    """Stored flows per dataset, year and item: ``rows, importers, value_kusd`` (thousand USD).
+
+    >>> trade_summary(pd.DataFrame({"dataset": ["baci"] * 2, "year": [2022] * 2, "item_id": ["g"] * 2,
+    ...     "hs6": ["1", "2"], "importer": ["JPN", "KOR"], "value_kusd": [1.0, 2.5]})).values.tolist()
+    [['baci', 2022, 'g', 2, 2, 3.5]]
+    """
+    return (flows.groupby(["dataset", "year", "item_id"])
+            .agg(rows=("hs6", "size"), importers=("importer", "nunique"),
+                 value_kusd=("value_kusd", "sum")).reset_index())

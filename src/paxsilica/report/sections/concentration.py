@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from paxsilica.report.charts import concentration_heatmap
-from paxsilica.report.html import ReportContext, Section, figure_html
+from paxsilica.report.html import ReportData, Section, figure_html
 
 
-def build(context: ReportContext) -> Section:
-    figure = concentration_heatmap(context.latest, context.item_labels)
+def build(data: ReportData) -> Section:
+    figure = concentration_heatmap(data.latest, data.item_labels)
     return Section(
         "concentration", "Concentration by stage",
         "Share of world supply by country for every item, grouped by stage from data centres "

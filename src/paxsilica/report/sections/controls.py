@@ -6,19 +6,19 @@ import html
 
 from paxsilica.model.country import country_name
 from paxsilica.report.charts import controls_timeline
-from paxsilica.report.html import ReportContext, Section, figure_html
+from paxsilica.report.html import ReportData, Section, figure_html
 
 
-def build(context: ReportContext) -> Section | None:
-    controls = context.net.export_controls
+def build(data: ReportData) -> Section | None:
+    controls = data.export_controls
     if controls.empty:
         return None
     controls = controls.assign(targets_text=controls["targets"].map(", ".join))
     controls = controls.assign(label=[
-        measure_label(r.issuer, r.item_ids, r.items, r.effective, r.measure_id, context.item_labels,
+        measure_label(r.issuer, r.item_ids, r.items, r.effective, r.measure_id, data.item_labels,
                       max_items=2)
         for r in controls.itertuples()])
-    figure = controls_timeline(controls, context.as_of)
+    figure = controls_timeline(controls, data.as_of)
     rows = "".join(
         f"<tr><td>{html.escape(r.measure_id)}</td><td>{r.effective}</td>"
         f"<td>{html.escape(r.kind.replace('_', ' '))}</td><td>{html.escape(r.targets_text)}</td>"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 
-from paxsilica.analytics.exposure import coverage_timeline, exposure_change
 from paxsilica.model.country import country_name
 from paxsilica.report.charts import coverage_heatmap
-from paxsilica.report.html import ReportContext, Section, figure_html
+from paxsilica.report.html import ReportData, Section, figure_html
 
 TITLE = "Coalition coverage over time"
 
@@ -16,35 +15,34 @@ def _names(codes: list[str]) -> str:
     return html.escape(", ".join(country_name(code) for code in codes))
 
 
-def build(context: ReportContext) -> Section:
-    all_dates = context.net.membership_dates(context.group)
-    dates = [d for d in all_dates if d <= context.as_of]
+def build(data: ReportData) -> Section:
+    all_dates = data.membership_dates
+    dates = [d for d in all_dates if d <= data.as_of]
     if not dates:
-        group = context.net.group(context.group)["name"]
+        group = data.group_name
         later = (f"its first membership date is {all_dates[0]}" if all_dates
                  else "no membership events are recorded for it")
         return Section("coverage", TITLE,
                        f"No coverage to show: {group} had no members on or before "
-                       f"{context.as_of}; {later}.", "")
-    timeline = coverage_timeline(context.net, dates, group=context.group, latest=True)
+                       f"{data.as_of}; {later}.", "")
+    timeline = data.timeline
     produced = timeline.groupby("item")["coalition_share"].transform("max") > 0
-    absent = sorted({context.item_labels.get(i, i) for i in timeline.loc[~produced, "item"]})
-    figure = coverage_heatmap(timeline[produced], context.item_labels) if produced.any() else None
-    change = exposure_change(context.net, dates[0], context.as_of, group=context.group,
-                             latest=True)
+    absent = sorted({data.item_labels.get(i, i) for i in timeline.loc[~produced, "item"]})
+    figure = coverage_heatmap(timeline[produced], data.item_labels) if produced.any() else None
+    change = data.change
     change = change[change["change"].abs() > 1e-9].sort_values("change", ascending=False)
     rows = "".join(
-        f"<tr><td>{html.escape(context.item_labels.get(r.item, r.item))}</td>"
+        f"<tr><td>{html.escape(data.item_labels.get(r.item, r.item))}</td>"
         f"<td>{r.year}</td><td class='num'>{r.coalition_share_before:.1%}</td>"
         f"<td class='num'>{r.coalition_share_after:.1%}</td>"
         f"<td class='num {'up' if r.change > 0 else 'down'}'>{r.change:+.1%}</td>"
         f"<td>{_names(r.joined)}</td><td>{_names(r.left)}</td></tr>"
         for r in change.itertuples())
     table = ("<table><thead><tr><th>Item</th><th>Year</th><th>Coverage "
-             f"{dates[0]}</th><th>Coverage {context.as_of}</th><th>Change</th>"
+             f"{dates[0]}</th><th>Coverage {data.as_of}</th><th>Change</th>"
              "<th>Joined since</th><th>Left since</th></tr></thead>"
              f"<tbody>{rows}</tbody></table>") if rows else ""
-    single = (f"<p class='callout'>Membership changed once on or before {context.as_of} "
+    single = (f"<p class='callout'>Membership changed once on or before {data.as_of} "
               f"({dates[0]}): the chart has one column.</p>" if len(dates) == 1 else "")
     return Section(
         "coverage", TITLE,

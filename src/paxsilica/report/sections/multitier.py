@@ -1,10 +1,10 @@
-"""Multi-tier exposure: where an AI server's upstream inputs come from, embodied shares
-versus direct shares, and the chokepoints whose loss would cut most supply.
+"""Multi-tier exposure: where the catalogue's end item's upstream inputs come from,
+embodied shares versus direct shares, and the chokepoints whose loss would cut most supply.
 
-Sourcing follows the same stored trade flows as ``paxsilica exposure --tiers all`` and
-``paxsilica chokepoints`` (:func:`paxsilica.store.trade.trade_flows`), handed to the
-report as ``ReportContext.trade``; without them the global-pool assumption applies. The
-section says which basis it used.
+Renders the tables of :class:`~paxsilica.report.data.ReportData` (``origins``,
+``multitier``, ``chokepoints``, ``basis``), computed on the network's stored trade flows
+as ``paxsilica exposure --tiers all`` and ``paxsilica chokepoints`` are; without them the
+global-pool assumption applies. The section says which basis it used.
 """
 
 from __future__ import annotations
@@ -14,32 +14,20 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from paxsilica.analytics.chokepoints import chokepoints
-from paxsilica.analytics.multitier import CycleError, embodied_origins, multitier_exposure
-from paxsilica.analytics.network import GLOBAL_POOL, SourcingNetwork, sourcing_network
+from paxsilica.analytics.network import GLOBAL_POOL
 from paxsilica.model.country import country_name
-from paxsilica.report.html import ReportContext, Section, figure_html
+from paxsilica.report.html import ReportData, Section, figure_html
 
-SERVER = "ai_accelerator_server"
-FOCUS = ["ai_accelerator_server", "gpu_accelerator", "power_supply_unit", "cooling_fan",
-         "ndfeb_magnet", "silicon_wafer_300mm", "gallium_nitride", "rare_earth_oxide"]
-CHOKEPOINT_ITEMS = ["ai_accelerator_server", "ndfeb_magnet"]
 UNKNOWN = "location not in data"
 TITLE = "Multi-tier exposure and chokepoints"
 
 
-def report_trade(context: ReportContext) -> pd.DataFrame | None:
-    """The stored trade flows the report was given (``context.trade``), else None."""
-    trade = getattr(context, "trade", None)
-    return trade if isinstance(trade, pd.DataFrame) else None
-
-
-def basis_text(snet: SourcingNetwork) -> str:
+def basis_text(basis: str) -> str:
     """One sentence on the sourcing basis, for the section's lead."""
-    if snet.basis == GLOBAL_POOL:
+    if basis == GLOBAL_POOL:
         return ("Sourcing basis: the global-pool assumption (no trade data imported): every "
                 "buyer sources in proportion to world production shares.")
-    return (f"Sourcing basis: {snet.basis}. Importers' foreign supply follows those flows; "
+    return (f"Sourcing basis: {basis}. Importers' foreign supply follows those flows; "
             "the world pool remains the mix for the rest.")
 
 
@@ -78,42 +66,36 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> str:
                    for row in frame.to_dict("records"))
 
 
-def build(context: ReportContext) -> Section | None:
-    net = context.net
-    if net.recipes.empty or SERVER not in set(net.items["item_id"]):
+def build(data: ReportData) -> Section | None:
+    if data.end_item is None:
         return None
-    snet = sourcing_network(net, as_of=context.as_of, trade=report_trade(context))
-    try:
-        body = _body(context, snet)
-    except CycleError as error:
-        return Section("multitier", TITLE, f"Not computed: {error}. {basis_text(snet)}",
+    error = data.multitier_error
+    if error is not None:
+        return Section("multitier", TITLE, f"Not computed: {error}. {basis_text(data.basis)}",
                        "<p class='callout'>The multi-tier figures could not be computed: "
                        "recipes feed back into their own inputs through "
                        f"{html.escape(', '.join(error.items))}.</p>")
+    end_label = data.item_labels.get(data.end_item, data.end_item)
     return Section(
         "multitier", TITLE,
-        "Where the upstream content of one 8-GPU AI server is produced (shares of each input "
-        f"through all recipe tiers). {basis_text(snet)} 'At risk' assumes essential inputs "
-        "cannot be replaced (Leontief); substitutable inputs (Dy/Tb, GaN switches, fan "
-        "magnets) are assumed replaceable. Items without cited producers show as 'origin not "
-        "in data'. Method: docs/multitier.md.",
-        body)
+        f"Where the upstream content of the recipe tree's end item, {end_label}, is produced: "
+        "shares of each input through all recipe tiers. "
+        f"{basis_text(data.basis)} 'At risk' assumes essential inputs cannot be replaced "
+        "(Leontief); inputs marked substitutable in the recipes are assumed replaceable. Items "
+        "without cited producers show as 'origin not in data'. Method: docs/multitier.md.",
+        _body(data, end_label))
 
 
-def _body(context: ReportContext, snet: SourcingNetwork) -> str:
-    net, labels = context.net, context.item_labels
-    origins = embodied_origins(snet, f"market:WLD:{SERVER}")
-    sankey = origins_sankey(origins, labels, labels.get(SERVER, SERVER))
-    exposure = multitier_exposure(net, group=context.group, concern=context.concern,
-                                  as_of=context.as_of, roles=("market",), snet=snet)
-    exposure = exposure[(exposure["country"] == "WLD") & exposure["item"].isin(FOCUS)]
-    exposure = exposure.assign(item=exposure["item"].map(lambda i: labels.get(i, i)))
+def _body(data: ReportData, end_label: str) -> str:
+    labels = data.item_labels
+    sankey = origins_sankey(data.origins, labels, end_label)
+    exposure = data.multitier.assign(item=data.multitier["item"].map(lambda i: labels.get(i, i)))
     table_a = ("<table><thead><tr><th>Item (world supply)</th><th>Direct from countries of concern</th>"
                "<th>At risk through all tiers</th><th>Secured inside the coalition</th>"
                "<th>Origin not in data</th></tr></thead><tbody>"
                + _rows(exposure, ["item", "direct_concern_share", "concern_share", "coalition_share",
                                   "unattributed_share"]) + "</tbody></table>")
-    choke = chokepoints(net, end_item=CHOKEPOINT_ITEMS, top=6, as_of=context.as_of, snet=snet)
+    choke = data.chokepoints
     choke = choke.assign(end_item=choke["end_item"].map(lambda i: labels.get(i, i)),
                          where=[f"{s} → {n}" if k == "link" else n for k, n, s in
                                 zip(choke["kind"], choke["node"], choke["supplier"], strict=True)])
@@ -123,8 +105,10 @@ def _body(context: ReportContext, snet: SourcingNetwork) -> str:
                + "</tbody></table>")
     if choke.empty:
         table_b = ("<p class='callout'>No located producer upstream of "
-                   f"{html.escape(', '.join(labels.get(i, i) for i in CHOKEPOINT_ITEMS))} "
-                   "loses any supply or lies on a path to it.</p>")
+                   f"{html.escape(end_label)} loses any supply or lies on a path to it.</p>")
+    else:
+        table_b = ("<p>For the end item and for the upstream item most at risk through all "
+                   "tiers.</p>" + table_b)
     return (figure_html(sankey, "multitier-sankey")
             + "<h3>Embodied versus direct exposure</h3>" + table_a
             + "<h3>Chokepoints</h3>" + table_b)

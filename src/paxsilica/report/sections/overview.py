@@ -6,7 +6,7 @@ import html
 
 from paxsilica.model.country import country_name, is_country
 from paxsilica.report.charts import concern_bars
-from paxsilica.report.html import ReportContext, Section, figure_html
+from paxsilica.report.html import ReportData, Section, figure_html
 
 
 def _card(value: str, label: str, tone: str = "") -> str:
@@ -14,19 +14,19 @@ def _card(value: str, label: str, tone: str = "") -> str:
             f'<div class="kpi-label">{html.escape(label)}</div></div>')
 
 
-def build(context: ReportContext) -> Section:
-    summary = context.summary
+def build(data: ReportData) -> Section:
+    summary = data.summary
     majority = summary[summary["concern_share"] >= 0.5]
     covered = summary[summary["coalition_share"] >= 0.5]
     worst = summary.sort_values("concern_share", ascending=False).head(3)
     worst_text = ", ".join(
-        f"{context.item_labels.get(row.item, row.item)} ({row.concern_share:.0%})"
+        f"{data.item_labels.get(row.item, row.item)} ({row.concern_share:.0%})"
         for row in worst.itertuples())
-    organisations = "".join(f" (+ {country_name(code)})" for code in context.members
+    organisations = "".join(f" (+ {country_name(code)})" for code in data.members
                             if not is_country(code))
     cards = "".join([
-        _card(str(sum(map(is_country, context.members))),
-              f"member countries on {context.as_of}{organisations}"),
+        _card(str(sum(map(is_country, data.members))),
+              f"member countries on {data.as_of}{organisations}"),
         _card(str(len(summary)), "items tracked across the stack"),
         _card(str(len(majority)), "items ≥ 50% from countries of concern", "alert"),
         _card(str(len(covered)), "items ≥ 50% produced by the coalition", "good"),
@@ -36,7 +36,7 @@ def build(context: ReportContext) -> Section:
               f"{len(summary)} items." if not top.empty else "")
     body = (f'<div class="kpis">{cards}</div>'
             f'<p class="callout">Most exposed: {html.escape(worst_text)}. {html.escape(leader)}</p>'
-            + figure_html(concern_bars(summary, context.item_labels), "concern-bars"))
+            + figure_html(concern_bars(summary, data.item_labels), "concern-bars"))
     return Section(
         "overview", "Where the stack is exposed",
         "For each item, the share of world supply from countries of concern (red) against the "

@@ -5,20 +5,14 @@ from __future__ import annotations
 import html
 
 from paxsilica.report.format import plain_number
-from paxsilica.report.html import ReportContext, Section
+from paxsilica.report.html import ReportData, Section
 
 
-def build(context: ReportContext) -> Section | None:
-    recipes = context.net.recipes
-    if recipes.empty:
+def build(data: ReportData) -> Section | None:
+    frame = data.recipes  # downstream first
+    if frame.empty:
         return None
-    order = context.net.stage_order
-    stage_of = context.net.item_stage
-    frame = recipes.assign(
-        output_order=recipes["output_item"].map(lambda i: order.get(stage_of.get(i, ""), -1)))
-    frame = frame.sort_values(["output_order", "output_item", "input_item"],
-                              ascending=[False, True, True])
-    label = context.item_labels
+    label = data.item_labels
     rows = "".join(
         f"<tr><td>{html.escape(label.get(r.output_item, r.output_item))}</td>"
         f"<td>{html.escape(label.get(r.input_item, r.input_item))}</td>"

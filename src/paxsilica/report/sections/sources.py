@@ -5,22 +5,22 @@ from __future__ import annotations
 import html
 
 from paxsilica.model.country import country_name
-from paxsilica.report.html import ReportContext, Section, sources_html
+from paxsilica.report.html import ReportData, Section, sources_html
 
 
-def build(context: ReportContext) -> Section:
+def build(data: ReportData) -> Section:
     rows = []
-    for r in context.summary.itertuples():
+    for r in data.summary.itertuples():
         top = f"{country_name(r.top_country)} ({r.top_share:.0%})" if isinstance(
             r.top_country, str) else "—"
         rows.append(
-            f"<tr><td>{html.escape(context.item_labels.get(r.item, r.item))}</td>"
+            f"<tr><td>{html.escape(data.item_labels.get(r.item, r.item))}</td>"
             f"<td>{html.escape(r.stage)}</td><td>{r.year}</td><td class='num'>{r.hhi:,.0f}</td>"
             f"<td>{html.escape(top)}</td><td class='num'>{r.concern_share:.1%}</td>"
             f"<td class='num'>{r.coalition_share:.1%}</td>"
             f"<td class='num'>{r.unattributed_share:.1%}</td>"
             f"<td class='conf {r.confidence}'>{r.confidence}</td>"
-            f"<td class='src'>{sources_html(r.sources, context.source_links)}</td></tr>")
+            f"<td class='src'>{sources_html(r.sources, data.source_links)}</td></tr>")
     body = ("<table class='sources'><thead><tr><th>Item</th><th>Stage</th><th>Year</th>"
             "<th>HHI</th><th>Top supplier</th><th>Concern</th><th>Coalition</th>"
             "<th>Unattributed</th><th>Conf.</th><th>Sources</th></tr></thead>"
