@@ -52,7 +52,8 @@ from anyascii import anyascii
 
 from paxsilica.certify.screening.normalize import name_form, vocabulary
 
-__all__ = ["ListedSignature", "QueryVariant", "contains", "extra_words", "has_qualifiers",
+__all__ = ["ListedSignature", "QueryVariant", "contained_names", "contains", "extra_words",
+           "has_qualifiers",
            "listed_signature", "qualifiers", "query_variants"]
 
 _WORDS = re.compile(r"[a-z0-9&]+")
@@ -191,50 +192,65 @@ class QueryVariant:
     regions: frozenset[str]
     head_dropped: bool = False
     """Up to three leading words were set aside (only for listed names of 2+ words)."""
+    qualified: bool = False
+    """The reading holds a locality or unit, or is part of the name with something set
+    aside (a tail, a unit phrase, leading words, other parts)."""
 
 
-def _variant(tokens: tuple[str, ...], head_dropped: bool = False) -> QueryVariant:
+def _variant(tokens: tuple[str, ...], head_dropped: bool = False,
+             qualified: bool = False) -> QueryVariant:
     kinds, regions = _kinds(tokens)
     required = tuple(t for t, k in zip(tokens, kinds, strict=True) if k is None)
     optional = tuple(t for t, k in zip(tokens, kinds, strict=True) if k in _OPTIONAL)
+    qualified = qualified or any(k in ("locality", "unit") for k in kinds)
+    return QueryVariant(keys=_keys(required, optional), required=required, optional=optional,
+                        regions=regions, head_dropped=head_dropped, qualified=qualified)
+
+
+def _keys(required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[str, ...]:
     weak = vocabulary().weak_words
-    choices = list(dict.fromkeys(w for w in optional if w not in weak))[:3]
-    keys = [_key([*required, *subset]) for size in range(len(choices) + 1)
+    base = [w for w in required if w not in weak]
+    choices = [w for w in dict.fromkeys(optional) if w not in weak][:3]
+    if not choices:
+        return (" ".join(sorted(base)),) if base else ()
+    keys = [" ".join(sorted([*base, *subset])) for size in range(len(choices) + 1)
             for subset in itertools.combinations(choices, size)]
-    return QueryVariant(keys=tuple(dict.fromkeys(k for k in keys if k)), required=required,
-                        optional=optional, regions=regions, head_dropped=head_dropped)
+    return tuple(dict.fromkeys(k for k in keys if k))
 
 
-def _readings(tokens: tuple[str, ...]) -> list[tuple[tuple[str, ...], bool]]:
-    """``(words, head dropped)``: the tokens; the tokens without a free tail after a legal
-    form; without a trailing or leading unit phrase; and, when they end in a legal form,
-    without up to three leading words (``North Kingstown ZTE Corporation``)."""
-    kinds, _ = _kinds(tokens)
-    found = [tokens]
+def _spans(tokens: tuple[str, ...],
+           kinds: tuple[str | None, ...]) -> list[tuple[int, int, bool, bool]]:
+    """Readings of ``tokens`` as ``(start, end, head dropped, something dropped)``: all
+    of them; without a free tail after a legal form; without a trailing or leading unit
+    phrase; and, when they end in a legal form, without up to three leading words
+    (``North Kingstown ZTE Corporation``)."""
+    size = len(tokens)
     if not any(kinds):
-        return [(tokens, False)]
+        return [(0, size, False, False)]
+    ends = [size]
     named = False
     for i, kind in enumerate(kinds):  # a legal form after the name ends it
         if kind is None or kind in _OPTIONAL:
             named = True
         elif kind == "legal" and named:
             end = i
-            while end < len(tokens) and kinds[end] == "legal":
+            while end < size and kinds[end] == "legal":
                 end += 1
-            if end < len(tokens):
-                found.append(tokens[:end])
+            if end < size:
+                ends.append(end)
             break
-    for words in list(found):
-        unit_kinds = _kinds(words)[0]
-        if len(words) > 1 and unit_kinds[-1] == "unit" and words[-1] in _NAMED_UNITS:
-            found += [words[:-size] for size in (1, 2, 3) if len(words) > size]
-        units = [i for i, k in enumerate(unit_kinds[:4]) if k == "unit"]
-        if units and units[-1] < len(words) - 1:  # "Camera Division of ..."
-            found.append(words[units[-1] + 1:])
-    readings = [(words, False) for words in found]
-    for words in found:
-        if len(words) > 2 and _kinds(words)[0][-1] == "legal":
-            readings += [(words[size:], True) for size in (1, 2, 3) if len(words) - size > 1]
+    spans = [(0, end) for end in ends]
+    for start, end in list(spans):
+        if end - start > 1 and kinds[end - 1] == "unit" and tokens[end - 1] in _NAMED_UNITS:
+            spans += [(start, end - cut) for cut in (1, 2, 3) if end - start > cut]
+        units = [i for i in range(start, min(start + 4, end)) if kinds[i] == "unit"]
+        if units and units[-1] < end - 1:  # "Camera Division of ..."
+            spans.append((units[-1] + 1, end))
+    readings = [(start, end, False, (start, end) != (0, size)) for start, end in spans]
+    for start, end in spans:
+        if end - start > 2 and kinds[end - 1] == "legal":
+            readings += [(start + cut, end, True, True) for cut in (1, 2, 3)
+                         if end - start - cut > 1]
     return readings
 
 
@@ -242,52 +258,122 @@ _SEPARATOR_CHARS = frozenset("()[]{}<>,;:|/\\-\u2010\u2011\u2012\u2013\u2014\u20
 _SEPARATOR_WORDS = ("care of", "formerly", "prev", "aka", "a.k.a", "fka", "f.k.a")
 
 
-def has_qualifiers(name: str) -> bool:
-    """Whether ``name`` may contain a listed name with more: it has a separator or a
-    qualifier word (a quick test; names without either are compared as they are)."""
-    if not _SEPARATOR_CHARS.isdisjoint(name):
-        return True
+@cache
+def _legal_words() -> frozenset[str]:
+    vocab = vocabulary()
+    return frozenset(w for form in vocab.legal_forms | vocab.legal_suffixes for w in form)
+
+
+def _is_legal(piece: str) -> bool:
+    """Whether ``piece`` is only a legal form (``" Ltd."`` after ``"Co.,"``)."""
+    words = _WORDS.findall(piece.lower())
+    legal = _legal_words()
+    return bool(words) and all(w in legal or len(w) == 1 for w in words)
+
+
+@lru_cache(maxsize=200_000)
+def _texts(name: str) -> tuple[tuple[str, bool], ...]:
+    """``(text, is a part)``: the name, then its parts between separators and brackets
+    (a part that is only a legal form stays with the part before it)."""
     lower = name.lower()
-    if any(word in lower for word in _SEPARATOR_WORDS):
+    if _SEPARATOR_CHARS.isdisjoint(name) and not any(w in lower for w in _SEPARATOR_WORDS):
+        return ((name, False),)
+    pieces: list[str] = []
+    for piece in _SEPARATORS.split(name):
+        if not piece or not piece.strip():
+            continue
+        if pieces and _is_legal(piece):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    texts = [(name, False)] + ([(p, True) for p in pieces] if len(pieces) > 1 else [])
+    for piece in pieces:  # then inside and around brackets: "Huawei (Shenzhen)"
+        inner = [p for p in _BRACKETS.split(piece) if p and p.strip()]
+        if len(inner) > 1:
+            texts += [(p, True) for p in inner]
+    return tuple(dict.fromkeys(texts))
+
+
+
+
+def _qualified(words: tuple[str, ...]) -> bool:
+    """Whether ``words`` hold a locality, unit, country or place word, or words after a
+    legal form."""
+    kinds, _ = _kinds(words)
+    if any(k is not None and k != "legal" for k in kinds):
         return True
-    return any(_kinds(tuple(name_form(name).full.split()))[0])
+    return "legal" in kinds and None in kinds[kinds.index("legal"):]
+
+
+def has_qualifiers(name: str) -> bool:
+    """Whether ``name`` may contain a listed name with more (a quick test; names without
+    it are compared as they are): a locality, unit, country or place word; words after a
+    legal form; a separator other than the commas and dots of a legal form
+    (``Co., Ltd.``)."""
+    stopwords = vocabulary().stopwords
+    words = tuple(w for w in name_form(name).full.split() if w not in stopwords)
+    return _qualified(words) or len(_texts(name)) > 1
+
+
+def _words(text: str) -> tuple[str, ...]:
+    stopwords = vocabulary().stopwords
+    return tuple(w for w in name_form(text).full.split() if w not in stopwords)
 
 
 @lru_cache(maxsize=200_000)
 def query_variants(name: str) -> tuple[QueryVariant, ...]:
     """Every reading of a query name (see the module docstring), whole name first."""
-    if _SEPARATOR_CHARS.isdisjoint(name) and not any(w in name.lower()
-                                                     for w in _SEPARATOR_WORDS):
-        pieces = [name]
-    else:
-        pieces = [p for p in _SEPARATORS.split(name) if p and p.strip()]
-    texts = [name] if len(pieces) <= 1 else [" ".join(pieces), *pieces]
-    for piece in pieces:  # then inside and around brackets: "Huawei (Shenzhen)"
-        inner = [p for p in _BRACKETS.split(piece) if p and p.strip()]
-        if len(inner) > 1:
-            texts += inner
-    stopwords = vocabulary().stopwords
     variants: dict[tuple, QueryVariant] = {}
-    for text in dict.fromkeys(texts):
-        words = tuple(w for w in name_form(text).full.split() if w not in stopwords)
-        for reading, head_dropped in _readings(words):
-            if not reading:
-                continue
-            variant = _variant(reading, head_dropped)
-            if variant.keys:
-                variants.setdefault((variant.required, variant.optional, head_dropped),
-                                    variant)
+    for text, part in _texts(name):
+        words = _words(text)
+        for start, end, head_dropped, dropped in _spans(words, _kinds(words)[0]):
+            if end > start:
+                variant = _variant(words[start:end], head_dropped, part or dropped)
+                if variant.keys:
+                    variants.setdefault((variant.required, variant.optional, head_dropped,
+                                         variant.qualified), variant)
     return tuple(variants.values())
 
 
+def contained_names(name: str, index: dict[str, list[int]],
+                    signatures: list[ListedSignature]) -> list[int]:
+    """Positions (in ``signatures``) of the listed names that query ``name`` contains;
+    ``index`` maps each signature key to the positions with it. The join runs on keys
+    first; a reading is built in full only when one of its keys is in the index."""
+    found: list[int] = []
+    texts = _texts(name)
+    for text, part in texts:
+        words = _words(text)
+        kinds, _ = _kinds(words)
+        if len(texts) == 1 and not _qualified(words):
+            return found
+        for start, end, head_dropped, dropped in _spans(words, kinds):
+            required = [t for t, k in zip(words[start:end], kinds[start:end], strict=True)
+                        if k is None]
+            optional = [t for t, k in zip(words[start:end], kinds[start:end], strict=True)
+                        if k in _OPTIONAL]
+            hits = [n for key in _keys(tuple(required), tuple(optional))
+                    for n in index.get(key, ())]
+            if hits:
+                variant = _variant(words[start:end], head_dropped, part or dropped)
+                found += [n for n in hits if contains(variant, signatures[n])]
+    return found
+
+
 def contains(variant: QueryVariant, listed: ListedSignature) -> bool:
-    """Whether ``variant`` contains the listed name: its required words and the optional
-    ones the listed name has are exactly the listed name's words, and the places named
-    are not of different regions only."""
+    """Whether ``variant`` contains the listed name *with more*: its required words and
+    the optional ones the listed name has are exactly the listed name's words, something
+    else was there (a qualifier, a country or place the listed name lacks, a part set
+    aside), and the places named are not of different regions only. A query equal to the
+    listed name is left to the similarity features (``ZTE Corp.`` and an alias ``ZTE``
+    are no containment)."""
     if not listed.key or (variant.head_dropped and len(listed.need) < 2):
         return False
     need = listed.need
-    if tuple(sorted([*variant.required, *(w for w in variant.optional if w in need)])) != need:
+    kept = [w for w in variant.optional if w in need]
+    if tuple(sorted([*variant.required, *kept])) != need:
+        return False
+    if not variant.qualified and len(kept) == len(variant.optional):
         return False
     return not (variant.regions and listed.regions and not variant.regions & listed.regions)
 

@@ -30,7 +30,7 @@ __all__ = ["disguised_evaluation_set", "outcomes", "precision_recall"]
 
 def outcomes(labels: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     """Per query: ``best_entity_id, best_score, expected, outcome`` (tp, fp, fn, tn, fp+fn)."""
-    best = (matches.sort_values("score", ascending=False).drop_duplicates("query_id")
+    best = (matches.sort_values("score", ascending=False, kind="stable").drop_duplicates("query_id")
             .set_index("query_id"))
     rows = []
     for record in labels.to_dict("records"):

@@ -42,11 +42,9 @@ import yaml
 from scipy import sparse
 
 from paxsilica.certify.screening.containment import (
-    contains,
+    contained_names,
     extra_words,
-    has_qualifiers,
     listed_signature,
-    query_variants,
 )
 from paxsilica.certify.screening.features import name_columns, pair_features
 from paxsilica.certify.screening.keys import name_keys
@@ -206,13 +204,7 @@ class Screener:
         found: list[tuple[int, int]] = []
         index, signatures = self.contain_index_, self.signatures_
         for position, name in enumerate(names):
-            if not has_qualifiers(name):
-                continue
-            for variant in query_variants(name):
-                for key in variant.keys:
-                    for listed in index.get(key, ()):
-                        if contains(variant, signatures[listed]):
-                            found.append((position, listed))
+            found += [(position, listed) for listed in contained_names(name, index, signatures)]
         return np.array(sorted(set(found)), dtype=np.int64).reshape(-1, 2)
 
     def candidates_for(self, forms: list, names: list[str] | None = None) -> pd.DataFrame:
@@ -226,20 +218,24 @@ class Screener:
         order = np.argsort(query * 2.0 + (1.0 - np.clip(overlap, 0.0, 1.0)), kind="stable")
         query, name, overlap = query[order], name[order], overlap[order]
         keep = (np.arange(len(query)) - starts[query]) < self.candidates
-        contained = self.contained_pairs(names) if names is not None else np.empty((0, 2))
-        size = len(self.names_)
-        codes = contained[:, 0] * size + contained[:, 1]
-        is_contained = np.isin(query * size + name, codes)
-        frame = pd.DataFrame({"query": query[keep | is_contained],
-                              "name": name[keep | is_contained],
-                              "overlap": np.clip(overlap[keep | is_contained], 0.0, 1.0),
-                              "contained": is_contained[keep | is_contained]})
-        missing = ~np.isin(codes, query * size + name)
-        if missing.any():  # joined on a key too common to block on
-            frame = pd.concat([frame, pd.DataFrame({
-                "query": contained[missing, 0], "name": contained[missing, 1],
-                "overlap": 0.0, "contained": True})], ignore_index=True)
-        return frame
+        query, name, overlap = query[keep], name[keep], overlap[keep]
+        contained = (self.contained_pairs(names) if names is not None
+                     else np.empty((0, 2), dtype=np.int64))
+        is_contained = np.zeros(len(query), dtype=bool)
+        if len(contained):
+            size = len(self.names_)
+            codes = contained[:, 0] * size + contained[:, 1]
+            is_contained = np.isin(query * size + name, codes)
+            extra = ~np.isin(codes, (query * size + name)[is_contained])
+            if extra.any():  # below the top candidates, or joined on a common key
+                row = products[contained[extra, 0]]
+                found = np.asarray(row[np.arange(int(extra.sum())), contained[extra, 1]])
+                query = np.concatenate([query, contained[extra, 0]])
+                name = np.concatenate([name, contained[extra, 1]])
+                overlap = np.concatenate([overlap, found.ravel()])
+                is_contained = np.concatenate([is_contained, np.ones(int(extra.sum()), bool)])
+        return pd.DataFrame({"query": query, "name": name,
+                             "overlap": np.clip(overlap, 0.0, 1.0), "contained": is_contained})
 
     @staticmethod
     def _notes(query: str, form: object, listed: str, features: dict) -> dict:
@@ -294,7 +290,14 @@ class Screener:
         pairs = pairs[pairs["score"] >= threshold]
         if pairs.empty:
             return self._empty()
-        best = (pairs.sort_values(["query", "score"], ascending=[True, False])
+        # ties of the (rounded, saturated) score go to a name equal to the query rather
+        # than one it contains ("China Mobile International USA Inc" is that entity, not
+        # "China Mobile" + "International USA"), then to the stronger evidence
+        pairs = pairs.assign(rounded=pairs["score"].round(4),
+                             contained=pairs["contained"].astype(bool), logit=logit[
+                                 pairs["row"].to_numpy()])
+        best = (pairs.sort_values(["query", "rounded", "contained", "logit"],
+                                  ascending=[True, False, True, False])
                 .drop_duplicates(["query", "entity"]))
         best = best[best.groupby("query").cumcount() < limit]
         feature_rows = features.iloc[best["row"].to_numpy()]
