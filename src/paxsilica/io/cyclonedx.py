@@ -127,6 +127,15 @@ def _untyped(data: dict, file: str) -> list[RowError]:
     return errors
 
 
+def _document(text: str, file: str) -> object:
+    try:
+        return strict_json(text, file)
+    except ValidationError as exc:
+        raise ValidationError([RowError(e.file, e.row, e.field, "not a readable CycloneDX "
+                                                                f"JSON BOM: {e.reason}")
+                               for e in exc.errors]) from None
+
+
 def read_cyclonedx(path: str | Path) -> pd.DataFrame:
     """BOM rows (``BOM_COLUMNS`` + ``component_type, row, file``); ``row`` is the
     component's position (1-based, depth first) since JSON has no lines per part.
@@ -139,7 +148,7 @@ def read_cyclonedx(path: str | Path) -> pd.DataFrame:
     """
     file = str(path)
     try:
-        data = strict_json(read_text(path), file)
+        data = _document(read_text(path), file)
         if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
             raise ValueError("bomFormat is not 'CycloneDX'")
         missing = _untyped(data, file)

@@ -2,7 +2,8 @@
 
 The evaluation set has ``query_id, name, country, expected_entity_ids`` (``;``-joined
 ids of the listed entities the query refers to; empty for a company that is not
-listed). A query counts as a true positive when its best match is one of the
+listed). A query counts as a true positive when its best match (its first, as the
+screener ranks them) is one of the
 expected entities; any match for an unlisted company, or a best match outside
 the expected set, is a false positive; a listed company without a correct best
 match is a false negative.
@@ -30,8 +31,9 @@ __all__ = ["disguised_evaluation_set", "outcomes", "precision_recall"]
 
 def outcomes(labels: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     """Per query: ``best_entity_id, best_score, expected, outcome`` (tp, fp, fn, tn, fp+fn)."""
-    best = (matches.sort_values("score", ascending=False, kind="stable").drop_duplicates("query_id")
-            .set_index("query_id"))
+    # the screener returns each query's matches best first (a listed name equal to the
+    # query before one it only contains, then by score): the first is the best match
+    best = matches.drop_duplicates("query_id").set_index("query_id")
     rows = []
     for record in labels.to_dict("records"):
         raw = record.get("expected_entity_ids")

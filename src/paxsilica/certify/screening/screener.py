@@ -290,14 +290,16 @@ class Screener:
         pairs = pairs[pairs["score"] >= threshold]
         if pairs.empty:
             return self._empty()
-        # ties of the (rounded, saturated) score go to a name equal to the query rather
-        # than one it contains ("China Mobile International USA Inc" is that entity, not
-        # "China Mobile" + "International USA"), then to the stronger evidence
-        pairs = pairs.assign(rounded=pairs["score"].round(4),
-                             contained=pairs["contained"].astype(bool), logit=logit[
-                                 pairs["row"].to_numpy()])
-        best = (pairs.sort_values(["query", "rounded", "contained", "logit"],
-                                  ascending=[True, False, True, False])
+        # a listed name equal to the query (once normalised) ranks before one the query
+        # merely contains ("China Mobile Intl USA" is China Mobile International USA, not
+        # "China Mobile" + "Intl USA"); then the score, rounded as reported, then the
+        # stronger evidence
+        rows = pairs["row"].to_numpy()
+        pairs = pairs.assign(exact=features["alias_exact"].to_numpy()[rows],
+                             rounded=pairs["score"].round(4),
+                             contained=pairs["contained"].astype(bool), logit=logit[rows])
+        best = (pairs.sort_values(["query", "exact", "rounded", "contained", "logit"],
+                                  ascending=[True, False, False, True, False])
                 .drop_duplicates(["query", "entity"]))
         best = best[best.groupby("query").cumcount() < limit]
         feature_rows = features.iloc[best["row"].to_numpy()]
