@@ -163,6 +163,8 @@ class ListedSignature:
     need: tuple[str, ...]
     """Every word of the name but localities and legal forms, sorted."""
     regions: frozenset[str]
+    places: frozenset[str] = frozenset()
+    """Its locality words (a query naming only these adds no place)."""
 
 
 def _key(words: list[str] | tuple[str, ...]) -> str:
@@ -176,8 +178,9 @@ def listed_signature(form: object) -> ListedSignature:
     tokens = form.tokens  # type: ignore[attr-defined]
     kinds, _ = _kinds(tokens)
     need = [t for t, k in zip(tokens, kinds, strict=True) if k not in ("locality", "legal")]
+    places = frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == "locality")
     return ListedSignature(key=_key(need), need=tuple(sorted(need)),
-                           regions=form.regions)  # type: ignore[attr-defined]
+                           regions=form.regions, places=places)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -193,8 +196,10 @@ class QueryVariant:
     head_dropped: bool = False
     """Up to three leading words were set aside (only for listed names of 2+ words)."""
     qualified: bool = False
-    """The reading holds a locality or unit, or is part of the name with something set
-    aside (a tail, a unit phrase, leading words, other parts)."""
+    """The reading holds a unit, or is part of the name with something set aside (a
+    tail, a unit phrase, leading words, other parts)."""
+    places: frozenset[str] = frozenset()
+    """Its locality words."""
 
 
 def _variant(tokens: tuple[str, ...], head_dropped: bool = False,
@@ -202,9 +207,11 @@ def _variant(tokens: tuple[str, ...], head_dropped: bool = False,
     kinds, regions = _kinds(tokens)
     required = tuple(t for t, k in zip(tokens, kinds, strict=True) if k is None)
     optional = tuple(t for t, k in zip(tokens, kinds, strict=True) if k in _OPTIONAL)
-    qualified = qualified or any(k in ("locality", "unit") for k in kinds)
+    qualified = qualified or "unit" in kinds
+    places = frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == "locality")
     return QueryVariant(keys=_keys(required, optional), required=required, optional=optional,
-                        regions=regions, head_dropped=head_dropped, qualified=qualified)
+                        regions=regions, head_dropped=head_dropped, qualified=qualified,
+                        places=places)
 
 
 def _keys(required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[str, ...]:
@@ -373,7 +380,8 @@ def contains(variant: QueryVariant, listed: ListedSignature) -> bool:
     kept = [w for w in variant.optional if w in need]
     if tuple(sorted([*variant.required, *kept])) != need:
         return False
-    if not variant.qualified and len(kept) == len(variant.optional):
+    if (not variant.qualified and len(kept) == len(variant.optional)
+            and variant.places <= listed.places):
         return False
     return not (variant.regions and listed.regions and not variant.regions & listed.regions)
 
