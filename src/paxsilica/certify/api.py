@@ -27,7 +27,7 @@ Example:
     True
     >>> result = verify_certificate(text.replace('"pass"', '"fail"'), public)
     >>> result.valid, result.reason[:30]
-    (False, 'signature does not match the ')
+    (False, 'signature does not match the c')
 """
 
 from __future__ import annotations

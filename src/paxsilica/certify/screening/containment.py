@@ -159,12 +159,19 @@ class ListedSignature:
 
     key: str
     """Distinctive words of ``need`` (not weak), sorted and space-joined; ``""`` when the
-    name has none (it is never contained)."""
+    name has none or only generic ones such as *manufacturing* (it is never contained)."""
     need: tuple[str, ...]
     """Every word of the name but localities and legal forms, sorted."""
     regions: frozenset[str]
     places: frozenset[str] = frozenset()
     """Its locality words (a query naming only these adds no place)."""
+
+
+@cache
+def _generic_words() -> frozenset[str]:
+    """Words the vocabulary expands abbreviations to (manufacturing, electronics…)."""
+    vocab = vocabulary()
+    return frozenset(w for value in vocab.abbreviations.values() for w in value.split())
 
 
 def _key(words: list[str] | tuple[str, ...]) -> str:
@@ -179,7 +186,10 @@ def listed_signature(form: object) -> ListedSignature:
     kinds, _ = _kinds(tokens)
     need = [t for t, k in zip(tokens, kinds, strict=True) if k not in ("locality", "legal")]
     places = frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == "locality")
-    return ListedSignature(key=_key(need), need=tuple(sorted(need)),
+    key = _key(need)
+    if all(w in _generic_words() for w in key.split()):
+        key = ""  # only generic words ("MFG" → manufacturing): too common to be contained
+    return ListedSignature(key=key, need=tuple(sorted(need)),
                            regions=form.regions, places=places)  # type: ignore[attr-defined]
 
 
