@@ -98,7 +98,7 @@ def strict_json(text: str, file: str, max_depth: int = MAX_JSON_DEPTH) -> object
         >>> try:
         ...     strict_json('{"verdict": "pass", "verdict": "fail"}', "c.json")
         ... except ValidationError as exc:
-        ...     print(str(exc)[:63])
+        ...     print(str(exc)[:64])
         c.json row 1, field 'verdict': duplicate key 'verdict' in a JSON
     """
     depth = 0

@@ -171,8 +171,8 @@ def _spans(tokens: tuple[str, ...],
         if units and units[-1] < end - 1:  # "Camera Division of ..."
             spans.append((units[-1] + 1, end))
     readings = [(start, end, False, (start, end) != (0, size)) for start, end in spans]
-    for start, end in spans:
-        if end - start > 2 and kinds[end - 1] == "legal":
+    for start, end in spans:  # leading words that are not qualifiers already
+        if end - start > 2 and kinds[end - 1] == "legal" and kinds[start] != "locality":
             readings += [(start + cut, end, True, True) for cut in (1, 2, 3)
                          if end - start - cut > 1]
     return readings
