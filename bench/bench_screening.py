@@ -13,6 +13,10 @@ Run: ``.venv/bin/python -m bench.bench_screening [--entities N] [--queries N]``.
   (where the file gives one); synthetic queries have none.
 * Quality figures are reported on the real evaluation set (screened against the full
   100 000-entity list, so synthetic names are extra distractors) and on the synthetic queries.
+* Disguised names (issue 14): every real listed entity in every disguise of
+  :mod:`paxsilica.certify.screening.disguise` (places, branches, divisions, countries,
+  tails after the legal form, c/o, homoglyphs, zero-width, full-width) plus unrelated firms
+  sharing a brand word, screened against the full list; quality only (not timed).
 * Peer: rapidfuzz ``process.cdist`` with ``fuzz.token_sort_ratio`` over every name and
   alias (best-F1 threshold chosen on the evaluation set, which favours the peer). Its speed
   is measured on a sample of queries and reported per name.
@@ -31,7 +35,11 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_entities, load_list
-from paxsilica.certify.screening.evaluate import outcomes, precision_recall
+from paxsilica.certify.screening.evaluate import (
+    disguised_evaluation_set,
+    outcomes,
+    precision_recall,
+)
 from paxsilica.certify.screening.normalize import name_form
 from paxsilica.certify.screening.screener import Screener
 from paxsilica.io.tables import read_table
@@ -216,6 +224,9 @@ def main() -> None:
             best = (f1, float(cut), scores)
     _, base_cut, base_eval = best
 
+    disguised = disguised_evaluation_set(real, seed=20260101)
+    ours_disguised = precision_recall(disguised, screener.screen(disguised[["query_id", "name"]]))
+
     cores = os.cpu_count()
     print(f"list: {len(entities):,} entities, {names_total:,} names and aliases "
           f"({args.entities:,} synthetic, seed 20260101); queries: {len(queries):,}; "
@@ -236,6 +247,9 @@ def main() -> None:
     summary = per_kind.groupby("kind")["correct"].agg(["sum", "count"])
     print("paxsilica on the evaluation set by kind (correct/total): " + ", ".join(
         f"{kind} {int(row['sum'])}/{int(row['count'])}" for kind, row in summary.iterrows()))
+    print(f"disguised names ({ours_disguised['positives']} disguised listed names, "
+          f"{ours_disguised['negatives']} brand look-alikes): precision "
+          f"{ours_disguised['precision']:.3f}, recall {ours_disguised['recall']:.3f}")
     print(f"evaluation set: {ours_eval['positives']} listed-company queries, "
           f"{ours_eval['negatives']} unlisted (incl. hard negatives); "
           f"paxsilica FP={ours_eval['false_positives']} FN={ours_eval['false_negatives']}; "

@@ -15,7 +15,7 @@ from paxsilica.certify.certificate import (
     load_public_key,
     new_key_pair,
     sign_certificate,
-    verify_certificate,
+    verify_signature,
     write_key_pair,
 )
 
@@ -33,7 +33,7 @@ def test_signature_verifies_with_the_library_directly():
     # independent check: cryptography's verify on the documented canonical form
     raw = json.dumps(BODY, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     public.verify(base64.b64decode(signed["signature"]["value"]), raw.encode("utf-8"))
-    assert verify_certificate(json.loads(json.dumps(signed)), public) == BODY
+    assert verify_signature(json.loads(json.dumps(signed)), public) == BODY
 
 
 @pytest.mark.parametrize("change", [
@@ -48,16 +48,16 @@ def test_any_change_is_detected(change):
     signed = json.loads(json.dumps(sign_certificate(BODY, private)))
     change(signed)
     with pytest.raises(CertificateError):
-        verify_certificate(signed, public)
+        verify_signature(signed, public)
 
 
 def test_other_key_and_unsigned():
     private, _ = new_key_pair()
     _, other = new_key_pair()
     with pytest.raises(CertificateError, match="another key"):
-        verify_certificate(sign_certificate(BODY, private), other)
+        verify_signature(sign_certificate(BODY, private), other)
     with pytest.raises(CertificateError, match="not signed"):
-        verify_certificate({"certificate": BODY, "signature": None}, other)
+        verify_signature({"certificate": BODY, "signature": None}, other)
 
 
 def test_key_files(tmp_path):
@@ -65,7 +65,7 @@ def test_key_files(tmp_path):
     assert oct(private_path.stat().st_mode & 0o777) == "0o600"
     assert isinstance(load_public_key(public_path), Ed25519PublicKey)
     signed = sign_certificate(BODY, load_private_key(private_path))
-    assert verify_certificate(signed, load_public_key(public_path)) == BODY
+    assert verify_signature(signed, load_public_key(public_path)) == BODY
     with pytest.raises(CertificateError, match="refusing to overwrite"):
         write_key_pair(tmp_path)
 

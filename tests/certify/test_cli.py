@@ -76,7 +76,7 @@ def test_certify_sign_verify_and_tamper(tmp_path, keys):
     cert, html = tmp_path / "cert.json", tmp_path / "cert.html"
     result = run("certify", bom, "--list", "bundled:dod_1260h", "--list", "bundled:fcc_covered",
                  "--rules", "uas-ndaa848", "--sign", private, "-o", cert, "--html", html)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # FAIL: exit 1, the certificate written
     document = json.loads(cert.read_text(encoding="utf-8"))
     assert document["certificate"]["verdict"] == "fail"
     assert "SZ DJI" in html.read_text(encoding="utf-8")
@@ -164,7 +164,7 @@ def test_cyclonedx_attestation_is_valid_cyclonedx_1_6(tmp_path, keys):
     result = run("certify", FIXTURES / "drone_bom_red.csv", "--list", "bundled:dod_1260h",
                  "--rules", "uas-ndaa848", "--sign", keys[0], "-o", tmp_path / "c.json",
                  "--cyclonedx", cdx)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a FAIL verdict
     text = cdx.read_text(encoding="utf-8")
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
     data = json.loads(text)
@@ -215,7 +215,7 @@ def test_investment_screening_with_the_store_ownership(tmp_path):
                    "Example Optics Holding,SG,1\n", encoding="utf-8")
     certified = run("certify", bom, "--list", "bundled:dod_1260h", "--rules", "uas-ndaa848",
                     "--db", db, "--store-ownership", "-o", cert)
-    assert certified.exit_code == 0, certified.output
+    assert certified.exit_code == 1, certified.output  # a FAIL verdict
     body = json.loads(cert.read_text(encoding="utf-8"))["certificate"]
     assert body["verdict"] == "fail"
     assert body["ownership"]["file"] is None
@@ -236,7 +236,7 @@ def test_certificate_records_the_ownership_file(tmp_path):
     result = run("certify", FIXTURES / "drone_bom.csv", "--list", "bundled:dod_1260h",
                  "--rules", "uas-ndaa848", "--ownership", FIXTURES / "ownership.csv",
                  "-o", cert)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a FAIL verdict
     body = json.loads(cert.read_text(encoding="utf-8"))["certificate"]
     digest = hashlib.sha256((FIXTURES / "ownership.csv").read_bytes()).hexdigest()
     assert body["ownership"]["file"] == {"file": "ownership.csv", "format": "table",

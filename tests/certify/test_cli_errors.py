@@ -134,9 +134,9 @@ def test_verify_missing_bom_is_a_usage_error(tmp_path):
     assert run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
                "--sign", keys / "paxsilica.key", "-o", cert).exit_code == 0
     fails(run("verify", cert, "--public-key", keys / "paxsilica.pub", "--bom",
-              tmp_path / "nonexistent.csv"), "nonexistent.csv", "--bom", "no such file")
+              tmp_path / "nonexistent.csv"), "nonexistent.csv", "bom", "no such file")
     fails(run("verify", cert, "--public-key", keys / "paxsilica.pub", "--bom", keys),
-          "--bom", "is a directory")
+          "bom", "is a directory")
 
 
 def test_keys_new_into_an_existing_file(tmp_path):

@@ -4,17 +4,19 @@ The certificate body (verdict, findings, BOM hash, list versions, rule-pack hash
 is serialised canonically — ``json.dumps(body, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False)`` encoded as UTF-8 — and signed with Ed25519 (``cryptography``).
 The file holds ``{"certificate": body, "signature": {"algorithm": "Ed25519",
-"public_key_sha256": …, "value": base64}}``. :func:`verify_certificate` recomputes
-the canonical bytes, so any change to the body breaks the signature.
+"public_key_sha256": …, "value": base64}}`` and nothing else (:data:`ENVELOPE`): a
+verifier refuses any other field, since an unsigned extra ``verdict`` beside the signed
+body could mislead a reader. :func:`verify_signature` recomputes the canonical bytes, so
+any change to the body breaks the signature.
 
 Example:
     >>> private, public = new_key_pair()
     >>> signed = sign_certificate({"verdict": "pass"}, private)
-    >>> verify_certificate(signed, public)["verdict"]
+    >>> verify_signature(signed, public)["verdict"]
     'pass'
     >>> signed["certificate"]["verdict"] = "fail"
     >>> try:
-    ...     verify_certificate(signed, public)
+    ...     verify_signature(signed, public)
     ... except CertificateError as exc:
     ...     print(str(exc)[:48])
     signature does not match the certificate (it was
@@ -35,12 +37,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from paxsilica.errors import CertificateError, PaxsilicaError
 
-__all__ = ["CERTIFICATE_FORMAT", "CertificateError", "canonical_bytes", "check_outputs",
-           "fingerprint", "load_private_key", "load_public_key", "new_key_pair",
-           "sign_certificate", "unsigned_certificate", "verify_certificate", "write_atomic",
-           "write_files_atomic", "write_key_pair"]
+__all__ = ["CERTIFICATE_FORMAT", "ENVELOPE", "SIGNATURE_FIELDS", "CertificateError",
+           "canonical_bytes", "check_outputs", "fingerprint", "load_private_key",
+           "load_public_key", "new_key_pair", "sign_certificate", "unsigned_certificate",
+           "verify_signature", "write_atomic", "write_files_atomic", "write_key_pair"]
 
 CERTIFICATE_FORMAT = "paxsilica-certificate/1"
+ENVELOPE = ("certificate", "signature")
+"""The only top-level fields of a certificate file."""
+SIGNATURE_FIELDS = ("algorithm", "public_key_sha256", "value")
+"""The only fields of its ``signature``."""
 
 
 def canonical_bytes(body: dict) -> bytes:
@@ -190,17 +196,28 @@ def sign_certificate(body: dict, private: Ed25519PrivateKey) -> dict:
                           "value": base64.b64encode(signature).decode("ascii")}}
 
 
-def verify_certificate(document: dict, public: Ed25519PublicKey) -> dict:
+def verify_signature(document: dict, public: Ed25519PublicKey) -> dict:
     """Return the certificate body if its signature verifies with ``public``.
 
     Raises:
-        CertificateError: malformed document, unsigned, other key, or changed content.
+        CertificateError: malformed document, a field outside :data:`ENVELOPE` or
+            :data:`SIGNATURE_FIELDS`, unsigned, other key, or changed content.
     """
     if not isinstance(document, dict) or not isinstance(document.get("certificate"), dict):
         raise CertificateError("not a paxsilica certificate (no 'certificate' object)")
+    extra = sorted(set(document) - set(ENVELOPE))
+    if extra:
+        raise CertificateError(f"unexpected top-level field(s) {', '.join(map(repr, extra))}: "
+                               "a certificate file holds only 'certificate' and 'signature' "
+                               "(anything else is unsigned)")
     signature = document.get("signature")
     if not isinstance(signature, dict) or "value" not in signature:
         raise CertificateError("the certificate is not signed")
+    extra = sorted(set(signature) - set(SIGNATURE_FIELDS))
+    if extra:
+        raise CertificateError(f"unexpected signature field(s) {', '.join(map(repr, extra))} "
+                               "(a signature holds only algorithm, public_key_sha256 and "
+                               "value)")
     if signature.get("algorithm") != "Ed25519":
         raise CertificateError(f"unsupported signature algorithm {signature.get('algorithm')!r}")
     if signature.get("public_key_sha256") != fingerprint(public):

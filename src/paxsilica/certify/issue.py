@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
@@ -25,12 +25,17 @@ from paxsilica import __version__
 from paxsilica.certify.bom import BillOfMaterials
 from paxsilica.certify.certificate import CERTIFICATE_FORMAT
 from paxsilica.certify.check import check_bom, check_threshold
-from paxsilica.certify.lists import RestrictedList
+from paxsilica.certify.lists import RestrictedList, list_scope
 from paxsilica.certify.ownership import links_digest
 from paxsilica.certify.rules import RulePack
 from paxsilica.certify.screening.screener import Screener
+from paxsilica.errors import PaxsilicaError
 
-__all__ = ["certificate_body"]
+__all__ = ["DEFAULT_MAX_LIST_AGE_DAYS", "certificate_body"]
+
+DEFAULT_MAX_LIST_AGE_DAYS = 90
+"""Lists older than this (days between their version date and the issue date) are named
+in the certificate's warnings: restricted-party lists change every few weeks."""
 
 
 def _plain(value: object) -> object:
@@ -41,12 +46,26 @@ def _plain(value: object) -> object:
     return value
 
 
+def _check_age_limit(days: object) -> int | None:
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise PaxsilicaError(f"max_list_age_days: expected a whole number of days >= 0, "
+                             f"got {days!r}")
+    return days
+
+
 def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: RulePack,
                      threshold: float | None = None, ownership: pd.DataFrame | None = None,
                      issued_at: str | None = None, subject: str | None = None,
                      node_names: dict[str, str] | None = None,
-                     ownership_inputs: dict | None = None) -> dict:
+                     ownership_inputs: dict | None = None,
+                     max_list_age_days: int | None = DEFAULT_MAX_LIST_AGE_DAYS) -> dict:
     """The unsigned certificate: verdict, findings, BOM hash, list versions, pack hash.
+
+    Each list names its version, the date it stands for (``as_of``), its age in days
+    when issued and whether it is a bundled sample; ``warnings`` says plainly when a list
+    is a sample, older than ``max_list_age_days`` (``None``: no limit) or of unknown age.
 
     ``ownership_inputs`` records where ``ownership`` came from (``{"file": …, "store":
     …}``, see :func:`~paxsilica.certify.ownership.ownership_file_record` and
@@ -65,13 +84,19 @@ def certificate_body(bom: BillOfMaterials, lists: list[RestrictedList], pack: Ru
         recorded["links"] = {"links": len(ownership), "sha256": links_digest(ownership,
                                                                              node_names)}
     recorded["from_lists"] = int(sum(len(lst.ownership) for lst in lists))
+    issued_at = issued_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    max_list_age_days = _check_age_limit(max_list_age_days)
+    scopes = [list_scope(lst, date.fromisoformat(issued_at[:10]), max_list_age_days)
+              for lst in lists]
     return {
         "format": CERTIFICATE_FORMAT,
-        "issued_at": issued_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "issued_at": issued_at,
         "subject": subject or (str(root["description"].iloc[0]) if len(root) else bom.file),
         "verdict": result.verdict,
         "bom": bom.summary(),
-        "lists": [lst.summary() for lst in lists],
+        "lists": [record for record, _ in scopes],
+        "max_list_age_days": max_list_age_days,
+        "warnings": [warning for _, found in scopes for warning in found],
         "rule_pack": pack.summary(),
         "screening": {"model": screener.model.version, "threshold": threshold},
         "ownership": recorded,

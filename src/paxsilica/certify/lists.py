@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -33,9 +34,21 @@ from paxsilica.io.restricted import ENTITY_COLUMNS
 from paxsilica.io.tables import not_a_file
 from paxsilica.store.database import Store
 
-__all__ = ["BUNDLED_LISTS", "RestrictedList", "bundled_list_path", "combined_entities",
-           "detect_list_format", "entity_names", "import_list", "load_list", "load_stored_list",
-           "resolve_lists", "stored_lists"]
+__all__ = [
+    "BUNDLED_LISTS",
+    "RestrictedList",
+    "bundled_list_path",
+    "bundled_sample_digests",
+    "combined_entities",
+    "detect_list_format",
+    "entity_names",
+    "import_list",
+    "list_scope",
+    "load_list",
+    "load_stored_list",
+    "resolve_lists",
+    "stored_lists",
+]
 
 BUNDLED_LISTS = {"fcc_covered": "fcc_covered.csv", "dod_1260h": "dod_1260h.csv",
                  "csl_sample": "csl_sample.csv"}
@@ -55,9 +68,53 @@ class RestrictedList:
         default_factory=lambda: pd.DataFrame(columns=OWNERSHIP_COLUMNS))
 
     def summary(self) -> dict:
-        """``{name, version, format, sha256, rows}`` as recorded in certificates."""
+        """``{name, version, format, sha256, rows, bundled_sample}`` as recorded in
+        certificates (:func:`list_scope` adds the list's date and age)."""
         return {"name": self.name, "version": self.version, "format": self.format,
-                "sha256": self.sha256, "rows": len(self.entities)}
+                "sha256": self.sha256, "rows": len(self.entities),
+                "bundled_sample": self.sha256 in bundled_sample_digests()}
+
+
+@cache
+def bundled_sample_digests() -> frozenset[str]:
+    """SHA-256 of the bundled sample list files: a list with one of these digests is a
+    sample (however it was given: ``bundled:NAME``, the file, or imported into a store)."""
+    return frozenset(hashlib.sha256(bundled_list_path(name).read_bytes()).hexdigest()
+                     for name in BUNDLED_LISTS)
+
+
+def list_scope(lst: RestrictedList, issued: date, max_age_days: int | None) -> tuple[dict, list[str]]:
+    """The list's certificate record (:meth:`RestrictedList.summary` plus ``as_of``, the
+    date its version names, and ``age_days`` on ``issued``) and the warnings it calls
+    for: a bundled sample, a list older than ``max_age_days``, a version that is no date.
+
+    Example:
+        >>> lst = load_list(bundled_list_path("fcc_covered"))
+        >>> record, warnings = list_scope(lst, date(2026, 1, 1), 365)
+        >>> record["as_of"], record["age_days"], record["bundled_sample"]
+        ('2022-09-20', 1199, True)
+        >>> print(warnings[0][:60])
+        list fcc_covered is a bundled SAMPLE of a few entries, not t
+    """
+    record = lst.summary()
+    warnings = []
+    if record["bundled_sample"]:
+        warnings.append(f"list {lst.name} is a bundled SAMPLE of a few entries, not the "
+                        "complete or current list: import the current list before relying "
+                        "on this certificate")
+    try:
+        as_of: date | None = date.fromisoformat(str(lst.version)[:10])
+    except ValueError:
+        as_of = None
+    record["as_of"] = as_of.isoformat() if as_of else None
+    record["age_days"] = (issued - as_of).days if as_of else None
+    if as_of is None:
+        warnings.append(f"list {lst.name} version {lst.version!r} is not a date: its age is "
+                        "unknown")
+    elif max_age_days is not None and record["age_days"] > max_age_days:
+        warnings.append(f"list {lst.name} is {record['age_days']} days old (version "
+                        f"{as_of.isoformat()}; more than {max_age_days} days)")
+    return record, warnings
 
 
 def bundled_list_path(name: str) -> Path:

@@ -28,7 +28,11 @@ Checked when the pack loads (every problem reported, naming the pack file and th
 key, e.g. ``rules.<rule id>.when.origin``): countries (in ``origin``, ``origin_not``,
 ``entity_country`` and the sets they use) may be written as names or ISO codes and are
 resolved to ISO3, unknown ones are errors; every category must be in the vocabulary;
-rule ids are unique; templates use only the names above. That ``listed_on`` names a
+rule ids are unique; templates use only the names above; no rule can be one that never
+matches (an empty list such as ``category: []``, a ``category_not`` or ``origin_not``
+that excludes every listed value, ``origin_known: false`` with an origin condition) or
+that silently ignores a condition (``listed_on`` or ``entity_country`` without
+``manufacturer_listed``). That ``listed_on`` names a
 list actually given is checked by :func:`paxsilica.certify.check.check_bom`.
 
 Example:
@@ -171,6 +175,47 @@ def _set_kinds(pack: RulePack) -> dict[str, set[str]]:
     return kinds
 
 
+_POSITIVE_KEYS = ("category", "component_type", "origin", "description_contains", "listed_on",
+                  "entity_country")
+
+
+def _expanded(spec: list[str] | str | None, sets: dict[str, list[str]]) -> set[str] | None:
+    if spec is None:
+        return None
+    return {v for item in _items(spec)
+            for v in (sets.get(item[1:], []) if item.startswith("@") else [item])}
+
+
+def _never_matches(rule: Rule, pack: RulePack, sets: dict[str, list[str]],
+                   file: str) -> list[RowError]:
+    """Why ``rule`` could never match any part (or would ignore a condition), as errors:
+    a rule that cannot fire lets every BOM pass without saying so."""
+    when, where = rule.when, f"rules.{rule.id}.when"
+    errors = []
+    for key in _POSITIVE_KEYS:
+        values = getattr(when, key)
+        if values is not None and not _expanded(values, sets):
+            errors.append(RowError(file, None, f"{where}.{key}",
+                                   "an empty list: the rule could never match"))
+    for key, negative in (("category", "category_not"), ("origin", "origin_not")):
+        wanted, excluded = _expanded(getattr(when, key), sets), _expanded(
+            getattr(when, negative), sets)
+        if wanted and excluded is not None and not wanted - excluded:
+            errors.append(RowError(file, None, f"{where}.{negative}",
+                                   f"excludes every value of {key}: the rule could never "
+                                   "match"))
+    if when.origin_known is False and (when.origin or when.origin_not):
+        errors.append(RowError(file, None, f"{where}.origin_known",
+                               "false (no country of origin) with a condition on the "
+                               "origin: the rule could never match"))
+    for key in ("listed_on", "entity_country"):
+        if getattr(when, key) is not None and when.manufacturer_listed is None:
+            errors.append(RowError(file, None, f"{where}.{key}",
+                                   "needs manufacturer_listed (true or false); without it "
+                                   "the condition would be ignored"))
+    return errors
+
+
 def _check(pack: RulePack, file: str) -> tuple[RulePack, list[RowError]]:
     """Every problem of ``pack``, and a copy with country values resolved to ISO3."""
     from paxsilica.certify.bom import categories  # same layer; avoids an import cycle
@@ -220,6 +265,7 @@ def _check(pack: RulePack, file: str) -> tuple[RulePack, list[RowError]]:
                     resolved.append(code or item)
             if getattr(rule.when, key) is not None:
                 update[key] = resolved
+        errors += _never_matches(rule, pack, sets, file)
         rules.append(rule.model_copy(update={"when": rule.when.model_copy(update=update)}))
     checked = pack.model_copy(update={"sets": sets, "rules": rules})
     checked._file = file

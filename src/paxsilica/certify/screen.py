@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from paxsilica.certify.api import check_queries
 from paxsilica.certify.check import check_threshold, derived_entities
 from paxsilica.certify.lists import RestrictedList, combined_entities, entity_names
 from paxsilica.certify.screening.screener import Screener
@@ -30,6 +31,8 @@ def screen_names(queries: pd.DataFrame, lists: list[RestrictedList], *, threshol
     """Matches of ``queries`` (``query_id, name`` and optional ``country``, ``identifiers``)
     at or above ``threshold`` (default: the model's, 0.70), best first.
 
+    Queries are checked first (:func:`~paxsilica.certify.api.check_queries`): unique ids,
+    names present, countries known (an unknown country is an error naming its row).
     ``links``: extra ownership tables (``owner, owned, percentage``) besides the lists' own;
     ``names``: ``{node id: name}`` for ownership nodes that are not list entities (e.g. the
     store's company ids), used to screen and to write control paths. Columns: those of
@@ -37,6 +40,8 @@ def screen_names(queries: pd.DataFrame, lists: list[RestrictedList], *, threshol
     aggregate share, owners and control path in ``programs``.
     """
     check_threshold(threshold)
+    queries = check_queries(queries, queries.attrs.get("file", "queries"),
+                            rows=list(queries["row"]) if "row" in queries else None)
     entities = combined_entities(lists)
     screener = Screener().fit(entities)
     cut = screener.model.threshold if threshold is None else threshold

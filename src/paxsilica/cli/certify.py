@@ -2,49 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
+from paxsilica.certify.api import certify_bom, read_ownership_links, read_queries, verify_certificate
 from paxsilica.certify.attestation import cyclonedx_attestation
 from paxsilica.certify.bom import load_bom
-from paxsilica.certify.certificate import (
-    CertificateError,
-    check_outputs,
-    load_private_key,
-    load_public_key,
-    sign_certificate,
-    unsigned_certificate,
-    verify_certificate,
-    write_files_atomic,
-    write_key_pair,
-)
+from paxsilica.certify.certificate import check_outputs, load_private_key, write_files_atomic, write_key_pair
 from paxsilica.certify.check import check_threshold
-from paxsilica.certify.issue import certificate_body
-from paxsilica.certify.lists import (
-    import_list,
-    load_list,
-    resolve_lists,
-    stored_lists,
-)
-from paxsilica.certify.ownership import (
-    check_ownership,
-    ownership_file_record,
-    store_ownership,
-    store_ownership_record,
-)
+from paxsilica.certify.issue import DEFAULT_MAX_LIST_AGE_DAYS
+from paxsilica.certify.lists import import_list, load_list, resolve_lists, stored_lists
+from paxsilica.certify.ownership import store_ownership, store_ownership_record
 from paxsilica.certify.rules import load_pack
 from paxsilica.certify.screen import match_records, screen_names
 from paxsilica.cli.common import RAW_CSV, DbOption, OutputFormat, emit, err_console, flat, store_for
-from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.csv_safety import neutralised_frame
-from paxsilica.io.ftm import read_ftm
-from paxsilica.io.tables import Table, read_table
 from paxsilica.report.certificate import certificate_html
 from paxsilica.store import Store
 
@@ -64,32 +40,7 @@ class ScreenFormat(StrEnum):
 def _store_if_needed(ctx: typer.Context, db: Path | None, specs: list[str]) -> Store | None:
     if all(spec.startswith("bundled:") or Path(spec).is_file() for spec in specs):
         return None
-    return store_for(ctx, db)
-
-
-def _read_ownership(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() in {".json", ".jsonl", ".ndjson"}:
-        return read_ftm(path)[1]
-    table = read_table(path)
-    return check_ownership(table.frame, table.file, rows=table.rows())
-
-
-def _check_names(table: Table) -> None:
-    """Every query needs a unique ``query_id`` (results are grouped by it) and a name."""
-    errors, seen = [], {}
-    file, frame = table.file, table.frame
-    for line, query, name in zip(table.rows(), frame["query_id"], frame["name"], strict=True):
-        if query is None:
-            errors.append(RowError(file, line, "query_id", "empty"))
-        elif query in seen:
-            errors.append(RowError(file, line, "query_id",
-                                   f"duplicate query_id {query!r} (first on row {seen[query]})"))
-        else:
-            seen[query] = line
-        if name is None:
-            errors.append(RowError(file, line, "name", "empty"))
-    if errors:
-        raise ValidationError(errors)
+    return store_for(ctx, db, read_only=True)
 
 
 def screen_command(
@@ -111,20 +62,16 @@ def screen_command(
     """Screen names against restricted-party lists; best matches first, with explanations."""
     check_threshold(threshold)
     check_outputs({"-o": output})
-    table = read_table(names)
-    missing = [c for c in ("query_id", "name") if c not in table.frame.columns]
-    if missing:
-        raise ValidationError([RowError(table.file, 1, c, "missing column") for c in missing])
-    _check_names(table)
+    queries = read_queries(names)
     restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
     links, node_names = [], {}
     if ownership is not None:
-        links.append(_read_ownership(ownership))
+        links.append(read_ownership_links(ownership))
     if store_ownership_links:
-        stored, node_names = store_ownership(store_for(ctx, db))
+        stored, node_names = store_ownership(store_for(ctx, db, read_only=True))
         links.append(stored)
-    matches = screen_names(table.frame, restricted, threshold=threshold, links=links, names=node_names)
-    records = match_records(table.frame, matches)
+    matches = screen_names(queries, restricted, threshold=threshold, links=links, names=node_names)
+    records = match_records(queries, matches)
     if fmt is ScreenFormat.json:
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     else:
@@ -156,27 +103,29 @@ def certify_command(
     store_ownership_links: Annotated[bool, typer.Option(
         "--store-ownership", help="Also use the database's ownership and companies")] = False,
     subject: Annotated[str | None, typer.Option(help="Product name on the certificate")] = None,
+    max_list_age_days: Annotated[int, typer.Option(
+        "--max-list-age-days", min=0, help="Warn (on the certificate too) when a list's version "
+                                           "is older than this many days")] = DEFAULT_MAX_LIST_AGE_DAYS,
     db: DbOption = None,
 ) -> None:
-    """Check a BOM against lists and a rule pack; issue a (signed) pass/fail certificate."""
+    """Check a BOM against lists and a rule pack; issue a (signed) pass/fail certificate.
+
+    Exit status: 0 PASS, 1 FAIL (the certificate is still written), 2 bad input."""
     check_threshold(threshold)
     check_outputs({"-o": output, "--html": html, "--cyclonedx": cyclonedx})
     private = load_private_key(sign) if sign else None  # bad key: fail before any work
     pack = load_pack(rules)
     parts = load_bom(bom)
     restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
-    frames = [_read_ownership(ownership)] if ownership else []
-    inputs: dict = {"file": ownership_file_record(ownership, frames[0]) if ownership else None,
-                    "store": None}
-    node_names: dict[str, str] = {}
+    links, node_names, record = None, None, None
     if store_ownership_links:
-        stored, node_names = store_ownership(store_for(ctx, db))
-        frames.append(stored)
-        inputs["store"] = store_ownership_record(stored, node_names)
-    links = pd.concat(frames, ignore_index=True) if frames else None
-    body = certificate_body(parts, restricted, pack, threshold=threshold, ownership=links,
-                            subject=subject, node_names=node_names, ownership_inputs=inputs)
-    document = sign_certificate(body, private) if private else unsigned_certificate(body)
+        links, node_names = store_ownership(store_for(ctx, db, read_only=True))
+        record = store_ownership_record(links, node_names)
+    document = certify_bom(parts, restricted, pack, private, threshold=threshold,
+                           ownership=ownership, links=links, node_names=node_names,
+                           store_record=record, subject=subject,
+                           max_list_age_days=max_list_age_days)
+    body = document["certificate"]
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     files: list[tuple[Path, bytes, int]] = []  # everything rendered before anything is written
     if output:
@@ -194,8 +143,12 @@ def certify_command(
         err_console.print(f"wrote {path}")
     if not output:
         typer.echo(text, nl=False)
+    for warning in body["warnings"]:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     err_console.print(f"verdict: {body['verdict'].upper()} ({body['summary']['fail']} fail, "
                       f"{body['summary']['warn']} warn)")
+    if body["verdict"] != "pass":
+        raise typer.Exit(1)
 
 
 def verify_command(
@@ -203,29 +156,20 @@ def verify_command(
     public_key: Annotated[Path, typer.Option("--public-key", help="Ed25519 public key (PEM)")],
     bom: Annotated[Path | None, typer.Option("--bom", help="Also check this BOM file's hash")] = None,
 ) -> None:
-    """Verify a certificate's signature (and optionally that a BOM still matches it)."""
-    key = load_public_key(public_key)
-    if bom is not None and not bom.is_file():
-        raise ValidationError([RowError(str(bom), None, "--bom",
-                                        "is a directory" if bom.is_dir() else "no such file")])
+    """Verify a certificate's signature (and optionally that a BOM still matches it).
+
+    Exit status: 0 VALID, 1 INVALID, 2 bad input (unreadable key or BOM)."""
     try:
-        try:
-            document = json.loads(certificate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CertificateError(f"cannot read certificate {certificate}: {exc}") from None
-        body = verify_certificate(document, key)
-        if bom is not None:
-            try:
-                digest = hashlib.sha256(bom.read_bytes()).hexdigest()
-            except OSError as exc:
-                raise ValidationError([RowError(str(bom), None, "--bom",
-                                                f"cannot read: {exc.strerror}")]) from None
-            if digest != body.get("bom", {}).get("sha256"):
-                raise CertificateError(f"BOM {bom} does not match the certificate (its SHA-256 "
-                                       "differs: the BOM changed since certification)")
-    except CertificateError as exc:
-        err_console.print(f"[bold red]INVALID:[/] {exc}", highlight=False)
+        data = certificate.read_bytes()
+    except OSError as exc:
+        err_console.print(f"[bold red]INVALID:[/] cannot read certificate {certificate}: "
+                          f"{exc.strerror or exc}", highlight=False)
         raise typer.Exit(1) from None
+    result = verify_certificate(data, public_key, bom=bom, source=str(certificate))
+    if not result.valid:
+        err_console.print(f"[bold red]INVALID:[/] {result.reason}", highlight=False)
+        raise typer.Exit(1)
+    body = result.certificate or {}
     typer.echo(f"VALID: {body.get('subject')} - verdict {str(body.get('verdict')).upper()}, "
                f"issued {body.get('issued_at')}"
                + (", BOM matches" if bom is not None else ""))
@@ -269,7 +213,7 @@ def lists_list_command(
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Show stored lists and versions."""
-    emit(stored_lists(store_for(ctx, db)), fmt, title="restricted-party lists")
+    emit(stored_lists(store_for(ctx, db, read_only=True)), fmt, title="restricted-party lists")
 
 
 def register(app: typer.Typer) -> None:

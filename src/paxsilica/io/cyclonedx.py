@@ -23,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from cyclonedx.model.bom import Bom
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.bom_csv import BOM_COLUMNS
-from paxsilica.io.restricted import read_text
+from paxsilica.io.restricted import read_text, strict_json
 
 __all__ = ["read_cyclonedx"]
 
@@ -40,6 +39,8 @@ _TYPE_CATEGORY = {"firmware": "operating_software", "operating-system": "operati
                   "machine-learning-model": "ml_model", "application": "software",
                   "library": "software", "framework": "software", "container": "software",
                   "platform": "software", "file": "software", "data": "software"}
+PROPERTIES = ("paxsilica:category", "paxsilica:country_of_origin", "paxsilica:quantity")
+"""The component properties paxsilica reads; each at most once per component."""
 _SOFTWARE_TYPES = {"firmware", "operating-system", "application", "library", "framework",
                    "container", "platform", "file", "data"}
 
@@ -68,9 +69,38 @@ def _row(component: object, parent: str | None) -> dict:
                                "software" if kind in _SOFTWARE_TYPES else "hardware")}
 
 
+def _property_problems(properties: object, file: str, position: int, where: str,
+                       name: object) -> list[RowError]:
+    """A ``paxsilica:`` property given twice with different values (which one would
+    count?), or one paxsilica does not know (a typo would silently drop a category)."""
+    if not isinstance(properties, list):
+        return []
+    values: dict[str, list[str]] = {}
+    problems = []
+    for prop in properties:
+        if not isinstance(prop, dict) or not str(prop.get("name", "")).startswith("paxsilica:"):
+            continue
+        key = str(prop["name"])
+        if key not in PROPERTIES:
+            problems.append(RowError(file, position, where,
+                                     f"component {name!r}: unknown property {key!r} (use "
+                                     f"{', '.join(PROPERTIES)})"))
+            continue
+        values.setdefault(key, [])
+        if str(prop.get("value")) not in values[key]:
+            values[key].append(str(prop.get("value")))
+    for key, found in values.items():
+        if len(found) > 1:
+            problems.append(RowError(file, position, where,
+                                     f"component {name!r} has conflicting {key!r} values: "
+                                     + ", ".join(repr(v) for v in found)))
+    return problems
+
+
 def _untyped(data: dict, file: str) -> list[RowError]:
-    """An error for every component without its required ``type``, by position (depth
-    first, ``metadata.component`` first: the same order as the rows)."""
+    """An error for every component without its required ``type`` or with conflicting
+    or unknown ``paxsilica:`` properties, by position (depth first,
+    ``metadata.component`` first: the same order as the rows)."""
     errors: list[RowError] = []
     position = 0
 
@@ -79,11 +109,13 @@ def _untyped(data: dict, file: str) -> list[RowError]:
         position += 1
         if not isinstance(component, dict):
             return
+        name = component.get("bom-ref") or component.get("name")
         if not component.get("type"):
-            name = component.get("bom-ref") or component.get("name")
             errors.append(RowError(file, position, f"{where}.type",
                                    f"component {name!r} has no 'type' (required by "
                                    "CycloneDX: hardware, firmware, library, ...)"))
+        errors.extend(_property_problems(component.get("properties"), file, position,
+                                         f"{where}.properties", name))
         for index, child in enumerate(component.get("components") or []):
             visit(child, f"{where}.components[{index}]")
 
@@ -95,17 +127,28 @@ def _untyped(data: dict, file: str) -> list[RowError]:
     return errors
 
 
+def _document(text: str, file: str) -> object:
+    try:
+        return strict_json(text, file)
+    except ValidationError as exc:
+        raise ValidationError([RowError(e.file, e.row, e.field, "not a readable CycloneDX "
+                                                                f"JSON BOM: {e.reason}")
+                               for e in exc.errors]) from None
+
+
 def read_cyclonedx(path: str | Path) -> pd.DataFrame:
     """BOM rows (``BOM_COLUMNS`` + ``component_type, row, file``); ``row`` is the
     component's position (1-based, depth first) since JSON has no lines per part.
 
     Raises:
-        ValidationError: not JSON, not a CycloneDX document the library can read, or a
-            component without ``type``.
+        ValidationError: not JSON (or a duplicate key, or nesting deeper than
+            :data:`~paxsilica.io.restricted.MAX_JSON_DEPTH`), not a CycloneDX document the
+            library can read, a component without ``type``, or with a ``paxsilica:``
+            property given twice with different values or unknown.
     """
     file = str(path)
     try:
-        data = json.loads(read_text(path))
+        data = _document(read_text(path), file)
         if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
             raise ValueError("bomFormat is not 'CycloneDX'")
         missing = _untyped(data, file)

@@ -43,11 +43,14 @@ from paxsilica.io.restricted import (
 )
 from paxsilica.io.tables import json_objects
 
-__all__ = ["ENTITY_SCHEMATA", "read_ftm"]
+__all__ = ["ALIAS_PROPERTIES", "ENTITY_SCHEMATA", "read_ftm"]
 
 ENTITY_SCHEMATA = frozenset({"LegalEntity", "Company", "Organization", "PublicBody", "Person"})
 IDENTIFIER_PROPERTIES = ("registrationNumber", "leiCode", "innCode", "ogrnCode", "taxNumber",
                          "idNumber", "uscCode", "swiftBic", "imoNumber", "dunsCode")
+ALIAS_PROPERTIES = ("alias", "previousName", "weakAlias")
+"""FtM name properties screened as aliases: other names, former names, weak aliases
+(short or common names the designating authority lists as such)."""
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 _FTM_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?")
 """FtM dates are ISO prefixes: ``2021``, ``2021-05``, ``2021-05-04``, ``2021-05-04T10:00``."""
@@ -179,7 +182,8 @@ def read_ftm(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         first_seen = data.get("first_seen")
         records.append({
             "entity_id": data["id"], "schema": schema, "name": names[0] if names else None,
-            "aliases": names[1:] + (props.get("alias") or []) + (props.get("previousName") or []),
+            "aliases": list(dict.fromkeys(names[1:] + [a for key in ALIAS_PROPERTIES
+                                                       for a in props.get(key) or []])),
             "countries": list_countries((props.get("country") or [])
                                         + (props.get("jurisdiction") or []),
                                         file, number, "properties.country", errors, ftm_codes=True),

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -32,8 +33,9 @@ from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.tables import Table, not_a_file
 from paxsilica.model.country import resolve_country
 
-__all__ = ["ENTITY_COLUMNS", "check_columns", "check_ownership", "country_codes", "entity_frame",
-           "list_countries", "list_date", "read_text", "split_multi"]
+__all__ = ["ENTITY_COLUMNS", "MAX_JSON_DEPTH", "check_columns", "check_ownership",
+           "country_codes", "entity_frame", "list_countries", "list_date", "read_text",
+           "split_multi", "strict_json"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY_ALIASES = {"XK": "XKX", "XKX": "XKX"}
@@ -60,6 +62,74 @@ def read_text(path: str | Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise ValidationError([RowError(str(path), line, None,
                                         f"not valid UTF-8 at byte offset {exc.start}")]) from None
+
+
+MAX_JSON_DEPTH = 100
+"""Deepest nesting of arrays and objects accepted in a JSON document (a CycloneDX BOM
+nests components two levels per tier, so 50 tiers; real BOMs stay far below)."""
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _reject_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKeyError(key)
+        data[key] = value
+    return data
+
+
+def strict_json(text: str, file: str, max_depth: int = MAX_JSON_DEPTH) -> object:
+    """Parse one JSON document, refusing what a reader could take two ways or that
+    would exhaust the parser: an object with the same key twice (a first-key-wins reader
+    and a last-key-wins reader see different documents) and nesting deeper than
+    ``max_depth``.
+
+    Raises:
+        ValidationError: not JSON, a duplicate key, or too deep (naming the line).
+
+    Example:
+        >>> strict_json('{"a": [1, {"b": 2}]}', "x.json")
+        {'a': [1, {'b': 2}]}
+        >>> try:
+        ...     strict_json('{"verdict": "pass", "verdict": "fail"}', "c.json")
+        ... except ValidationError as exc:
+        ...     print(str(exc)[:64])
+        c.json row 1, field 'verdict': duplicate key 'verdict' in a JSON
+    """
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                raise ValidationError([RowError(file, line, None,
+                                                f"JSON nested deeper than {max_depth} levels "
+                                                "(refused)")])
+        elif token in "]}":
+            depth -= 1
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicates)
+    except _DuplicateKeyError as exc:
+        key = exc.args[0]
+        quoted = json.dumps(key, ensure_ascii=False)
+        position = text.find(quoted)
+        position = text.find(quoted, position + 1) if position >= 0 else -1
+        line = text.count("\n", 0, position) + 1 if position >= 0 else None
+        raise ValidationError([RowError(file, line, key,
+                                        f"duplicate key {key!r} in a JSON object (refused: "
+                                        "readers disagree on which value counts)")]) from None
+    except json.JSONDecodeError as exc:
+        raise ValidationError([RowError(file, exc.lineno, None,
+                                        f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:  # a depth the scan above let through on a small stack
+        raise ValidationError([RowError(file, None, None, "JSON nested too deeply "
+                                                          "(refused)")]) from None
 
 
 def split_multi(value: object, separator: str = ";") -> list[str]:

@@ -2,7 +2,8 @@
 
 The evaluation set has ``query_id, name, country, expected_entity_ids`` (``;``-joined
 ids of the listed entities the query refers to; empty for a company that is not
-listed). A query counts as a true positive when its best match is one of the
+listed). A query counts as a true positive when its best match (its first, as the
+screener ranks them) is one of the
 expected entities; any match for an unlisted company, or a best match outside
 the expected set, is a false positive; a listed company without a correct best
 match is a false negative.
@@ -18,15 +19,21 @@ Example:
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 
-__all__ = ["outcomes", "precision_recall"]
+from paxsilica.certify.screening.disguise import KINDS, brand_lookalike, disguise
+from paxsilica.certify.screening.normalize import name_form, vocabulary
+
+__all__ = ["disguised_evaluation_set", "outcomes", "precision_recall"]
 
 
 def outcomes(labels: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     """Per query: ``best_entity_id, best_score, expected, outcome`` (tp, fp, fn, tn, fp+fn)."""
-    best = (matches.sort_values("score", ascending=False).drop_duplicates("query_id")
-            .set_index("query_id"))
+    # the screener returns each query's matches best first (a listed name equal to the
+    # query before one it only contains, then by score): the first is the best match
+    best = matches.drop_duplicates("query_id").set_index("query_id")
     rows = []
     for record in labels.to_dict("records"):
         raw = record.get("expected_entity_ids")
@@ -54,3 +61,51 @@ def precision_recall(labels: pd.DataFrame, matches: pd.DataFrame) -> dict:
             "recall": tp / positives if positives else 1.0,
             "true_positives": tp, "false_positives": fp, "false_negatives": fn,
             "positives": positives, "negatives": int(len(result) - positives)}
+
+
+def _as_names(value: object) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [] if value is None or value != value else [p.strip() for p in str(value).split(";")]
+
+
+def disguised_evaluation_set(entities: pd.DataFrame, seed: int,
+                             kinds: tuple[str, ...] = KINDS) -> pd.DataFrame:
+    """Labels (``query_id, name, expected_entity_ids, kind``) made from ``entities``
+    (``entity_id, name, aliases``): every entity's main name in every disguise of
+    :mod:`.disguise`, and one unrelated firm per entity sharing its first distinctive
+    word (kind ``brand_lookalike``, expected nothing). A disguised name expects every
+    entity with a name or alias of the same normalised core (the same company listed
+    on several lists).
+
+    Example:
+        >>> frame = pd.DataFrame({"entity_id": ["e1"], "name": ["Acme Robotics Ltd"],
+        ...                       "aliases": [[]]})
+        >>> labels = disguised_evaluation_set(frame, seed=1, kinds=("branch",))
+        >>> labels[["expected_entity_ids", "kind"]].values.tolist()
+        [['e1', 'branch'], ['', 'brand_lookalike']]
+    """
+    rng = random.Random(seed)
+    by_core: dict[str, list[str]] = {}
+    for entity_id, name, aliases in zip(entities["entity_id"], entities["name"],
+                                        entities.get("aliases", [[]] * len(entities)),
+                                        strict=True):
+        for text in [name, *_as_names(aliases)]:
+            ids = by_core.setdefault(name_form(text).core, [])
+            if entity_id not in ids:
+                ids.append(entity_id)
+    weak = vocabulary().weak_words
+    rows = []
+    for number, (entity_id, name) in enumerate(zip(entities["entity_id"], entities["name"],
+                                                   strict=True)):
+        expected = ";".join(dict.fromkeys([entity_id, *by_core.get(name_form(name).core, [])]))
+        for kind in kinds:
+            rows.append({"query_id": f"d{seed}-{number}-{kind}",
+                         "name": disguise(str(name), kind, rng),
+                         "expected_entity_ids": expected, "kind": kind})
+        distinct = [w for w in name_form(name).tokens if w not in weak]
+        if distinct:
+            rows.append({"query_id": f"d{seed}-{number}-lookalike",
+                         "name": brand_lookalike(distinct[0], rng),
+                         "expected_entity_ids": "", "kind": "brand_lookalike"})
+    return pd.DataFrame(rows)

@@ -25,6 +25,9 @@ country_mismatch       both have countries and none is shared
 identifier_match       a shared identifier (LEI, registration number…)
 alias_match            the listed name matched is an alias, not the entity's main name
                        (breaks ties between entities in favour of the main name)
+contained              the query contains the listed name plus only qualifiers (places,
+                       units such as "Shenzhen Branch", countries, a tail after its legal
+                       form; see containment.py)
 short_query            a one-word query of at most 3 letters that is not an acronym of the
                        listed name (short names are ambiguous, even when equal to an alias;
                        "Shenzhen ZTE" is not short: the locality is information)
@@ -52,7 +55,7 @@ __all__ = ["FEATURES", "name_columns", "pair_features"]
 FEATURES = ["name_similarity", "distinct_similarity", "distinct_edit", "token_overlap",
             "acronym_match", "alias_exact", "country_match", "country_mismatch",
             "identifier_match", "short_query", "alias_match", "locality_dropped",
-            "locality_mismatch"]
+            "locality_mismatch", "contained"]
 
 
 def name_columns(forms: list) -> dict[str, np.ndarray]:
@@ -153,6 +156,8 @@ def pair_features(pairs: pd.DataFrame, query_columns: dict, name_columns: dict,
                         else np.zeros(len(pairs))),
         "locality_dropped": dropped.astype(float),
         "locality_mismatch": mismatch.astype(float),
+        "contained": (pairs["contained"].to_numpy(dtype=float) if "contained" in pairs
+                      else np.zeros(len(pairs))),
     })
     entity = pairs["entity"].to_numpy()
     if query_countries is not None and entity_countries is not None:

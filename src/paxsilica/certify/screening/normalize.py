@@ -1,6 +1,8 @@
 """Normalise organisation names for matching: script, case, punctuation, legal forms.
 
-A name becomes a :class:`NameForm` with
+First, disguise is undone (:mod:`.confusables`): invisible characters go and letters of
+another script that imitate Latin ones inside a Latin name (Cyrillic ``Н`` in ``Нuаwеі``)
+become their TR39 skeleton. Then a name becomes a :class:`NameForm` with
 
 * ``full``  — ASCII, lower case, punctuation removed, abbreviations expanded;
 * ``core``  — ``full`` without leading/trailing legal forms and stopwords (what is compared);
@@ -31,6 +33,9 @@ Example:
     ('dji', ['guangdong'])
     >>> name_form("Beijing Institute of Technology").placeless  # nothing distinctive left
     'beijing institute technology'
+    >>> form = name_form("Нuаwеі Technologies")  # Cyrillic Н, а, е, і
+    >>> form.core, form.mixed_script, form.disguised
+    ('huawei technology', True, 4)
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ from importlib import resources
 import yaml
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
+
+from paxsilica.certify.screening.confusables import reveal
 
 __all__ = ["NameForm", "Vocabulary", "name_form", "vocabulary"]
 
@@ -119,6 +126,16 @@ class NameForm:
     """``core`` without localities; ``core`` if only weak words would remain."""
     regions: frozenset[str]
     """Regions of the localities in ``core`` (``shenzhen`` → ``guangdong``)."""
+    scripts: tuple[str, ...] = ()
+    """Scripts of the letters of the raw name (``('CYRILLIC', 'LATIN')`` for ``Нuаwеі``)."""
+    disguised: int = 0
+    """Characters undone before normalising: confusables mapped to Latin, invisible ones
+    removed (0 for an ordinary name)."""
+
+    @property
+    def mixed_script(self) -> bool:
+        """The raw name mixes letters of several scripts."""
+        return len(self.scripts) > 1
 
 
 def _romanise(text: str) -> str:
@@ -229,11 +246,21 @@ def _known(word: str) -> str:
     return word
 
 
+@cache
+def _own_script_words() -> frozenset[str]:
+    """One-word legal forms: a foreign word in a Latin name that transliterates to one of
+    them (``ТОВ`` → ``tov``) is the company's legal form, not a disguise."""
+    vocab = vocabulary()
+    return frozenset(form[0] for form in vocab.legal_forms | vocab.legal_suffixes
+                     if len(form) == 1)
+
+
 @lru_cache(maxsize=1_000_000)
 def name_form(name: str) -> NameForm:
     """Normalise one organisation name (cached; pure)."""
     vocab = vocabulary()
-    text = _romanise(name).lower().replace("'", "")
+    revealed = reveal(name, _own_script_words())
+    text = _romanise(revealed.text).lower().replace("'", "")
     words = _join_initials([w for w in _NON_WORD.sub(" ", text).split() if w])
     words = [part for w in words for part in _known(w).split()]
     full = " ".join(words)
@@ -250,4 +277,6 @@ def name_form(name: str) -> NameForm:
         placeless = tokens
     return NameForm(full=full, core=" ".join(tokens), tokens=tokens, acronym=acronym,
                     legal_form=" ".join(removed), distinct=" ".join(distinct or tokens),
-                    placeless=" ".join(placeless), regions=regions)
+                    placeless=" ".join(placeless), regions=regions,
+                    scripts=revealed.scripts if revealed.mixed_script else (),
+                    disguised=revealed.changed + revealed.invisible)

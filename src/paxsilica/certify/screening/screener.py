@@ -6,6 +6,8 @@ Pipeline (all steps vectorised over the whole batch of queries):
 2. **Block**: each name becomes a sparse vector of IDF-weighted keys (:mod:`.keys`);
    one sparse product ``Q · Nᵀ`` gives every query's candidate names with their key
    cosine; keys held by more than ``max_key_share`` of all names are not used to block.
+   Names that *contain* a listed name with qualifiers (``… Shenzhen Branch``,
+   ``… (USA)``; :mod:`.containment`) are joined on an exact key and always kept.
 3. **Score** the best ``candidates`` names per query with rapidfuzz (``cpdist``, pairwise
    in C++) and the features of :mod:`.features`; a logistic model (``model.yaml``) turns
    them into a score in 0–1, and each feature's contribution is kept as the explanation.
@@ -39,6 +41,11 @@ import pandas as pd
 import yaml
 from scipy import sparse
 
+from paxsilica.certify.screening.containment import (
+    contained_names,
+    extra_words,
+    listed_signature,
+)
 from paxsilica.certify.screening.features import name_columns, pair_features
 from paxsilica.certify.screening.keys import name_keys
 from paxsilica.certify.screening.normalize import name_form
@@ -160,6 +167,12 @@ class Screener:
         limit = max(200, self.max_key_share * len(names))
         self.blocking_ = frequency <= limit
         self.name_matrix_ = self._normalise(matrix).T.tocsr()
+        self.signatures_ = [listed_signature(form) for form in forms]
+        contain_index: dict[str, list[int]] = {}
+        for position, signature in enumerate(self.signatures_):
+            if signature.key:
+                contain_index.setdefault(signature.key, []).append(position)
+        self.contain_index_ = contain_index
         return self
 
     def _normalise(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -185,8 +198,19 @@ class Screener:
         return self._normalise(matrix)
 
     # -- screening ----------------------------------------------------------------------
-    def candidates_for(self, forms: list) -> pd.DataFrame:
-        """Top candidate names per query: columns ``query, name, overlap`` (positions)."""
+    def contained_pairs(self, names: list[str]) -> np.ndarray:
+        """``(query, name)`` positions where the query contains the listed name with
+        qualifiers (see :mod:`.containment`), as an ``(n, 2)`` integer array."""
+        found: list[tuple[int, int]] = []
+        index, signatures = self.contain_index_, self.signatures_
+        for position, name in enumerate(names):
+            found += [(position, listed) for listed in contained_names(name, index, signatures)]
+        return np.array(sorted(set(found)), dtype=np.int64).reshape(-1, 2)
+
+    def candidates_for(self, forms: list, names: list[str] | None = None) -> pd.DataFrame:
+        """Top candidate names per query: columns ``query, name, overlap, contained``
+        (positions); every name a query contains (``names``: the raw query names) is a
+        candidate whatever its rank."""
         products = (self._query_matrix(forms) @ self.name_matrix_).tocsr()
         starts = products.indptr
         query = np.repeat(np.arange(len(forms)), np.diff(starts))
@@ -194,8 +218,41 @@ class Screener:
         order = np.argsort(query * 2.0 + (1.0 - np.clip(overlap, 0.0, 1.0)), kind="stable")
         query, name, overlap = query[order], name[order], overlap[order]
         keep = (np.arange(len(query)) - starts[query]) < self.candidates
-        return pd.DataFrame({"query": query[keep], "name": name[keep],
-                             "overlap": np.clip(overlap[keep], 0.0, 1.0)})
+        query, name, overlap = query[keep], name[keep], overlap[keep]
+        contained = (self.contained_pairs(names) if names is not None
+                     else np.empty((0, 2), dtype=np.int64))
+        is_contained = np.zeros(len(query), dtype=bool)
+        if len(contained):
+            size = len(self.names_)
+            codes = contained[:, 0] * size + contained[:, 1]
+            is_contained = np.isin(query * size + name, codes)
+            extra = ~np.isin(codes, (query * size + name)[is_contained])
+            if extra.any():  # below the top candidates, or joined on a common key
+                row = products[contained[extra, 0]]
+                found = np.asarray(row[np.arange(int(extra.sum())), contained[extra, 1]])
+                query = np.concatenate([query, contained[extra, 0]])
+                name = np.concatenate([name, contained[extra, 1]])
+                overlap = np.concatenate([overlap, found.ravel()])
+                is_contained = np.concatenate([is_contained, np.ones(int(extra.sum()), bool)])
+        return pd.DataFrame({"query": query, "name": name,
+                             "overlap": np.clip(overlap, 0.0, 1.0), "contained": is_contained})
+
+    @staticmethod
+    def _notes(query: str, form: object, listed: str, features: dict) -> dict:
+        """Plain-language notes on a match: a contained listed name, a disguised query."""
+        notes = []
+        if features.get("contained"):
+            extra = extra_words(query, listed)
+            notes.append(f"listed name + {extra!r}" if extra else "listed name")
+        scripts = getattr(form, "scripts", ())
+        if len(scripts) > 1:
+            notes.append(f"mixed-script name ({' + '.join(s.title() for s in scripts)}): "
+                         "compared as its Unicode TR39 confusable skeleton")
+        disguised = getattr(form, "disguised", 0)
+        if disguised and len(scripts) <= 1:
+            notes.append(f"{disguised} disguised character(s) (invisible or look-alike) "
+                         "undone before comparing")
+        return {"notes": notes} if notes else {}
 
     def _empty(self) -> pd.DataFrame:
         extra = [c for c in _EXTRA_COLUMNS if c in self.entities_]
@@ -210,7 +267,7 @@ class Screener:
         queries = queries.reset_index(drop=True)
         query_names = [str(name) for name in queries["name"]]
         forms = [name_form(name) for name in query_names]
-        pairs = self.candidates_for(forms)
+        pairs = self.candidates_for(forms, query_names)
         if pairs.empty:
             return self._empty()
         pairs["entity"] = self.name_owner_[pairs["name"].to_numpy()]
@@ -233,7 +290,16 @@ class Screener:
         pairs = pairs[pairs["score"] >= threshold]
         if pairs.empty:
             return self._empty()
-        best = (pairs.sort_values(["query", "score"], ascending=[True, False])
+        # a listed name equal to the query (once normalised) ranks before one the query
+        # merely contains ("China Mobile Intl USA" is China Mobile International USA, not
+        # "China Mobile" + "Intl USA"); then the score, rounded as reported, then the
+        # stronger evidence
+        rows = pairs["row"].to_numpy()
+        pairs = pairs.assign(exact=features["alias_exact"].to_numpy()[rows],
+                             rounded=pairs["score"].round(4),
+                             contained=pairs["contained"].astype(bool), logit=logit[rows])
+        best = (pairs.sort_values(["query", "exact", "rounded", "contained", "logit"],
+                                  ascending=[True, False, False, True, False])
                 .drop_duplicates(["query", "entity"]))
         best = best[best.groupby("query").cumcount() < limit]
         feature_rows = features.iloc[best["row"].to_numpy()]
@@ -241,9 +307,12 @@ class Screener:
         explanation = [
             {"features": {k: round(float(v), 4) for k, v in f.items() if v},
              "contributions": {k: round(float(v), 3) for k, v in c.items() if v},
-             "bias": self.model.bias, "model": self.model.version}
-            for f, c in zip(feature_rows.to_dict("records"),
-                            contribution_rows.to_dict("records"), strict=True)]
+             "bias": self.model.bias, "model": self.model.version,
+             **self._notes(query_names[q], forms[q], self.names_[n], f)}
+            for f, c, q, n in zip(feature_rows.to_dict("records"),
+                                  contribution_rows.to_dict("records"),
+                                  best["query"].to_numpy(), best["name"].to_numpy(),
+                                  strict=True)]
         entity_rows = self.entities_.iloc[best["entity"].to_numpy()]
         result = pd.DataFrame({
             "query_id": queries["query_id"].to_numpy()[best["query"].to_numpy()],
