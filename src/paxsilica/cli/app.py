@@ -54,6 +54,8 @@ COMMAND_MODULES = [
     "paxsilica.cli.criticality",
     "paxsilica.cli.chokepoints",
     "paxsilica.cli.trade",
+    "paxsilica.cli.serve",
+    "paxsilica.cli.tokens",
 ]
 
 

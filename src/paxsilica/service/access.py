@@ -85,9 +85,9 @@ def record_audit(store: Store, who: str, action: str, what: str, detail: str = "
 
 
 def audit_log(store: Store) -> pd.DataFrame:
-    """The audit trail, oldest first: ``at, who, action, digest, detail``."""
+    """The audit trail, oldest first: ``occurred, who, action, digest, detail``."""
     ensure_service_tables(store)
-    return store.connection.execute(f'SELECT * FROM "{AUDIT.name}" ORDER BY at').df()
+    return store.connection.execute(f'SELECT * FROM "{AUDIT.name}" ORDER BY occurred').df()
 
 
 def _check_role(role: str) -> None:
@@ -124,8 +124,10 @@ def add_token(store: Store, name: str, role: str, who: str) -> str:
 def list_tokens(store: Store) -> pd.DataFrame:
     """Tokens by name: ``name, role, created, revoked`` (never the hashes)."""
     ensure_service_tables(store)
-    return store.connection.execute(
+    frame = store.connection.execute(
         f'SELECT name, role, created, revoked FROM "{TOKENS.name}" ORDER BY name').df()
+    frame["revoked"] = frame["revoked"].astype(object).where(frame["revoked"].notna(), None)
+    return frame
 
 
 def revoke_token(store: Store, name: str, who: str) -> None:

@@ -53,7 +53,7 @@ TOKENS = ServiceTable(
 
 AUDIT = ServiceTable(
     "audit",
-    {"at": "TIMESTAMP", "who": "VARCHAR", "action": "VARCHAR", "digest": "VARCHAR",
+    {"occurred": "TIMESTAMP", "who": "VARCHAR", "action": "VARCHAR", "digest": "VARCHAR",
      "detail": "VARCHAR"},
     description="Who imported, certified or changed tokens, when, and the SHA-256 of what "
                 "(the imported file, the certificate, the token record).")
