@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.service.conftest import FIXTURES, auth, cli, cli_json
 
 LISTS = ["bundled:fcc_covered", "bundled:dod_1260h"]
@@ -73,6 +72,7 @@ def test_screen_duplicate_names_the_row(client, tokens):
 
 def test_screen_batch_limit(tmp_path, keys):
     from tests.service.conftest import make_client
+
     from paxsilica.service.access import add_token
 
     with make_client(tmp_path / "s.duckdb", None, max_names=3) as client:
