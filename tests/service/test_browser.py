@@ -53,8 +53,8 @@ def server(tmp_path_factory):
     port = _free_port()
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-c", "from paxsilica.cli import main; main()", "--db", str(db), "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--sign", str(folder / "paxsilica.key")],
+        [sys.executable, "-c", "from paxsilica.cli import main; main()", "--db", str(db), "serve",
+         "--host", "127.0.0.1", "--port", str(port), "--sign", str(folder / "paxsilica.key")],
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
