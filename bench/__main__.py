@@ -4,7 +4,9 @@ Each benchmark prints its own table with the ratio against the peer tool the iss
 
 * ``bench_screening`` — 10 000 names against 100 000 list entities vs a rapidfuzz cdist baseline;
 * ``bench_multitier`` — 1 000 000 nodes / 10 000 000 edges, and a networkx propagation peer;
-* ``bench_mrio`` — n = 1000…8000 MRIO systems vs pymrio ``calc_all`` (time, peak memory).
+* ``bench_mrio`` — n = 1000…8000 MRIO systems vs pymrio ``calc_all`` (time, peak memory);
+* ``bench_service`` — HTTP latency and throughput of exposure, screen, certify at 1/8/32 clients
+  vs the same library call without HTTP, and readers during an import (loopback only).
 
 ``--only NAME`` (repeatable) runs a subset, e.g. ``python -m bench --only mrio``.
 """
@@ -20,6 +22,7 @@ BENCHMARKS = {
     "screening": "bench.bench_screening",
     "multitier": "bench.bench_multitier",
     "mrio": "bench.bench_mrio",
+    "service": "bench.bench_service",
 }
 
 

@@ -26,16 +26,21 @@ def serve_command(
         "--trust", help="Also verify certificates signed with this public key (repeatable)")] = None,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address for jobs (default: a LocalCluster)")] = None,
+    rate_limit: Annotated[float, typer.Option(
+        "--rate-limit", help="Requests per second per token on expensive routes (screen, certify, "
+                             "chokepoints, jobs); bursts of 4x that")] = 5.0,
     db: DbOption = None,
 ) -> None:
     """Serve the API (/api/v1, /openapi.json, /docs) and the dashboard (/) until Ctrl-C."""
     import uvicorn
 
     from paxsilica.certify.certificate import load_private_key, load_public_key
-    from paxsilica.service import ServiceConfig, create_app
+    from paxsilica.service import RateLimit, ServiceConfig, create_app
 
     if max_upload_mb <= 0:
         raise PaxsilicaError(f"--max-upload-mb must be positive, not {max_upload_mb}")
+    if rate_limit <= 0:
+        raise PaxsilicaError(f"--rate-limit must be positive, not {rate_limit}")
     if not 0 < port < 65536:
         raise PaxsilicaError(f"--port must be 1-65535, not {port}")
     if sign is not None:
@@ -44,7 +49,8 @@ def serve_command(
         load_public_key(path)
     config = ServiceConfig(db=db or (ctx.obj or {}).get("db") or default_db_path(),
                            max_upload_bytes=int(max_upload_mb * 1024 * 1024), sign_key=sign,
-                           trusted_keys=tuple(trust or ()), scheduler=scheduler)
+                           trusted_keys=tuple(trust or ()), scheduler=scheduler,
+                           rate_limit=RateLimit(rate=rate_limit, burst=max(1, int(4 * rate_limit))))
     err_console.print(f"paxsilica serving {config.db} on http://{host}:{port}/ "
                       f"(API docs at /docs; certificates {'signed' if sign else 'unsigned'})",
                       highlight=False, soft_wrap=True)
