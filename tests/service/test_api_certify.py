@@ -199,3 +199,13 @@ def test_verify_with_another_key_is_invalid(client, tokens, tmp_path):
     answer = client.post("/api/v1/verify", json=json.loads(out.read_text()),
                          headers=auth(tokens["reader"])).json()
     assert answer["valid"] is False and "another key" in answer["reason"]
+
+
+def test_screen_accepts_plain_names(client, tokens):
+    plain = client.post("/api/v1/screen", json={"names": ["Huawei Technologies Co Ltd", "Acme Tools"],
+                                                "lists": ["bundled:fcc_covered"]},
+                        headers=auth(tokens["analyst"])).json()
+    full = client.post("/api/v1/screen", json={"names": [
+        {"query_id": "0", "name": "Huawei Technologies Co Ltd"}, {"query_id": "1", "name": "Acme Tools"}],
+        "lists": ["bundled:fcc_covered"]}, headers=auth(tokens["analyst"])).json()
+    assert plain == full and plain[0]["matches"]

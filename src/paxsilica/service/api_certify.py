@@ -40,7 +40,8 @@ class ScreenRequest(BaseModel):
         "names": [{"query_id": "q1", "name": "Huawei Technologies Co Ltd", "country": "CN"},
                   {"query_id": "q2", "name": "Acme Tools"}],
         "lists": ["bundled:fcc_covered"]}]})
-    names: list[ScreenName] = Field(min_length=1)
+    names: list[ScreenName | str] = Field(
+        min_length=1, description="Names to screen; a plain string is {query_id: its position, name}")
     lists: list[str] = Field(min_length=1, description=LIST_HELP)
     threshold: float | None = Field(None, ge=0, le=1, description="Minimum score 0-1 (default 0.70)")
     store_ownership: bool = Field(False, description="Also use the store's ownership links")
@@ -63,7 +64,8 @@ def screen_route(request: ScreenRequest, state: ServiceState = Depends(get_state
     if len(request.names) > state.config.max_names:
         raise ProblemError(413, f"{len(request.names)} names; at most {state.config.max_names} per "
                                 "request", "names")
-    names = [name.model_dump() for name in request.names]
+    names = [{"query_id": str(i), "name": name} if isinstance(name, str) else name.model_dump()
+             for i, name in enumerate(request.names)]
     return JSON(screen_records(state.reader(), names, request.lists, request.threshold,
                                request.store_ownership))
 

@@ -156,7 +156,7 @@ class JobRunner:
                     self._client = Client(self.state.config.scheduler, timeout=10)
                 else:
                     self._cluster = LocalCluster(n_workers=1, threads_per_worker=2,
-                                                 processes=False, dashboard_address=None)
+                                                 processes=False, dashboard_address=":0")
                     self._client = Client(self._cluster)
             return self._client
 

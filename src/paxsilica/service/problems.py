@@ -110,9 +110,14 @@ def problem_from_error(exc: PaxsilicaError, field: str | None = None) -> Problem
     return Problem(422, str(exc), field)
 
 
+UNION_TAGS = {"str", "int", "float", "bool", "dict", "list", "none"}
+
+
 def _location(loc: tuple) -> str:
     """``("query", "limit")`` → ``limit``; ``("body", "names", 2, "name")`` → ``names[2].name``."""
-    parts = [str(p) for p in loc if p not in ("query", "body", "path", "header", "cookie")]
+    # drop the request part and the union-member tags pydantic adds (``ScreenName``, ``str``)
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "header", "cookie")
+             and not (isinstance(p, str) and (p[:1].isupper() or p in UNION_TAGS))]
     text = ""
     for part in parts:
         text += f"[{part}]" if part.isdigit() else (f".{part}" if text else part)
