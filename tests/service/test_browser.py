@@ -156,6 +156,19 @@ def test_verify_certificates(page, server, tmp_path):
         assert page.get_attribute("#verify-verdict", "data-valid") == valid
 
 
+def test_scenarios_start_and_compare_runs(page):
+    page.goto("/scenarios")
+    for group in ("pax_silica", "pax_silica_signatories"):
+        page.fill("#job-params", json.dumps({"item": "gallium", "group": group}))
+        page.click("#start-run")
+        page.wait_for_function("(n) => document.querySelectorAll('#jobs-table tr[data-status=done]').length >= n",
+                               arg=1 if group == "pax_silica" else 2, timeout=60_000)
+    page.click("#compare-submit")
+    page.wait_for_selector("#compare .run")
+    assert page.locator("#compare .run").count() == 2
+    assert "pax_silica_signatories" in page.inner_text("#compare")
+
+
 @pytest.mark.parametrize("width", [420, 1400])
 def test_pages_fit_the_screen(page, width, tmp_path):
     page.set_viewport_size({"width": width, "height": 900})
