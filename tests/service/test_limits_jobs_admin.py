@@ -193,3 +193,13 @@ def test_token_routes(client, tokens):
     actions = [row["action"] for row in client.get("/api/v1/audit", params={"limit": 10000},
                                                    headers=auth(tokens["admin"])).json()["results"]]
     assert "token.add" in actions and "token.revoke" in actions
+
+
+def test_all_tier_exposure_is_rate_limited_direct_is_not(small):
+    client, tokens = small
+    direct = [client.get("/api/v1/exposure", params={"item": "gallium"},
+                         headers=auth(tokens["reader"])).status_code for _ in range(4)]
+    assert direct == [200] * 4
+    tiers = [client.get("/api/v1/exposure", params={"tiers": "all", "item": "gallium", "summary": True},
+                        headers=auth(tokens["reader"])).status_code for _ in range(3)]
+    assert tiers == [200, 200, 429]

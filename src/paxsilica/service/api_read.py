@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from paxsilica.model.network import StackNetwork
 from paxsilica.service import queries
 from paxsilica.service.responses import JSON, Paging, page
-from paxsilica.service.security import get_state, rate_limited, require
+from paxsilica.service.security import charge, get_state, rate_limited, require
 from paxsilica.service.state import ServiceState
 from paxsilica.store import Store
 
@@ -50,7 +50,7 @@ DateQuery = Query(description="Date YYYY-MM-DD (default today)", examples=["2026
 @router.get("/exposure", response_model=Page, dependencies=READ,
             summary="Exposure, as `paxsilica exposure --format json`")
 def exposure_route(
-    net: Net, store: StoreDep, paging: Annotated[Paging, Depends()],
+    request: Request, net: Net, store: StoreDep, paging: Annotated[Paging, Depends()],
     item: Annotated[str | None, Query(description="Item id or alias", examples=["gallium"])] = None,
     stage: Annotated[str | None, Query(description="Stage id", examples=["refining"])] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200, description="Only this data year")] = None,
@@ -63,6 +63,8 @@ def exposure_route(
                                          pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     mode: Annotated[Literal["essential", "weighted"] | None, Query(description="tiers=all only")] = None,
     by_country: bool = False) -> JSON:
+    if tiers == "all":  # all tiers builds the sourcing network: an expensive request
+        charge(request, request.state.principal)
     rows = queries.exposure_records(store, net, item=item, stage=stage, group=group, concern=concern,
                                     as_of=as_of, year=year, latest=latest, summary=summary,
                                     compare=compare, tiers=tiers, mode=mode, by_country=by_country)

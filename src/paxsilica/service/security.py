@@ -16,7 +16,7 @@ from paxsilica.service.access import ROLES, Principal, principal_for, role_allow
 from paxsilica.service.problems import ProblemError
 from paxsilica.service.state import ServiceState
 
-__all__ = ["COOKIE", "bearer", "get_state", "principal", "rate_limited", "require"]
+__all__ = ["COOKIE", "bearer", "charge", "get_state", "principal", "rate_limited", "require"]
 
 COOKIE = "paxsilica_token"
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth",
@@ -72,15 +72,20 @@ def require(role: str) -> Callable[..., Principal]:
     return check
 
 
+def charge(request: Request, found: Principal) -> None:
+    """Take one expensive request from the token's bucket; 429 when it is empty."""
+    wait = request.app.state.buckets.take(found.name)
+    if wait is not None:
+        raise ProblemError(429, f"rate limit of token {found.name!r} reached; retry in "
+                                f"{wait:.1f} s", headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+
+
 def rate_limited(role: str) -> Callable[..., Principal]:
     """:func:`require` plus the per-token rate limit of expensive routes (429 when spent)."""
     allowed = require(role)
 
     def check(request: Request, found: Principal = Depends(allowed)) -> Principal:
-        wait = request.app.state.buckets.take(found.name)
-        if wait is not None:
-            raise ProblemError(429, f"rate limit of token {found.name!r} reached; retry in "
-                                    f"{wait:.1f} s", headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+        charge(request, found)
         return found
 
     check.__name__ = f"rate_limited_{role}"
