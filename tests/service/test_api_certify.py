@@ -209,3 +209,36 @@ def test_screen_accepts_plain_names(client, tokens):
         {"query_id": "0", "name": "Huawei Technologies Co Ltd"}, {"query_id": "1", "name": "Acme Tools"}],
         "lists": ["bundled:fcc_covered"]}, headers=auth(tokens["analyst"])).json()
     assert plain == full and plain[0]["matches"]
+
+
+@pytest.mark.parametrize("filename", ["../../etc/drone.csv", "..\\..\\drone.csv", ".hidden.csv", "drone bom (1).csv",
+                                      "çà.csv", ""])
+def test_certify_odd_file_names(client, tokens, filename):
+    bom = (FIXTURES / "drone_bom.csv").read_bytes()
+    response = client.post("/api/v1/certify", headers=auth(tokens["certifier"]),
+                           files={"bom": (filename, bom, "text/csv")},
+                           data={"rules": "uas-ndaa848", "list": LISTS})
+    if filename == "":  # no file name: the form field is not a file
+        assert response.status_code == 422
+        return
+    assert response.status_code == 200, response.text
+    recorded = json.loads(response.text)["certificate"]["bom"]["file"]
+    assert "/" not in recorded and "\\" not in recorded and not recorded.startswith(".")
+
+
+def test_too_many_form_fields_is_4xx(client, tokens):
+    bom = (FIXTURES / "drone_bom.csv").read_bytes()
+    response = client.post("/api/v1/certify", headers=auth(tokens["certifier"]),
+                           files={"bom": ("b.csv", bom)},
+                           data={"rules": "uas-ndaa848", "list": ["bundled:fcc_covered"] * 1500})
+    assert 400 <= response.status_code < 500
+
+
+def test_bom_with_utf8_bom_and_crlf_equals_plain(client, tokens):
+    plain = (FIXTURES / "drone_bom.csv").read_bytes()
+    disguised = b"\xef\xbb\xbf" + plain.replace(b"\n", b"\r\n")
+    answers = [json.loads(client.post("/api/v1/certify", headers=auth(tokens["certifier"]),
+                                      files={"bom": ("drone_bom.csv", data)},
+                                      data={"rules": "uas-ndaa848", "list": LISTS}).text)["certificate"]
+               for data in (plain, disguised)]
+    assert answers[0]["findings"] == answers[1]["findings"] and answers[0]["verdict"] == answers[1]["verdict"]

@@ -213,7 +213,10 @@ class JobRunner:
         if row["status"] not in FINAL and job_id in self._futures:
             from distributed import Variable
 
-            live = Variable(_progress_key(job_id), client=self.client()).get(timeout=5)
+            try:
+                live = Variable(_progress_key(job_id), client=self.client()).get(timeout=2)
+            except TimeoutError:  # finished (and its progress deleted) since the row was read
+                return self.job(job_id)
             row.update(status=live["status"], progress=live["progress"])
         return row
 
