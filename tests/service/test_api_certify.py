@@ -242,3 +242,28 @@ def test_bom_with_utf8_bom_and_crlf_equals_plain(client, tokens):
                                       data={"rules": "uas-ndaa848", "list": LISTS}).text)["certificate"]
                for data in (plain, disguised)]
     assert answers[0]["findings"] == answers[1]["findings"] and answers[0]["verdict"] == answers[1]["verdict"]
+
+
+@pytest.mark.parametrize("links", ["ownership.csv", "entities.ftm.json"])
+def test_certify_with_an_ownership_file_equals_cli(client, tokens, keys, tmp_path, links):
+    bom, owners = FIXTURES / "drone_bom_red.csv", FIXTURES / links
+    response = client.post("/api/v1/certify", headers=auth(tokens["certifier"]),
+                           files={"bom": (bom.name, bom.read_bytes()), "ownership": (owners.name, owners.read_bytes())},
+                           data={"rules": "uas-ndaa848", "list": ["bundled:dod_1260h"]})
+    assert response.status_code == 200, response.text
+    out = tmp_path / "c.json"
+    cli("certify", bom, "--rules", "uas-ndaa848", "--list", "bundled:dod_1260h", "--ownership", owners,
+        "--sign", keys[0], "-o", out)
+    served, expected = json.loads(response.text), json.loads(out.read_text(encoding="utf-8"))
+    assert _without_time(served) == _without_time(expected)
+    assert served["certificate"]["ownership"]["file"]["file"] == links
+
+
+def test_certify_with_a_bad_ownership_file_names_it(client, tokens):
+    bom = FIXTURES / "drone_bom.csv"
+    response = client.post("/api/v1/certify", headers=auth(tokens["certifier"]),
+                           files={"bom": (bom.name, bom.read_bytes()),
+                                  "ownership": ("links.csv", b"owner,owned,percentage\nA,B,150\n")},
+                           data={"rules": "uas-ndaa848", "list": LISTS})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["file"] == "links.csv" and response.json()["errors"][0]["row"] == 2

@@ -14,7 +14,7 @@ from paxsilica.certify.lists import import_list, load_list
 from paxsilica.errors import ValidationError
 from paxsilica.model.kinds import kind_named
 from paxsilica.service.access import Principal, digest, record_audit
-from paxsilica.service.certifying import SAFE_NAME, certificate_text, certify_upload
+from paxsilica.service.certifying import certificate_text, certify_upload, safe_name
 from paxsilica.service.problems import ProblemError
 from paxsilica.service.state import ServiceState
 from paxsilica.store.importer import import_file
@@ -29,11 +29,12 @@ def who(principal: Principal) -> str:
 
 def certify_action(state: ServiceState, principal: Principal, filename: str, data: bytes, *,
                    rules: str, specs: list[str], threshold: float | None, subject: str | None,
-                   use_store_ownership: bool) -> str:
+                   use_store_ownership: bool, ownership: tuple[str, bytes] | None = None) -> str:
     """Certify an uploaded BOM; the certificate file's text. Audited with its SHA-256."""
     document = certify_upload(state.reader(), filename, data, rules=rules, specs=specs,
                               threshold=threshold, subject=subject,
-                              use_store_ownership=use_store_ownership, key=state.private_key)
+                              use_store_ownership=use_store_ownership, key=state.private_key,
+                              ownership=ownership)
     text = certificate_text(document)
     body = document["certificate"]
     with state.writer() as store:
@@ -43,8 +44,7 @@ def certify_action(state: ServiceState, principal: Principal, filename: str, dat
 
 
 def _upload(folder: str, filename: str, data: bytes) -> Path:
-    path = Path(folder) / (SAFE_NAME.sub("_", Path(filename or "upload.csv").name).lstrip(".")
-                           or "upload.csv")
+    path = Path(folder) / safe_name(filename, "upload.csv")
     path.write_bytes(data)
     return path
 

@@ -82,13 +82,16 @@ def certify_route(
                                      examples=[["bundled:fcc_covered"]])],
     threshold: Annotated[float | None, Form(ge=0, le=1)] = None,
     subject: Annotated[str | None, Form(max_length=500)] = None,
-    store_ownership: Annotated[bool, Form()] = False,
+    store_ownership: Annotated[bool, Form(description="Also use the store's ownership links")] = False,
+    ownership: Annotated[UploadFile | None, File(
+        description="Ownership links (CSV owner,owned,percentage or FtM JSON lines), as --ownership")] = None,
     state: ServiceState = Depends(get_state),
     principal: Principal = Depends(rate_limited("certifier")),
 ) -> Response:
+    links = (ownership.filename or "ownership.csv", ownership.file.read()) if ownership else None
     text = certify_action(state, principal, bom.filename or "bom.csv", bom.file.read(), rules=rules,
                           specs=lists, threshold=threshold, subject=subject,
-                          use_store_ownership=store_ownership)
+                          use_store_ownership=store_ownership, ownership=links)
     return Response(text.encode("utf-8"), media_type="application/json")
 
 

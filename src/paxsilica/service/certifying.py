@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -26,19 +28,23 @@ from paxsilica.certify.certificate import (
 from paxsilica.certify.check import check_threshold
 from paxsilica.certify.issue import certificate_body
 from paxsilica.certify.lists import RestrictedList, load_stored_list, resolve_lists
-from paxsilica.certify.ownership import store_ownership, store_ownership_record
+from paxsilica.certify.ownership import ownership_file_record, store_ownership, store_ownership_record
 from paxsilica.certify.rules import bundled_packs, load_pack
 from paxsilica.certify.screen import match_records, screen_names
-from paxsilica.cli.certify import _check_names  # TODO(api): call paxsilica.screen_names once merged
+from paxsilica.cli.certify import (  # TODO(api): call paxsilica.screen_names / certify_bom once merged
+    _check_names,
+    _read_ownership,
+)
 from paxsilica.errors import PaxsilicaError, RowError, ValidationError
 from paxsilica.io.tables import Table
 from paxsilica.service.problems import ProblemError
 from paxsilica.store import Store
 
-__all__ = ["certificate_text", "certify_upload", "restricted_lists", "screen_records",
+__all__ = ["certificate_text", "certify_upload", "restricted_lists", "safe_name", "screen_records",
            "verify_document"]
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+T = TypeVar("T")
 
 
 def restricted_lists(specs: list[str], store: Store) -> list[RestrictedList]:
@@ -92,32 +98,55 @@ def _pack(rules: str):
     return load_pack(rules)
 
 
+def safe_name(filename: str | None, default: str) -> str:
+    """An uploaded file's name without folders or leading dots (what the temporary copy is called).
+
+    >>> safe_name("../../etc/bom list.csv", "bom.csv"), safe_name("", "bom.csv")
+    ('bom_list.csv', 'bom.csv')
+    """
+    return SAFE_NAME.sub("_", Path(filename or default).name).lstrip(".") or default
+
+
+def _read_upload(folder: str, filename: str | None, data: bytes, default: str,
+                 read: Callable[[Path], T]) -> tuple[Path, T]:
+    """``read(path)`` of an upload saved under its own name; errors name the upload, not the copy."""
+    path = Path(folder) / safe_name(filename, default)
+    path.write_bytes(data)
+    shown = filename or path.name
+    try:
+        return path, read(path)
+    except ValidationError as exc:
+        raise ValidationError([replace(e, file=e.file.replace(str(path), shown))
+                               for e in exc.errors]) from None
+    except (UnicodeDecodeError, ValueError) as exc:  # a reader's own complaint about bytes
+        raise ValidationError([RowError(shown, None, default.split(".")[0], str(exc))]) from None
+
+
 def certify_upload(store: Store, filename: str, data: bytes, *, rules: str, specs: list[str],
                    threshold: float | None, subject: str | None, use_store_ownership: bool,
-                   key: Ed25519PrivateKey | None) -> dict:
-    """Check an uploaded BOM and issue the certificate document (signed with ``key`` if given).
+                   key: Ed25519PrivateKey | None, ownership: tuple[str, bytes] | None = None) -> dict:
+    """Check an uploaded BOM and issue the certificate document (signed with ``key`` if given),
+    as ``paxsilica certify`` does; ``ownership`` is an uploaded links file (name, bytes).
 
     Errors name the uploaded file (not the server's temporary copy), row and field.
     """
     _threshold(threshold)
     pack = _pack(rules)
-    name = SAFE_NAME.sub("_", Path(filename or "bom.csv").name).lstrip(".") or "bom.csv"
     with tempfile.TemporaryDirectory(prefix="paxsilica-bom-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        try:
-            parts = load_bom(path)
-        except ValidationError as exc:
-            raise ValidationError([replace(e, file=e.file.replace(str(path), filename or name))
-                                   for e in exc.errors]) from None
-        except (UnicodeDecodeError, ValueError) as exc:  # a reader's own complaint about bytes
-            raise ValidationError([RowError(filename or name, None, "bom", str(exc))]) from None
-    lists = restricted_lists(specs, store)
-    inputs: dict = {"file": None, "store": None}
-    links, node_names = None, {}
+        _, parts = _read_upload(folder, filename, data, "bom.csv", load_bom)
+        lists = restricted_lists(specs, store)
+        frames, inputs = [], {"file": None, "store": None}
+        if ownership is not None:
+            path, links = _read_upload(folder, ownership[0], ownership[1], "ownership.csv",
+                                       _read_ownership)
+            frames.append(links)
+            inputs["file"] = ownership_file_record(path, links)
+    node_names: dict[str, str] = {}
     if use_store_ownership:
-        links, node_names = store_ownership(store)
-        inputs["store"] = store_ownership_record(links, node_names)
+        stored, node_names = store_ownership(store)
+        frames.append(stored)
+        inputs["store"] = store_ownership_record(stored, node_names)
+    links = pd.concat(frames, ignore_index=True) if frames else None
     body = certificate_body(parts, lists, pack, threshold=threshold, ownership=links,
                             subject=subject, node_names=node_names, ownership_inputs=inputs)
     return sign_certificate(body, key) if key else unsigned_certificate(body)
