@@ -267,3 +267,22 @@ def test_certify_with_a_bad_ownership_file_names_it(client, tokens):
                            data={"rules": "uas-ndaa848", "list": LISTS})
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["file"] == "links.csv" and response.json()["errors"][0]["row"] == 2
+
+
+def test_screen_with_ownership_links_equals_cli(client, tokens, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("query_id,name\ng,Example Gimbal Co Ltd\nl,Example Lens Works\n", encoding="utf-8")
+    expected = cli_json("screen", names, "--list", "bundled:dod_1260h", "--ownership", FIXTURES / "ownership.csv")
+    import csv
+
+    with (FIXTURES / "ownership.csv").open(encoding="utf-8") as handle:
+        links = [{**row, "percentage": float(row["percentage"])} for row in csv.DictReader(handle)]
+    response = client.post("/api/v1/screen", headers=auth(tokens["analyst"]), json={
+        "names": [{"query_id": "g", "name": "Example Gimbal Co Ltd"}, {"query_id": "l", "name": "Example Lens Works"}],
+        "lists": ["bundled:dod_1260h"], "ownership": links})
+    assert response.status_code == 200, response.text
+    assert response.json() == expected and any(r["matches"] for r in expected)
+    bad = client.post("/api/v1/screen", headers=auth(tokens["analyst"]), json={
+        "names": [{"query_id": "g", "name": "X"}], "lists": ["bundled:dod_1260h"],
+        "ownership": [{"owner": "A", "owned": "B", "percentage": 50}, {"owner": "C", "owned": "C", "percentage": 10}]})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["row"] == 1

@@ -33,6 +33,15 @@ class ScreenName(BaseModel):
     identifiers: str | None = Field(None, max_length=2000, description="';'-separated")
 
 
+class OwnershipLink(BaseModel):
+    """One ownership link, as a row of an ``--ownership`` CSV (``ownership[i]`` is row i)."""
+
+    model_config = ConfigDict(extra="forbid")
+    owner: str = Field(min_length=1, max_length=1000, examples=["Huawei Technologies Co Ltd"])
+    owned: str = Field(min_length=1, max_length=1000, examples=["Example Gimbal Co Ltd"])
+    percentage: float = Field(description="Percent held, (0, 100]", examples=[60])
+
+
 class ScreenRequest(BaseModel):
     """``paxsilica screen``'s inputs as JSON."""
 
@@ -45,6 +54,8 @@ class ScreenRequest(BaseModel):
     lists: list[str] = Field(min_length=1, description=LIST_HELP)
     threshold: float | None = Field(None, ge=0, le=1, description="Minimum score 0-1 (default 0.70)")
     store_ownership: bool = Field(False, description="Also use the store's ownership links")
+    ownership: list[OwnershipLink] | None = Field(
+        None, description="Ownership links: also flag names controlled 50%+ by listed parties")
 
 
 class VerifyResult(BaseModel):
@@ -66,8 +77,9 @@ def screen_route(request: ScreenRequest, state: ServiceState = Depends(get_state
                                 "request", "names")
     names = [{"query_id": str(i), "name": name} if isinstance(name, str) else name.model_dump()
              for i, name in enumerate(request.names)]
+    links = None if request.ownership is None else [link.model_dump() for link in request.ownership]
     return JSON(screen_records(state.reader(), names, request.lists, request.threshold,
-                               request.store_ownership))
+                               request.store_ownership, links))
 
 
 @router.post("/certify", summary="Certify a BOM; the certificate as `paxsilica certify -o` writes it",

@@ -36,6 +36,7 @@ from paxsilica.cli.certify import (  # TODO(api): call paxsilica.screen_names / 
     _read_ownership,
 )
 from paxsilica.errors import PaxsilicaError, RowError, ValidationError
+from paxsilica.io.restricted import check_ownership
 from paxsilica.io.tables import Table
 from paxsilica.service.problems import ProblemError
 from paxsilica.store import Store
@@ -69,8 +70,9 @@ def _threshold(threshold: float | None) -> float | None:
 
 
 def screen_records(store: Store, names: list[dict], specs: list[str], threshold: float | None,
-                   use_store_ownership: bool) -> list[dict]:
-    """What ``paxsilica screen --format json`` prints for these names (``names[i]`` is row i)."""
+                   use_store_ownership: bool, ownership: list[dict] | None = None) -> list[dict]:
+    """What ``paxsilica screen --format json`` prints for these names (``names[i]`` is row i);
+    ``ownership`` rows (``owner, owned, percentage``) as ``--ownership`` gives them."""
     _threshold(threshold)
     frame = pd.DataFrame(names, columns=["query_id", "name", "country", "identifiers"])
     frame = frame.astype(object).where(frame.notna(), None)
@@ -79,6 +81,9 @@ def screen_records(store: Store, names: list[dict], specs: list[str], threshold:
     _check_names(Table(frame, file="names", first_row=0))
     lists = restricted_lists(specs, store)
     links, node_names = [], {}
+    if ownership is not None:
+        frame_links = pd.DataFrame(ownership, columns=["owner", "owned", "percentage"])
+        links.append(check_ownership(frame_links, "ownership", first_row=0))
     if use_store_ownership:
         stored, node_names = store_ownership(store)
         links.append(stored)
