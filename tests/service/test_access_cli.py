@@ -85,3 +85,10 @@ def test_tokens_commands(tmp_path):
 def test_serve_refuses_bad_options_before_starting(args, tmp_path):
     result = runner.invoke(app, ["--db", str(tmp_path / "s.duckdb"), "serve", *args])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_serve_refuses_a_file_that_is_not_a_database(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("a,b\n1,2\n" * 100, encoding="utf-8")
+    result = runner.invoke(app, ["--db", str(data), "serve"])
+    assert result.exit_code == 2 and "not a DuckDB database" in result.output

@@ -9,7 +9,7 @@ import typer
 
 from paxsilica.cli.common import DbOption, err_console
 from paxsilica.errors import PaxsilicaError
-from paxsilica.store import default_db_path
+from paxsilica.store import default_db_path, open_store
 
 __all__ = ["register"]
 
@@ -51,6 +51,7 @@ def serve_command(
                            max_upload_bytes=int(max_upload_mb * 1024 * 1024), sign_key=sign,
                            trusted_keys=tuple(trust or ()), scheduler=scheduler,
                            rate_limit=RateLimit(rate=rate_limit, burst=max(1, int(4 * rate_limit))))
+    open_store(config.db).close()  # a locked or foreign database file: one line, before serving
     err_console.print(f"paxsilica serving {config.db} on http://{host}:{port}/ "
                       f"(API docs at /docs; certificates {'signed' if sign else 'unsigned'})",
                       highlight=False, soft_wrap=True)
