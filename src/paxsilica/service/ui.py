@@ -114,7 +114,7 @@ def _exposure_panel(state: ServiceState, item: str | None, stage: str | None, gr
                                as_of=day, latest=True)
     labels = dict(zip(net.items["item_id"], net.items["name"], strict=True))
     figure = concern_bars(summary, labels)
-    figure.update_layout(title=dict(text=f"{group} · as of {day}", x=0), autosize=True)
+    figure.update_layout(autosize=True, margin=dict(t=40))
     rows = records(summary[["item", "stage", "year", "hhi", "top_country", "top_share",
                             "concern_share", "coalition_share", "confidence"]])
     return {"figure": figure.to_json(), "rows": rows, "labels": labels, "day": day.isoformat(),
