@@ -115,3 +115,23 @@ def test_cookie_posts_from_another_origin_are_refused(browser, tokens):
     evil = browser.post("/api/v1/screen", json=body, headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403
     assert browser.post("/logout", follow_redirects=False).status_code == 303
+
+
+def test_hostile_item_names_stay_text(tmp_path):
+    from tests.service.conftest import make_client
+
+    from paxsilica.service.access import add_token
+
+    with make_client(tmp_path / "x.duckdb", None) as client:
+        admin = add_token(client.app.state.service.store, "a", "admin", who="test")
+        name = "</script><script>alert(1)</script>"
+        items = f"item_id,name,kind,stage,unit\nevil_item,\"{name}\",material,mine,t\n".encode()
+        supplies = (b"source,confidence,basis,item_id,stage,country,year,share\n"
+                    b"Test,low,estimate,evil_item,mine,CHN,2024,1.0\n")
+        for kind, data in (("items", items), ("supplies", supplies)):
+            answer = client.post(f"/api/v1/imports/{kind}", headers=auth(admin), files={"file": (f"{kind}.csv", data)})
+            assert answer.status_code == 201, answer.text
+        sign_in(client, admin)
+        fragment = client.get("/ui/exposure", params={"item": "evil_item"}).text
+        assert "<script>alert(1)" not in fragment
+        assert figure(fragment)["data"][0]["y"] == [name]
