@@ -26,6 +26,7 @@ from paxsilica.errors import PaxsilicaError
 from paxsilica.service.queries import records
 from paxsilica.service.state import ServiceState
 from paxsilica.service.tables import JOBS
+from paxsilica.store.trade import trade_flows
 
 __all__ = ["JOB_KINDS", "ExposureJob", "JobKind", "JobRunner", "PlanJob", "SimulateJob", "run_job"]
 
@@ -46,12 +47,13 @@ class ExposureJob(BaseModel):
 
 
 class SimulateJob(BaseModel):
-    """Parameters of a ``simulate`` job: the scenario (YAML text or the same as an object)."""
+    """Parameters of a ``simulate`` job: a library scenario's name, scenario YAML text, or the
+    scenario as an object (the keys of a scenario file)."""
 
-    model_config = ConfigDict(extra="forbid")
-    scenario: str | dict = Field(..., description="Scenario YAML text, or the scenario as JSON")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"scenario": "coalition-ban", "days": 90}]})
+    scenario: str | dict = Field(..., description="Library scenario name, scenario YAML, or as JSON")
     days: int | None = Field(None, ge=1, le=3650)
-    ensemble: int | None = Field(None, ge=1, le=10_000)
 
 
 class PlanJob(BaseModel):
@@ -73,10 +75,16 @@ class JobKind:
     target: str
     """``module:function``; the function takes the network first when ``network``."""
     network: bool = True
+    requires: str = ""
+    """A module the callable needs (the kind is unavailable without it)."""
+    trade: bool = False
+    """Pass the store's trade flows as ``trade=`` (as the CLI does)."""
 
     def unavailable(self) -> str | None:
         """Why this kind cannot run in this installation, or None."""
         module, function = self.target.split(":")
+        if self.requires and _find(self.requires) is None:
+            return f"{self.name} jobs need {self.requires}, which this installation does not have"
         if _find(module) is None:
             return f"{self.name} jobs need {module}, which this installation does not have"
         if not hasattr(importlib.import_module(module), function):
@@ -93,8 +101,9 @@ def _find(module: str) -> object:
 
 JOB_KINDS: dict[str, JobKind] = {kind.name: kind for kind in [
     JobKind("exposure", "reader", ExposureJob, "paxsilica.analytics.exposure:exposure"),
-    # TODO(simulate, plan): point these at the library entry points once merged.
-    JobKind("simulate", "analyst", SimulateJob, "paxsilica.simulate:simulate"),
+    JobKind("simulate", "analyst", SimulateJob, "paxsilica.service.simulation:simulate_job",
+            requires="paxsilica.simulate", trade=True),
+    # TODO(plan): point this at the planner's library entry point once merged.
     JobKind("plan", "analyst", PlanJob, "paxsilica.plan:plan"),
 ]}
 
@@ -111,7 +120,7 @@ def _jsonable_result(result: object) -> object:
     return result
 
 
-def run_job(target: str, params: dict, job_id: str, net: object | None) -> str:
+def run_job(target: str, params: dict, job_id: str, net: object | None, extra: dict | None = None) -> str:
     """Run one job on a Dask worker; the result as JSON text (records for a table)."""
     from distributed import Variable, get_client
 
@@ -119,7 +128,7 @@ def run_job(target: str, params: dict, job_id: str, net: object | None) -> str:
     variable.set({"status": "running", "progress": 0.0})
     module, function = target.split(":")
     call: Callable = getattr(importlib.import_module(module), function)
-    arguments = dict(params)
+    arguments = {**params, **(extra or {})}
     if "progress" in inspect.signature(call).parameters:
         arguments["progress"] = lambda fraction: variable.set(
             {"status": "running", "progress": max(0.0, min(1.0, float(fraction)))})
@@ -173,7 +182,8 @@ class JobRunner:
         client = self.client()
         Variable(_progress_key(job_id), client=client).set({"status": "queued", "progress": 0.0})
         net = self.state.network() if kind.network else None
-        future = client.submit(run_job, kind.target, values, job_id, net, pure=False,
+        extra = {"trade": trade_flows(self.state.reader())} if kind.trade else {}
+        future = client.submit(run_job, kind.target, values, job_id, net, extra, pure=False,
                                key=f"paxsilica-job-{job_id}")
         self._futures[job_id] = future
         future.add_done_callback(lambda done: self._finish(job_id, done))
