@@ -31,6 +31,8 @@ from paxsilica.store.trade import trade_flows
 __all__ = ["JOB_KINDS", "ExposureJob", "JobKind", "JobRunner", "PlanJob", "SimulateJob", "run_job"]
 
 FINAL = ("done", "failed")
+FAILED_KEY = "__paxsilica_job_error__"
+"""A job whose callable raised a user error returns ``{FAILED_KEY: message}``."""
 
 
 class ExposureJob(BaseModel):
@@ -132,7 +134,10 @@ def run_job(target: str, params: dict, job_id: str, net: object | None, extra: d
     if "progress" in inspect.signature(call).parameters:
         arguments["progress"] = lambda fraction: variable.set(
             {"status": "running", "progress": max(0.0, min(1.0, float(fraction)))})
-    result = call(net, **arguments) if net is not None else call(**arguments)
+    try:
+        result = call(net, **arguments) if net is not None else call(**arguments)
+    except PaxsilicaError as exc:  # the user's mistake: recorded as the job's error, not logged as a crash
+        return json.dumps({FAILED_KEY: str(exc)})
     return json.dumps(_jsonable_result(result), ensure_ascii=False, default=str, allow_nan=False)
 
 
@@ -194,6 +199,8 @@ class JobRunner:
         try:
             result = future.result()  # type: ignore[attr-defined]
             status = "done"
+            if result.startswith("{" + json.dumps(FAILED_KEY)):
+                status, error, result = "failed", json.loads(result)[FAILED_KEY], None
         except PaxsilicaError as exc:
             status, error = "failed", str(exc)
         except Exception as exc:
