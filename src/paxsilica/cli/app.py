@@ -56,6 +56,8 @@ COMMAND_MODULES = [
     "paxsilica.cli.trade",
     "paxsilica.cli.simulate",
     "paxsilica.cli.plan",
+    "paxsilica.cli.serve",
+    "paxsilica.cli.tokens",
 ]
 
 

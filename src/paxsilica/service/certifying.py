@@ -1,0 +1,175 @@
+"""The library calls behind ``/screen``, ``/certify`` and ``/verify``.
+
+Lists are bundled (``bundled:NAME``) or stored ones, rule packs are the bundled ones:
+a request never names a file on the server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from paxsilica.certify.bom import load_bom
+from paxsilica.certify.certificate import (
+    CertificateError,
+    fingerprint,
+    sign_certificate,
+    unsigned_certificate,
+    verify_certificate,
+)
+from paxsilica.certify.check import check_threshold
+from paxsilica.certify.issue import certificate_body
+from paxsilica.certify.lists import RestrictedList, load_stored_list, resolve_lists
+from paxsilica.certify.ownership import ownership_file_record, store_ownership, store_ownership_record
+from paxsilica.certify.rules import bundled_packs, load_pack
+from paxsilica.certify.screen import match_records, screen_names
+from paxsilica.cli.certify import (  # TODO(api): call paxsilica.screen_names / certify_bom once merged
+    _check_names,
+    _read_ownership,
+)
+from paxsilica.errors import PaxsilicaError, RowError, ValidationError
+from paxsilica.io.restricted import check_ownership
+from paxsilica.io.tables import Table
+from paxsilica.service.problems import ProblemError
+from paxsilica.store import Store
+
+__all__ = ["certificate_text", "certify_upload", "restricted_lists", "safe_name", "screen_records",
+           "verify_document"]
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+T = TypeVar("T")
+
+
+def restricted_lists(specs: list[str], store: Store) -> list[RestrictedList]:
+    """``bundled:NAME`` or a stored list's name for each spec (422 naming ``lists``)."""
+    if not specs:
+        raise ProblemError(422, "give at least one list (bundled:NAME or a stored list name)", "lists")
+    found = []
+    for position, spec in enumerate(specs):
+        try:
+            found.extend(resolve_lists([spec]) if spec.startswith("bundled:")
+                         else [load_stored_list(store, spec)])
+        except PaxsilicaError as exc:
+            raise ProblemError(422, str(exc), f"lists[{position}]") from None
+    return found
+
+
+def _threshold(threshold: float | None) -> float | None:
+    try:
+        return check_threshold(threshold, "threshold")
+    except PaxsilicaError as exc:
+        raise ProblemError(422, str(exc), "threshold") from None
+
+
+def screen_records(store: Store, names: list[dict], specs: list[str], threshold: float | None,
+                   use_store_ownership: bool, ownership: list[dict] | None = None) -> list[dict]:
+    """What ``paxsilica screen --format json`` prints for these names (``names[i]`` is row i);
+    ``ownership`` rows (``owner, owned, percentage``) as ``--ownership`` gives them."""
+    _threshold(threshold)
+    frame = pd.DataFrame(names, columns=["query_id", "name", "country", "identifiers"])
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame = frame[[c for c in frame.columns
+                   if c in ("query_id", "name") or frame[c].notna().any()]]
+    _check_names(Table(frame, file="names", first_row=0))
+    lists = restricted_lists(specs, store)
+    links, node_names = [], {}
+    if ownership is not None:
+        frame_links = pd.DataFrame(ownership, columns=["owner", "owned", "percentage"])
+        links.append(check_ownership(frame_links, "ownership", first_row=0))
+    if use_store_ownership:
+        stored, node_names = store_ownership(store)
+        links.append(stored)
+    matches = screen_names(frame, lists, threshold=threshold, links=links, names=node_names)
+    return match_records(frame, matches)
+
+
+def certificate_text(document: dict) -> str:
+    """The certificate file's text, exactly as ``paxsilica certify -o`` writes it."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _pack(rules: str):
+    if rules not in bundled_packs():
+        raise ProblemError(422, f"no rule pack {rules!r}: bundled packs are "
+                                f"{', '.join(bundled_packs())}", "rules")
+    return load_pack(rules)
+
+
+def safe_name(filename: str | None, default: str) -> str:
+    """An uploaded file's name without folders or leading dots (what the temporary copy is called).
+
+    >>> safe_name("../../etc/bom list.csv", "bom.csv"), safe_name("", "bom.csv")
+    ('bom_list.csv', 'bom.csv')
+    """
+    return SAFE_NAME.sub("_", Path(filename or default).name).lstrip(".") or default
+
+
+def _read_upload(folder: str, filename: str | None, data: bytes, default: str,
+                 read: Callable[[Path], T]) -> tuple[Path, T]:
+    """``read(path)`` of an upload saved under its own name; errors name the upload, not the copy."""
+    path = Path(folder) / safe_name(filename, default)
+    path.write_bytes(data)
+    shown = filename or path.name
+    try:
+        return path, read(path)
+    except ValidationError as exc:
+        raise ValidationError([replace(e, file=e.file.replace(str(path), shown))
+                               for e in exc.errors]) from None
+    except (UnicodeDecodeError, ValueError) as exc:  # a reader's own complaint about bytes
+        raise ValidationError([RowError(shown, None, default.split(".")[0], str(exc))]) from None
+
+
+def certify_upload(store: Store, filename: str, data: bytes, *, rules: str, specs: list[str],
+                   threshold: float | None, subject: str | None, use_store_ownership: bool,
+                   key: Ed25519PrivateKey | None, ownership: tuple[str, bytes] | None = None) -> dict:
+    """Check an uploaded BOM and issue the certificate document (signed with ``key`` if given),
+    as ``paxsilica certify`` does; ``ownership`` is an uploaded links file (name, bytes).
+
+    Errors name the uploaded file (not the server's temporary copy), row and field.
+    """
+    _threshold(threshold)
+    pack = _pack(rules)
+    with tempfile.TemporaryDirectory(prefix="paxsilica-bom-") as folder:
+        _, parts = _read_upload(folder, filename, data, "bom.csv", load_bom)
+        lists = restricted_lists(specs, store)
+        frames, inputs = [], {"file": None, "store": None}
+        if ownership is not None:
+            path, links = _read_upload(folder, ownership[0], ownership[1], "ownership.csv",
+                                       _read_ownership)
+            frames.append(links)
+            inputs["file"] = ownership_file_record(path, links)
+    node_names: dict[str, str] = {}
+    if use_store_ownership:
+        stored, node_names = store_ownership(store)
+        frames.append(stored)
+        inputs["store"] = store_ownership_record(stored, node_names)
+    links = pd.concat(frames, ignore_index=True) if frames else None
+    body = certificate_body(parts, lists, pack, threshold=threshold, ownership=links,
+                            subject=subject, node_names=node_names, ownership_inputs=inputs)
+    return sign_certificate(body, key) if key else unsigned_certificate(body)
+
+
+def verify_document(document: object, keys: list[Ed25519PublicKey]) -> dict:
+    """``{"valid", "reason"}`` (plus subject, verdict and issued_at when valid) for a
+    certificate document, checked against the service's keys."""
+    if not keys:
+        return {"valid": False, "reason": "the service has no public key to verify with "
+                                          "(start it with --sign KEY or --trust PUB)"}
+    signature = document.get("signature") if isinstance(document, dict) else None
+    wanted = signature.get("public_key_sha256") if isinstance(signature, dict) else None
+    key = next((k for k in keys if fingerprint(k) == wanted), keys[0])
+    try:
+        body = verify_certificate(document, key)  # type: ignore[arg-type]
+    except CertificateError as exc:
+        return {"valid": False, "reason": str(exc)}
+    return {"valid": True, "reason": f"the signature verifies with key {fingerprint(key)}",
+            "subject": body.get("subject"), "verdict": body.get("verdict"),
+            "issued_at": body.get("issued_at")}

@@ -1,0 +1,258 @@
+"""Background jobs on Dask distributed: a job is a library callable plus validated parameters.
+
+:data:`JOB_KINDS` declares each kind (role needed, parameter model, ``module:function``);
+:class:`JobRunner` submits a job to the service's Dask cluster (a ``LocalCluster`` started
+on first use, or the scheduler given), keeps its row in the ``jobs`` table, and reports
+status (queued, running, done, failed), progress 0-1 and the result. A callable that takes
+a ``progress`` argument is given a function to report its progress with.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from paxsilica.errors import PaxsilicaError
+from paxsilica.service.queries import records
+from paxsilica.service.state import ServiceState
+from paxsilica.service.tables import JOBS
+from paxsilica.store.trade import trade_flows
+
+__all__ = ["JOB_KINDS", "ExposureJob", "JobKind", "JobRunner", "PlanJob", "SimulateJob", "run_job"]
+
+FINAL = ("done", "failed")
+FAILED_KEY = "__paxsilica_job_error__"
+"""A job whose callable raised a user error returns ``{FAILED_KEY: message}``."""
+
+
+class ExposureJob(BaseModel):
+    """Parameters of an ``exposure`` job (as ``GET /api/v1/exposure``, direct tiers)."""
+
+    model_config = ConfigDict(extra="forbid")
+    item: str | None = None
+    stage: str | None = None
+    year: int | None = None
+    group: str = "pax_silica"
+    concern: str = "countries_of_concern"
+    as_of: str | None = Field(None, description="YYYY-MM-DD", examples=["2026-01-01"])
+    latest: bool = False
+
+
+class SimulateJob(BaseModel):
+    """Parameters of a ``simulate`` job: a library scenario's name, scenario YAML text, or the
+    scenario as an object (the keys of a scenario file)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"scenario": "coalition-ban", "days": 90}]})
+    scenario: str | dict = Field(..., description="Library scenario name, scenario YAML, or as JSON")
+    days: int | None = Field(None, ge=1, le=3650)
+
+
+class PlanJob(BaseModel):
+    """Parameters of a ``plan`` job: the problem (YAML text or the same as an object)."""
+
+    model_config = ConfigDict(extra="forbid")
+    problem: str | dict = Field(..., description="Planning problem YAML text, or as JSON")
+    time_limit: float | None = Field(None, gt=0, le=3600)
+    mip_gap: float | None = Field(None, ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of job: who may start it, its parameters, and the library callable."""
+
+    name: str
+    role: str
+    params: type[BaseModel]
+    target: str
+    """``module:function``; the function takes the network first when ``network``."""
+    network: bool = True
+    requires: str = ""
+    """A module the callable needs (the kind is unavailable without it)."""
+    trade: bool = False
+    """Pass the store's trade flows as ``trade=`` (as the CLI does)."""
+
+    def unavailable(self) -> str | None:
+        """Why this kind cannot run in this installation, or None."""
+        module, function = self.target.split(":")
+        if self.requires and _find(self.requires) is None:
+            return f"{self.name} jobs need {self.requires}, which this installation does not have"
+        if _find(module) is None:
+            return f"{self.name} jobs need {module}, which this installation does not have"
+        if not hasattr(importlib.import_module(module), function):
+            return f"{self.name} jobs need {self.target}, which this installation does not have"
+        return None
+
+
+def _find(module: str) -> object:
+    try:
+        return importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        return None
+
+
+JOB_KINDS: dict[str, JobKind] = {kind.name: kind for kind in [
+    JobKind("exposure", "reader", ExposureJob, "paxsilica.analytics.exposure:exposure"),
+    JobKind("simulate", "analyst", SimulateJob, "paxsilica.service.simulation:simulate_job",
+            requires="paxsilica.simulate", trade=True),
+    # TODO(plan): point this at the planner's library entry point once merged.
+    JobKind("plan", "analyst", PlanJob, "paxsilica.plan:plan"),
+]}
+
+
+def _progress_key(job_id: str) -> str:
+    return f"paxsilica-job-{job_id}"
+
+
+def _jsonable_result(result: object) -> object:
+    if isinstance(result, pd.DataFrame):
+        return records(result)
+    if hasattr(result, "to_dict") and not isinstance(result, dict):
+        return _jsonable_result(result.to_dict())  # type: ignore[union-attr]
+    return result
+
+
+def run_job(target: str, params: dict, job_id: str, net: object | None, extra: dict | None = None) -> str:
+    """Run one job on a Dask worker; the result as JSON text (records for a table)."""
+    from distributed import Variable, get_client
+
+    variable = Variable(_progress_key(job_id), client=get_client())
+    variable.set({"status": "running", "progress": 0.0})
+    module, function = target.split(":")
+    call: Callable = getattr(importlib.import_module(module), function)
+    arguments = {**params, **(extra or {})}
+    if "progress" in inspect.signature(call).parameters:
+        arguments["progress"] = lambda fraction: variable.set(
+            {"status": "running", "progress": max(0.0, min(1.0, float(fraction)))})
+    try:
+        result = call(net, **arguments) if net is not None else call(**arguments)
+    except PaxsilicaError as exc:  # the user's mistake: recorded as the job's error, not logged as a crash
+        return json.dumps({FAILED_KEY: str(exc)})
+    return json.dumps(_jsonable_result(result), ensure_ascii=False, default=str, allow_nan=False)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class JobRunner:
+    """Submits jobs to Dask and records them in the ``jobs`` table."""
+
+    def __init__(self, state: ServiceState) -> None:
+        self.state = state
+        self._client = None
+        self._cluster = None
+        self._lock = threading.Lock()
+        self._futures: dict[str, object] = {}
+        with state.writer() as store:
+            store.connection.execute(
+                f'UPDATE "{JOBS.name}" SET status = \'failed\', finished = ?, error = ? '
+                "WHERE status NOT IN ('done', 'failed')",
+                [_now(), "the service stopped before the job finished"])
+
+    def client(self):  # noqa: ANN201 - distributed.Client
+        """The Dask client, connecting (or starting a LocalCluster) on first use."""
+        with self._lock:
+            if self._client is None:
+                from distributed import Client, LocalCluster
+
+                if self.state.config.scheduler:
+                    self._client = Client(self.state.config.scheduler, timeout=10)
+                else:
+                    self._cluster = LocalCluster(n_workers=1, threads_per_worker=2,
+                                                 processes=False, dashboard_address=":0")
+                    self._client = Client(self._cluster)
+            return self._client
+
+    def submit(self, kind: JobKind, params: BaseModel, who: str) -> str:
+        """Queue a job; its id."""
+        job_id = uuid.uuid4().hex
+        values = params.model_dump()
+        with self.state.writer() as store:
+            store.connection.execute(
+                f'INSERT INTO "{JOBS.name}" VALUES (?, ?, ?, \'queued\', 0.0, ?, ?, NULL, NULL, NULL)',
+                [job_id, kind.name, json.dumps(values), who, _now()])
+        from distributed import Variable
+
+        client = self.client()
+        Variable(_progress_key(job_id), client=client).set({"status": "queued", "progress": 0.0})
+        net = self.state.network() if kind.network else None
+        extra = {"trade": trade_flows(self.state.reader())} if kind.trade else {}
+        future = client.submit(run_job, kind.target, values, job_id, net, extra, pure=False,
+                               key=f"paxsilica-job-{job_id}")
+        self._futures[job_id] = future
+        future.add_done_callback(lambda done: self._finish(job_id, done))
+        return job_id
+
+    def _finish(self, job_id: str, future: object) -> None:
+        result = error = None
+        try:
+            result = future.result()  # type: ignore[attr-defined]
+            status = "done"
+            if result.startswith("{" + json.dumps(FAILED_KEY)):
+                status, error, result = "failed", json.loads(result)[FAILED_KEY], None
+        except PaxsilicaError as exc:
+            status, error = "failed", str(exc)
+        except Exception as exc:
+            status, error = "failed", f"internal error in the job ({type(exc).__name__})"
+        with self.state.writer() as store:
+            store.connection.execute(
+                f'UPDATE "{JOBS.name}" SET status = ?, progress = ?, finished = ?, result = ?, '
+                "error = ? WHERE job_id = ?",
+                [status, 1.0 if status == "done" else None, _now(), result, error, job_id])
+        self._futures.pop(job_id, None)
+        try:
+            from distributed import Variable
+
+            Variable(_progress_key(job_id), client=self.client()).delete()
+        except (OSError, RuntimeError, ValueError):  # the cluster may be closing
+            pass
+
+    def job(self, job_id: str) -> dict | None:
+        """``{job_id, kind, status, progress, submitted_by, created, finished, result, error}``."""
+        rows = self.state.reader().connection.execute(
+            f'SELECT * FROM "{JOBS.name}" WHERE job_id = ?', [job_id]).df()
+        if rows.empty:
+            return None
+        row = records(rows)[0]
+        row["params"] = json.loads(row["params"])
+        row["result"] = None if row["result"] is None else json.loads(row["result"])
+        if row["status"] not in FINAL and job_id in self._futures:
+            from distributed import Variable
+
+            try:
+                live = Variable(_progress_key(job_id), client=self.client()).get(timeout=2)
+            except TimeoutError:  # finished (and its progress deleted) since the row was read
+                return self.job(job_id)
+            row.update(status=live["status"], progress=live["progress"])
+        return row
+
+    def wait(self, job_id: str, timeout: float = 60) -> None:
+        """Block until the job is finished and recorded (for tests and benchmarks)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            row = self.job(job_id)
+            if row is not None and row["status"] in FINAL:
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"job {job_id} did not finish in {timeout} s")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+            self._client = self._cluster = None

@@ -1,0 +1,249 @@
+"""The web dashboard: server-rendered pages (Jinja2) whose forms htmx swaps in place.
+
+Pages call the same library functions and actions as the API. The access token is
+kept in an HttpOnly, SameSite=Strict cookie after signing in at ``/login``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib import resources
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from paxsilica.analytics.exposure import exposure_summary
+from paxsilica.certify.lists import BUNDLED_LISTS, stored_lists
+from paxsilica.certify.rules import bundled_packs
+from paxsilica.errors import PaxsilicaError, ValidationError
+from paxsilica.model.network import as_date
+from paxsilica.report.charts import concern_bars
+from paxsilica.service.access import Principal, principal_for, role_allows
+from paxsilica.service.actions import certify_action, who
+from paxsilica.service.certifying import verify_document
+from paxsilica.service.jobs import JOB_KINDS
+from paxsilica.service.problems import ProblemError
+from paxsilica.service.queries import check_names, records
+from paxsilica.service.security import COOKIE, get_state, principal
+from paxsilica.service.state import ServiceState
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+templates = Environment(loader=PackageLoader("paxsilica.service", "templates"),
+                        autoescape=select_autoescape(["html", "j2"]))
+
+
+class LoginRequiredError(Exception):
+    """The dashboard was opened without a valid session."""
+
+
+def _render(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
+    user = getattr(request.state, "principal", None)
+    text = templates.get_template(name).render(
+        user=user, can=lambda role: user is not None and role_allows(user.role, role),
+        path=request.url.path, **context)
+    return HTMLResponse(text, status_code=status)
+
+
+def user(role: str):
+    """The signed-in user (cookie), at least ``role``; else the sign-in page or a 403 page."""
+
+    def dependency(request: Request) -> Principal:
+        try:
+            found = principal(request, None)
+        except ProblemError as exc:
+            if exc.problem.status == 401:
+                raise LoginRequiredError from None
+            raise
+        if not role_allows(found.role, role):
+            raise ProblemError(403, f"your token {found.name!r} has role {found.role!r}; this page "
+                                    f"needs {role!r} or above")
+        return found
+
+    return Depends(dependency)
+
+
+@router.get("/static/vendor/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """plotly.js as shipped inside the plotly Python package (no network needed)."""
+    path = resources.files("plotly").joinpath("package_data").joinpath("plotly.min.js")
+    return FileResponse(str(path), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _render(request, "login.html.j2")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, token: Annotated[str, Form(max_length=200)],
+          state: ServiceState = Depends(get_state)) -> Response:
+    if principal_for(state.reader(), token.strip()) is None:
+        return _render(request, "login.html.j2", status=401, error="unknown or revoked token")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=12 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+def _filters(net: object, item: str | None, stage: str | None, group: str,
+             as_of: str | None) -> dict:
+    blank = {k: (v or None) for k, v in {"item": item, "stage": stage, "as_of": as_of}.items()}
+    check_names(net, group=group, **blank)
+    return {**blank, "group": group}
+
+
+def _exposure_panel(state: ServiceState, item: str | None, stage: str | None, group: str,
+                    as_of: str | None) -> dict:
+    net = state.network()
+    chosen = _filters(net, item, stage, group, as_of)
+    day = as_date(chosen["as_of"])
+    summary = exposure_summary(net, item=chosen["item"], stage=chosen["stage"], group=group,
+                               as_of=day, latest=True)
+    labels = dict(zip(net.items["item_id"], net.items["name"], strict=True))
+    figure = concern_bars(summary, labels)
+    figure.update_layout(autosize=True, margin=dict(t=40))
+    rows = records(summary[["item", "stage", "year", "hhi", "top_country", "top_share",
+                            "concern_share", "coalition_share", "confidence"]])
+    return {"figure": figure.to_json(), "rows": rows, "labels": labels, "day": day.isoformat(),
+            "chosen": chosen}
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, state: ServiceState = Depends(get_state), _: Principal = user("reader"),
+              item: str | None = None, stage: str | None = None, group: str = "pax_silica",
+              as_of: str | None = None) -> HTMLResponse:
+    net = state.network()
+    panel = _exposure_panel(state, item, stage, group, as_of)
+    return _render(request, "dashboard.html.j2", net_items=records(net.items[["item_id", "name", "stage"]]),
+                   stages=list(net.stages["stage_id"]), groups=list(net.groups["group_id"]),
+                   today=date.today().isoformat(), **panel)
+
+
+@router.get("/ui/exposure", response_class=HTMLResponse)
+def exposure_fragment(request: Request, state: ServiceState = Depends(get_state),
+                      _: Principal = user("reader"), item: str | None = None,
+                      stage: str | None = None, group: str = "pax_silica",
+                      as_of: str | None = None) -> HTMLResponse:
+    return _render(request, "_exposure.html.j2", **_exposure_panel(state, item, stage, group, as_of))
+
+
+def _jobs(state: ServiceState, found: Principal) -> list[dict]:
+    frame = state.reader().connection.execute(
+        "SELECT job_id, kind, status, progress, created, finished, error FROM jobs "
+        "WHERE submitted_by = ? ORDER BY created DESC LIMIT 50", [who(found)]).df()
+    return records(frame)
+
+
+@router.get("/scenarios", response_class=HTMLResponse)
+def scenarios(request: Request, state: ServiceState = Depends(get_state),
+              found: Principal = user("reader")) -> HTMLResponse:
+    kinds = [(k.name, k.unavailable()) for k in JOB_KINDS.values() if role_allows(found.role, k.role)]
+    return _render(request, "scenarios.html.j2", jobs=_jobs(state, found), kinds=kinds,
+                   example=json.dumps({"item": "gallium", "as_of": date.today().isoformat()}))
+
+
+@router.post("/ui/jobs", response_class=HTMLResponse)
+def start_job(request: Request, kind: Annotated[str, Form()], params: Annotated[str, Form(max_length=100_000)],
+              state: ServiceState = Depends(get_state), found: Principal = user("reader")) -> HTMLResponse:
+    job_kind = JOB_KINDS.get(kind)
+    if job_kind is None:
+        raise ProblemError(422, f"unknown job kind {kind!r}", "kind")
+    try:
+        values = job_kind.params.model_validate(json.loads(params or "{}"))
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise ProblemError(422, f"parameters: {str(exc).splitlines()[0]}", "params") from None
+    if not role_allows(found.role, job_kind.role):
+        raise ProblemError(403, f"{kind} runs need {job_kind.role!r} or above", "kind")
+    if (missing := job_kind.unavailable()) is not None:
+        raise ProblemError(501, missing, "kind")
+    request.app.state.jobs.submit(job_kind, values, who(found))
+    return _render(request, "_jobs.html.j2", jobs=_jobs(state, found))
+
+
+@router.get("/ui/jobs", response_class=HTMLResponse)
+def jobs_fragment(request: Request, state: ServiceState = Depends(get_state),
+                  found: Principal = user("reader")) -> HTMLResponse:
+    return _render(request, "_jobs.html.j2", jobs=_jobs(state, found))
+
+
+@router.get("/ui/compare", response_class=HTMLResponse)
+def compare(request: Request, a: Annotated[str, Query(max_length=64)], b: Annotated[str, Query(max_length=64)],
+            found: Principal = user("reader")) -> HTMLResponse:
+    runs = []
+    for job_id in (a, b):
+        row = request.app.state.jobs.job(job_id)
+        if row is None or row["submitted_by"] != who(found):
+            raise ProblemError(404, f"no run {job_id!r} of yours", "a" if job_id == a else "b")
+        result = row["result"] if isinstance(row["result"], list) else []
+        runs.append({**row, "rows": result[:200], "columns": list(result[0]) if result else []})
+    return _render(request, "_compare.html.j2", runs=runs)
+
+
+@router.get("/verify", response_class=HTMLResponse)
+def verify_page(request: Request, _: Principal = user("reader")) -> HTMLResponse:
+    return _render(request, "verify.html.j2")
+
+
+@router.post("/ui/verify", response_class=HTMLResponse)
+def verify_fragment(request: Request, certificate: Annotated[UploadFile, File()],
+                    state: ServiceState = Depends(get_state), _: Principal = user("reader")) -> HTMLResponse:
+    try:
+        document = json.loads(certificate.file.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        result = {"valid": False, "reason": f"not a JSON file: {exc}"}
+    else:
+        result = verify_document(document, state.public_keys)
+    return _render(request, "_verify.html.j2", result=result, file=certificate.filename)
+
+
+@router.get("/bom", response_class=HTMLResponse)
+def bom_page(request: Request, state: ServiceState = Depends(get_state),
+             _: Principal = user("certifier")) -> HTMLResponse:
+    stored = sorted(set(stored_lists(state.reader())["list_name"]))
+    return _render(request, "bom.html.j2", packs=bundled_packs(),
+                   lists=[f"bundled:{name}" for name in BUNDLED_LISTS] + stored)
+
+
+@router.post("/ui/certify", response_class=HTMLResponse)
+def certify_fragment(request: Request, bom: Annotated[UploadFile, File()], rules: Annotated[str, Form()],
+                     lists: Annotated[list[str], Form(alias="list")],
+                     subject: Annotated[str | None, Form(max_length=500)] = None,
+                     state: ServiceState = Depends(get_state),
+                     found: Principal = user("certifier")) -> HTMLResponse:
+    try:
+        text = certify_action(state, found, bom.filename or "bom.csv", bom.file.read(), rules=rules,
+                              specs=lists, threshold=None, subject=subject or None,
+                              use_store_ownership=False)
+    except ValidationError as exc:
+        return _render(request, "_certificate.html.j2", status=422, errors=exc.errors)
+    except PaxsilicaError as exc:
+        return _render(request, "_certificate.html.j2", status=422, message=str(exc))
+    document = json.loads(text)
+    return _render(request, "_certificate.html.j2", certificate=document["certificate"],
+                   signed=document["signature"] is not None, text=text)
+
+
+def install_ui_handlers(app: object) -> None:
+    """Send a browser without a session to the sign-in page."""
+
+    async def to_login(request: Request, exc: LoginRequiredError) -> Response:
+        if request.headers.get("hx-request"):
+            return HTMLResponse('<p class="error">Your session ended: <a href="/login">sign in</a>.</p>',
+                                status_code=401)
+        return RedirectResponse("/login", status_code=303)
+
+    app.add_exception_handler(LoginRequiredError, to_login)  # type: ignore[attr-defined]
+

@@ -1,0 +1,42 @@
+"""Job progress: a callable that takes ``progress`` reports it while it runs on Dask."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from pydantic import BaseModel
+
+from paxsilica.service.jobs import JobKind
+
+RELEASE = threading.Event()
+
+
+class Steps(BaseModel):
+    steps: int
+
+
+def counted(net, steps: int, progress) -> dict:
+    """Reports half-way, then waits for the test to look before finishing."""
+    progress(0.5)
+    RELEASE.wait(30)
+    return {"steps": steps, "items": len(net.items)}
+
+
+def test_progress_is_reported_then_the_result(client, tokens):
+    kind = JobKind("count", "reader", Steps, f"{__name__}:counted")
+    runner = client.app.state.jobs
+    job_id = runner.submit(kind, Steps(steps=3), "token:reader")
+    deadline = time.monotonic() + 30
+    seen = None
+    while time.monotonic() < deadline:
+        seen = runner.job(job_id)
+        if seen["status"] == "running" and seen["progress"] == 0.5:
+            break
+        time.sleep(0.05)
+    assert (seen["status"], seen["progress"]) == ("running", 0.5)
+    RELEASE.set()
+    runner.wait(job_id)
+    done = runner.job(job_id)
+    net = client.app.state.service.network()
+    assert (done["status"], done["progress"], done["result"]) == ("done", 1.0, {"steps": 3, "items": len(net.items)})

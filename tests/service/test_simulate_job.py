@@ -1,0 +1,39 @@
+"""POST /api/v1/simulate: the same JSON as ``paxsilica simulate --format json`` (once the
+simulator is installed; before that the route's 501 is tested in test_limits_jobs_admin)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from tests.service.conftest import auth, cli
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("paxsilica.simulate") is None,
+                                reason="paxsilica.simulate is not on this branch yet")
+
+
+def _run(client, token, body):
+    started = client.post("/api/v1/simulate", json=body, headers=auth(token))
+    assert started.status_code == 202, started.text
+    job_id = started.json()["job_id"]
+    client.app.state.jobs.wait(job_id, timeout=600)
+    return client.get(f"/api/v1/jobs/{job_id}", headers=auth(token)).json()
+
+
+def test_library_scenario_equals_cli(client, tokens, cli_db, tmp_path):
+    from paxsilica.simulate.library import scenario_library
+
+    name = sorted(scenario_library(client.app.state.service.network()))[0]
+    job = _run(client, tokens["analyst"], {"scenario": name, "days": 15})
+    assert (job["status"], job["progress"], job["error"]) == ("done", 1.0, None)
+    out = tmp_path / "sim.json"
+    cli("--db", cli_db, "simulate", name, "--days", 15, "--format", "json", "-o", out)
+    assert job["result"] == json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("scenario", "words"), [
+    ({"name": "x", "network": {"mrio": "/etc"}}, "MRIO"), ("a: [unclosed", "YAML"), ({"days": 5}, "name")])
+def test_bad_scenarios_fail_with_the_reason(client, tokens, scenario, words):
+    job = _run(client, tokens["analyst"], {"scenario": scenario})
+    assert job["status"] == "failed" and words in job["error"] and job["result"] is None
