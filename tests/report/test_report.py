@@ -126,3 +126,15 @@ def test_multitier_section_follows_another_catalogue(net):
     section = multitier.build(data)
     magnet = net.items.set_index("item_id").loc["ndfeb_magnet", "name"]
     assert f"end item, {magnet}" in section.lead and "producer:CHN:" in section.body
+
+
+def test_chokepoint_table_has_no_zero_loss_rows(net):
+    data = report_data(net, as_of=date(2026, 7, 1))
+    extra = data.chokepoints.iloc[[0]].assign(node="producer:XXX:gpu_accelerator", country="XXX",
+                                              output_lost=0.0001, betweenness=2.0)
+    data = dataclasses.replace(data, chokepoints=pd.concat([data.chokepoints, extra]))
+    section = multitier.build(data)
+    table = section.body.split("<h3>Chokepoints</h3>", 1)[1]
+    assert "producer:XXX:gpu_accelerator" not in table  # would show as "0.0 %" lost
+    assert "1 row(s) cutting less than 0.05 % of supply are left out" in table
+    assert "producer:TWN:gpu_accelerator" in table

@@ -20,6 +20,8 @@ from paxsilica.report.html import ReportData, Section, figure_html
 
 UNKNOWN = "location not in data"
 TITLE = "Multi-tier exposure and chokepoints"
+MIN_SHOWN_LOSS = 0.0005
+"""Chokepoint rows losing less than this share (shown as 0.0 %) are left out of the table."""
 
 
 def basis_text(basis: str) -> str:
@@ -96,6 +98,10 @@ def _body(data: ReportData, end_label: str) -> str:
                + _rows(exposure, ["item", "direct_concern_share", "concern_share", "coalition_share",
                                   "unattributed_share"]) + "</tbody></table>")
     choke = data.chokepoints
+    # rows that round to "0.0 % lost" say nothing in a table of losses (betweenness alone
+    # ranks them; `paxsilica chokepoints` still lists them)
+    negligible = int((choke["output_lost"] < MIN_SHOWN_LOSS).sum()) if not choke.empty else 0
+    choke = choke[choke["output_lost"] >= MIN_SHOWN_LOSS] if not choke.empty else choke
     choke = choke.assign(end_item=choke["end_item"].map(lambda i: labels.get(i, i)),
                          where=[f"{s} → {n}" if k == "link" else n for k, n, s in
                                 zip(choke["kind"], choke["node"], choke["supplier"], strict=True)])
@@ -108,7 +114,8 @@ def _body(data: ReportData, end_label: str) -> str:
                    f"{html.escape(end_label)} loses any supply or lies on a path to it.</p>")
     else:
         table_b = ("<p>For the end item and for the upstream item most at risk through all "
-                   "tiers.</p>" + table_b)
+                   "tiers" + (f"; {negligible} row(s) cutting less than 0.05 % of supply are left "
+                              "out" if negligible else "") + ".</p>" + table_b)
     return (figure_html(sankey, "multitier-sankey")
             + "<h3>Embodied versus direct exposure</h3>" + table_a
             + "<h3>Chokepoints</h3>" + table_b)
