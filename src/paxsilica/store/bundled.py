@@ -73,12 +73,25 @@ def bundled_version() -> str:
     return digest.hexdigest()
 
 
+# Kinds no other record refers to: rows of an older bundle that the new one no longer
+# ships are removed on upgrade (a corrected or withdrawn figure must not linger).
+RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls")
+
+
 def ensure_bundled(store: Store) -> bool:
-    """Import the bundled data unless this exact version is already there; True if imported."""
+    """Import the bundled data unless this exact version is already there; True if imported.
+
+    On an upgrade, the rows an older bundle wrote to :data:`RETIRABLE_KINDS` are replaced
+    by the new bundle's (rows the user imported are kept).
+    """
     version = bundled_version()
     if store.get_meta("bundled_version") == version:
         return False
-    with store.transaction():
+    with store.transaction() as connection:
+        for kind in RETIRABLE_KINDS:
+            connection.execute(
+                f'DELETE FROM "{kind}" WHERE import_id IN '
+                "(SELECT import_id FROM imports WHERE file LIKE 'bundled %')")
         for kind, path in _present():
             table = read_table(path, kind)
             table = replace(table, file=f"bundled {path.name}")
