@@ -34,6 +34,7 @@ from paxsilica.analytics.exposure import exposure
 from paxsilica.errors import NotFoundError
 from paxsilica.model.country import is_country
 from paxsilica.model.network import StackNetwork
+from paxsilica.plan.solve import solver_output_to_stderr
 
 __all__ = ["Expansion", "expand_coalition"]
 
@@ -158,5 +159,6 @@ def _milp(gain: np.ndarray, base: np.ndarray, k: int, threshold: float, alpha: f
     m.add_constraints(threshold * covered - (shares * join).sum("candidate")
                       <= xr.DataArray(base, coords=[keys]), name="Item-coverage")
     m.add_objective(covered.sum() + alpha * (shares * join).sum(), sense="max")
-    m.solve(solver_name="highs", io_api="direct", output_flag=False, mip_rel_gap=0.0)
+    with solver_output_to_stderr():
+        m.solve(solver_name="highs", io_api="direct", output_flag=False, mip_rel_gap=0.0)
     return np.flatnonzero(join.solution.values > 0.5)

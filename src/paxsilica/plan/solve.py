@@ -21,7 +21,11 @@ Example:
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -43,10 +47,31 @@ __all__ = ["solve"]
 INFEASIBLE = {"infeasible", "infeasible_or_unbounded"}
 
 
+@contextmanager
+def solver_output_to_stderr() -> Iterator[None]:
+    """HiGHS prints its banner on the process's standard output (file descriptor 1) when a
+    solver object is made, whatever its options; point that descriptor at stderr for the
+    solve, so that JSON or a report on stdout is never mixed with solver text."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no descriptor 1 (embedded interpreters): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _run(pm: PlanModel, options: dict[str, object]) -> str:
     # linopy logs a warning for every non-optimal status; the answer reports it instead
     logging.getLogger("linopy").setLevel(logging.ERROR)
-    _, condition = pm.model.solve(solver_name="highs", io_api="direct", **options)
+    with solver_output_to_stderr():
+        _, condition = pm.model.solve(solver_name="highs", io_api="direct", **options)
     return str(condition)
 
 
