@@ -17,10 +17,11 @@ from paxsilica.service.access import ROLES, add_token
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
 
 
-def cli(*args: object) -> str:
-    """Run the CLI in-process; its stdout (the test fails on a non-zero exit)."""
+def cli(*args: object, exit_code: int = 0) -> str:
+    """Run the CLI in-process; its stdout (the test fails on another exit status than
+    ``exit_code``: ``certify`` exits 1 on a FAIL verdict)."""
     result = CliRunner().invoke(cli_app, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return result.stdout
 
 

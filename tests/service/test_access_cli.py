@@ -16,20 +16,17 @@ from paxsilica.service.access import (
     role_allows,
     token_hash,
 )
-from paxsilica.service.tables import SERVICE_TABLES, ensure_service_tables
-from paxsilica.store import Store, open_store
+from paxsilica.store import TABLES, Store, open_store
 
 runner = CliRunner()
 
 
-def test_tables_are_declared_and_created():
+def test_service_tables_come_from_the_registry():
     store = Store(":memory:")
-    ensure_service_tables(store)
-    ensure_service_tables(store)  # idempotent
-    for table in SERVICE_TABLES:
+    for name in ("tokens", "audit", "jobs"):
         found = store.connection.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table.name]).fetchall()
-        assert dict(found) == table.columns
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [name]).fetchall()
+        assert dict(found) == TABLES[name].types
 
 
 def test_tokens_are_stored_hashed_and_revocable():

@@ -97,7 +97,8 @@ def test_certify_equals_cli_certificate(client, tokens, keys, tmp_path, fixture)
     document = json.loads(response.text)
     out = tmp_path / "cert.json"
     cli("certify", bom, "--rules", "uas-ndaa848", "--list", LISTS[0], "--list", LISTS[1],
-        "--subject", "Quad X", "--sign", keys[0], "-o", out)
+        "--subject", "Quad X", "--sign", keys[0], "-o", out,
+        exit_code=0 if document["certificate"]["verdict"] == "pass" else 1)
     expected = json.loads(out.read_text(encoding="utf-8"))
     assert _without_time(document) == _without_time(expected)
     # exactly as certify -o writes it: same layout, and the signature verifies with the CLI
@@ -252,9 +253,11 @@ def test_certify_with_an_ownership_file_equals_cli(client, tokens, keys, tmp_pat
                            data={"rules": "uas-ndaa848", "list": ["bundled:dod_1260h"]})
     assert response.status_code == 200, response.text
     out = tmp_path / "c.json"
+    served = json.loads(response.text)
+    assert served["certificate"]["verdict"] == "fail"  # the red BOM: certify exits 1
     cli("certify", bom, "--rules", "uas-ndaa848", "--list", "bundled:dod_1260h", "--ownership", owners,
-        "--sign", keys[0], "-o", out)
-    served, expected = json.loads(response.text), json.loads(out.read_text(encoding="utf-8"))
+        "--sign", keys[0], "-o", out, exit_code=1)
+    expected = json.loads(out.read_text(encoding="utf-8"))
     assert _without_time(served) == _without_time(expected)
     assert served["certificate"]["ownership"]["file"]["file"] == links
 

@@ -40,3 +40,29 @@ def test_progress_is_reported_then_the_result(client, tokens):
     done = runner.job(job_id)
     net = client.app.state.service.network()
     assert (done["status"], done["progress"], done["result"]) == ("done", 1.0, {"steps": 3, "items": len(net.items)})
+
+
+def many_steps(net, steps: int, progress) -> dict:
+    for step in range(steps):
+        progress((step + 1) / steps)
+    return {"steps": steps}
+
+
+def test_progress_is_not_written_to_the_store(client, monkeypatch):
+    """Every write copies the database file: a job writes its row when queued and when done,
+    never per progress step."""
+    store = client.app.state.service.store
+    writes = []
+    original = store.transaction
+
+    def counting():
+        writes.append(threading.get_ident())
+        return original()
+
+    monkeypatch.setattr(store, "transaction", counting)
+    runner = client.app.state.jobs
+    job_id = runner.submit(JobKind("many", "reader", Steps, f"{__name__}:many_steps"),
+                           Steps(steps=200), "token:reader")
+    runner.wait(job_id)
+    assert runner.job(job_id)["result"] == {"steps": 200}
+    assert len(writes) == 2

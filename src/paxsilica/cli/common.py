@@ -15,6 +15,7 @@ from rich.console import Console
 
 from paxsilica.cli.output import fitted, output_width, rounded
 from paxsilica.io.csv_safety import neutralised_frame
+from paxsilica.io.records import json_records, jsonable
 from paxsilica.model.network import StackNetwork
 from paxsilica.store import Store, default_db_path, open_store
 
@@ -53,18 +54,6 @@ def store_for(ctx: typer.Context, db: Path | None, *, read_only: bool = False) -
     return open_store(chosen, read_only=read_only)
 
 
-def _jsonable(value: object) -> object:
-    if value is pd.NaT or (isinstance(value, float) and value != value):  # NaT, NaN
-        return None
-    if isinstance(value, pd.Timestamp) and value == value.normalize():
-        return value.date().isoformat()  # a DATE column read by pandas: no 00:00:00
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
-    if hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
-    return value
-
-
 def flat(frame: pd.DataFrame) -> pd.DataFrame:
     """List cells ``;``-joined, as in input files (CSV and text output).
 
@@ -98,9 +87,7 @@ def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
         frame = pd.DataFrame(frame)
     frame = rounded(frame)
     if fmt is OutputFormat.json:
-        records = [{key: _jsonable(value) for key, value in row.items()}
-                   for row in frame.to_dict("records")]
-        text = json.dumps(records, indent=2, ensure_ascii=False, default=_jsonable)
+        text = json.dumps(json_records(frame), indent=2, ensure_ascii=False, default=jsonable)
     elif fmt is OutputFormat.csv:
         cells = flat(frame)
         text = (cells if (RAW_CSV.get() if raw is None else raw)

@@ -28,12 +28,11 @@ from paxsilica.cli.common import (
     store_for,
 )
 from paxsilica.errors import PaxsilicaError
+from paxsilica.io.records import EXPOSURE_JSON_KEYS, ordered_columns
 from paxsilica.model.network import StackNetwork, as_date
 
 __all__ = ["register"]
 
-JSON_KEYS = ["item", "stage", "year", "country", "share", "hhi", "concern_share",
-             "coalition_share", "as_of", "sources"]
 
 
 class Tiers(StrEnum):
@@ -162,8 +161,7 @@ def exposure_command(
                       "coalition_share", "is_member", "confidence"]]
         emit(view, fmt, title=f"Exposure as of {table['as_of'].iloc[0]} ({group})", wide=wide)
         return
-    ordered = JSON_KEYS + [c for c in table.columns if c not in JSON_KEYS]
-    emit(table[ordered], fmt)
+    emit(table[ordered_columns(table, EXPOSURE_JSON_KEYS)], fmt)
 
 
 def register(app: typer.Typer) -> None:

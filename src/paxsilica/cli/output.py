@@ -1,7 +1,8 @@
 """How result tables look when printed: numbers rounded once, columns fitted to the terminal.
 
 Every table, JSON and CSV the CLI prints goes through :func:`rounded` (in
-:func:`paxsilica.cli.common.emit`), so one rule set decides how precise a number is:
+:func:`paxsilica.cli.common.emit`; defined in :mod:`paxsilica.io.records`, which the
+service shares), so one rule set decides how precise a number is:
 
 * shares (a column ``share`` or ``…_share…``, and the fractions ``output_lost`` and
   ``dependence``) are fractions 0-1 (see STYLE): 4 decimals, clamped to [0, 1], so float
@@ -24,7 +25,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from collections.abc import Callable
@@ -35,66 +35,10 @@ from rich import box
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from paxsilica.io.records import RULES, NumberRule, rounded
+
 __all__ = ["RULES", "FittedTable", "NumberRule", "fitted", "output_width", "rounded"]
 
-
-@dataclass(frozen=True)
-class NumberRule:
-    """How to print the floats of the columns ``applies`` accepts (by name)."""
-
-    applies: Callable[[str], bool]
-    decimals: int | None
-    """Decimal places; ``None`` keeps :data:`SIGNIFICANT` significant digits."""
-    low: float = -math.inf
-    high: float = math.inf
-    whole: bool = False
-    """Print as a whole number (an int in JSON)."""
-
-
-def _is_share(name: str) -> bool:
-    return (name == "share" or name.endswith("_share") or "_share_" in name
-            or name in {"output_lost", "dependence"})
-
-
-SIGNIFICANT = 10
-RULES: list[NumberRule] = [
-    NumberRule(lambda name: name == "hhi", 0, 0, 10_000, whole=True),
-    NumberRule(_is_share, 4, 0, 1),
-    NumberRule(lambda name: name == "change", 4, -1, 1),
-]
-"""First rule that applies wins; floats of other columns keep :data:`SIGNIFICANT` digits."""
-
-
-def _rule(name: str) -> NumberRule | None:
-    return next((rule for rule in RULES if rule.applies(name)), None)
-
-
-def _round(value: float, rule: NumberRule | None) -> float | int:
-    if not math.isfinite(value):
-        return value
-    if rule is None:
-        return float(f"{value:.{SIGNIFICANT}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
-    value = min(max(round(value, rule.decimals or 0), rule.low), rule.high) + 0.0
-    return int(value) if rule.whole else value
-
-
-def rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every float column rounded and clamped by :data:`RULES`."""
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if not pd.api.types.is_float_dtype(series) and not (
-                series.dtype == object and series.map(lambda v: isinstance(v, float)).any()):
-            continue
-        rule = _rule(str(column))
-        values = [_round(v, rule) if isinstance(v, float) and v == v else v
-                  for v in series.tolist()]
-        if rule is not None and rule.whole:
-            out[column] = pd.Series([None if isinstance(v, float) and v != v else v for v in values],
-                                    index=out.index, dtype=object)
-        else:
-            out[column] = pd.Series(values, index=out.index, dtype=series.dtype)
-    return out
 
 
 # --- terminal tables ----------------------------------------------------------------

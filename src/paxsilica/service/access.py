@@ -30,7 +30,6 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from paxsilica.errors import NotFoundError, PaxsilicaError
-from paxsilica.service.tables import AUDIT, TOKENS, ensure_service_tables
 from paxsilica.store import Store
 
 __all__ = ["ROLES", "Principal", "add_token", "audit_log", "digest", "list_tokens", "principal_for",
@@ -78,16 +77,14 @@ def _now() -> datetime:
 
 def record_audit(store: Store, who: str, action: str, what: str, detail: str = "") -> None:
     """Append one audit row: ``who`` did ``action`` on the thing whose SHA-256 is ``what``."""
-    ensure_service_tables(store)
     with store.transaction() as connection:
-        connection.execute(f'INSERT INTO "{AUDIT.name}" VALUES (?, ?, ?, ?, ?)',
+        connection.execute('INSERT INTO "audit" VALUES (?, ?, ?, ?, ?)',
                            [_now(), who, action, what, detail])
 
 
 def audit_log(store: Store) -> pd.DataFrame:
     """The audit trail, oldest first: ``occurred, who, action, digest, detail``."""
-    ensure_service_tables(store)
-    return store.connection.execute(f'SELECT * FROM "{AUDIT.name}" ORDER BY occurred').df()
+    return store.read("audit").sort_values("occurred", kind="stable").reset_index(drop=True)
 
 
 def _check_role(role: str) -> None:
@@ -104,17 +101,16 @@ def add_token(store: Store, name: str, role: str, who: str) -> str:
     if not NAME_PATTERN.fullmatch(name):
         raise PaxsilicaError(f"bad token name {name!r}: 1-64 letters, digits or _.@- "
                              "starting with a letter or digit")
-    ensure_service_tables(store)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     hashed = token_hash(token)
     with store.transaction() as connection:
-        live = connection.execute(f'SELECT 1 FROM "{TOKENS.name}" WHERE name = ? AND revoked IS NULL',
+        live = connection.execute('SELECT 1 FROM "tokens" WHERE name = ? AND revoked IS NULL',
                                   [name]).fetchall()
         if live:
             raise PaxsilicaError(f"token {name!r} exists; revoke it first "
                                  f"('paxsilica tokens revoke {name}')")
-        connection.execute(f'DELETE FROM "{TOKENS.name}" WHERE name = ?', [name])
-        connection.execute(f'INSERT INTO "{TOKENS.name}" VALUES (?, ?, ?, ?, NULL)',
+        connection.execute('DELETE FROM "tokens" WHERE name = ?', [name])
+        connection.execute('INSERT INTO "tokens" VALUES (?, ?, ?, ?, NULL)',
                            [name, role, hashed, _now()])
         record_audit(store, who, "token.add", digest({"name": name, "role": role, "sha256": hashed}),
                      f"{name} ({role})")
@@ -123,29 +119,25 @@ def add_token(store: Store, name: str, role: str, who: str) -> str:
 
 def list_tokens(store: Store) -> pd.DataFrame:
     """Tokens by name: ``name, role, created, revoked`` (never the hashes)."""
-    ensure_service_tables(store)
-    frame = store.connection.execute(
-        f'SELECT name, role, created, revoked FROM "{TOKENS.name}" ORDER BY name').df()
+    frame = store.read("tokens")[["name", "role", "created", "revoked"]]
+    frame = frame.sort_values("name").reset_index(drop=True)
     frame["revoked"] = frame["revoked"].astype(object).where(frame["revoked"].notna(), None)
     return frame
 
 
 def revoke_token(store: Store, name: str, who: str) -> None:
     """Stop token ``name`` from working (its row stays, with the time it was revoked)."""
-    ensure_service_tables(store)
     with store.transaction() as connection:
-        rows = connection.execute(f'SELECT role, sha256 FROM "{TOKENS.name}" '
+        rows = connection.execute('SELECT role, sha256 FROM "tokens" '
                                   "WHERE name = ? AND revoked IS NULL", [name]).fetchall()
         if not rows:
             raise NotFoundError(f"no live token named {name!r} ('paxsilica tokens list' shows them)")
-        connection.execute(f'UPDATE "{TOKENS.name}" SET revoked = ? WHERE name = ?', [_now(), name])
+        connection.execute('UPDATE "tokens" SET revoked = ? WHERE name = ?', [_now(), name])
         record_audit(store, who, "token.revoke",
                      digest({"name": name, "role": rows[0][0], "sha256": rows[0][1]}), name)
 
 
 def principal_for(store: Store, token: str) -> Principal | None:
     """The live token's name and role, or None for an unknown or revoked token."""
-    rows = store.connection.execute(
-        f'SELECT name, role FROM "{TOKENS.name}" WHERE sha256 = ? AND revoked IS NULL',
-        [token_hash(token)]).fetchall()
-    return Principal(rows[0][0], rows[0][1]) if rows else None
+    rows = store.read("tokens", "sha256 = ? AND revoked IS NULL", [token_hash(token)])
+    return Principal(rows["name"].iloc[0], rows["role"].iloc[0]) if len(rows) else None

@@ -17,27 +17,21 @@ from typing import TypeVar
 import pandas as pd
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from paxsilica.certify.bom import load_bom
-from paxsilica.certify.certificate import (
-    CertificateError,
-    fingerprint,
-    sign_certificate,
-    unsigned_certificate,
+from paxsilica.certify.api import (
+    certify_bom,
+    check_queries,
+    read_ownership_links,
     verify_certificate,
 )
+from paxsilica.certify.bom import load_bom
+from paxsilica.certify.certificate import fingerprint
 from paxsilica.certify.check import check_threshold
-from paxsilica.certify.issue import certificate_body
 from paxsilica.certify.lists import RestrictedList, load_stored_list, resolve_lists
-from paxsilica.certify.ownership import ownership_file_record, store_ownership, store_ownership_record
+from paxsilica.certify.ownership import store_ownership, store_ownership_record
 from paxsilica.certify.rules import bundled_packs, load_pack
 from paxsilica.certify.screen import match_records, screen_names
-from paxsilica.cli.certify import (  # TODO(api): call paxsilica.screen_names / certify_bom once merged
-    _check_names,
-    _read_ownership,
-)
 from paxsilica.errors import PaxsilicaError, RowError, ValidationError
 from paxsilica.io.restricted import check_ownership
-from paxsilica.io.tables import Table
 from paxsilica.service.problems import ProblemError
 from paxsilica.store import Store
 
@@ -78,7 +72,7 @@ def screen_records(store: Store, names: list[dict], specs: list[str], threshold:
     frame = frame.astype(object).where(frame.notna(), None)
     frame = frame[[c for c in frame.columns
                    if c in ("query_id", "name") or frame[c].notna().any()]]
-    _check_names(Table(frame, file="names", first_row=0))
+    frame = check_queries(frame, "names", rows=list(range(len(frame))))  # names[i] is row i
     lists = restricted_lists(specs, store)
     links, node_names = [], {}
     if ownership is not None:
@@ -137,24 +131,20 @@ def certify_upload(store: Store, filename: str, data: bytes, *, rules: str, spec
     """
     _threshold(threshold)
     pack = _pack(rules)
+    links, node_names, record = None, None, None
+    if use_store_ownership:
+        links, node_names = store_ownership(store)
+        record = store_ownership_record(links, node_names)
     with tempfile.TemporaryDirectory(prefix="paxsilica-bom-") as folder:
         _, parts = _read_upload(folder, filename, data, "bom.csv", load_bom)
         lists = restricted_lists(specs, store)
-        frames, inputs = [], {"file": None, "store": None}
-        if ownership is not None:
-            path, links = _read_upload(folder, ownership[0], ownership[1], "ownership.csv",
-                                       _read_ownership)
-            frames.append(links)
-            inputs["file"] = ownership_file_record(path, links)
-    node_names: dict[str, str] = {}
-    if use_store_ownership:
-        stored, node_names = store_ownership(store)
-        frames.append(stored)
-        inputs["store"] = store_ownership_record(stored, node_names)
-    links = pd.concat(frames, ignore_index=True) if frames else None
-    body = certificate_body(parts, lists, pack, threshold=threshold, ownership=links,
-                            subject=subject, node_names=node_names, ownership_inputs=inputs)
-    return sign_certificate(body, key) if key else unsigned_certificate(body)
+        path = None
+        if ownership is not None:  # read here first so that errors name the upload
+            path, _ = _read_upload(folder, ownership[0], ownership[1], "ownership.csv",
+                                   read_ownership_links)
+        return certify_bom(parts, lists, pack, key, threshold=threshold, ownership=path,
+                           links=links, node_names=node_names, store_record=record,
+                           subject=subject)
 
 
 def verify_document(document: object, keys: list[Ed25519PublicKey]) -> dict:
@@ -166,10 +156,10 @@ def verify_document(document: object, keys: list[Ed25519PublicKey]) -> dict:
     signature = document.get("signature") if isinstance(document, dict) else None
     wanted = signature.get("public_key_sha256") if isinstance(signature, dict) else None
     key = next((k for k in keys if fingerprint(k) == wanted), keys[0])
-    try:
-        body = verify_certificate(document, key)  # type: ignore[arg-type]
-    except CertificateError as exc:
-        return {"valid": False, "reason": str(exc)}
+    result = verify_certificate(json.dumps(document, ensure_ascii=False), key)
+    if not result.valid:
+        return {"valid": False, "reason": result.reason}
+    body = result.certificate or {}
     return {"valid": True, "reason": f"the signature verifies with key {fingerprint(key)}",
             "subject": body.get("subject"), "verdict": body.get("verdict"),
             "issued_at": body.get("issued_at")}

@@ -23,9 +23,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from paxsilica.errors import PaxsilicaError
+from paxsilica.service.problems import ProblemError
 from paxsilica.service.queries import records
 from paxsilica.service.state import ServiceState
-from paxsilica.service.tables import JOBS
 from paxsilica.store.trade import trade_flows
 
 __all__ = ["JOB_KINDS", "ExposureJob", "JobKind", "JobRunner", "PlanJob", "SimulateJob", "run_job"]
@@ -59,12 +59,17 @@ class SimulateJob(BaseModel):
 
 
 class PlanJob(BaseModel):
-    """Parameters of a ``plan`` job: the problem (YAML text or the same as an object)."""
+    """Parameters of a ``plan`` job: the problem (YAML text or the same as an object, see
+    docs/plan.md), and the solver's time limit (seconds) and relative MIP gap."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"problem": {"name": "x", "years": [2026], "concern": ["CHN"],
+                     "demand": [{"member": "USA", "item": "gallium", "quantity": 10}],
+                     "sources": [{"id": "s", "item": "gallium", "country": "JPN",
+                                  "capacity": 20, "cost": 3}]}}]})
     problem: str | dict = Field(..., description="Planning problem YAML text, or as JSON")
     time_limit: float | None = Field(None, gt=0, le=3600)
-    mip_gap: float | None = Field(None, ge=0, le=1)
+    mip_gap: float | None = Field(None, ge=0, lt=1)
 
 
 @dataclass(frozen=True)
@@ -102,11 +107,11 @@ def _find(module: str) -> object:
 
 
 JOB_KINDS: dict[str, JobKind] = {kind.name: kind for kind in [
-    JobKind("exposure", "reader", ExposureJob, "paxsilica.analytics.exposure:exposure"),
+    JobKind("exposure", "reader", ExposureJob, "paxsilica.service.queries:exposure_job"),
     JobKind("simulate", "analyst", SimulateJob, "paxsilica.service.simulation:simulate_job",
             requires="paxsilica.simulate", trade=True),
-    # TODO(plan): point this at the planner's library entry point once merged.
-    JobKind("plan", "analyst", PlanJob, "paxsilica.plan:plan"),
+    JobKind("plan", "analyst", PlanJob, "paxsilica.service.planning:plan_job",
+            requires="paxsilica.plan"),
 ]}
 
 
@@ -136,7 +141,7 @@ def run_job(target: str, params: dict, job_id: str, net: object | None, extra: d
             {"status": "running", "progress": max(0.0, min(1.0, float(fraction)))})
     try:
         result = call(net, **arguments) if net is not None else call(**arguments)
-    except PaxsilicaError as exc:  # the user's mistake: recorded as the job's error, not logged as a crash
+    except (PaxsilicaError, ProblemError) as exc:  # a user mistake: the job fails with it, no crash
         return json.dumps({FAILED_KEY: str(exc)})
     return json.dumps(_jsonable_result(result), ensure_ascii=False, default=str, allow_nan=False)
 
@@ -154,11 +159,13 @@ class JobRunner:
         self._cluster = None
         self._lock = threading.Lock()
         self._futures: dict[str, object] = {}
-        with state.writer() as store:
-            store.connection.execute(
-                f'UPDATE "{JOBS.name}" SET status = \'failed\', finished = ?, error = ? '
-                "WHERE status NOT IN ('done', 'failed')",
-                [_now(), "the service stopped before the job finished"])
+        stale = state.reader().read("jobs", "status NOT IN ('done', 'failed')")
+        if len(stale):  # (a write copies the database file: only when there is something to do)
+            with state.writer() as store:
+                store.connection.execute(
+                    "UPDATE \"jobs\" SET status = 'failed', finished = ?, error = ? "
+                    "WHERE status NOT IN ('done', 'failed')",
+                    [_now(), "the service stopped before the job finished"])
 
     def client(self):  # noqa: ANN201 - distributed.Client
         """The Dask client, connecting (or starting a LocalCluster) on first use."""
@@ -180,7 +187,7 @@ class JobRunner:
         values = params.model_dump()
         with self.state.writer() as store:
             store.connection.execute(
-                f'INSERT INTO "{JOBS.name}" VALUES (?, ?, ?, \'queued\', 0.0, ?, ?, NULL, NULL, NULL)',
+                'INSERT INTO "jobs" VALUES (?, ?, ?, \'queued\', 0.0, ?, ?, NULL, NULL, NULL)',
                 [job_id, kind.name, json.dumps(values), who, _now()])
         from distributed import Variable
 
@@ -207,7 +214,7 @@ class JobRunner:
             status, error = "failed", f"internal error in the job ({type(exc).__name__})"
         with self.state.writer() as store:
             store.connection.execute(
-                f'UPDATE "{JOBS.name}" SET status = ?, progress = ?, finished = ?, result = ?, '
+                'UPDATE "jobs" SET status = ?, progress = ?, finished = ?, result = ?, '
                 "error = ? WHERE job_id = ?",
                 [status, 1.0 if status == "done" else None, _now(), result, error, job_id])
         self._futures.pop(job_id, None)
@@ -220,8 +227,7 @@ class JobRunner:
 
     def job(self, job_id: str) -> dict | None:
         """``{job_id, kind, status, progress, submitted_by, created, finished, result, error}``."""
-        rows = self.state.reader().connection.execute(
-            f'SELECT * FROM "{JOBS.name}" WHERE job_id = ?', [job_id]).df()
+        rows = self.state.reader().read("jobs", "job_id = ?", [job_id])
         if rows.empty:
             return None
         row = records(rows)[0]

@@ -13,26 +13,30 @@ import pandas as pd
 
 from paxsilica.analytics.chokepoints import chokepoints
 from paxsilica.analytics.criticality import published_eu_crm_2017
-from paxsilica.analytics.exposure import exposure, exposure_change, exposure_summary
-from paxsilica.analytics.multitier import MODES
+from paxsilica.analytics.exposure import (
+    exposure,
+    exposure_change,
+    exposure_summary,
+    origin_dependence,
+)
+from paxsilica.analytics.multitier import MODES, multitier_exposure
 from paxsilica.analytics.network import sourcing_network
-from paxsilica.cli.common import _jsonable  # TODO(api): one JSON record writer in the library
-from paxsilica.cli.exposure import JSON_KEYS  # TODO(api): call paxsilica.exposure once merged
 from paxsilica.errors import NotFoundError, PaxsilicaError
+from paxsilica.io.records import EXPOSURE_JSON_KEYS, json_records, ordered_columns, rounded
 from paxsilica.model.country import country_name, is_country
-from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.model.network import StackNetwork, as_date, end_items
 from paxsilica.service.problems import ProblemError
 from paxsilica.store import Store
-from paxsilica.store.trade import trade_flows
 
-__all__ = ["chokepoint_records", "country_records", "criticality_records", "exposure_records",
+__all__ = ["chokepoint_records", "country_records", "criticality_records", "exposure_job",
+           "exposure_records",
            "records", "source_records", "table_records"]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-ready dicts, exactly as ``--format json`` prints them (NaN → null,
-    dates as ISO text, numpy scalars as numbers)."""
-    return [{key: _jsonable(value) for key, value in row.items()} for row in frame.to_dict("records")]
+    """Rows as JSON-ready dicts, exactly as ``--format json`` prints them (numbers rounded
+    as the CLI rounds them, NaN → null, dates as ISO text, numpy scalars as numbers)."""
+    return json_records(rounded(frame))
 
 
 def check_names(net: StackNetwork, **names: str | None) -> None:
@@ -55,15 +59,12 @@ def check_names(net: StackNetwork, **names: str | None) -> None:
             raise ProblemError(422, str(exc), parameter) from None
 
 
-def exposure_records(store: Store, net: StackNetwork, *, item: str | None, stage: str | None,
+def exposure_records(store: Store | None, net: StackNetwork, *, item: str | None, stage: str | None,
                      group: str, concern: str, as_of: str | None, year: int | None, latest: bool,
                      summary: bool, compare: str | None, tiers: str, mode: str | None,
                      by_country: bool) -> list[dict]:
-    """What ``paxsilica exposure --format json`` prints for the same options.
-
-    TODO(api): call paxsilica.exposure / exposure_summary / exposure_change /
-    multitier_exposure once merged (this mirrors cli/exposure.py's assembly).
-    """
+    """What ``paxsilica exposure --format json`` prints for the same options (``store`` is
+    unused: the network carries the stored trade flows)."""
     if tiers == "all":
         if year is not None:
             raise ProblemError(422, "year does not apply to tiers=all: each item uses its latest "
@@ -79,41 +80,37 @@ def exposure_records(store: Store, net: StackNetwork, *, item: str | None, stage
                 compare=compare)
     selection = {"item": item, "stage": stage, "year": year, "latest": latest}
     if tiers == "all":
-        return records(_multitier(store, net, item=item, stage=stage, group=group, concern=concern,
-                                  as_of=as_of, mode=mode or "essential", summary=summary,
-                                  by_country=by_country))
+        day = as_date(as_of)
+        if by_country:
+            table = origin_dependence(net, item=item, stage=stage, group=group, concern=concern,
+                                      as_of=day, mode=mode or "essential")
+        else:
+            table = multitier_exposure(net, group=group, concern=concern, as_of=day, item=item,
+                                       stage=stage, mode=mode or "essential")
+            if summary:
+                table = table[(table["role"] == "market") & (table["country"] == "WLD")]
+        return records(table.reset_index(drop=True))
     if compare is not None:
         return records(exposure_change(net, compare, as_of or date.today().isoformat(), group=group,
                                        **selection))
+    day = None if as_of is None else as_date(as_of)
     if summary:
-        return records(exposure_summary(net, group=group, concern=concern,
-                                        as_of=None if as_of is None else as_date(as_of), **selection))
-    table = exposure(net, group=group, concern=concern,
-                     as_of=None if as_of is None else as_date(as_of), **selection)
-    return records(table[JSON_KEYS + [c for c in table.columns if c not in JSON_KEYS]])
+        return records(exposure_summary(net, group=group, concern=concern, as_of=day, **selection))
+    table = exposure(net, group=group, concern=concern, as_of=day, **selection)
+    at = table.columns.get_loc("is_concern") + 1  # the parameters used, as the CLI adds them
+    table.insert(at, "as_of", table.attrs["as_of"])
+    table.insert(at + 1, "group", group)
+    return records(table[ordered_columns(table, EXPOSURE_JSON_KEYS)])
 
 
-def _multitier(store: Store, net: StackNetwork, *, item: str | None, stage: str | None, group: str,
-               concern: str, as_of: str | None, mode: str, summary: bool,
-               by_country: bool) -> pd.DataFrame:
-    """``exposure --tiers all`` (JSON form). TODO(api): call paxsilica.multitier_exposure."""
-    from paxsilica.analytics.multitier import country_dependence, multitier_exposure
-
-    day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
-    table = multitier_exposure(net, group=group, concern=concern, as_of=day, item=item,
-                               stage=stage, mode=mode, snet=snet)
-    world = table[(table["role"] == "market") & (table["country"] == "WLD")]
-    if by_country:
-        table = country_dependence(snet, world["node"].tolist(), mode=mode)
-        table = table[table["dependence"] > 0]
-        table.insert(1, "item", table["node"].str.removeprefix("market:WLD:"))
-        members, of_concern = net.members(group, day), net.members(concern, day)
-        table = table.assign(in_group=table["country"].isin(members),
-                             of_concern=table["country"].isin(of_concern), mode=mode, as_of=day)
-    elif summary:
-        table = world
-    return table.reset_index(drop=True)
+def exposure_job(net: StackNetwork, *, item: str | None = None, stage: str | None = None,
+                 year: int | None = None, group: str = "pax_silica",
+                 concern: str = "countries_of_concern", as_of: str | None = None,
+                 latest: bool = False) -> list[dict]:
+    """The ``exposure`` job: what ``GET /api/v1/exposure`` answers (direct tiers)."""
+    return exposure_records(None, net, item=item, stage=stage, group=group, concern=concern,
+                            as_of=as_of, year=year, latest=latest, summary=False, compare=None,
+                            tiers="direct", mode=None, by_country=False)
 
 
 def table_records(frame: pd.DataFrame) -> list[dict]:
@@ -165,8 +162,10 @@ def chokepoint_records(store: Store, net: StackNetwork, *, item: list[str] | Non
         check_names(net, item=name)
     check_names(net, as_of=as_of)
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade_flows(store))
-    return records(chokepoints(net, end_item=item or None, top=top, as_of=day, mode=mode,
+    wanted = ([found for name in item for found in net.resolve_items(name)] if item
+              else end_items(net))
+    snet = sourcing_network(net, as_of=day)  # the network's stored trade flows
+    return records(chokepoints(net, end_item=wanted, top=top, as_of=day, mode=mode,
                                links=not nodes_only, snet=snet))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fastapi import Query
 from fastapi.responses import JSONResponse
 
-from paxsilica.cli.common import _jsonable  # TODO(api): one JSON record writer in the library
+from paxsilica.io.records import jsonable
 
 __all__ = ["JSON", "Paging", "page"]
 
@@ -25,7 +25,7 @@ class JSON(JSONResponse):
     """JSON without the encoder's per-value walk; NaN becomes null, dates ISO text."""
 
     def render(self, content: object) -> bytes:
-        return json.dumps(content, ensure_ascii=False, allow_nan=False, default=_jsonable,
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, default=jsonable,
                           separators=(",", ":")).encode("utf-8")
 
 

@@ -4,7 +4,9 @@ network with :func:`paxsilica.simulate.simulate`; the result is ``simulate --for
 The service simulates its own stack network: a scenario may not point at an MRIO folder
 (``network.mrio``), since a request never names a file on the server.
 
-TODO(api): call paxsilica.simulate's own "scenario from text" entry point if one is added.
+The simulator reads scenario files (``load_scenario``); text and objects sent to the
+service go through its :func:`~paxsilica.simulate.scenario.scenario_from_dict`, the same
+checks a file gets.
 """
 
 from __future__ import annotations

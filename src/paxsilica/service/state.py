@@ -1,8 +1,10 @@
 """What one running service holds: its settings, the store, the cached network, the key.
 
-Readers each get a DuckDB cursor of their own (one per thread), so a long import in
-one request does not block the others: DuckDB gives each cursor a consistent
-snapshot. Writes (imports, audit rows, tokens, jobs) go through one lock.
+One :class:`~paxsilica.store.Store` serves every thread: readers use its per-thread read
+cursors on the newest committed version of the file, so a long import in one request does
+not block the others; writes (imports, audit rows, tokens, jobs) go through
+:meth:`Store.transaction` (one writer at a time; on a file each write copies the database and
+renames the copy over it on commit, so writes are kept few: job progress stays in memory).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from paxsilica.certify.certificate import load_private_key, load_public_key
 from paxsilica.model.network import StackNetwork
-from paxsilica.service.tables import ensure_service_tables
 from paxsilica.store import Store, open_store
 
 __all__ = ["RateLimit", "ServiceConfig", "ServiceState"]
@@ -49,27 +50,12 @@ class ServiceConfig:
     """Most names one ``/screen`` request may hold."""
 
 
-class _CursorStore(Store):
-    """A :class:`Store` over its own cursor of an open store's database (one per thread).
-
-    TODO(api): use ``Store.open(read_only=True)`` / the store's cursor per thread once merged.
-    """
-
-    def __init__(self, parent: Store) -> None:  # no schema work: the parent did it
-        self.path = parent.path
-        self.connection = parent.connection.cursor()
-        self._depth = 0
-
-
 class ServiceState:
     """The open store, per-thread cursors, the cached network and the signing key."""
 
     def __init__(self, config: ServiceConfig) -> None:
         self.config = config
-        self.store = open_store(config.db)
-        ensure_service_tables(self.store)
-        self.write_lock = threading.Lock()
-        self._local = threading.local()
+        self.store = open_store(config.db)  # creates the registry's tables the file lacks
         self._network: tuple[tuple, StackNetwork] | None = None
         self._network_lock = threading.Lock()
         self.private_key: Ed25519PrivateKey | None = (
@@ -79,17 +65,15 @@ class ServiceState:
             self.public_keys.insert(0, self.private_key.public_key())
 
     def reader(self) -> Store:
-        """This thread's store cursor."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = _CursorStore(self.store)
-        return store
+        """The store for reading (``store.connection`` is this thread's read cursor)."""
+        return self.store
 
     @contextmanager
     def writer(self) -> Iterator[Store]:
-        """The store for one write, serialised with every other write of the service."""
-        with self.write_lock:
-            yield self.reader()
+        """The store inside one write transaction (all or nothing), serialised with every
+        other write; ``store.connection`` is the transaction's connection in this thread."""
+        with self.store.transaction():
+            yield self.store
 
     def _generation(self, store: Store) -> tuple:
         return tuple(store.connection.execute(

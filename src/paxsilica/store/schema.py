@@ -117,7 +117,7 @@ OTHER_TABLES: list[TableSpec] = [
         ("import_id",), "one row per import: file, SHA-256, row count"),
     TableSpec("meta", (("key", "VARCHAR"), ("value", "VARCHAR")), ("key",),
               "settings of the database (bundled_version)", primary_key=True),
-    # the service's tables (paxsilica.service.tables declares the same columns)
+    # the service's tables (paxsilica.service reads and writes them)
     TableSpec("tokens", (
         ("name", "VARCHAR"), ("role", "VARCHAR"), ("sha256", "VARCHAR"), ("created", "TIMESTAMP"),
         ("revoked", "TIMESTAMP")), ("name",),
