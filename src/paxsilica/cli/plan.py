@@ -7,11 +7,8 @@ error. Exit status 1 when the problem is infeasible or no plan was found in time
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -48,22 +45,8 @@ class _DefaultSolve(typer.core.TyperGroup):
         return super().parse_args(ctx, args)
 
 
-@contextlib.contextmanager
-def stdout_to_stderr() -> Iterator[None]:
-    """Send what the solver library prints on file descriptor 1 to standard error."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def _network(ctx: typer.Context, db: Path | None) -> StackNetwork:
-    return StackNetwork.from_store(store_for(ctx, db))
+    return StackNetwork.from_store(store_for(ctx, db, read_only=True))
 
 
 def solve_command(
@@ -92,8 +75,7 @@ def solve_command(
     pm = build(problem)
     err_console.print(f"[2/3] model: {pm.model.nvars} variables, {pm.model.ncons} constraints",
                       markup=False)
-    with stdout_to_stderr():
-        result = solve(pm, time_limit=time_limit, mip_gap=mip_gap, log=not quiet)
+    result = solve(pm, time_limit=time_limit, mip_gap=mip_gap, log=not quiet)  # HiGHS text: stderr
     err_console.print(f"[3/3] {result.status}"
                       + (f", objective {result.objective:,.2f}" if result.objective is not None
                          else ""), markup=False)
@@ -101,7 +83,7 @@ def solve_command(
     shares = None
     if costs is not None and result.objective is not None:
         options = {}
-        with stdout_to_stderr(), Progress(console=err_console, transient=True) as bar:
+        with Progress(console=err_console, transient=True) as bar:
             if costs is CostMethod.shapley:
                 task = bar.add_task("Shapley: plans for each subset of members", total=None)
                 options["progress"] = lambda done, total: bar.update(task, completed=done,
@@ -146,9 +128,8 @@ def expand_command(
         raise PaxsilicaError(f"--k must be at least 1, not {k}")
     if not 0 < threshold <= 1:
         raise PaxsilicaError(f"--threshold must be within 0-1, not {threshold}")
-    with stdout_to_stderr():
-        out = expand_coalition(_network(ctx, db), item, k, stage=stage, group=group,
-                               as_of=as_of, threshold=threshold)
+    out = expand_coalition(_network(ctx, db), item, k, stage=stage, group=group,
+                           as_of=as_of, threshold=threshold)
     if fmt is PlanFormat.json:
         sys.stdout.write(json.dumps(out.to_dict(), indent=2, default=str) + "\n")
         return
