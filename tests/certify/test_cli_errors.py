@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from paxsilica.cli.app import app
+from paxsilica.testing import assert_one_line_error as fails
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
 BOM = FIXTURES / "drone_bom_red.csv"
@@ -17,17 +18,6 @@ runner = CliRunner()
 
 def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def fails(result, *needles: str) -> str:
-    """Assert a one-line user error (exit 2, no traceback) that contains every needle."""
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def nothing_written(folder: Path, before: set[str]) -> None:

@@ -17,6 +17,7 @@ from paxsilica.cli.app import app
 from paxsilica.errors import ValidationError
 from paxsilica.io.cyclonedx import read_cyclonedx
 from paxsilica.io.ftm import read_ftm
+from paxsilica.testing import assert_one_line_error as one_line_error
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
 HEADER = "part_id,parent_id,description,category,manufacturer,country_of_origin,quantity\n"
@@ -25,16 +26,6 @@ runner = CliRunner()
 
 def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def one_line_error(result, *needles: str) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture()
