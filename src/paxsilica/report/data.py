@@ -31,7 +31,7 @@ from paxsilica.analytics.exposure import (
     exposure_summary,
 )
 from paxsilica.analytics.multitier import MODES, country_dependence, embodied_origins, multitier_exposure
-from paxsilica.analytics.network import sourcing_network
+from paxsilica.analytics.network import SourcingNetwork, sourcing_network
 from paxsilica.errors import CycleError
 from paxsilica.model.network import StackNetwork, as_date, end_items
 
@@ -83,16 +83,22 @@ def weak_shares(latest: pd.DataFrame) -> pd.Series:
 
 
 def headline_data(net: StackNetwork, latest: pd.DataFrame, *, as_of: date, group: str,
-                  concern: str, items: tuple[str, ...] = HEADLINE_ITEMS) -> HeadlineData | None:
+                  concern: str, items: tuple[str, ...] = HEADLINE_ITEMS,
+                  snet: SourcingNetwork | None = None,
+                  essential: pd.DataFrame | None = None) -> HeadlineData | None:
     """The headline's tables (None without a recipe tree). An item located by its
-    exporters (trade flows as a proxy for production) is weak throughout."""
+    exporters (trade flows as a proxy for production) is weak throughout.
+
+    ``snet`` and ``essential`` (its essential-mode :func:`multitier_exposure` with role
+    ``market``) are reused when the caller has them, else computed here."""
     outputs = set(net.recipes["output_item"])
     shown = [item for item in items if item in outputs] or end_items(net)[:1]
     if not shown:
         return None
-    snet = sourcing_network(net, as_of=as_of)
+    snet = snet if snet is not None else sourcing_network(net, as_of=as_of)
     try:
-        frames = [multitier_exposure(net, group=group, concern=concern, as_of=as_of,
+        frames = [essential if mode == "essential" and essential is not None else
+                  multitier_exposure(net, group=group, concern=concern, as_of=as_of,
                                      roles=("market",), snet=snet, mode=mode) for mode in MODES]
     except CycleError as error:
         empty = pd.DataFrame()
@@ -158,13 +164,10 @@ def _recipes(net: StackNetwork) -> pd.DataFrame:
                              ascending=[False, True, True]).reset_index(drop=True)
 
 
-def _multitier(net: StackNetwork, day: date, group: str, concern: str,
-               end_item: str) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    snet = sourcing_network(net, as_of=day)
+def _multitier(net: StackNetwork, day: date, snet: SourcingNetwork, essential: pd.DataFrame,
+               end_item: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     origins = embodied_origins(snet, f"market:WLD:{end_item}")
-    world = multitier_exposure(net, group=group, concern=concern, as_of=day, roles=("market",),
-                               snet=snet)
-    world = world[world["country"] == "WLD"]
+    world = essential[essential["country"] == "WLD"]
     upstream = [end_item, *origins["item"].drop_duplicates()]
     focus = world[world["item"].isin(upstream)].sort_values(
         ["concern_share", "item"], ascending=[False, True])
@@ -174,7 +177,7 @@ def _multitier(net: StackNetwork, day: date, group: str, concern: str,
     riskiest = focus.loc[focus["item"] != end_item, "item"].head(1).tolist()
     choke = chokepoints(net, end_item=[end_item, *riskiest], top=CHOKEPOINT_ROWS, as_of=day,
                         snet=snet)
-    return snet.basis, origins, focus, choke
+    return origins, focus, choke
 
 
 def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: str = "pax_silica",
@@ -206,13 +209,20 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
     tops = end_items(net) if not net.recipes.empty else []
     end_item = tops[0] if tops else None
     basis, origins, focus, choke, error = "", pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), None
-    if end_item is not None:
+    # one sourcing network and one essential-mode exposure serve both multi-tier sections
+    snet = sourcing_network(net, as_of=day) if end_item is not None else None
+    essential = None
+    if snet is not None:
+        basis = snet.basis
         try:
-            basis, origins, focus, choke = _multitier(net, day, group, concern, end_item)
+            essential = multitier_exposure(net, group=group, concern=concern, as_of=day,
+                                           roles=("market",), snet=snet)
+            origins, focus, choke = _multitier(net, day, snet, essential, end_item)
         except CycleError as exc:
-            error, basis = exc, sourcing_network(net, as_of=day).basis
+            error = exc
     step("headline")
-    headline = headline_data(net, latest, as_of=day, group=group, concern=concern)
+    headline = headline_data(net, latest, as_of=day, group=group, concern=concern, snet=snet,
+                             essential=essential)
     supplies = net.supplies.dropna(subset=["source_url"])
     return ReportData(
         as_of=day, group=group, concern=concern, group_name=group_name,
