@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from paxsilica.errors import NotFoundError
+from paxsilica.model.cable import Cable, CableLanding, Corridor, LandingPoint
 from paxsilica.model.control import ExportControl
 from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
@@ -72,6 +73,12 @@ KINDS: dict[str, Kind] = {
              {"owned_id": "companies"}),
         Kind("export_controls", "export control", ExportControl, ("measure_id",),
              {"item_ids": "items"}),
+        # digital infrastructure (issue 21): submarine cables and where they land
+        Kind("cables", "cable", Cable, ("cable_id",)),
+        Kind("landing_points", "landing point", LandingPoint, ("landing_point_id",)),
+        Kind("cable_landings", "cable landing", CableLanding, ("cable_id", "landing_point_id"),
+             {"cable_id": "cables", "landing_point_id": "landing_points"}),
+        Kind("corridors", "corridor", Corridor, ("corridor_id",), {"cable_ids": "cables"}),
     ]
 }
 

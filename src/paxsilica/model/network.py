@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -37,7 +38,14 @@ def no_trade_flows() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series([], dtype=object) for column in TRADE_COLUMNS})
 
 
-LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers"}
+def _no_rows(kind_name: str) -> Callable[[], pd.DataFrame]:
+    """An empty table of a record kind (a network built without cable data)."""
+    return lambda: pd.DataFrame({column: pd.Series([], dtype=object)
+                                 for column in KINDS[kind_name].columns})
+
+
+LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers",
+                "owners", "suppliers", "cable_ids"}
 
 
 def as_date(value: date | str | None) -> date:
@@ -82,6 +90,8 @@ class StackNetwork:
     ``trade_flows`` are the stored bilateral flows (``year, exporter, importer, hs6,
     item_id, value_kusd, quantity_t, dataset, source, reporter``; Comtrade mirror
     reports resolved), empty when none were imported: the sourcing network uses them.
+    ``cables``, ``landing_points``, ``cable_landings`` and ``corridors`` hold the
+    submarine cable data (:mod:`paxsilica.analytics.connectivity` reads them).
     """
 
     stages: pd.DataFrame
@@ -95,6 +105,10 @@ class StackNetwork:
     ownership: pd.DataFrame
     export_controls: pd.DataFrame
     trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
+    cables: pd.DataFrame = field(default_factory=_no_rows("cables"))
+    landing_points: pd.DataFrame = field(default_factory=_no_rows("landing_points"))
+    cable_landings: pd.DataFrame = field(default_factory=_no_rows("cable_landings"))
+    corridors: pd.DataFrame = field(default_factory=_no_rows("corridors"))
 
     @classmethod
     def from_store(cls, store: object) -> StackNetwork:
