@@ -100,40 +100,44 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
     return seen
 
 
-def _load(path: Path, errors: list[RowError]) -> object | None:
-    """The parsed JSON of ``path``, or ``None`` after adding the reason to ``errors``."""
+_FAILED = object()
+"""What :func:`_load` returns for a file it could not parse (JSON ``null`` is ``None``)."""
+
+
+def _load(path: Path, errors: list[RowError]) -> object:
+    """The parsed JSON of ``path``, or :data:`_FAILED` after adding the reason to ``errors``."""
     name = str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             errors.append(RowError(name, None, None, f"file larger than {MAX_FILE_BYTES:,} bytes"))
-            return None
+            return _FAILED
         data = path.read_bytes()
     except OSError as exc:
         errors.append(RowError(name, None, None, f"cannot read file: {exc.strerror or exc}"))
-        return None
+        return _FAILED
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         errors.append(RowError(name, None, None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} "
                                                  f"at offset {exc.start})"))
-        return None
+        return _FAILED
     try:
         parsed = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         errors.append(RowError(name, exc.lineno, None, f"not valid JSON: {exc.msg}"))
-        return None
+        return _FAILED
     except _DuplicateKeyError as exc:
         errors.append(RowError(name, None, None, f"{exc} in a JSON object"))
-        return None
+        return _FAILED
     except RecursionError:
         errors.append(RowError(name, None, None, f"nested more than {MAX_NESTING} levels deep"))
-        return None
+        return _FAILED
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         errors.append(RowError(name, None, None, f"not valid JSON: {str(exc).splitlines()[0]}"))
-        return None
+        return _FAILED
     if nesting_depth(parsed) > MAX_NESTING:
         errors.append(RowError(name, None, None, f"nested more than {MAX_NESTING} levels deep"))
-        return None
+        return _FAILED
     return parsed
 
 
@@ -260,7 +264,7 @@ def _coordinates(root: Path, errors: list[RowError]) -> dict[str, tuple[str, str
     if not path.is_file():
         return {}
     data = _load(path, errors)
-    if data is None:
+    if data is _FAILED:
         return {}
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
@@ -320,7 +324,7 @@ def read_cable_release(directory: str | Path, *, progress: Progress | None = Non
     cables, links, cable_files, link_files = [], [], [], []
     for done, path in enumerate(files, start=1):
         data = _load(path, errors)
-        if data is not None:
+        if data is not _FAILED:
             row, landed = _cable_rows(path, data, errors, points, where)
             if row is not None:
                 cables.append(row)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from paxsilica.errors import ValidationError
+from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.cables import Progress, read_cable_release
 from paxsilica.store.database import Store
 from paxsilica.store.importer import import_table
@@ -57,20 +57,26 @@ def import_cable_release(store: Store, directory: str | Path, *,
     """
     release = read_cable_release(directory, progress=progress)
     name = str(directory)
-    try:
-        with store.transaction() as connection:
-            import_table(store, "landing_points", release.landing_points)
-            import_table(store, "cables", release.cables)
-            ids = release.cables.frame[["cable_id"]]
-            connection.register("released", ids)
+    problems: list[RowError] = []
+    with store.transaction() as connection:
+        for kind in ("landing_points", "cables"):  # independent: report both tables' problems
             try:
-                connection.execute('DELETE FROM "cable_landings" WHERE cable_id IN '
-                                   "(SELECT cable_id FROM released)")
-            finally:
-                connection.unregister("released")
+                import_table(store, kind, getattr(release, kind))
+            except ValidationError as exc:
+                problems.extend(release.located(error) for error in exc.errors)
+        if problems:
+            raise ValidationError(problems)
+        ids = release.cables.frame[["cable_id"]]
+        connection.register("released", ids)
+        try:
+            connection.execute('DELETE FROM "cable_landings" WHERE cable_id IN '
+                               "(SELECT cable_id FROM released)")
+        finally:
+            connection.unregister("released")
+        try:
             import_table(store, "cable_landings", release.cable_landings)
-    except ValidationError as exc:
-        raise ValidationError([release.located(error) for error in exc.errors]) from None
+        except ValidationError as exc:
+            raise ValidationError([release.located(error) for error in exc.errors]) from None
     points = release.landing_points.frame
     return CableImportReport(name, len(release.cables.frame), len(points),
                              len(release.cable_landings.frame), int(points["lat"].isna().sum()),
