@@ -127,7 +127,7 @@ def test_a_landing_point_described_two_ways_is_an_error(tmp_path):
     write_cable(root, "zeta", json.dumps(good(landing_points=[
         {"id": "north-bay-philippines", "name": "North Bay, Japan", "country": "Japan"},
         {"id": "q-japan", "name": "Q, Japan", "country": "Japan"}])))
-    with pytest.raises(ValidationError, match="north-bay-philippines.*is 'North Bay, Japan' in 'Japan' here"):
+    with pytest.raises(ValidationError, match=r"north-bay-philippines.*is 'North Bay, Japan' in 'Japan' here"):
         read_cable_release(root)
 
 
