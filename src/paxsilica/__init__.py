@@ -52,6 +52,10 @@ API: dict[str, str] = {
     "sourcing_network": "paxsilica.analytics.network",
     "chokepoints": "paxsilica.analytics.chokepoints",
     "criticality": "paxsilica.analytics.criticality",
+    "connectivity": "paxsilica.analytics.connectivity",
+    "minimum_isolating_sites": "paxsilica.analytics.connectivity",
+    "read_cable_release": "paxsilica.io.cables",
+    "import_cable_release": "paxsilica.store.cables",
     # certify
     "resolve_lists": "paxsilica.certify.lists",
     "screen_names": "paxsilica.certify.screen",
@@ -79,6 +83,7 @@ __all__ = [
     "__version__",
     "certify_bom",
     "chokepoints",
+    "connectivity",
     "coverage_timeline",
     "criticality",
     "embodied_origins",
@@ -86,10 +91,13 @@ __all__ = [
     "exposure",
     "exposure_change",
     "exposure_summary",
+    "import_cable_release",
     "import_files",
+    "minimum_isolating_sites",
     "multitier_exposure",
     "open_store",
     "origin_dependence",
+    "read_cable_release",
     "render_report",
     "report_data",
     "resolve_lists",
@@ -113,6 +121,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from paxsilica.analytics.chokepoints import chokepoints
+    from paxsilica.analytics.connectivity import connectivity, minimum_isolating_sites
     from paxsilica.analytics.criticality import criticality
     from paxsilica.analytics.exposure import (
         coverage_timeline,
@@ -126,9 +135,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.certify import certify_bom, verify_certificate
     from paxsilica.certify.lists import resolve_lists
     from paxsilica.certify.screen import screen_names
+    from paxsilica.io.cables import read_cable_release
     from paxsilica.model.network import StackNetwork, end_items
     from paxsilica.report.data import report_data
     from paxsilica.report.html import render_report
     from paxsilica.store.bundled import open_store
+    from paxsilica.store.cables import import_cable_release
     from paxsilica.store.database import Store
     from paxsilica.store.importer import import_files
