@@ -80,6 +80,10 @@ class EventSchedule:
     flows: list[_Flow] = field(default_factory=list)
     capacity: list[_Capacity] = field(default_factory=list)
     releases: list[_Release] = field(default_factory=list)
+    losses: list[Callable[[int], np.ndarray | None]] = field(default_factory=list)
+    """Other daily capacity-loss profiles (cable cuts, :mod:`paxsilica.simulate.cables`)."""
+    cable_loss: list = field(default_factory=list)
+    """Per cable_cut event: lost share of international cables per day and country."""
     _cache_key: tuple | None = None
     _cache: tuple | None = None
 
@@ -90,9 +94,10 @@ class EventSchedule:
 
     def capacity_loss(self, t: int) -> np.ndarray | None:
         """Δ(t) per industry (BoARIO's linear recovery timeline)."""
-        if not self.capacity:
+        extra = [loss for profile in self.losses if (loss := profile(t)) is not None]
+        if not self.capacity and not extra:
             return None
-        loss = np.zeros(self.params.n)
+        loss = np.zeros(self.params.n) + sum(extra)
         for event in self.capacity:
             if t < event.start:
                 continue
@@ -198,6 +203,18 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
             hit = np.flatnonzero(np.isin(regions, list(where)) & np.isin(sectors, list(what)))
             schedule.capacity.append(_Capacity(start, event.duration, event.recovery,
                                                event.fraction, hit))
+            continue
+        if event.kind == "cable_cut":  # repair queues in simulate/cables.py
+            from paxsilica.simulate.cables import compile_cable_cut
+
+            year = event.year or (day.year if day else date.today().year)
+            close_end = run_end if event.end is None else scenario.step_of(event.end)
+            profile, lost, found = compile_cable_cut(event, key, net, start, close_end,
+                                                     run_end, year, file)
+            problems += found
+            if profile is not None:
+                schedule.losses.append(profile)
+                schedule.cable_loss.append(lost)
             continue
         if event.kind == "stockpile_release":
             holders = places([event.holder], f"{key}.holder", day)

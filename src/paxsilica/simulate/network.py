@@ -51,6 +51,8 @@ class SimNetwork:
     units: tuple[str, ...] = ()
     soft: sp.csr_matrix | None = None
     aliases: dict[str, tuple[str, ...]] | None = None
+    infra: object | None = None
+    """The stack's :class:`~paxsilica.model.network.StackNetwork` (cable data for cable_cut)."""
 
     @classmethod
     def from_arrays(cls, regions: list[str], sectors: list[str], z: sp.spmatrix,

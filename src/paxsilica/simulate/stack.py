@@ -153,7 +153,7 @@ def stack_network(net: StackNetwork, *, as_of: date | str | None = None,
     sim = SimNetwork(pd.DataFrame({"region": regions, "sector": items}), z, final, final_regions,
                      unit="item units per year", kind="stack",
                      units=tuple(str(item_units.get(i, "") or "") for i in items), soft=soft,
-                     aliases=aliases)
+                     aliases=aliases, infra=net)
     return sim, _resolver(net)
 
 
