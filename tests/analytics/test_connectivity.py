@@ -200,3 +200,19 @@ def test_semantics_hold_on_random_instances(bundled, instance, year, closed):
     answer = connectivity(net, "TWN", year, close=closed)
     assert answer.isolated_after == (not got)
     assert 0.0 <= answer.lost_share <= 1.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(instance=instances(), year=st.sampled_from([2000, 2025, 2040]),
+       closed=st.lists(st.sampled_from(SITES), max_size=3, unique=True))
+def test_connected_counts_equal_connecting_cables_for_every_country(bundled, instance, year, closed):
+    from paxsilica.analytics.connectivity import connected_counts
+
+    cables, landings, countries = instance
+    net = with_cables(bundled, cables, landings, countries)
+    cut = [c["id"] for c in cables[:1]]
+    counts = connected_counts(net, year, close=closed, cut=cut)
+    for country in set(countries.values()):
+        expected = len(connecting_cables(net, country, year, close=closed, cut=cut))
+        assert counts.get(country, 0) == expected
+    assert (counts > 0).all()

@@ -34,7 +34,9 @@ def test_json_has_the_issue_shape(scenario_file):
     result = runner.invoke(app, ["simulate", str(scenario_file), "--format", "json", "--days", "20"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert list(document) == ["scenario", "days", "series", "summary"]
+    assert list(document) == ["scenario", "days", "warnings", "series", "summary", "connectivity",
+                              "cable_repairs"]
+    assert document["connectivity"] == [] == document["cable_repairs"]
     assert document["scenario"] == "reg2-flood" and document["days"] == 20
     assert set(document["series"][0]) == {"step", "region", "sector", "production"}
     assert len(document["series"]) == 20 * 48

@@ -42,8 +42,8 @@ from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.country import resolve_country
 from paxsilica.model.network import StackNetwork
 
-__all__ = ["Connectivity", "cable_companies_of_concern", "connecting_cables", "connectivity",
-           "corridor_cables", "in_service", "minimum_isolating_sites"]
+__all__ = ["Connectivity", "cable_companies_of_concern", "connected_counts", "connecting_cables",
+           "connectivity", "corridor_cables", "in_service", "minimum_isolating_sites"]
 
 YEARS = (1850, 2100)
 
@@ -92,6 +92,24 @@ def connecting_cables(net: StackNetwork, country: str, year: int, *,
     home = links["country"] == code
     both = set(links.loc[home, "cable_id"]) & set(links.loc[~home, "cable_id"])
     return sorted(both)
+
+
+def connected_counts(net: StackNetwork, year: int, *, close: Iterable[str] = (),
+                     cut: Iterable[str] = ()) -> pd.Series:
+    """Per country (ISO3 index, sorted): how many cables connect it abroad in ``year`` after
+    closing ``close`` and cutting ``cut``; countries no cable connects are left out. The
+    same answer as ``len(connecting_cables(...))`` for every country at once (one group-by).
+
+    >>> from paxsilica.store import open_store
+    >>> counts = connected_counts(StackNetwork.from_store(open_store(":memory:")), 2024)
+    >>> int(counts["LTU"]), int(counts["KEN"])
+    (1, 1)
+    """
+    live = in_service(net, year) - set(cut)
+    links = _landings(net, set(close))
+    pairs = links.loc[links["cable_id"].isin(live), ["cable_id", "country"]].dropna().drop_duplicates()
+    abroad = pairs.groupby("cable_id")["country"].transform("size") > 1
+    return pairs[abroad].groupby("country").size().sort_index().rename("cables")
 
 
 def minimum_isolating_sites(net: StackNetwork, country: str, year: int, *,

@@ -108,6 +108,8 @@ def simulate_command(
         task = bar.add_task("steps", total=steps)
         result = run_prepared(scenario, sim_net, params, schedule, days=days,
                               progress=lambda n: bar.advance(task, n))
+    for line in result.warnings:
+        err_console.print(f"warning: {line}", markup=False)
     if fmt is SimFormat.json:
         text = json.dumps(result.to_json_dict(), ensure_ascii=False, default=float)
         _text_out(text, output)

@@ -82,8 +82,8 @@ class EventSchedule:
     releases: list[_Release] = field(default_factory=list)
     losses: list[Callable[[int], np.ndarray | None]] = field(default_factory=list)
     """Other daily capacity-loss profiles (cable cuts, :mod:`paxsilica.simulate.cables`)."""
-    cable_loss: list = field(default_factory=list)
-    """Per cable_cut event: lost share of international cables per day and country."""
+    cables: object | None = None
+    """The run's cable_cut events compiled together (:class:`~paxsilica.simulate.cables.CableCuts`)."""
     _cache_key: tuple | None = None
     _cache: tuple | None = None
 
@@ -161,6 +161,7 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
     schedule = EventSchedule(params)
     problems: list[RowError] = []
     run_end = scenario.days
+    cable_events: list = []
 
     def places(names: list[str], key: str, day: date | None) -> set[str]:
         found: set[str] = set()
@@ -204,17 +205,10 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
             schedule.capacity.append(_Capacity(start, event.duration, event.recovery,
                                                event.fraction, hit))
             continue
-        if event.kind == "cable_cut":  # repair queues in simulate/cables.py
-            from paxsilica.simulate.cables import compile_cable_cut
-
-            year = event.year or (day.year if day else date.today().year)
+        if event.kind == "cable_cut":  # compiled together after the loop (simulate/cables.py)
             close_end = run_end if event.end is None else scenario.step_of(event.end)
-            profile, lost, found = compile_cable_cut(event, key, net, start, close_end,
-                                                     run_end, year, file)
-            problems += found
-            if profile is not None:
-                schedule.losses.append(profile)
-                schedule.cable_loss.append(lost)
+            cable_events.append((index, event, start, close_end,
+                                 day.year if day else date.today().year))
             continue
         if event.kind == "stockpile_release":
             holders = places([event.holder], f"{key}.holder", day)
@@ -263,6 +257,13 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
         schedule.flows.append(_Flow(start, end, np.unique(np.concatenate(links)),
                                     np.concatenate(finals), np.concatenate(shares),
                                     stop, late, delay, event.ramp_up, event.kind))
+    if cable_events:
+        from paxsilica.simulate.cables import compile_cable_cuts
+
+        schedule.cables, found = compile_cable_cuts(cable_events, net, run_end, file)
+        problems += found
+        if schedule.cables is not None:
+            schedule.losses.append(schedule.cables.loss)
     problems += _contradictions(scenario, schedule, file)
     if problems:
         raise ValidationError(problems)

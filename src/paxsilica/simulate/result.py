@@ -11,7 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,12 @@ class SimulationResult:
     baseline: np.ndarray
     production: np.ndarray
     unit: str = ""
+    warnings: list[str] = field(default_factory=list)
+    connectivity: pd.DataFrame | None = None
+    """Cable cuts: ``step, country, cables, cables_connected, lost_share`` per day for each
+    country losing a cable (:mod:`paxsilica.simulate.cables`); ``None`` without cuts."""
+    cable_repairs: pd.DataFrame | None = None
+    """Cable cuts: when each cut cable is repaired (:func:`~paxsilica.simulate.cables.queue_repairs`)."""
 
     @property
     def days(self) -> int:
@@ -95,9 +101,17 @@ class SimulationResult:
         return frame.T.groupby(level=0, sort=False).sum().T.rename_axis("step")
 
     def to_json_dict(self) -> dict:
-        """``{"scenario", "days", "series": [...], "summary": [...]}`` (the CLI's JSON)."""
+        """``{"scenario", "days", "warnings", "series": [...], "summary": [...],
+        "connectivity": [...], "cable_repairs": [...]}`` (the CLI's JSON; the last two
+        empty without cable cuts)."""
         summary = self.summary().astype(object)
         summary = summary.where(summary.notna(), None)
-        return {"scenario": self.scenario, "days": self.days,
+        return {"scenario": self.scenario, "days": self.days, "warnings": list(self.warnings),
                 "series": self.series().to_dict(orient="records"),
-                "summary": summary.to_dict(orient="records")}
+                "summary": summary.to_dict(orient="records"), **self._cable_json()}
+
+    def _cable_json(self) -> dict:
+        """The cable tables as JSON records (issue 21)."""
+        return {name: [] if frame is None else frame.to_dict(orient="records")
+                for name, frame in (("connectivity", self.connectivity),
+                                    ("cable_repairs", self.cable_repairs))}

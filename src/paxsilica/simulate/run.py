@@ -23,6 +23,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
+from paxsilica.simulate.cables import with_cable_cuts
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
 from paxsilica.simulate.mrio import read_mrio_folder
 from paxsilica.simulate.network import SimNetwork
@@ -102,7 +103,8 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
         production[t] = state.production
         if progress is not None:
             progress(1)
-    return SimulationResult(scenario.name, net.industries, params.x0, production, net.unit)
+    result = SimulationResult(scenario.name, net.industries, params.x0, production, net.unit)
+    return with_cable_cuts(result, schedule.cables)  # type: ignore[arg-type,return-value]
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,

@@ -153,7 +153,8 @@ class CableCut(_Event):
     repair_days: int | None = Field(None, ge=1, le=3650, description="days one repair takes")
     items: list[str] | None = Field(None, description="items that depend on connectivity")
     dependence: Fraction | None = Field(None, description="capacity lost per unit of lost share")
-    year: int | None = Field(None, ge=1850, le=2100, description="cable data year (default: start)")
+    year: int | None = Field(None, ge=1850, le=2100, description="cable data year (default: the year "
+                             "of the first cable_cut's start; a run's cable_cut events share it)")
 
     @model_validator(mode="after")
     def _something(self) -> CableCut:
