@@ -54,6 +54,8 @@ API: dict[str, str] = {
     "criticality": "paxsilica.analytics.criticality",
     "connectivity": "paxsilica.analytics.connectivity",
     "minimum_isolating_sites": "paxsilica.analytics.connectivity",
+    "cable_map": "paxsilica.analytics.cable_map",
+    "connectivity_overview": "paxsilica.analytics.cable_map",
     "read_cable_release": "paxsilica.io.cables",
     "import_cable_release": "paxsilica.store.cables",
     # certify
@@ -81,9 +83,11 @@ __all__ = [
     "StoreError",
     "ValidationError",
     "__version__",
+    "cable_map",
     "certify_bom",
     "chokepoints",
     "connectivity",
+    "connectivity_overview",
     "coverage_timeline",
     "criticality",
     "embodied_origins",
@@ -120,6 +124,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from paxsilica.analytics.cable_map import cable_map, connectivity_overview
     from paxsilica.analytics.chokepoints import chokepoints
     from paxsilica.analytics.connectivity import connectivity, minimum_isolating_sites
     from paxsilica.analytics.criticality import criticality

@@ -42,8 +42,9 @@ from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.country import resolve_country
 from paxsilica.model.network import StackNetwork
 
-__all__ = ["Connectivity", "cable_companies_of_concern", "connected_counts", "connecting_cables",
-           "connectivity", "corridor_cables", "in_service", "minimum_isolating_sites"]
+__all__ = ["Connectivity", "cable_companies_of_concern", "cables_of_concern", "connected_counts",
+           "connecting_cables", "connectivity", "corridor_cables", "in_service",
+           "minimum_isolating_sites"]
 
 YEARS = (1850, 2100)
 
@@ -204,6 +205,26 @@ def cable_companies_of_concern(net: StackNetwork, concern: str = "countries_of_c
     return keys
 
 
+def cables_of_concern(net: StackNetwork, concern: str = "countries_of_concern",
+                      as_of: date | str | None = None) -> pd.DataFrame:
+    """Per cable: ``cable_id, owners_of_concern, suppliers_of_concern, of_concern`` — the
+    owner and supplier names that are companies of concern
+    (:func:`cable_companies_of_concern`), and whether there is any.
+
+    >>> from paxsilica.store import open_store
+    >>> table = cables_of_concern(StackNetwork.from_store(open_store(":memory:")))
+    >>> table.set_index("cable_id").loc["c-lion1", "of_concern"]
+    np.False_
+    """
+    keys = cable_companies_of_concern(net, concern, as_of)
+    cables = net.cables
+    owners = [[name for name in names if _key(name) in keys] for names in cables["owners"]]
+    suppliers = [[name for name in names if _key(name) in keys] for names in cables["suppliers"]]
+    return pd.DataFrame({"cable_id": cables["cable_id"].to_numpy(), "owners_of_concern": owners,
+                         "suppliers_of_concern": suppliers,
+                         "of_concern": [bool(o or s) for o, s in zip(owners, suppliers, strict=True)]})
+
+
 @dataclass(frozen=True)
 class Connectivity:
     """The answer of :func:`connectivity`; :meth:`to_dict` is the CLI's and the service's JSON."""
@@ -289,13 +310,12 @@ def connectivity(net: StackNetwork, country: str, year: int, *, close: Iterable[
     home = links[(links["country"] == code) & links["cable_id"].isin(before)]
     sites = sorted(set(home["landing_point_id"]))
     sites_after = sorted(set(home.loc[home["cable_id"].isin(after), "landing_point_id"]) - set(close))
-    keys = cable_companies_of_concern(net, concern, as_of)
     cables = net.cables.set_index("cable_id")
+    flagged = cables_of_concern(net, concern, as_of).set_index("cable_id")
     rows = []
     for cable in before:
         row = cables.loc[cable]
-        owners = [name for name in row["owners"] if _key(name) in keys]
-        suppliers = [name for name in row["suppliers"] if _key(name) in keys]
+        owners, suppliers = flagged.loc[cable, ["owners_of_concern", "suppliers_of_concern"]]
         rows.append({"cable_id": cable, "name": row["name"], "rfs_year": row["rfs_year"],
                      "connects_after": cable in after, "cut": cable in cut,
                      "sites": sorted(home.loc[home["cable_id"] == cable, "landing_point_id"]),

@@ -23,6 +23,7 @@ from datetime import date
 
 import pandas as pd
 
+from paxsilica.analytics.cable_map import CableMap, cable_map, connectivity_overview
 from paxsilica.analytics.chokepoints import chokepoints
 from paxsilica.analytics.exposure import (
     coverage_timeline,
@@ -35,10 +36,10 @@ from paxsilica.analytics.network import SourcingNetwork, sourcing_network
 from paxsilica.errors import CycleError
 from paxsilica.model.network import StackNetwork, as_date, end_items
 
-__all__ = ["HEADLINE_ITEMS", "STEPS", "HeadlineData", "ReportContext", "ReportData", "headline_data",
-           "report_data", "weak_shares"]
+__all__ = ["HEADLINE_ITEMS", "STEPS", "HeadlineData", "InfraData", "ReportContext", "ReportData",
+           "headline_data", "infra_data", "report_data", "weak_shares"]
 
-STEPS = ["exposure", "coverage", "multitier", "headline"]
+STEPS = ["exposure", "coverage", "multitier", "headline", "connectivity"]
 """The computation steps of :func:`report_data`, in order (for progress displays)."""
 FOCUS_ROWS = 12
 """Items in the embodied-versus-direct table: the end item's inputs most at risk."""
@@ -115,6 +116,27 @@ def headline_data(net: StackNetwork, latest: pd.DataFrame, *, as_of: date, group
 
 
 @dataclass(frozen=True, eq=False)
+class InfraData:
+    """Submarine-cable connectivity of the members (issue 21), and the map of one of them."""
+
+    year: int
+    overview: pd.DataFrame
+    """:func:`connectivity_overview` of the members."""
+    focus: CableMap | None
+    """:func:`cable_map` of the member with the most cables (``None``: no member has one)."""
+
+
+def infra_data(net: StackNetwork, members: list[str], *, as_of: date, concern: str) -> InfraData:
+    """The members' cable connectivity in the report's year; the map shows the member most
+    linked abroad (most cables; ties by code), whose isolating sites matter most."""
+    overview = connectivity_overview(net, members, as_of.year, concern=concern, as_of=as_of)
+    linked = overview[overview["cables"] > 0]
+    focus = (cable_map(net, str(linked.iloc[0]["country"]), as_of.year, concern=concern, as_of=as_of)
+             if not linked.empty else None)
+    return InfraData(as_of.year, overview, focus)
+
+
+@dataclass(frozen=True, eq=False)
 class ReportData:
     """The tables the report renders (DataFrames read-only), with the date and groups."""
 
@@ -146,6 +168,7 @@ class ReportData:
     chokepoints: pd.DataFrame
     multitier_error: CycleError | None = None
     headline: HeadlineData | None = None
+    infra: InfraData | None = None
     net: StackNetwork | None = None
     """The network the tables were computed from. Sections should render the tables above;
     a section whose results are not computed here yet (the planner's and the simulator's)
@@ -223,6 +246,9 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
     step("headline")
     headline = headline_data(net, latest, as_of=day, group=group, concern=concern, snet=snet,
                              essential=essential)
+    step("connectivity")
+    members = sorted(net.members(group, day))
+    infra = infra_data(net, members, as_of=day, concern=concern)
     supplies = net.supplies.dropna(subset=["source_url"])
     return ReportData(
         as_of=day, group=group, concern=concern, group_name=group_name,
@@ -232,4 +258,4 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
         latest=latest, summary=summary, membership_dates=dates, timeline=timeline,
         change=change, export_controls=net.export_controls, recipes=_recipes(net),
         end_item=end_item, basis=basis, origins=origins, multitier=focus, chokepoints=choke,
-        multitier_error=error, headline=headline, net=net)
+        multitier_error=error, headline=headline, infra=infra, net=net)

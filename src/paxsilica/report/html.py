@@ -43,6 +43,7 @@ SECTIONS = [
     "paxsilica.report.sections.recipes",
     "paxsilica.report.sections.multitier",
     "paxsilica.report.sections.scenario",
+    "paxsilica.report.sections.infra",
     "paxsilica.report.sections.plan",
     "paxsilica.report.sections.sources",
 ]

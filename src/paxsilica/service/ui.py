@@ -15,12 +15,15 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from paxsilica.analytics.cable_map import cable_map, connectivity_overview
 from paxsilica.analytics.exposure import exposure_summary
 from paxsilica.certify.lists import BUNDLED_LISTS, stored_lists
 from paxsilica.certify.rules import bundled_packs
 from paxsilica.errors import PaxsilicaError, ValidationError
+from paxsilica.model.country import country_name
 from paxsilica.model.network import as_date
 from paxsilica.report.charts import concern_bars
+from paxsilica.report.maps import OUTLINE, cable_map_figure, cable_zoom_figure, outline_bytes
 from paxsilica.service.access import Principal, principal_for, role_allows
 from paxsilica.service.actions import certify_action, who
 from paxsilica.service.certifying import verify_document
@@ -73,6 +76,13 @@ def plotly_js() -> FileResponse:
     path = resources.files("plotly").joinpath("package_data").joinpath("plotly.min.js")
     return FileResponse(str(path), media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get(f"/static/vendor/geo/{OUTLINE}")
+def world_outline() -> Response:
+    """The vendored world outline plotly.js draws maps on (report/vendor/README.md)."""
+    return Response(outline_bytes(), media_type="application/json",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -138,6 +148,53 @@ def exposure_fragment(request: Request, state: ServiceState = Depends(get_state)
                       stage: str | None = None, group: str = "pax_silica",
                       as_of: str | None = None) -> HTMLResponse:
     return _render(request, "_exposure.html.j2", **_exposure_panel(state, item, stage, group, as_of))
+
+
+def _infra_panel(state: ServiceState, country: str | None, year: int | None, close: list[str],
+                 cut: list[str], shown: str | None) -> dict:
+    """The cable map of ``country`` (default: the coalition member with the most cables) in
+    ``year`` after closing ``close`` and cutting ``cut`` (kept only while the same country
+    is shown: the check boxes belong to it)."""
+    net = state.network()
+    year = year or date.today().year
+    if not country:
+        members = sorted(net.members("pax_silica", date.today()))
+        overview = connectivity_overview(net, members, year)
+        linked = overview[overview["cables"] > 0]
+        country = str(linked.iloc[0]["country"]) if not linked.empty else "TWN"
+    if shown and shown != country:
+        close, cut = [], []
+    layout = cable_map(net, country, year, close=close, cut=cut)
+    world = cable_map_figure(layout, height=420)
+    zoom = cable_zoom_figure(layout, height=320)
+    points = layout.points.set_index("landing_point_id")
+    own = layout.cables[layout.cables["connects"]]
+    countries = sorted(set(net.landing_points["country"].dropna()), key=country_name)
+    return {"answer": layout.answer, "who": country_name(layout.answer.country), "year": year,
+            "world": world.to_json(), "zoom": zoom.to_json() if zoom is not None else None,
+            "cables": records(own.drop(columns=["source_url"], errors="ignore")),
+            "site_names": {p: str(points.loc[p, "name"]) for p in points.index},
+            "sites": sorted(set(layout.answer.sites) | set(layout.answer.isolating_sites)),
+            "unlocated": layout.unlocated_sites, "close": set(close), "cut": set(cut),
+            "countries": [(code, country_name(code)) for code in countries]}
+
+
+@router.get("/infra", response_class=HTMLResponse)
+def infra_page(request: Request, state: ServiceState = Depends(get_state), _: Principal = user("reader"),
+               country: Annotated[str | None, Query(max_length=100)] = None,
+               year: Annotated[int | None, Query(ge=1850, le=2100)] = None) -> HTMLResponse:
+    return _render(request, "infra.html.j2", **_infra_panel(state, country, year, [], [], None))
+
+
+@router.get("/ui/infra", response_class=HTMLResponse)
+def infra_fragment(request: Request, state: ServiceState = Depends(get_state), _: Principal = user("reader"),
+                   country: Annotated[str | None, Query(max_length=100)] = None,
+                   year: Annotated[int | None, Query(ge=1850, le=2100)] = None,
+                   close: Annotated[list[str] | None, Query(max_length=200)] = None,
+                   cut: Annotated[list[str] | None, Query(max_length=200)] = None,
+                   shown: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
+    return _render(request, "_infra.html.j2",
+                   **_infra_panel(state, country, year, close or [], cut or [], shown))
 
 
 def _jobs(state: ServiceState, found: Principal) -> list[dict]:
