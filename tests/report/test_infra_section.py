@@ -56,3 +56,12 @@ def test_no_cable_data_no_section(data):
     net = data.net
     empty = dataclasses.replace(net, cables=net.cables.iloc[0:0], cable_landings=net.cable_landings.iloc[0:0])
     assert infra.build(dataclasses.replace(data, net=empty)) is None
+
+
+def test_map_traces_are_named_for_what_they_show(data):
+    from paxsilica.report.maps import cable_map_figure
+
+    names = [trace.name for trace in cable_map_figure(data.infra.focus).data]
+    assert "Other cables" in names and "Landing point" in names
+    assert any(name.endswith("'s cables of concern") for name in names)
+    assert not set(names) & set(data.net.cables["name"])  # a legend entry is never one cable's name

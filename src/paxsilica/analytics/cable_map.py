@@ -53,15 +53,17 @@ def cable_segments(net: StackNetwork, cables: Iterable[str]) -> pd.DataFrame:
     """``cable_id, from_id, to_id, lat0, lon0, lat1, lon1, km``: for each cable, the legs of
     the shortest tree joining its located landing points (great-circle lengths); a cable
     with fewer than two located landings has none."""
-    points = net.landing_points.set_index("landing_point_id")[["lat", "lon"]].dropna()
+    points = net.landing_points.dropna(subset=["lat", "lon"])
+    where = {p: (float(a), float(o)) for p, a, o in points[["landing_point_id", "lat", "lon"]].itertuples(index=False)}
     links = net.cable_landings[net.cable_landings["cable_id"].isin(set(cables))
-                               & net.cable_landings["landing_point_id"].isin(points.index)]
+                               & net.cable_landings["landing_point_id"].isin(set(where))]
     rows = []
     for cable, group in links.groupby("cable_id", sort=True):
         ids = list(dict.fromkeys(group["landing_point_id"]))
         if len(ids) < 2:
             continue
-        lat, lon = (points.loc[ids, column].to_numpy(dtype=float) for column in ("lat", "lon"))
+        lat = np.array([where[p][0] for p in ids])
+        lon = np.array([where[p][1] for p in ids])
         km = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
         # co-located landings are joined too (a tiny positive length keeps the edge)
         tree = minimum_spanning_tree(np.where(km > 0, km, 1e-9) * ~np.eye(len(ids), dtype=bool)).tocoo()

@@ -75,17 +75,17 @@ def _line_trace(segments: pd.DataFrame, cables: pd.DataFrame, name: str, colour:
                 dash: str = "solid") -> go.Scattergeo | None:
     if segments.empty:
         return None
-    info = cables.set_index("cable_id")
-    lon, lat, text = [], [], []
-    for row in segments.itertuples(index=False):
-        cable = info.loc[row.cable_id]
-        label = f"{cable['name']}"
-        concern = _names(list(cable["owners_of_concern"]) + list(cable["suppliers_of_concern"]))
-        if concern:
-            label += f"<br>of concern: {concern}"
-        lon += [row.lon0, row.lon1, None]
-        lat += [row.lat0, row.lat1, None]
-        text += [label, label, None]
+    labels = {}
+    for cable, title, owners, suppliers in cables[["cable_id", "name", "owners_of_concern",
+                                                   "suppliers_of_concern"]].itertuples(index=False):
+        concern = _names(list(owners) + list(suppliers))
+        labels[cable] = f"{title}" + (f"<br>of concern: {concern}" if concern else "")
+    # each leg is (start, end, gap): NaN breaks the line between legs
+    gap = np.full(len(segments), np.nan)
+    lon = np.column_stack([segments["lon0"], segments["lon1"], gap]).ravel()
+    lat = np.column_stack([segments["lat0"], segments["lat1"], gap]).ravel()
+    names = segments["cable_id"].map(labels).to_numpy()
+    text = np.column_stack([names, names, np.full(len(segments), "")]).ravel()
     return go.Scattergeo(lon=lon, lat=lat, mode="lines", name=name, text=text, hoverinfo="text",
                          line=dict(color=colour, width=width, dash=dash))
 
