@@ -20,6 +20,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from paxsilica._version import __version__
 from paxsilica.errors import (
     CertificateError,
     CycleError,
@@ -31,8 +32,6 @@ from paxsilica.errors import (
     StoreError,
     ValidationError,
 )
-
-__version__ = "0.1.0"
 
 API: dict[str, str] = {
     # store and network
