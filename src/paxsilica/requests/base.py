@@ -113,10 +113,13 @@ def parameter_error(exc: PydanticError, prefix: str = "") -> ParameterError:
     problems: list[tuple[str | None, str]] = []
     for error in exc.errors():
         original = (error.get("ctx") or {}).get("error")
+        if isinstance(original, ParameterError):  # a rule's, or a nested request's problems
+            problems.extend((f"{prefix}{field}" if field and prefix else field, reason)
+                            for field, reason in original.problems)
+            continue
         if isinstance(original, PaxsilicaError):
             field = original.field
-            field = f"{prefix}{field}" if field and prefix else field
-            problems.append((field, str(original)))
+            problems.append((f"{prefix}{field}" if field and prefix else field, str(original)))
             continue
         field = _field(tuple(error.get("loc", ())))
         field = f"{prefix}{field}" if field and prefix else (field or prefix.rstrip(".") or None)

@@ -35,9 +35,9 @@ from paxsilica.requests.base import Fraction, Name, Number, Request, StrictBool
 from paxsilica.requests.limits import (
     MAX_LISTS,
     MAX_NAME_CHARS,
+    MAX_NAME_LENGTH,
     MAX_NAMES,
     MAX_OWNERSHIP_LINKS,
-    MAX_SCREEN_NAME_CHARS,
     MAX_TEXT_CHARS,
 )
 from paxsilica.store import Store
@@ -47,7 +47,7 @@ __all__ = ["NameQuery", "OwnershipLink", "ScreenAnswer", "ScreenRequest", "answe
 
 StoreSource = Store | Callable[[], Store] | None
 """A store, a function opening one when first needed, or none."""
-PartyName = Annotated[str, Field(min_length=1, max_length=MAX_SCREEN_NAME_CHARS)]
+PartyName = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
 
 
 class _Row(BaseModel):

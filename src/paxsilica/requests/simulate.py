@@ -19,7 +19,11 @@ Example:
     >>> SimulateRequest(scenario="coalition-ban", days=100_000)
     Traceback (most recent call last):
     ...
-    paxsilica.errors.ParameterError: days: Input should be less than or equal to 3650
+    paxsilica.errors.ParameterError: days: Input should be less than or equal to 36500
+    >>> SimulateRequest.parse(scenario="coalition-ban", days=5000, local_files=False)
+    Traceback (most recent call last):
+    ...
+    paxsilica.errors.ParameterError: days: at most 3650 for a remote request, not 5000
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from paxsilica.requests.limits import (
     MAX_EVENTS,
     MAX_NAME_CHARS,
     MAX_WORKERS,
+    SERVICE_MAX_DAYS,
 )
 from paxsilica.simulate.ario import ARIOParams
 from paxsilica.simulate.ensemble import EnsembleResult, run_ensemble
@@ -90,7 +95,15 @@ class SimulateRequest(Request):
                                  field="scheduler" if self.scheduler is not None else "folder")
         if isinstance(self.scenario, str) and not self.scenario.strip():
             raise ParameterError("scenario: empty", field="scenario")
+        if remote and self.days is not None and self.days > SERVICE_MAX_DAYS:
+            raise ParameterError(f"days: at most {SERVICE_MAX_DAYS} for a remote request, "
+                                 f"not {self.days}", field="days")
         return self
+
+    @property
+    def max_days(self) -> int:
+        """The longest run this request may ask for (the scenario's own days included)."""
+        return MAX_DAYS if self.local_files else SERVICE_MAX_DAYS
 
 
 @dataclass(frozen=True)
@@ -200,10 +213,12 @@ def _scenario(request: SimulateRequest, stack: _Stack) -> tuple[Scenario, str]:
     return scenario_from_dict(library[spec], file=spec), spec
 
 
-def _check_limits(scenario: Scenario, file: str, local_files: bool) -> None:
-    problems = []
-    if scenario.days > MAX_DAYS:
-        problems.append(RowError(file, None, "days", f"{scenario.days} days; at most {MAX_DAYS}"))
+def _check_limits(scenario: Scenario, file: str, request: SimulateRequest) -> None:
+    problems, local_files = [], request.local_files
+    if request.days is None and scenario.days > request.max_days:
+        problems.append(RowError(file, None, "days", f"{scenario.days} days; at most "
+                                 f"{request.max_days}" + ("" if local_files else
+                                                          " for a remote request")))
     if len(scenario.events) > MAX_EVENTS:
         problems.append(RowError(file, None, "events",
                                  f"{len(scenario.events)} events; at most {MAX_EVENTS}"))
@@ -224,7 +239,7 @@ def prepare_simulation(request: SimulateRequest, net: NetworkSource) -> Prepared
     """
     stack = _Stack(net)
     scenario, file = _scenario(request, stack)
-    _check_limits(scenario, file, request.local_files)
+    _check_limits(scenario, file, request)
     if scenario.mrio_path() is not None:
         sim, resolver = network_and_resolver(None, scenario, file)
     else:
