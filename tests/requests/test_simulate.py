@@ -57,7 +57,7 @@ def test_the_service_cap_holds_for_the_scenario_s_own_days(net):
 
 
 def test_remote_requests_run_no_mrio_folder(net, tmp_path):
-    with pytest.raises(ValidationError, match="network.mrio"):
+    with pytest.raises(ValidationError, match=r"network\.mrio"):
         prepare_simulation(SimulateRequest.parse(
             scenario={"name": "m", "network": {"mrio": str(tmp_path)}}, local_files=False), net)
 
