@@ -33,6 +33,7 @@ from paxsilica.errors import (
     StoreError,
     ValidationError,
 )
+from paxsilica.requests import REQUESTS
 
 API: dict[str, str] = {
     # store and network
@@ -70,23 +71,7 @@ API: dict[str, str] = {
     "report_data": "paxsilica.report.data",
     "render_report": "paxsilica.report.html",
     # requests: one model per question and its answer (what every front end calls)
-    "ExposureRequest": "paxsilica.requests.exposure",
-    "answer_exposure": "paxsilica.requests.exposure",
-    "ChokepointsRequest": "paxsilica.requests.chokepoints",
-    "answer_chokepoints": "paxsilica.requests.chokepoints",
-    "CriticalityRequest": "paxsilica.requests.criticality",
-    "answer_criticality": "paxsilica.requests.criticality",
-    "PublishedCriticalityRequest": "paxsilica.requests.criticality",
-    "answer_published_criticality": "paxsilica.requests.criticality",
-    "ScreenRequest": "paxsilica.requests.screen",
-    "answer_screen": "paxsilica.requests.screen",
-    "CertifyRequest": "paxsilica.requests.certify",
-    "answer_certify": "paxsilica.requests.certify",
-    "SimulateRequest": "paxsilica.requests.simulate",
-    "prepare_simulation": "paxsilica.requests.simulate",
-    "answer_simulate": "paxsilica.requests.simulate",
-    "PlanRequest": "paxsilica.requests.plan",
-    "answer_plan": "paxsilica.requests.plan",
+    **{name: module for name, module in REQUESTS.items() if name != "Request"},
 }
 """Public name -> the module that defines it (a new question: its request and answer)."""
 
