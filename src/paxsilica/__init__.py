@@ -82,6 +82,7 @@ __all__ = [
     "ChokepointsRequest",
     "CriticalityRequest",
     "CycleError",
+    "ExpandRequest",
     "ExposureRequest",
     "NotFoundError",
     "ParameterError",
@@ -100,6 +101,7 @@ __all__ = [
     "answer_certify",
     "answer_chokepoints",
     "answer_criticality",
+    "answer_expand",
     "answer_exposure",
     "answer_plan",
     "answer_published_criticality",
@@ -175,6 +177,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         answer_criticality,
         answer_published_criticality,
     )
+    from paxsilica.requests.expand import ExpandRequest, answer_expand
     from paxsilica.requests.exposure import ExposureRequest, answer_exposure
     from paxsilica.requests.plan import PlanRequest, answer_plan
     from paxsilica.requests.screen import ScreenRequest, answer_screen

@@ -19,9 +19,9 @@ import typer
 from rich.progress import Progress
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
-from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork
 from paxsilica.plan.solve import DEFAULT_MIP_GAP
+from paxsilica.requests.expand import ExpandRequest, answer_expand
 from paxsilica.requests.plan import CostMethod, PlanRequest, answer_plan
 
 __all__ = ["register"]
@@ -105,14 +105,9 @@ def expand_command(
     db: DbOption = None,
 ) -> None:
     """Rank candidate countries by coverage gained; best set of k (MILP) and greedy."""
-    from paxsilica.plan import expand_coalition
-
-    if k < 1:
-        raise PaxsilicaError(f"--k must be at least 1, not {k}")
-    if not 0 < threshold <= 1:
-        raise PaxsilicaError(f"--threshold must be within 0-1, not {threshold}")
-    out = expand_coalition(_network(ctx, db), item, k, stage=stage, group=group,
-                           as_of=as_of, threshold=threshold)
+    request = ExpandRequest.parse(item=item, k=k, stage=stage, threshold=threshold, group=group,
+                                  as_of=as_of)
+    out = answer_expand(_network(ctx, db), request)
     if fmt is PlanFormat.json:
         sys.stdout.write(json.dumps(out.to_dict(), indent=2, default=str) + "\n")
         return

@@ -35,6 +35,8 @@ REQUESTS: dict[str, str] = {
     "answer_simulate": "paxsilica.requests.simulate",
     "PlanRequest": "paxsilica.requests.plan",
     "answer_plan": "paxsilica.requests.plan",
+    "ExpandRequest": "paxsilica.requests.expand",
+    "answer_expand": "paxsilica.requests.expand",
 }
 """Public name -> the module that defines it."""
 
