@@ -1,4 +1,5 @@
-"""Imports run one way: no cycle inside a package, nothing below ``requests/`` imports it,
+"""Imports run one way: each package imports only packages on lower floors (the picture in
+docs/architecture.md), no cycle inside a package, nothing below ``requests/`` imports it,
 no module imports the package root (``__version__`` has its own module)."""
 
 from __future__ import annotations
@@ -17,6 +18,21 @@ PACKAGE = Path(paxsilica.__file__).parent
 ROOT = PACKAGE.parents[1]
 BELOW_REQUESTS = ["model", "io", "validate", "store", "linalg", "analytics", "simulate", "plan",
                   "certify", "catalog", "data"]
+
+
+FLOORS = {
+    "errors": 1, "_version": 1, "testing": 1,
+    "model": 2, "linalg": 2,
+    "io": 3,
+    "validate": 4, "analytics": 4,
+    "store": 5,
+    "simulate": 6, "plan": 6, "certify": 6,
+    "requests": 7, "report": 7,
+    "service": 8,
+    "cli": 9,
+}
+"""Floor of each package (docs/architecture.md draws the same): a package imports only
+packages on lower floors; ``paxsilica/__init__.py`` (the public API) stands above all."""
 
 
 def _module(path: Path) -> str:
@@ -38,6 +54,23 @@ def imports(path: Path) -> set[str]:
 @cache
 def modules() -> dict[str, set[str]]:
     return {_module(path): imports(path) for path in PACKAGE.rglob("*.py")}
+
+
+def test_each_package_imports_only_lower_floors():
+    upward = set()
+    for name, found in modules().items():
+        parts = name.split(".")
+        if len(parts) < 2:
+            continue  # the package root: the public API, above every floor
+        for target in found:
+            below = target.split(".")[1] if "." in target else target
+            if below != parts[1] and FLOORS[below] >= FLOORS[parts[1]]:
+                upward.add(f"{name} -> {target}")
+    assert sorted(upward) == []
+    packages = {path.name.removesuffix(".py") for path in PACKAGE.iterdir()
+                if (path.suffix == ".py" and path.name != "__init__.py")
+                or (path / "__init__.py").exists()}
+    assert packages == set(FLOORS)
 
 
 def test_no_module_imports_the_package_root():
