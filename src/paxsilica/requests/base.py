@@ -42,7 +42,8 @@ from paxsilica.errors import NotFoundError, ParameterError, PaxsilicaError
 from paxsilica.requests.limits import MAX_NAME_CHARS, MAX_YEAR, MIN_YEAR
 
 __all__ = ["Day", "Fraction", "Name", "Number", "PositiveInt", "Request", "StrictBool", "Year",
-           "check_names", "item_choice_note", "parameter_error"]
+           "check_names", "is_document_text", "item_choice_note", "parameter_error",
+           "parse_day", "with_notes"]
 
 
 def _day(value: object) -> object:
@@ -238,3 +239,14 @@ def parse_day(value: object, field: str) -> date | None:
         return _day(value)  # type: ignore[return-value]
     except ValueError as exc:
         raise ParameterError(f"{field}: {exc}", field=field) from None
+
+
+def is_document_text(spec: str) -> bool:
+    """Whether a string is a YAML document rather than a name or a path (a name or path
+    holds no line break and no ``key: value``).
+
+    >>> is_document_text("name: x\\ndays: 3"), is_document_text("plans/p.yaml")
+    (True, False)
+    """
+    text = spec.strip()
+    return "\n" in text or ": " in text or text.endswith(":") or text.startswith(("{", "[", "- "))

@@ -38,10 +38,10 @@ from paxsilica.errors import ParameterError, RowError, ValidationError
 from paxsilica.model.network import StackNetwork
 from paxsilica.plan import DEFAULT_MIP_GAP, Problem, build, checked_problem, share_costs, solve
 from paxsilica.plan.results import PlanResult
-from paxsilica.requests.base import Number, Request, StrictBool
+from paxsilica.requests.base import Number, Request, StrictBool, is_document_text
 from paxsilica.requests.limits import MAX_TIME_LIMIT_SECONDS
 
-__all__ = ["CostMethod", "PlanAnswer", "PlanRequest", "answer_plan", "is_document_text"]
+__all__ = ["CostMethod", "PlanAnswer", "PlanRequest", "answer_plan"]
 
 Steps = Callable[[int, str], None]
 """``steps(step, message)``: step 1 (problem checked), 2 (model built), 3 (solved)."""
@@ -55,17 +55,6 @@ class CostMethod(StrEnum):
     partners = "partners"
     benefit = "benefit"
     shapley = "shapley"
-
-
-def is_document_text(spec: str) -> bool:
-    """Whether a string is a YAML document rather than a name or a path (a name or path
-    holds no line break and no ``key: value``).
-
-    >>> is_document_text("name: x\\ndays: 3"), is_document_text("plans/p.yaml")
-    (True, False)
-    """
-    text = spec.strip()
-    return "\n" in text or ": " in text or text.endswith(":") or text.startswith(("{", "[", "- "))
 
 
 class PlanRequest(Request):

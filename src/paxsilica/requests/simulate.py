@@ -38,7 +38,7 @@ from pydantic import Field, StrictInt, ValidationInfo, model_validator
 
 from paxsilica.errors import NotFoundError, ParameterError, RowError, ValidationError
 from paxsilica.model.network import StackNetwork
-from paxsilica.requests.base import Request
+from paxsilica.requests.base import Request, is_document_text
 from paxsilica.requests.limits import (
     MAX_DAYS,
     MAX_ENSEMBLE_MEMBERS,
@@ -163,10 +163,6 @@ def _looks_like_file(spec: str) -> bool:
         return False
 
 
-def _looks_like_yaml(spec: str) -> bool:
-    return "\n" in spec or ": " in spec or spec.lstrip().startswith(("{", "[")) or spec.endswith(":")
-
-
 def _from_text(text: str) -> Scenario:
     try:
         document = yaml.safe_load(text)
@@ -200,7 +196,7 @@ def _scenario(request: SimulateRequest, stack: _Stack) -> tuple[Scenario, str]:
         return scenario_from_dict(spec, file="scenario"), "scenario"
     if request.local_files and _looks_like_file(spec):
         return load_scenario(spec), spec
-    if _looks_like_yaml(spec):
+    if is_document_text(spec):
         return _from_text(spec), "scenario"
     from paxsilica.simulate.library import scenario_library
 
