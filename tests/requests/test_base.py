@@ -69,6 +69,9 @@ def test_errors_cross_processes_with_their_field():
     assert (type(error), error.field, str(error)) == (ParameterError, "days", "days: too many")
     missing = pickle.loads(pickle.dumps(NotFoundError("unknown item 'x'", field="item")))
     assert (missing.field, str(missing)) == ("item", "unknown item 'x'")
+    # a job's request crosses to a Dask worker and stays remote there
+    request = pickle.loads(pickle.dumps(SimulateRequest.parse(scenario="x", local_files=False)))
+    assert request.local_files is False and request.scenario == "x"
 
 
 def test_remote_requests_cannot_name_files():
