@@ -81,9 +81,15 @@ def test_remote_requests_cannot_name_files():
     assert SimulateRequest.parse(scenario="x", ensemble=3).local_files
 
 
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-                       lambda inner: st.lists(inner, max_size=3)
-                       | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+
+
+def _nested(children: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(st.lists(children, max_size=3),
+                     st.dictionaries(st.text(max_size=8), children, max_size=3))
+
+
+JSONISH = st.recursive(SCALARS, _nested, max_leaves=8)
 FIELDS = st.sampled_from(["item", "stage", "group", "concern", "as_of", "year", "latest",
                           "summary", "compare", "tiers", "mode", "by_country", "top", "days",
                           "scenario", "problem", "mip_gap", "time_limit", "nodes_only"])
