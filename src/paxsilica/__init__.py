@@ -86,6 +86,7 @@ __all__ = [
     "CertificateError",
     "CertifyRequest",
     "ChokepointsRequest",
+    "ConnectivityRequest",
     "CriticalityRequest",
     "CycleError",
     "ExpandRequest",
@@ -104,8 +105,10 @@ __all__ = [
     "StoreError",
     "ValidationError",
     "__version__",
+    "answer_cable_map",
     "answer_certify",
     "answer_chokepoints",
+    "answer_connectivity",
     "answer_criticality",
     "answer_expand",
     "answer_exposure",
@@ -186,6 +189,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.report.html import render_report
     from paxsilica.requests.certify import CertifyRequest, answer_certify
     from paxsilica.requests.chokepoints import ChokepointsRequest, answer_chokepoints
+    from paxsilica.requests.connectivity import ConnectivityRequest, answer_cable_map, answer_connectivity
     from paxsilica.requests.criticality import (
         CriticalityRequest,
         PublishedCriticalityRequest,

@@ -24,9 +24,10 @@ def test_connectivity_equals_cli_json(client, tokens, cli_db, params, args):
 
 
 @pytest.mark.parametrize(("params", "status", "field_or_text"), [
-    ({"country": "TWN", "year": 2024, "cut": ["nope"]}, 404, "unknown cable 'nope'"),
-    ({"country": "TWN", "year": 2024, "close": ["nope"]}, 404, "unknown landing point 'nope'"),
-    ({"country": "Atlantis", "year": 2024}, 404, "unknown country"),
+    # an unknown name given as a parameter is a 422 naming it (problems.problem_from_error)
+    ({"country": "TWN", "year": 2024, "cut": ["nope"]}, 422, "unknown cable 'nope'"),
+    ({"country": "TWN", "year": 2024, "close": ["nope"]}, 422, "unknown landing point 'nope'"),
+    ({"country": "Atlantis", "year": 2024}, 422, "unknown country"),
     ({"country": "TWN", "year": 99999}, 422, "year"),
     ({"country": "TWN"}, 422, "year"),
 ])

@@ -51,7 +51,8 @@ YEARS = (1850, 2100)
 
 def _year(year: int) -> int:
     if isinstance(year, bool) or not isinstance(year, int | np.integer) or not YEARS[0] <= year <= YEARS[1]:
-        raise ParameterError(f"year must be a whole year from {YEARS[0]} to {YEARS[1]}, not {year!r}")
+        raise ParameterError(f"year must be a whole year from {YEARS[0]} to {YEARS[1]}, not {year!r}",
+                             field="year")
     return int(year)
 
 
@@ -282,7 +283,7 @@ def _check_ids(net: StackNetwork, close: list[str], cut: list[str]) -> None:
             if value not in set(known):
                 close_ids = [m for m, _, _ in process.extract(str(value), known, limit=3)]
                 hint = f" (did you mean: {', '.join(close_ids)}?)" if close_ids else ""
-                raise NotFoundError(f"{parameter}: unknown {what} {value!r}{hint}")
+                raise NotFoundError(f"{parameter}: unknown {what} {value!r}{hint}", field=parameter)
 
 
 def connectivity(net: StackNetwork, country: str, year: int, *, close: Iterable[str] = (),

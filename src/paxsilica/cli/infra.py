@@ -16,12 +16,12 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.analytics.connectivity import connectivity
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, err_console, store_for
 from paxsilica.cli.output import provenance_last
 from paxsilica.cli.progress import progress_bar
 from paxsilica.io.records import jsonable
 from paxsilica.model.network import StackNetwork
+from paxsilica.requests.connectivity import ConnectivityRequest, answer_connectivity
 from paxsilica.store.cables import import_cable_release
 
 __all__ = ["register"]
@@ -78,8 +78,8 @@ def connectivity_command(
     JSON: {"country", "year", "cables", "cables_after", "isolated", "isolated_before",
     "lost_share", "landing_sites", "landing_sites_after", "isolating_sites",
     "isolating_sites_after", "cable_table", "corridors", "closed", "cut"}."""
-    net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
-    answer = connectivity(net, country, year, close=close or [], cut=cut or [], concern=concern)
+    request = ConnectivityRequest.parse(country=country, year=year, close=close, cut=cut, concern=concern)
+    answer = answer_connectivity(StackNetwork.from_store(store_for(ctx, db, read_only=True)), request)
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False, default=jsonable))
         return

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from paxsilica.analytics.connectivity import connectivity
+from paxsilica.requests.connectivity import MAX_IDS, ConnectivityRequest, answer_connectivity
 from paxsilica.service.api_read import READ, Net, Page
 from paxsilica.service.queries import table_records
 from paxsilica.service.responses import JSON, Paging, page
@@ -27,12 +27,13 @@ def connectivity_route(
     country: Annotated[str, Query(max_length=100, description="ISO3 code or English name",
                                   examples=["TWN"])],
     year: Annotated[int, Query(ge=1850, le=2100, description="Cables in service in this year")],
-    close: Annotated[list[str] | None, Query(max_length=200, description="Landing point ids to close")] = None,
-    cut: Annotated[list[str] | None, Query(max_length=200, description="Cable ids to cut")] = None,
+    close: Annotated[list[str] | None, Query(max_length=MAX_IDS, description="Landing point ids to close")] = None,
+    cut: Annotated[list[str] | None, Query(max_length=MAX_IDS, description="Cable ids to cut")] = None,
     concern: Annotated[str, Query(max_length=100)] = "countries_of_concern",
 ) -> JSON:
-    answer = connectivity(net, country, year, close=close or [], cut=cut or [], concern=concern)
-    return JSON(answer.to_dict())
+    request = ConnectivityRequest.parse(country=country, year=year, close=close, cut=cut, concern=concern,
+                                        local_files=False)
+    return JSON(answer_connectivity(net, request).to_dict())
 
 
 @router.get("/cables", response_model=Page, dependencies=READ, summary="Stored submarine cables")

@@ -15,13 +15,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from paxsilica.analytics.cable_map import cable_map, connectivity_overview
 from paxsilica.certify.lists import BUNDLED_LISTS, stored_lists
 from paxsilica.certify.rules import bundled_packs
 from paxsilica.errors import PaxsilicaError, ValidationError
 from paxsilica.model.country import country_name
 from paxsilica.report.charts import concern_bars
 from paxsilica.report.maps import OUTLINE, cable_map_figure, cable_zoom_figure, outline_bytes
+from paxsilica.requests.connectivity import ConnectivityRequest, answer_cable_map, most_connected_member
 from paxsilica.requests.exposure import ExposureRequest, answer_exposure
 from paxsilica.service.access import Principal, principal_for, role_allows
 from paxsilica.service.actions import certify_action, who
@@ -148,14 +148,11 @@ def _infra_panel(state: ServiceState, country: str | None, year: int | None, clo
     is shown: the check boxes belong to it)."""
     net = state.network()
     year = year or date.today().year
-    if not country:
-        members = sorted(net.members("pax_silica", date.today()))
-        overview = connectivity_overview(net, members, year)
-        linked = overview[overview["cables"] > 0]
-        country = str(linked.iloc[0]["country"]) if not linked.empty else "TWN"
+    country = country or most_connected_member(net, year) or "TWN"
     if shown and shown != country:
         close, cut = [], []
-    layout = cable_map(net, country, year, close=close, cut=cut)
+    request = ConnectivityRequest.parse(country=country, year=year, close=close, cut=cut, local_files=False)
+    layout = answer_cable_map(net, request)
     world = cable_map_figure(layout, height=420)
     zoom = cable_zoom_figure(layout, height=320)
     points = layout.points.set_index("landing_point_id")
@@ -166,7 +163,7 @@ def _infra_panel(state: ServiceState, country: str | None, year: int | None, clo
             "cables": records(own.drop(columns=["source_url"], errors="ignore")),
             "site_names": {p: str(points.loc[p, "name"]) for p in points.index},
             "sites": sorted(set(layout.answer.sites) | set(layout.answer.isolating_sites)),
-            "unlocated": layout.unlocated_sites, "close": set(close), "cut": set(cut),
+            "unlocated": layout.unlocated_sites, "close": set(request.close), "cut": set(request.cut),
             "countries": [(code, country_name(code)) for code in countries]}
 
 
