@@ -51,6 +51,7 @@ CONVERSIONS: dict[str, tuple[float, str]] = {
     "usd_per_mtu_wo3": (1000 / (10 * W_AT / (W_AT + 3 * O_AT)),
                         "USD per metric ton unit (10 kg) of WO3 x 1,000 / (10 x W/WO3 = "
                         "10 x 183.84/231.837) = USD per t W"),
+    "cents_per_kwh": (1e7, "US cents per kWh x 10,000,000 (1e9 kWh per TWh / 100) = USD per TWh"),
     "usd_per_t_lce": ((2 * LI_AT + C_AT + 3 * O_AT) / (2 * LI_AT),
                       "USD per t of lithium carbonate x Li2CO3/2Li = 73.888/13.88 = USD per t "
                       "Li"),
