@@ -46,9 +46,9 @@ def build(data: ReportData) -> Section | None:
         "counts supply whose producing country no cited row names as safe, the high end counts "
         "it as of concern; the true share lies between, and the input named as driving the "
         "range is where locating more supply would narrow it most. " + basis_text(headline.basis)
-        + " Without trade data a data centre buys electricity from the world mix, although "
-        "electricity is not traded between continents: the data-centre figure then overstates "
-        "the risk for data centres outside China. Weak rows: low confidence, or derived or "
+        + " Electricity is not traded across borders (catalogue: tradable false): a data "
+        "centre runs on its own country's electricity where the data locate it (IEA regions; "
+        "the unlocated remainder stays in the pool). Weak rows: low confidence, or derived or "
         "estimated, or located by exports (docs/data.md).",
         "".join(parts) + _weak_note(data, headline.weak))
 
