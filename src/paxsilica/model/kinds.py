@@ -20,6 +20,7 @@ from paxsilica.model.control import ExportControl
 from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
+from paxsilica.model.parameter_record import ItemParameter
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.supply import Supply
 
@@ -73,6 +74,8 @@ KINDS: dict[str, Kind] = {
              {"owned_id": "companies"}),
         Kind("export_controls", "export control", ExportControl, ("measure_id",),
              {"item_ids": "items"}),
+        Kind("item_parameters", "item parameter", ItemParameter,
+             ("item_id", "parameter", "country", "year"), {"item_id": "items"}),
         # digital infrastructure (issue 21): submarine cables and where they land
         Kind("cables", "cable", Cable, ("cable_id",)),
         Kind("landing_points", "landing point", LandingPoint, ("landing_point_id",)),

@@ -27,7 +27,7 @@ import pandas as pd
 from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.kinds import KINDS
 
-__all__ = ["StackNetwork", "as_date", "end_items", "no_trade_flows"]
+__all__ = ["StackNetwork", "as_date", "end_items", "no_item_parameters", "no_trade_flows"]
 
 TRADE_COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t",
                  "dataset", "source", "reporter"]
@@ -42,6 +42,12 @@ def _no_rows(kind_name: str) -> Callable[[], pd.DataFrame]:
     """An empty table of a record kind (a network built without cable data)."""
     return lambda: pd.DataFrame({column: pd.Series([], dtype=object)
                                  for column in KINDS[kind_name].columns})
+
+
+def no_item_parameters() -> pd.DataFrame:
+    """An empty item-parameter table (a network built without the economy's data)."""
+    return pd.DataFrame({column: pd.Series([], dtype=object)
+                         for column in KINDS["item_parameters"].columns})
 
 
 LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers",
@@ -105,6 +111,7 @@ class StackNetwork:
     ownership: pd.DataFrame
     export_controls: pd.DataFrame
     trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
+    item_parameters: pd.DataFrame = field(default_factory=no_item_parameters)
     cables: pd.DataFrame = field(default_factory=_no_rows("cables"))
     landing_points: pd.DataFrame = field(default_factory=_no_rows("landing_points"))
     cable_landings: pd.DataFrame = field(default_factory=_no_rows("cable_landings"))
