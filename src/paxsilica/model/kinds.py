@@ -20,6 +20,7 @@ from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
 from paxsilica.model.recipe import RecipeLine
+from paxsilica.model.secondary import SecondarySupply
 from paxsilica.model.supply import Supply
 
 __all__ = ["KINDS", "Kind", "kind_named"]
@@ -72,6 +73,8 @@ KINDS: dict[str, Kind] = {
              {"owned_id": "companies"}),
         Kind("export_controls", "export control", ExportControl, ("measure_id",),
              {"item_ids": "items"}),
+        Kind("secondary_supplies", "secondary supply", SecondarySupply,
+             ("item_id", "country", "year", "share_of", "measure"), {"item_id": "items"}),
     ]
 }
 

@@ -40,6 +40,11 @@ def no_trade_flows() -> pd.DataFrame:
 LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers"}
 
 
+def _empty_kind(name: str) -> pd.DataFrame:
+    """An empty table of a record kind (a network built without that kind's rows)."""
+    return pd.DataFrame({column: pd.Series([], dtype=object) for column in KINDS[name].columns})
+
+
 def as_date(value: date | str | None) -> date:
     """A ``date`` from a ``date``, an ISO string, or ``None`` (today).
 
@@ -95,6 +100,7 @@ class StackNetwork:
     ownership: pd.DataFrame
     export_controls: pd.DataFrame
     trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
+    secondary_supplies: pd.DataFrame = field(default_factory=lambda: _empty_kind("secondary_supplies"))
 
     @classmethod
     def from_store(cls, store: object) -> StackNetwork:

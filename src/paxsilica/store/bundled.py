@@ -37,6 +37,7 @@ BUNDLED_FILES: list[tuple[str, str, str]] = [
     ("companies", "paxsilica.data", "companies.csv"),
     ("facilities", "paxsilica.data", "facilities.csv"),
     ("supplies", "paxsilica.data", "supplies.csv"),
+    ("secondary_supplies", "paxsilica.data", "secondary_supplies.csv"),
     ("recipes", "paxsilica.data", "recipes.csv"),
     ("ownership", "paxsilica.data", "ownership.csv"),
     ("export_controls", "paxsilica.data", "export_controls.csv"),
@@ -75,7 +76,8 @@ def bundled_version() -> str:
 
 # Kinds no other record refers to: rows of an older bundle that the new one no longer
 # ships are removed on upgrade (a corrected or withdrawn figure must not linger).
-RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls")
+RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls",
+                   "secondary_supplies")
 
 
 def ensure_bundled(store: Store) -> bool:
