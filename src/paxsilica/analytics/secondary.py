@@ -181,7 +181,7 @@ def supply_by_type(net: StackNetwork, *, item: str | None = None,
         "share_of": world["share_of"].to_numpy(),
     })
     table["primary_share"] = 1.0 - table["secondary_share"]
-    table["secondary_year"] = table["item"].map(by_item["year"].max())
+    table["secondary_year"] = table["item"].map(by_item["year"].max()).astype("Int64")
     table["secondary_located_share"] = table["item"].map(located)
     has_rows = table["secondary_located_share"].notna()
     table["secondary_concern_share"] = np.where(

@@ -88,6 +88,20 @@ def _multitier(net: StackNetwork, *, item: str | None, stage: str | None, group:
         err_console.print(note, highlight=False, soft_wrap=True)
 
 
+def _secondary(ctx: typer.Context, db: object, *, item: str | None, group: str, concern: str,
+               as_of: str | None, fmt: OutputFormat, wide: bool) -> None:
+    """``exposure --secondary``: primary vs secondary (recycled) supply per item."""
+    from paxsilica.analytics.secondary import supply_by_type
+
+    net = StackNetwork.from_store(store_for(ctx, db, read_only=True))  # type: ignore[arg-type]
+    table = supply_by_type(net, item=item, group=group, concern=concern, as_of=_date(as_of))
+    if fmt is OutputFormat.table:
+        table = table.drop(columns=["sources", "basis"]).assign(
+            secondary_year=table["secondary_year"].map(lambda y: "" if pd.isna(y) else str(y)))
+    emit(table, fmt, title=f"Primary vs secondary supply as of {table.attrs['as_of']} ({group})",
+         wide=wide)
+
+
 def exposure_command(
     ctx: typer.Context,
     item: Annotated[str | None, typer.Option(help="Item id or alias, e.g. rare_earth_oxide")] = None,
@@ -107,6 +121,9 @@ def exposure_command(
     by_country: Annotated[bool, typer.Option(
         "--by-country", help="With --tiers all: dependence of each item's world supply on "
                              "each origin country alone, through all tiers")] = False,
+    secondary: Annotated[bool, typer.Option(
+        "--secondary", help="Primary vs secondary (recycled) shares of each item's world "
+                            "supply, and who recycles it")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
     wide: WideOption = False,
     db: DbOption = None,
@@ -117,11 +134,22 @@ def exposure_command(
     JSON output is a list of records with the keys item, stage, year, country, share,
     hhi, concern_share, coalition_share, as_of, sources (plus more).
 
+    With --secondary: one row per item with a world secondary (recycled) share: primary
+    and secondary shares, the recycled part placed in countries of concern and in the
+    group (with an upper bound counting the unplaced part as of concern).
+
     With --tiers all: every node's shares through all recipe tiers, sourced from stored
     trade flows where imported (else the global pool); --summary keeps the world-supply
     row of each item, --by-country lists the origin countries. Each item uses its latest
     non-projection year on or before --as-of, so --year and --compare do not apply.
     """
+    if secondary:
+        if tiers is Tiers.all or compare is not None or year is not None or by_country:
+            raise PaxsilicaError("--secondary works alone (with --item, --group, --concern, "
+                                 "--as-of): each item uses its latest observed year")
+        _secondary(ctx, db, item=item, group=group, concern=concern, as_of=as_of, fmt=fmt,
+                   wide=wide)
+        return
     if tiers is Tiers.all:
         if year is not None:
             raise PaxsilicaError("--year does not apply to --tiers all: each item uses its latest "

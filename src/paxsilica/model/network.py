@@ -87,6 +87,8 @@ class StackNetwork:
     ``trade_flows`` are the stored bilateral flows (``year, exporter, importer, hs6,
     item_id, value_kusd, quantity_t, dataset, source, reporter``; Comtrade mirror
     reports resolved), empty when none were imported: the sourcing network uses them.
+    ``secondary_supplies`` are recycled output and capacity, apart from ``supplies``
+    (:mod:`paxsilica.model.secondary`).
     """
 
     stages: pd.DataFrame
