@@ -58,6 +58,7 @@ COMMAND_MODULES = [
     "paxsilica.cli.plan",
     "paxsilica.cli.serve",
     "paxsilica.cli.tokens",
+    "paxsilica.cli.telecom",
 ]
 
 

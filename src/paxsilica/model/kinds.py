@@ -21,7 +21,9 @@ from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.secondary import SecondarySupply
+from paxsilica.model.space import Constellation, GroundStation
 from paxsilica.model.supply import Supply
+from paxsilica.model.vendor import VendorShare
 
 __all__ = ["KINDS", "Kind", "kind_named"]
 
@@ -75,6 +77,13 @@ KINDS: dict[str, Kind] = {
              {"item_ids": "items"}),
         Kind("secondary_supplies", "secondary supply", SecondarySupply,
              ("item_id", "country", "year", "share_of", "measure"), {"item_id": "items"}),
+        Kind("vendor_shares", "vendor share", VendorShare,
+             ("item_id", "market", "vendors", "year", "measure"),
+             {"item_id": "items", "vendors": "companies"}),
+        Kind("constellations", "constellation", Constellation, ("constellation_id",),
+             {"operator": "companies"}),
+        Kind("ground_stations", "ground station", GroundStation, ("station_id",),
+             {"operator": "companies", "constellation_id": "constellations"}),
     ]
 }
 

@@ -37,7 +37,8 @@ def no_trade_flows() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series([], dtype=object) for column in TRADE_COLUMNS})
 
 
-LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers"}
+LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers",
+                "vendors", "name_patterns"}
 
 
 def _empty_kind(name: str) -> pd.DataFrame:
@@ -88,7 +89,9 @@ class StackNetwork:
     item_id, value_kusd, quantity_t, dataset, source, reporter``; Comtrade mirror
     reports resolved), empty when none were imported: the sourcing network uses them.
     ``secondary_supplies`` are recycled output and capacity, apart from ``supplies``
-    (:mod:`paxsilica.model.secondary`).
+    (:mod:`paxsilica.model.secondary`); ``vendor_shares`` are equipment vendors' shares of
+    market countries (:mod:`paxsilica.model.vendor`); ``constellations`` and
+    ``ground_stations`` are satellite operators' assets (:mod:`paxsilica.model.space`).
     """
 
     stages: pd.DataFrame
@@ -103,6 +106,9 @@ class StackNetwork:
     export_controls: pd.DataFrame
     trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
     secondary_supplies: pd.DataFrame = field(default_factory=lambda: _empty_kind("secondary_supplies"))
+    vendor_shares: pd.DataFrame = field(default_factory=lambda: _empty_kind("vendor_shares"))
+    constellations: pd.DataFrame = field(default_factory=lambda: _empty_kind("constellations"))
+    ground_stations: pd.DataFrame = field(default_factory=lambda: _empty_kind("ground_stations"))
 
     @classmethod
     def from_store(cls, store: object) -> StackNetwork:
