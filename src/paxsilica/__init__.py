@@ -52,6 +52,13 @@ API: dict[str, str] = {
     "sourcing_network": "paxsilica.analytics.network",
     "chokepoints": "paxsilica.analytics.chokepoints",
     "criticality": "paxsilica.analytics.criticality",
+    "supply_by_type": "paxsilica.analytics.secondary",
+    "secondary_supply": "paxsilica.analytics.secondary",
+    "vendor_exposure": "paxsilica.analytics.vendors",
+    "vendor_exposure_summary": "paxsilica.analytics.vendors",
+    "constellation_exposure": "paxsilica.analytics.space",
+    "ground_station_exposure": "paxsilica.analytics.space",
+    "import_satcat": "paxsilica.store.satcat",
     # certify
     "resolve_lists": "paxsilica.certify.lists",
     "screen_names": "paxsilica.certify.screen",
@@ -79,6 +86,7 @@ __all__ = [
     "__version__",
     "certify_bom",
     "chokepoints",
+    "constellation_exposure",
     "coverage_timeline",
     "criticality",
     "embodied_origins",
@@ -86,7 +94,9 @@ __all__ = [
     "exposure",
     "exposure_change",
     "exposure_summary",
+    "ground_station_exposure",
     "import_files",
+    "import_satcat",
     "multitier_exposure",
     "open_store",
     "origin_dependence",
@@ -94,7 +104,11 @@ __all__ = [
     "report_data",
     "resolve_lists",
     "screen_names",
+    "secondary_supply",
     "sourcing_network",
+    "supply_by_type",
+    "vendor_exposure",
+    "vendor_exposure_summary",
     "verify_certificate",
 ]
 
@@ -123,6 +137,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from paxsilica.analytics.multitier import embodied_origins, multitier_exposure
     from paxsilica.analytics.network import sourcing_network
+    from paxsilica.analytics.secondary import secondary_supply, supply_by_type
+    from paxsilica.analytics.space import constellation_exposure, ground_station_exposure
+    from paxsilica.analytics.vendors import vendor_exposure, vendor_exposure_summary
     from paxsilica.certify import certify_bom, verify_certificate
     from paxsilica.certify.lists import resolve_lists
     from paxsilica.certify.screen import screen_names
@@ -132,3 +149,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.store.bundled import open_store
     from paxsilica.store.database import Store
     from paxsilica.store.importer import import_files
+    from paxsilica.store.satcat import import_satcat
