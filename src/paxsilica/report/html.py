@@ -44,6 +44,7 @@ SECTIONS = [
     "paxsilica.report.sections.multitier",
     "paxsilica.report.sections.scenario",
     "paxsilica.report.sections.plan",
+    "paxsilica.report.sections.telecom",
     "paxsilica.report.sections.sources",
 ]
 
