@@ -6,13 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from paxsilica.analytics.space import constellation_exposure, ground_station_exposure
 from paxsilica.errors import NotFoundError, ValidationError
+from paxsilica.io.tables import Table
 from paxsilica.model.network import StackNetwork
 from paxsilica.store import open_store
 from paxsilica.store.importer import import_file
 from paxsilica.store.satcat import import_satcat
+from paxsilica.validate.records import validate_table
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "telecom" / "satcat.csv"
 
@@ -110,3 +114,37 @@ def test_bad_satcat_leaves_the_store_unchanged(tmp_path):
     with pytest.raises(ValidationError, match="row 3"):
         import_satcat(store, path)
     assert store.table("constellations").equals(before)
+
+
+CELL = st.one_of(st.none(), st.text(max_size=10), st.sampled_from(
+    ["starlink", "spacex", "cltc", "LEO", "GEO", "leo", "in_orbit", "planned", "2024",
+     "1957", "1e12", "-5", "nan", "inf", "ARG", "Ａｒｇｅｎｔｉｎａ", "2020-01-01", "2019-13-01",
+     "operational", "closed", "STARLINK;ONEWEB", "medium"]))
+SPACE_COLUMNS = {
+    "constellations": ["constellation_id", "name", "operator", "orbit", "satellites",
+                       "count_basis", "year", "planned", "name_patterns", "source",
+                       "confidence"],
+    "ground_stations": ["station_id", "name", "country", "operator", "constellation_id", "role",
+                        "status", "valid_from", "valid_to", "source", "confidence"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SPACE_COLUMNS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzzed_space_rows_give_a_clean_error_or_valid_rows(kind, data):
+    rows = data.draw(st.lists(st.fixed_dictionaries({c: CELL for c in SPACE_COLUMNS[kind]}),
+                              min_size=1, max_size=3))
+    context = {"companies": pd.DataFrame({"company_id": ["spacex", "cltc"]}),
+               "constellations": pd.DataFrame({"constellation_id": ["starlink"]})}
+    try:
+        valid = validate_table(kind, Table(pd.DataFrame(rows), "fuzz.csv", 2), context)
+    except ValidationError as error:
+        assert error.errors and all(e.file == "fuzz.csv" for e in error.errors)
+        return
+    if kind == "constellations":
+        counted = valid["satellites"].dropna()
+        assert counted.between(0, 1_000_000).all()
+    else:
+        dated = valid.dropna(subset=["valid_from", "valid_to"])
+        assert (dated["valid_to"] >= dated["valid_from"]).all()
