@@ -10,7 +10,7 @@ import pandas as pd
 
 from paxsilica.model.country import country_name, is_country
 from paxsilica.report.charts import concern_bars
-from paxsilica.report.html import ReportData, Section, figure_html
+from paxsilica.report.html import ReportData, Section, figure_html, sources_html
 
 MEASURE_WORDS = {"revenue": "vendor revenue", "installed_base": "installed equipment",
                  "sites": "sites", "subscribers": "subscribers served"}
@@ -21,13 +21,7 @@ def _percent(value: object) -> str:
 
 
 def _cited(sources: list[str] | str, links: dict[str, str]) -> str:
-    titles = [sources] if isinstance(sources, str) else list(sources)
-    parts = []
-    for title in titles:
-        url = links.get(title)
-        text = html.escape(title)
-        parts.append(f'<a href="{html.escape(url)}">{text}</a>' if url else text)
-    return "; ".join(parts)
+    return sources_html([sources] if isinstance(sources, str) else list(sources), links)
 
 
 def _market(code: str) -> str:
