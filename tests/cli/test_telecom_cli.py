@@ -41,10 +41,11 @@ def test_vendors_summary_csv_lists_every_market(db):
 
 
 @pytest.mark.parametrize(("args", "needle"), [
-    (["vendors", "--measure", "foo"], "unknown measure"),
+    (["vendors", "--measure", "foo"], "measure: Input should be 'revenue'"),
     (["vendors", "--market", "Atlantis"], "Atlantis"),
     (["vendors", "--item", "ran_equipmnt"], "unknown item"),
-    (["vendors", "--as-of", "2026-02-30"], "malformed date"),
+    (["vendors", "--as-of", "2026-02-30"], "as_of: not a date"),
+    (["import-satcat", "x.csv", "--as-of", "2026-13-01"], "as_of: not a date"),
     (["satellites", "--orbit", "MEO"], "no constellation in MEO"),
     (["ground-stations", "--country", "Mordor"], "Mordor"),
 ])

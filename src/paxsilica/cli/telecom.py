@@ -3,17 +3,33 @@ ground stations, and a SATCAT refresh of the constellations' counts (issue 21)."
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
 
-from paxsilica.cli.common import DbOption, OutputFormat, WideOption, console, emit, err_console, store_for
-from paxsilica.errors import ParameterError
-from paxsilica.model.network import StackNetwork, as_date
-from paxsilica.model.vendor import MEASURES
+from paxsilica.cli.common import (
+    DbOption,
+    OutputFormat,
+    WideOption,
+    console,
+    emit,
+    err_console,
+    print_notes,
+    store_for,
+)
+from paxsilica.model.network import StackNetwork
+from paxsilica.requests.base import parse_day
+from paxsilica.requests.telecom import (
+    GroundStationsRequest,
+    Measure,
+    SatellitesRequest,
+    VendorsRequest,
+    answer_ground_stations,
+    answer_satellites,
+    answer_vendors,
+)
 
 __all__ = ["register"]
 
@@ -24,10 +40,6 @@ GroupOption = Annotated[str, typer.Option(help="Group whose coverage to report")
 ConcernOption = Annotated[str, typer.Option(help="Group of countries of concern")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")]
-
-
-def _day(value: str | None) -> date | None:
-    return None if value is None else as_date(value)
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -51,7 +63,7 @@ def vendors_command(
     market: Annotated[str | None, typer.Option(
         help="Market country (ISO3 or name), WLD or a region code such as WLD_EX_CHN")] = None,
     measure: Annotated[str | None, typer.Option(
-        help=f"What shares count: {', '.join(MEASURES)}")] = None,
+        help=f"What shares count: {', '.join(m.value for m in Measure)}")] = None,
     year: Annotated[int | None, typer.Option(help="Only this data year")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="One row per market")] = False,
     group: GroupOption = "pax_silica",
@@ -67,23 +79,15 @@ def vendors_command(
     Each market uses its latest observed year on or before --as-of unless --year is given.
     A row naming several vendors together counts as of concern only if all of them are.
     """
-    from paxsilica.analytics.vendors import vendor_exposure, vendor_exposure_summary
-
-    if measure is not None and measure not in MEASURES:
-        raise ParameterError(f"unknown measure {measure!r} (use {', '.join(MEASURES)})")
-    net = _net(ctx, db)
-    selection = {"item": item, "market": market, "measure": measure, "year": year,
-                 "group": group, "concern": concern, "as_of": _day(as_of)}
-    if summary:
-        table = vendor_exposure_summary(net, **selection)
-        title = f"Vendor exposure by market as of {table.attrs['as_of']} ({group})"
-    else:
-        table = vendor_exposure(net, **selection)
-        title = f"Vendor shares as of {table.attrs['as_of']} ({group})"
-        if fmt is OutputFormat.table:
-            table = table[["market", "vendors", "share", "year", "measure", "vendor_countries",
-                           "of_concern", "concern_share", "unattributed_share", "confidence"]]
-    emit(table, fmt, title=title, wide=wide)
+    request = VendorsRequest.parse(item=item, market=market, measure=measure, year=year,
+                                   summary=summary, group=group, concern=concern, as_of=as_of)
+    table = answer_vendors(_net(ctx, db), request)
+    shown = table
+    if fmt is OutputFormat.table and not request.summary:
+        shown = table[["market", "vendors", "share", "year", "measure", "vendor_countries",
+                       "of_concern", "concern_share", "unattributed_share", "confidence"]]
+    emit(shown, fmt, title=table.attrs["title"], wide=wide)
+    print_notes(table)
 
 
 @telecom_app.command("satellites")
@@ -103,17 +107,16 @@ def satellites_command(
     Counts are compared only on the same basis (in orbit, launched); a count dated after
     --as-of is left out. Refresh counts from a SATCAT copy with 'telecom import-satcat'.
     """
-    from paxsilica.analytics.space import constellation_exposure
-
-    table = constellation_exposure(_net(ctx, db), orbit=orbit, group=group, concern=concern,
-                                   as_of=_day(as_of))
-    title = f"Constellations as of {table.attrs['as_of']} ({group})"
+    request = SatellitesRequest.parse(orbit=orbit, group=group, concern=concern, as_of=as_of)
+    table = answer_satellites(_net(ctx, db), request)
+    shown = table
     if fmt is OutputFormat.table:
-        table = _shown(table[["constellation_id", "operator", "operator_country", "of_concern",
+        shown = _shown(table[["constellation_id", "operator", "operator_country", "of_concern",
                               "in_group", "orbit", "satellites", "count_basis", "year",
                               "planned", "share_of_counted", "concern_share_of_counted",
                               "confidence"]])
-    emit(table, fmt, title=title, wide=wide)
+    emit(shown, fmt, title=table.attrs["title"], wide=wide)
+    print_notes(table)
 
 
 @telecom_app.command("ground-stations")
@@ -129,18 +132,15 @@ def ground_stations_command(
 ) -> None:
     """Ground stations (in --country, or all) with their operator's country, whether the
     operator is of concern and whether the station is open on --as-of."""
-    from paxsilica.analytics.space import ground_station_exposure
-
-    table = ground_station_exposure(_net(ctx, db), country=country, group=group,
-                                    concern=concern, as_of=_day(as_of))
-    if table.empty:
-        err_console.print(f"no ground station stored{f' in {country}' if country else ''}",
-                          highlight=False)
-    title = f"Ground stations as of {table.attrs['as_of']} ({group})"
+    request = GroundStationsRequest.parse(country=country, group=group, concern=concern,
+                                          as_of=as_of)
+    table = answer_ground_stations(_net(ctx, db), request)
+    shown = table
     if fmt is OutputFormat.table:
-        table = table[["station_id", "country", "operator", "operator_country", "of_concern",
+        shown = table[["station_id", "country", "operator", "operator_country", "of_concern",
                        "role", "status", "open", "confidence"]]
-    emit(table, fmt, title=title, wide=wide)
+    emit(shown, fmt, title=table.attrs["title"], wide=wide)
+    print_notes(table)
 
 
 @telecom_app.command("import-satcat")
@@ -155,7 +155,7 @@ def import_satcat_command(
     its stored count, with a warning."""
     from paxsilica.store.satcat import import_satcat
 
-    result = import_satcat(store_for(ctx, db), file, as_of=_day(as_of))
+    result = import_satcat(store_for(ctx, db), file, as_of=parse_day(as_of, "as_of"))
     for row in result.counts.itertuples(index=False):
         if row.updated:
             console.print(f"{row.constellation_id}: {row.satellites:,} satellites in orbit "
