@@ -19,6 +19,7 @@ from paxsilica.model.control import ExportControl
 from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
+from paxsilica.model.parameter_record import ItemParameter
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.secondary import SecondarySupply
 from paxsilica.model.space import Constellation, GroundStation
@@ -75,6 +76,8 @@ KINDS: dict[str, Kind] = {
              {"owned_id": "companies"}),
         Kind("export_controls", "export control", ExportControl, ("measure_id",),
              {"item_ids": "items"}),
+        Kind("item_parameters", "item parameter", ItemParameter,
+             ("item_id", "parameter", "country", "year"), {"item_id": "items"}),
         Kind("secondary_supplies", "secondary supply", SecondarySupply,
              ("item_id", "country", "year", "share_of", "measure"), {"item_id": "items"}),
         Kind("vendor_shares", "vendor share", VendorShare,

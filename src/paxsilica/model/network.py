@@ -26,7 +26,7 @@ import pandas as pd
 from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.kinds import KINDS
 
-__all__ = ["StackNetwork", "as_date", "end_items", "no_trade_flows"]
+__all__ = ["StackNetwork", "as_date", "end_items", "no_item_parameters", "no_trade_flows"]
 
 TRADE_COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t",
                  "dataset", "source", "reporter"]
@@ -37,13 +37,18 @@ def no_trade_flows() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series([], dtype=object) for column in TRADE_COLUMNS})
 
 
-LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers",
-                "vendors", "name_patterns"}
-
-
 def _empty_kind(name: str) -> pd.DataFrame:
     """An empty table of a record kind (a network built without that kind's rows)."""
     return pd.DataFrame({column: pd.Series([], dtype=object) for column in KINDS[name].columns})
+
+
+def no_item_parameters() -> pd.DataFrame:
+    """An empty item-parameter table (a network built without the economy's data)."""
+    return _empty_kind("item_parameters")
+
+
+LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers",
+                "vendors", "name_patterns"}
 
 
 def as_date(value: date | str | None) -> date:
@@ -105,6 +110,7 @@ class StackNetwork:
     ownership: pd.DataFrame
     export_controls: pd.DataFrame
     trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
+    item_parameters: pd.DataFrame = field(default_factory=no_item_parameters)
     secondary_supplies: pd.DataFrame = field(default_factory=lambda: _empty_kind("secondary_supplies"))
     vendor_shares: pd.DataFrame = field(default_factory=lambda: _empty_kind("vendor_shares"))
     constellations: pd.DataFrame = field(default_factory=lambda: _empty_kind("constellations"))

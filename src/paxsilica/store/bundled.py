@@ -41,6 +41,7 @@ BUNDLED_FILES: list[tuple[str, str, str]] = [
     ("recipes", "paxsilica.data", "recipes.csv"),
     ("ownership", "paxsilica.data", "ownership.csv"),
     ("export_controls", "paxsilica.data", "export_controls.csv"),
+    ("item_parameters", "paxsilica.data", "item_parameters.csv"),
     ("vendor_shares", "paxsilica.data", "vendor_shares.csv"),
     ("constellations", "paxsilica.data", "constellations.csv"),
     ("ground_stations", "paxsilica.data", "ground_stations.csv"),
@@ -80,7 +81,7 @@ def bundled_version() -> str:
 # Kinds no other record refers to: rows of an older bundle that the new one no longer
 # ships are removed on upgrade (a corrected or withdrawn figure must not linger).
 RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls",
-                   "secondary_supplies", "vendor_shares", "ground_stations")
+                   "item_parameters", "secondary_supplies", "vendor_shares", "ground_stations")
 
 
 def ensure_bundled(store: Store) -> bool:
