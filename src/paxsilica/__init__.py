@@ -59,6 +59,13 @@ API: dict[str, str] = {
     "connectivity_overview": "paxsilica.analytics.cable_map",
     "read_cable_release": "paxsilica.io.cables",
     "import_cable_release": "paxsilica.store.cables",
+    "supply_by_type": "paxsilica.analytics.secondary",
+    "secondary_supply": "paxsilica.analytics.secondary",
+    "vendor_exposure": "paxsilica.analytics.vendors",
+    "vendor_exposure_summary": "paxsilica.analytics.vendors",
+    "constellation_exposure": "paxsilica.analytics.space",
+    "ground_station_exposure": "paxsilica.analytics.space",
+    "import_satcat": "paxsilica.store.satcat",
     # certify
     "resolve_lists": "paxsilica.certify.lists",
     "screen_names": "paxsilica.certify.screen",
@@ -91,12 +98,14 @@ __all__ = [
     "CycleError",
     "ExpandRequest",
     "ExposureRequest",
+    "GroundStationsRequest",
     "NotFoundError",
     "ParameterError",
     "PaxsilicaError",
     "PlanRequest",
     "PublishedCriticalityRequest",
     "RowError",
+    "SatellitesRequest",
     "ScreenRequest",
     "SimulateRequest",
     "StackNetwork",
@@ -104,6 +113,7 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "ValidationError",
+    "VendorsRequest",
     "__version__",
     "answer_cable_map",
     "answer_certify",
@@ -112,15 +122,19 @@ __all__ = [
     "answer_criticality",
     "answer_expand",
     "answer_exposure",
+    "answer_ground_stations",
     "answer_plan",
     "answer_published_criticality",
+    "answer_satellites",
     "answer_screen",
     "answer_simulate",
+    "answer_vendors",
     "cable_map",
     "certify_bom",
     "chokepoints",
     "connectivity",
     "connectivity_overview",
+    "constellation_exposure",
     "coverage_timeline",
     "criticality",
     "embodied_origins",
@@ -129,8 +143,10 @@ __all__ = [
     "exposure",
     "exposure_change",
     "exposure_summary",
+    "ground_station_exposure",
     "import_cable_release",
     "import_files",
+    "import_satcat",
     "load_problem",
     "load_scenario",
     "minimum_isolating_sites",
@@ -145,8 +161,12 @@ __all__ = [
     "run_ensemble",
     "scenario_library",
     "screen_names",
+    "secondary_supply",
     "share_costs",
     "sourcing_network",
+    "supply_by_type",
+    "vendor_exposure",
+    "vendor_exposure_summary",
     "verify_certificate",
 ]
 
@@ -177,6 +197,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from paxsilica.analytics.multitier import embodied_origins, multitier_exposure
     from paxsilica.analytics.network import sourcing_network
+    from paxsilica.analytics.secondary import secondary_supply, supply_by_type
+    from paxsilica.analytics.space import constellation_exposure, ground_station_exposure
+    from paxsilica.analytics.vendors import vendor_exposure, vendor_exposure_summary
     from paxsilica.certify import certify_bom, verify_certificate
     from paxsilica.certify.lists import resolve_lists
     from paxsilica.certify.screen import screen_names
@@ -201,6 +224,14 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.requests.plan import PlanRequest, answer_plan
     from paxsilica.requests.screen import ScreenRequest, answer_screen
     from paxsilica.requests.simulate import SimulateRequest, answer_simulate, prepare_simulation
+    from paxsilica.requests.telecom import (
+        GroundStationsRequest,
+        SatellitesRequest,
+        VendorsRequest,
+        answer_ground_stations,
+        answer_satellites,
+        answer_vendors,
+    )
     from paxsilica.simulate.ensemble import run_ensemble
     from paxsilica.simulate.library import scenario_library
     from paxsilica.simulate.scenario import load_scenario
@@ -208,3 +239,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.store.cables import import_cable_release
     from paxsilica.store.database import Store
     from paxsilica.store.importer import import_files
+    from paxsilica.store.satcat import import_satcat

@@ -59,6 +59,7 @@ COMMAND_MODULES = [
     "paxsilica.cli.serve",
     "paxsilica.cli.tokens",
     "paxsilica.cli.infra",
+    "paxsilica.cli.telecom",
 ]
 
 

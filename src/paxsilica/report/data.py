@@ -33,13 +33,25 @@ from paxsilica.analytics.exposure import (
 )
 from paxsilica.analytics.multitier import MODES, country_dependence, embodied_origins, multitier_exposure
 from paxsilica.analytics.network import SourcingNetwork, sourcing_network
-from paxsilica.errors import CycleError
+from paxsilica.errors import CycleError, NotFoundError
 from paxsilica.model.network import StackNetwork, as_date, end_items
 
-__all__ = ["HEADLINE_ITEMS", "STEPS", "HeadlineData", "InfraData", "ReportContext", "ReportData",
-           "headline_data", "infra_data", "report_data", "weak_shares"]
+__all__ = [
+    "HEADLINE_ITEMS",
+    "STEPS",
+    "HeadlineData",
+    "InfraData",
+    "ReportContext",
+    "ReportData",
+    "TelecomData",
+    "headline_data",
+    "infra_data",
+    "report_data",
+    "telecom_data",
+    "weak_shares",
+]
 
-STEPS = ["exposure", "coverage", "multitier", "headline", "connectivity"]
+STEPS = ["exposure", "coverage", "multitier", "headline", "connectivity", "telecom"]
 """The computation steps of :func:`report_data`, in order (for progress displays)."""
 FOCUS_ROWS = 12
 """Items in the embodied-versus-direct table: the end item's inputs most at risk."""
@@ -137,6 +149,35 @@ def infra_data(net: StackNetwork, members: list[str], *, as_of: date, concern: s
 
 
 @dataclass(frozen=True, eq=False)
+class TelecomData:
+    """Issue 21's tables: :func:`vendor_exposure_summary` (one row per market),
+    :func:`constellation_exposure` and :func:`supply_by_type`; each empty without data."""
+
+    vendors: pd.DataFrame
+    constellations: pd.DataFrame
+    secondary: pd.DataFrame
+
+
+def telecom_data(net: StackNetwork, *, as_of: date, group: str, concern: str) -> TelecomData:
+    """The tables of the telecom and recycling section (empty frames where a table has no
+    rows: a store without those kinds still renders)."""
+    from paxsilica.analytics.secondary import supply_by_type
+    from paxsilica.analytics.space import constellation_exposure
+    from paxsilica.analytics.vendors import vendor_exposure_summary
+
+    options = {"group": group, "concern": concern, "as_of": as_of}
+    tables = []
+    for call in (lambda: vendor_exposure_summary(net, item=None, **options),
+                 lambda: constellation_exposure(net, **options),
+                 lambda: supply_by_type(net, **options)):
+        try:
+            tables.append(call())
+        except NotFoundError:
+            tables.append(pd.DataFrame())
+    return TelecomData(*tables)
+
+
+@dataclass(frozen=True, eq=False)
 class ReportData:
     """The tables the report renders (DataFrames read-only), with the date and groups."""
 
@@ -169,6 +210,9 @@ class ReportData:
     multitier_error: CycleError | None = None
     headline: HeadlineData | None = None
     infra: InfraData | None = None
+    """Submarine-cable connectivity of the members and one member's map (issue 21)."""
+    telecom: TelecomData | None = None
+    """Vendor shares by market, constellations and secondary supply (issue 21)."""
     net: StackNetwork | None = None
     """The network the tables were computed from. Sections should render the tables above;
     a section whose results are not computed here yet (the planner's and the simulator's)
@@ -249,6 +293,8 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
     step("connectivity")
     members = sorted(net.members(group, day))
     infra = infra_data(net, members, as_of=day, concern=concern)
+    step("telecom")
+    telecom = telecom_data(net, as_of=day, group=group, concern=concern)
     supplies = net.supplies.dropna(subset=["source_url"])
     return ReportData(
         as_of=day, group=group, concern=concern, group_name=group_name,
@@ -258,4 +304,4 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
         latest=latest, summary=summary, membership_dates=dates, timeline=timeline,
         change=change, export_controls=net.export_controls, recipes=_recipes(net),
         end_item=end_item, basis=basis, origins=origins, multitier=focus, chokepoints=choke,
-        multitier_error=error, headline=headline, infra=infra, net=net)
+        multitier_error=error, headline=headline, infra=infra, telecom=telecom, net=net)

@@ -45,6 +45,7 @@ SECTIONS = [
     "paxsilica.report.sections.scenario",
     "paxsilica.report.sections.infra",
     "paxsilica.report.sections.plan",
+    "paxsilica.report.sections.telecom",
     "paxsilica.report.sections.sources",
 ]
 

@@ -6,8 +6,9 @@ formats the result; option rules and dispatch live here only. Each module holds 
 question: :mod:`~paxsilica.requests.exposure`, :mod:`~paxsilica.requests.chokepoints`,
 :mod:`~paxsilica.requests.criticality`, :mod:`~paxsilica.requests.screen`,
 :mod:`~paxsilica.requests.certify`, :mod:`~paxsilica.requests.simulate`,
-:mod:`~paxsilica.requests.plan`, :mod:`~paxsilica.requests.connectivity`. Limits are
-declared once in :mod:`~paxsilica.requests.limits`.
+:mod:`~paxsilica.requests.plan`, :mod:`~paxsilica.requests.connectivity`,
+:mod:`~paxsilica.requests.telecom`. Limits are declared once in
+:mod:`~paxsilica.requests.limits`.
 
 Names load on first use (``paxsilica.requests.ExposureRequest`` imports only its module).
 """
@@ -40,6 +41,12 @@ REQUESTS: dict[str, str] = {
     "ConnectivityRequest": "paxsilica.requests.connectivity",
     "answer_connectivity": "paxsilica.requests.connectivity",
     "answer_cable_map": "paxsilica.requests.connectivity",
+    "VendorsRequest": "paxsilica.requests.telecom",
+    "answer_vendors": "paxsilica.requests.telecom",
+    "SatellitesRequest": "paxsilica.requests.telecom",
+    "answer_satellites": "paxsilica.requests.telecom",
+    "GroundStationsRequest": "paxsilica.requests.telecom",
+    "answer_ground_stations": "paxsilica.requests.telecom",
 }
 """Public name -> the module that defines it."""
 

@@ -59,11 +59,13 @@ def exposure_route(
     compare: Annotated[str | None, Query(description="Coverage change from this date to as_of",
                                          pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     mode: Annotated[Literal["essential", "weighted"] | None, Query(description="tiers=all only")] = None,
-    by_country: bool = False) -> JSON:
+    by_country: bool = False,
+    secondary: Annotated[bool, Query(description="Primary vs secondary (recycled) shares "
+                                                 "per item; with item, as_of, group, concern")] = False) -> JSON:
     question = ExposureRequest.parse(
         item=item, stage=stage, year=year, as_of=as_of, group=group, concern=concern,
         tiers=tiers, latest=latest, summary=summary, compare=compare, mode=mode,
-        by_country=by_country, local_files=False)
+        by_country=by_country, secondary=secondary, local_files=False)
     if question.tiers is Tiers.all:  # all tiers builds the sourcing network: an expensive request
         charge(request, request.state.principal)
     return page(queries.records(answer_exposure(net, question)), paging)

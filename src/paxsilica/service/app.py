@@ -18,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from paxsilica._version import __version__
-from paxsilica.service import api_admin, api_certify, api_infra, api_jobs, api_read, ui
+from paxsilica.service import api_admin, api_certify, api_infra, api_jobs, api_read, api_telecom, ui
 from paxsilica.service.jobs import JobRunner
 from paxsilica.service.limits import BodyLimitMiddleware, TokenBuckets
 from paxsilica.service.problems import install_handlers
@@ -99,7 +99,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     def healthz() -> JSON:
         return JSON({"status": "ok", "version": __version__})
 
-    for module in (api_read, api_infra, api_certify, api_jobs, api_admin, ui):
+    for module in (api_read, api_infra, api_telecom, api_certify, api_jobs, api_admin, ui):
         app.include_router(module.router)
     static = resources.files("paxsilica.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -37,6 +37,7 @@ BUNDLED_FILES: list[tuple[str, str, str]] = [
     ("companies", "paxsilica.data", "companies.csv"),
     ("facilities", "paxsilica.data", "facilities.csv"),
     ("supplies", "paxsilica.data", "supplies.csv"),
+    ("secondary_supplies", "paxsilica.data", "secondary_supplies.csv"),
     ("recipes", "paxsilica.data", "recipes.csv"),
     ("ownership", "paxsilica.data", "ownership.csv"),
     ("export_controls", "paxsilica.data", "export_controls.csv"),
@@ -48,6 +49,10 @@ BUNDLED_FILES: list[tuple[str, str, str]] = [
     ("landing_points", "paxsilica.data", "landing_points.csv"),
     ("cable_landings", "paxsilica.data", "cable_landings.csv"),
     ("corridors", "paxsilica.data", "corridors.csv"),
+    # telecom equipment and space (issue 21)
+    ("vendor_shares", "paxsilica.data", "vendor_shares.csv"),
+    ("constellations", "paxsilica.data", "constellations.csv"),
+    ("ground_stations", "paxsilica.data", "ground_stations.csv"),
 ]
 
 
@@ -84,7 +89,8 @@ def bundled_version() -> str:
 # Kinds no other record refers to: rows of an older bundle that the new one no longer
 # ships are removed on upgrade (a corrected or withdrawn figure must not linger).
 RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls",
-                   "item_parameters", "corridors", "cable_landings")
+                   "item_parameters", "corridors", "cable_landings", "secondary_supplies",
+                   "vendor_shares", "ground_stations")
 
 
 def ensure_bundled(store: Store) -> bool:
