@@ -34,12 +34,20 @@ def test_json_has_the_issue_shape(scenario_file):
     result = runner.invoke(app, ["simulate", str(scenario_file), "--format", "json", "--days", "20"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert list(document) == ["scenario", "days", "series", "summary"]
+    assert {"scenario", "days", "series", "summary", "warnings"} <= set(document)
     assert document["scenario"] == "reg2-flood" and document["days"] == 20
-    assert set(document["series"][0]) == {"step", "region", "sector", "production"}
+    assert set(document["series"][0]) == {"step", "region", "sector", "production", "loss_usd",
+                                          "value_added_loss_usd"}
     assert len(document["series"]) == 20 * 48
     assert set(document["summary"][0]) == {"region", "sector", "production_loss", "loss_share",
-                                           "peak_loss_share", "days_to_recover"}
+                                           "peak_loss_share", "days_to_recover", "loss_usd",
+                                           "value_added_loss_usd"}
+    # pymrio's test MRIO is in 'Mill USD': a unit of output is worth 1e6 USD; value added is
+    # output less intermediate inputs
+    for row in document["summary"]:
+        assert row["loss_usd"] == pytest.approx(row["production_loss"] * 1e6, rel=1e-12, abs=1e-6)
+        assert abs(row["value_added_loss_usd"]) <= abs(row["loss_usd"]) + 1e-6  # ratio in [0, 1]
+    assert document["warnings"] == []
     hit = [row for row in document["summary"] if row["region"] == "reg2" and row["sector"] == "manufactoring"]
     assert hit[0]["peak_loss_share"] == pytest.approx(0.3, abs=1e-6)
 
@@ -52,7 +60,7 @@ def test_parquet_and_csv_outputs(scenario_file, tmp_path):
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(out)) == 40 * 48
     csv = runner.invoke(app, ["simulate", str(scenario_file), "--format", "csv", "--days", "3"])
-    assert csv.stdout.splitlines()[0] == "step,region,sector,production"
+    assert csv.stdout.splitlines()[0] == "step,region,sector,production,loss_usd,value_added_loss_usd"
 
 
 @pytest.mark.parametrize(("change", "key"), [

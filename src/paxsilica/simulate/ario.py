@@ -43,8 +43,11 @@ Extensions (zero cost when unused) enter through :class:`Shocks`: link factors s
 of the original weight a buyer still gives to the link when it renormalises its
 orders, so ``weight = 1`` keeps ordering the lost share and ``weight = deliver``
 reroutes it all to the other suppliers), a delayed share of deliveries (licences,
-slow straits) arrives ``days`` later, ``final`` scales final demand, and ``inject``
-adds goods to stocks (stockpile releases).
+slow straits) arrives ``days`` later, ``final`` scales final demand, ``inject``
+adds goods to stocks (stockpile releases), and ``output_cap`` bounds production after
+step 4 without changing ``x^opt`` (so stock goals and orders still follow demand): the
+hook of :mod:`paxsilica.simulate.capital`, where a shrunken fleet of servers limits
+what a data centre can run while its orders still aim to rebuild the fleet.
 
 Example (two industries, one product each; steady state is kept):
     >>> import scipy.sparse as sp
@@ -122,6 +125,7 @@ class Shocks:
     delayed: tuple[tuple[int, np.ndarray], ...] = ()  # (days, (E,) share delivered late)
     final: np.ndarray | None = None           # (n,) share of final demand still served
     inject: np.ndarray | None = None          # (K,) goods added to stocks this step
+    output_cap: np.ndarray | None = None      # (n,) most each industry can make (hook: capital fleets)
 
 
 NO_SHOCK = Shocks()
@@ -156,7 +160,7 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
     stock_industry, stock_product = keys // max(m, 1), keys % max(m, 1)
     daily = coo.data / YEAR
     h = sp.csr_matrix((daily, (entry, coo.row)), shape=(keys.size, n))
-    zc_annual = np.bincount(entry, weights=coo.data, minlength=keys.size)
+    zc_annual = np.bincount(entry, weights=coo.data, minlength=keys.size).astype(float)  # float when Z is empty
     x_col = x_annual[stock_industry]
     tech = np.divide(zc_annual, x_col, out=np.zeros_like(zc_annual), where=x_col != 0)
     constrains = zc_annual > x_col / YEAR * TECHNOLOGY_THRESHOLD
@@ -288,6 +292,8 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
     x_opt = np.fmin(demand, capacity)
     # 4. inventory constraint
     production = x_opt * _input_limit(params, state.stocks, x_opt)
+    if shocks.output_cap is not None:  # after x_opt, so stock goals still follow demand
+        production = np.minimum(production, shocks.output_cap)
     # 5. distribution proportional to demand; deliveries restock the buyers
     served = state.order_weight * _divide(production, demand)
     late_share = None

@@ -95,7 +95,7 @@ def member_scenario(scenario: Scenario, draws: dict[str, float]) -> Scenario:
         else:
             event = data["events"][int(parts[1])]
             integer = isinstance(event.get(parts[2]), int) or parts[2] in {
-                "duration", "recovery", "ramp_up", "delay_days"}
+                "duration", "recovery", "ramp_up", "delay_days", "qualification_days"}
             event[parts[2]] = round(value) if integer else value
     data = _clip(data)
     return scenario_from_dict(data, base_dir=scenario.base_dir)
@@ -114,10 +114,10 @@ def _clip(data: dict) -> dict:
     if "alpha_base" in model or "alpha_max" in model:
         model["alpha_max"] = max(model.get("alpha_max", 1.25), model.get("alpha_base", 1.0))
     for event in data.get("events", []):
-        for key in ("fraction", "share", "deny_rate", "severity"):
+        for key in ("fraction", "share", "deny_rate", "severity", "substitutable_share"):
             if key in event:
                 event[key] = min(max(event[key], 0.0), 1.0)
-        for key in ("duration", "ramp_up", "delay_days"):
+        for key in ("duration", "ramp_up", "delay_days", "qualification_days"):
             if key in event:
                 event[key] = max(int(event[key]), 0)
         if "recovery" in event:

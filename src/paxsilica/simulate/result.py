@@ -1,17 +1,26 @@
-"""Simulation results as labelled tables: the daily series and a per-industry summary.
+"""Simulation results as labelled tables: the daily series, a per-industry summary in
+network units and US dollars, per-item and per-region totals, and the run's warnings.
+
+Money (:mod:`paxsilica.simulate.money`): ``loss_usd`` is the value of output lost
+(lost quantity × price, USD), ``value_added_loss_usd`` its value added (× the producer's
+value-added ratio). An industry without a price (or ratio) has ``NaN`` there and the
+run's ``warnings`` name it; an *unsized* item (no cited world output) has shares only
+(``production_loss`` and money ``NaN``).
 
 Example:
     >>> import pandas as pd
     >>> industries = pd.DataFrame({"region": ["A"], "sector": ["ore"]})
     >>> result = SimulationResult("demo", industries, np.array([10.0]),
-    ...                           np.array([[10.0], [5.0], [10.0]]), unit="t")
-    >>> result.summary()[["production_loss", "loss_share", "peak_loss_share", "days_to_recover"]].values.tolist()
-    [[5.0, 0.16666666666666666, 0.5, 1]]
+    ...                           np.array([[10.0], [5.0], [10.0]]), unit="t",
+    ...                           price=np.array([2.0]), va_ratio=np.array([0.5]))
+    >>> result.summary()[["production_loss", "loss_share", "peak_loss_share", "days_to_recover",
+    ...                   "loss_usd", "value_added_loss_usd"]].values.tolist()
+    [[5.0, 0.16666666666666666, 0.5, 1, 10.0, 5.0]]
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,20 +31,54 @@ RECOVERED = 1e-3
 """An industry counts as recovered once its output is within 0.1 % of the steady state."""
 
 
+def _nan(n: int) -> np.ndarray:
+    return np.full(n, np.nan)
+
+
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
-    """Daily output of every industry (``production[step, industry]``, network units/day)."""
+    """Daily output of every industry (``production[step, industry]``, network units/day).
+
+    ``price`` (USD per network unit), ``va_ratio`` and ``sized`` are per industry (``None``:
+    unknown for all); ``outside_lost`` (``n × R``, network units over the run) is the final
+    demand — uses outside the modelled network — each industry failed to deliver to each
+    region (``final_regions``); ``warnings``, ``flows_cut`` and ``items`` are what
+    :mod:`paxsilica.simulate.diagnostics` found about the run.
+    """
 
     scenario: str
     industries: pd.DataFrame
     baseline: np.ndarray
     production: np.ndarray
     unit: str = ""
+    price: np.ndarray | None = None
+    va_ratio: np.ndarray | None = None
+    sized: np.ndarray | None = None
+    outside_lost: np.ndarray | None = None
+    final_regions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    flows_cut: pd.DataFrame | None = None
+    items: pd.DataFrame | None = None
 
     @property
     def days(self) -> int:
         """Number of simulated steps (days)."""
         return int(self.production.shape[0])
+
+    @property
+    def n(self) -> int:
+        """Number of industries."""
+        return int(self.baseline.size)
+
+    def _price(self) -> np.ndarray:
+        price = _nan(self.n) if self.price is None else self.price.astype(float)
+        return np.where(self._sized(), price, np.nan)
+
+    def _va(self) -> np.ndarray:
+        return _nan(self.n) if self.va_ratio is None else self.va_ratio.astype(float)
+
+    def _sized(self) -> np.ndarray:
+        return np.ones(self.n, dtype=bool) if self.sized is None else self.sized.astype(bool)
 
     def frame(self) -> pd.DataFrame:
         """Wide table: one row per step, one column per (region, sector)."""
@@ -43,13 +86,17 @@ class SimulationResult:
         return pd.DataFrame(self.production, columns=columns).rename_axis("step")
 
     def series(self) -> pd.DataFrame:
-        """Long table ``step, region, sector, production`` (one row per step and industry)."""
+        """Long table ``step, region, sector, production, loss_usd, value_added_loss_usd``
+        (one row per step and industry; money of that day, USD)."""
         steps, n = self.production.shape
+        lost_usd = (self.baseline[None, :] - self.production) * self._price()[None, :]
         return pd.DataFrame({
             "step": np.repeat(np.arange(steps), n),
             "region": np.tile(self.industries["region"].to_numpy(), steps),
             "sector": np.tile(self.industries["sector"].to_numpy(), steps),
             "production": self.production.ravel(),
+            "loss_usd": lost_usd.ravel(),
+            "value_added_loss_usd": (lost_usd * self._va()[None, :]).ravel(),
         })
 
     def loss_share(self) -> np.ndarray:
@@ -58,16 +105,23 @@ class SimulationResult:
                           where=self.baseline > 0)
         return 1.0 - ratio
 
-    def summary(self) -> pd.DataFrame:
-        """Per industry: ``production_loss`` (network units, summed over the run),
-        ``loss_share`` (of baseline output over the run), ``peak_loss_share`` and
-        ``days_to_recover`` (steps from the first loss above 0.1 % to the step from which
-        output stays within 0.1 %; 0 if never hit, ``None`` if not recovered by the end)."""
-        loss = self.loss_share()
-        loss[np.abs(loss) < 1e-12] = 0.0  # rounding of the steady state, not a loss
+    def shortfall(self) -> np.ndarray:
+        """Output lost per industry over the run, network units (rounding noise removed)."""
         total = self.baseline * self.days
         shortfall = (self.baseline[None, :] - self.production).sum(axis=0)
         shortfall[np.abs(shortfall) < 1e-12 * np.maximum(total, 1e-300)] = 0.0
+        return shortfall
+
+    def summary(self) -> pd.DataFrame:
+        """Per industry: ``production_loss`` (network units, summed over the run; ``NaN`` for
+        an unsized item), ``loss_share`` (of baseline output over the run),
+        ``peak_loss_share``, ``days_to_recover`` (steps from the first loss above 0.1 % to
+        the step from which output stays within 0.1 %; 0 if never hit, ``None`` if not
+        recovered by the end), ``loss_usd`` and ``value_added_loss_usd`` (USD)."""
+        loss = self.loss_share()
+        loss[np.abs(loss) < 1e-12] = 0.0  # rounding of the steady state, not a loss
+        total = self.baseline * self.days
+        shortfall = self.shortfall()
         hit = loss > RECOVERED
         ever = hit.any(axis=0)
         first = np.where(ever, hit.argmax(axis=0), 0)
@@ -80,24 +134,51 @@ class SimulationResult:
                 recover.append(None)
             else:
                 recover.append(int(end + 1 - begin))
+        usd = shortfall * self._price()
         return pd.DataFrame({
             "region": self.industries["region"].to_numpy(),
             "sector": self.industries["sector"].to_numpy(),
-            "production_loss": shortfall,
+            "production_loss": np.where(self._sized(), shortfall, np.nan),
             "loss_share": np.divide(shortfall, total, out=np.zeros_like(shortfall), where=total > 0),
             "peak_loss_share": np.maximum(loss.max(axis=0), 0.0),
             "days_to_recover": pd.array(recover, dtype="Int64"),
+            "loss_usd": usd,
+            "value_added_loss_usd": usd * self._va(),
         })
+
+    def totals(self, by: str = "region") -> pd.DataFrame:
+        """``loss_usd`` and ``value_added_loss_usd`` summed per ``region`` or ``sector``
+        (priced industries only; ``unpriced`` counts the industries left out), and the
+        value-weighted ``loss_share`` (lost value ÷ baseline value over the run)."""
+        summary = self.summary()
+        priced = summary["loss_usd"].notna().to_numpy()
+        base_usd = np.where(priced, self.baseline * self.days * self._price(), 0.0)
+        frame = summary.assign(base_usd=base_usd, unpriced=~priced)
+        grouped = frame.groupby(by, sort=False).agg(
+            loss_usd=("loss_usd", "sum"), value_added_loss_usd=("value_added_loss_usd", "sum"),
+            base_usd=("base_usd", "sum"), unpriced=("unpriced", "sum"))
+        grouped["loss_share"] = np.divide(grouped["loss_usd"], grouped["base_usd"],
+                                          out=np.zeros(len(grouped)), where=grouped["base_usd"] > 0)
+        return grouped.drop(columns="base_usd").reset_index()
 
     def regional(self) -> pd.DataFrame:
         """Output per region and step (sum over sectors; meaningful in money units)."""
         frame = pd.DataFrame(self.production, columns=self.industries["region"].to_numpy())
         return frame.T.groupby(level=0, sort=False).sum().T.rename_axis("step")
 
-    def to_json_dict(self) -> dict:
-        """``{"scenario", "days", "series": [...], "summary": [...]}`` (the CLI's JSON)."""
-        summary = self.summary().astype(object)
-        summary = summary.where(summary.notna(), None)
-        return {"scenario": self.scenario, "days": self.days,
-                "series": self.series().to_dict(orient="records"),
-                "summary": summary.to_dict(orient="records")}
+    def to_json_dict(self, *, series: bool = True) -> dict:
+        """``{"scenario", "days", "warnings", "series", "summary", "items", "flows_cut"}``
+        (the CLI's JSON; NaN becomes ``null``)."""
+        document: dict = {"scenario": self.scenario, "days": self.days, "warnings": list(self.warnings)}
+        if series:
+            document["series"] = _records(self.series())
+        document["summary"] = _records(self.summary())
+        document["items"] = _records(self.items) if self.items is not None else []
+        document["flows_cut"] = _records(self.flows_cut) if self.flows_cut is not None else []
+        return document
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Records with NaN and pandas NA as ``None`` (JSON ``null``)."""
+    cleaned = frame.astype(object)
+    return cleaned.where(cleaned.notna(), None).to_dict(orient="records")

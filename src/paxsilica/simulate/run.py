@@ -23,15 +23,21 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
+from paxsilica.simulate.capital import ASSUMED_SERVICE_LIFE_YEARS, capital_fleets
+from paxsilica.simulate.diagnostics import diagnosed
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
+from paxsilica.simulate.money import mrio_money, read_value_added
 from paxsilica.simulate.mrio import read_mrio_folder
 from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.scenario import ModelParams, Scenario, load_scenario
+from paxsilica.simulate.sectors import per_industry
 
 __all__ = ["model_params", "network_and_resolver", "prepare", "run_prepared", "simulate"]
 
 Progress = Callable[[int], None]
+OUTSIDE_LIMIT = 2_000_000
+"""Record undelivered final demand by region only up to this many (industry, region) cells."""
 
 
 _STRUCTURES: WeakKeyDictionary[SimNetwork, ARIOParams] = WeakKeyDictionary()
@@ -56,15 +62,16 @@ def network_and_resolver(source: object, scenario: Scenario, file: str = "<scena
                          trade: pd.DataFrame | None = None) -> tuple[SimNetwork, Resolver | None]:
     """The simulation network from an argument or the scenario's ``network`` key
     (``trade``: stored trade flows for the stack network's sourcing; default global pool)."""
+    usd = scenario.network.usd_per_unit
     if isinstance(source, SimNetwork):
-        return source, None
+        return (mrio_money(source, usd) if usd is not None else source), None
     if isinstance(source, str | Path):
-        return read_mrio_folder(source), None
+        return _folder(source, usd), None
     if source is None and scenario.mrio_path() is not None:
         path = scenario.mrio_path()
         if not path.is_dir():
             raise ValidationError([RowError(file, None, "network.mrio", f"folder not found: {path}")])
-        return read_mrio_folder(path), None
+        return _folder(path, usd), None
     from paxsilica.simulate.stack import stack_network
 
     if source is None:
@@ -74,6 +81,12 @@ def network_and_resolver(source: object, scenario: Scenario, file: str = "<scena
         source = StackNetwork.from_store(open_store(":memory:"))
     # the latest data (shares, quantities) build the network; groups resolve per event date
     return stack_network(source, trade=trade)  # type: ignore[arg-type]
+
+
+def _folder(path: str | Path, usd: float | None) -> SimNetwork:
+    """An MRIO folder with its money: USD per unit and value added (factor inputs if any)."""
+    net = read_mrio_folder(path)
+    return mrio_money(net, usd, read_value_added(path, net))
 
 
 def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None = None,
@@ -86,8 +99,12 @@ def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None
     file = file or "<scenario>"
     net, found = network_and_resolver(source, scenario, file, trade=trade)
     resolver = resolver or found
-    params = model_params(net, scenario.model)
+    params, fleet, assumed = capital_fleets(net, model_params(net, scenario.model))
     schedule = compile_events(scenario, net, params, resolver=resolver, file=file)
+    schedule.fleet = fleet
+    if assumed:
+        schedule.notes.append(f"service life of {', '.join(assumed)} not cited: assumed "
+                              f"{ASSUMED_SERVICE_LIFE_YEARS:g} years (assumption)")
     return scenario, net, params, schedule
 
 
@@ -97,12 +114,21 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
     days = scenario.days if days is None else days
     state = initial_state(params, delay_days=schedule.max_delay)
     production = np.empty((days, params.n))
+    outside = np.zeros_like(net.final) if net.final.size <= OUTSIDE_LIMIT else None
     for t in range(days):
-        state = step(state, params, schedule.shocks(t))
+        state = step(state, params, schedule.shocks(t, state))
         production[t] = state.production
+        if outside is not None:  # final demand each industry failed to deliver, by region
+            served = np.divide(state.production, state.demand, out=np.zeros(params.n),
+                               where=state.demand > 0)
+            outside += schedule.final_daily - schedule.final_by_region(t) * served[:, None]
         if progress is not None:
             progress(1)
-    return SimulationResult(scenario.name, net.industries, params.x0, production, net.unit)
+    result = SimulationResult(scenario.name, net.industries, params.x0, production, net.unit,
+                              price=net.price, va_ratio=net.va_ratio,
+                              sized=per_industry(net, "sized", True), outside_lost=outside,
+                              final_regions=list(net.regions))
+    return diagnosed(result, net, scenario, schedule)
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,

@@ -22,7 +22,7 @@ Example:
     ...     {"kind": "export_ban", "exporters": ["CHN"], "importers": ["pax_silica"],
     ...      "items": ["gallium"], "start": 5}]})
     >>> s.events[0].ramp_up, s.model.psi
-    (30, 0.8)
+    (None, 0.8)
 """
 
 from __future__ import annotations
@@ -94,8 +94,15 @@ class CapacityLoss(_Event):
 
 class _Flows(_Event):
     end: Step | None = Field(None, description="first step (or date) at which it no longer acts")
-    items: list[str] | None = Field(None, description="items (sectors); default every item")
-    ramp_up: int = Field(30, ge=0, description="days until buyers fully reroute lost orders")
+    items: list[str] | None = Field(None, description="items (sectors); default every traded item")
+    ramp_up: int | None = Field(None, ge=0, le=3650, description=(
+        "days over which buyers move lost orders to other suppliers, after the qualification "
+        "time (default: at once where the item's qualification time is cited, else 30 days)"))
+    qualification_days: int | None = Field(None, ge=0, le=3650, description=(
+        "days before moved orders can arrive (default: the item's cited qualification_days)"))
+    substitutable_share: Fraction | None = Field(None, description=(
+        "share of a cut flow buyers can move to other suppliers (default: the item's cited "
+        "substitutable_share, else 1)"))
 
 
 class ExportBan(_Flows):
@@ -167,6 +174,8 @@ class Distribution(_Strict):
 
 class NetworkRef(_Strict):
     mrio: str | None = Field(None, description="pymrio text folder, relative to the YAML")
+    usd_per_unit: float | None = Field(None, gt=0, lt=1e15, description=(
+        "USD per unit of the MRIO's flows (default: read from its unit, e.g. 'M USD' = 1e6)"))
 
 
 class Scenario(_Strict):
