@@ -21,7 +21,7 @@ import pytest
 from paxsilica.store.bundled import BUNDLED_FILES, bundled_path
 
 CONFIDENCE = {"high", "medium", "low"}
-BASIS = {"reported", "derived", "estimate", "target", "projection"}
+BASIS = {"reported", "derived", "estimate", "target", "projection", "assumption"}
 COMPILED = 2026
 """The year the bundled tables were compiled: later years are forward-looking."""
 RELAY = re.compile(r"\bvia\b|as relayed|relayed by|as reported by|as quoted by|as cited by|"
@@ -84,6 +84,13 @@ def test_high_confidence_rows_do_not_rest_on_a_relay():
         elif RELAY.search(row["source"]) and not (name == "memberships.csv"
                                                  and CORROBORATED.search(text)):
             bad.append(_where(name, number, row) + " (source is a relay)")
+    assert not bad, bad
+
+
+def test_assumptions_are_never_high_and_give_their_reasoning():
+    assumptions = [r for r in ROWS if r[2].get("basis") == "assumption"]
+    bad = [_where(*r) for r in assumptions
+           if r[2]["confidence"] == "high" or len(r[2].get("note") or "") < 40]
     assert not bad, bad
 
 

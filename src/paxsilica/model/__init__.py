@@ -6,6 +6,7 @@ from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
 from paxsilica.model.kinds import KINDS, Kind, kind_named
+from paxsilica.model.parameters import ItemParameter, item_parameter, parameter_specs
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.supply import Supply
 
@@ -16,6 +17,7 @@ __all__ = [
     "Facility",
     "Group",
     "Item",
+    "ItemParameter",
     "Kind",
     "Membership",
     "Ownership",
@@ -24,7 +26,9 @@ __all__ = [
     "Supply",
     "country_name",
     "is_country",
+    "item_parameter",
     "kind_named",
+    "parameter_specs",
     "region_kind",
     "resolve_country",
 ]
