@@ -100,12 +100,19 @@ def test_malformed_mrio_folder(scenario_file, tmp_path):
 
 def test_scenarios_list_show_export(tmp_path):
     listed = runner.invoke(app, ["--db", ":memory:", "scenarios", "list", "--format", "json"])
-    names = [row["name"] for row in json.loads(listed.stdout)]
-    assert "cn-mofcom-gac-2023-23" in names and "coalition-ban" in names
-    assert "cn-mofcom-gac-2025-18" in names  # April 2025 rare earths
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert {"cn-mofcom-gac-2023-23", "coalition-ban", "usgs-ofr-2024-1057"} <= set(rows)
+    assert "cn-mofcom-gac-2025-18" in rows  # April 2025 rare earths
+    assert all(isinstance(row["reaches_located"], bool) for row in rows.values())
+    assert rows["usgs-ofr-2024-1057"]["reaches_located"] is True
+    refused = rows["cn-mofcom-2024-46-1"]
+    assert refused["status"] == "refused" and "no item mapping" in refused["description"]
     shown = yaml.safe_load(runner.invoke(app, ["--db", ":memory:", "scenarios", "show",
                                                "coalition-ban", "--as-of", "2026-03-01"]).stdout)
     assert shown["start_date"] == "2026-03-01" and shown["events"][0]["importers"] == ["pax_silica"]
+    assert "gallium" in shown["events"][0]["items"]
+    run_refused = runner.invoke(app, ["--db", ":memory:", "simulate", "cn-mofcom-2024-46-1"])
+    assert run_refused.exit_code == 2 and "no item mapping" in run_refused.output
     out = tmp_path / "ga.yaml"
     result = runner.invoke(app, ["--db", ":memory:", "scenarios", "export", "cn-mofcom-2024-46-2",
                                  "-o", str(out)])

@@ -73,8 +73,12 @@ def _scenario(ctx: typer.Context, name: str,
     store = store_for(ctx, db)
     net, library = _library(ctx, db)
     if name not in library:
-        raise ValidationError([RowError(name, None, None, "no such scenario file or library "
-                                        "scenario (see paxsilica scenarios list)")])
+        from paxsilica.simulate.library import refused_measures
+
+        reason = refused_measures(net).get(name)
+        raise ValidationError([RowError(name, None, None, f"refused: {reason}" if reason else
+                                        "no such scenario file or library scenario (see paxsilica "
+                                        "scenarios list)")])
     return scenario_from_dict(library[name], file=name), net, name, trade_flows(store)
 
 
@@ -119,7 +123,9 @@ def simulate_command(
         summary = result.summary().sort_values("loss_share", ascending=False)
         emit(summary.head(30), OutputFormat.table, output=output,
              title=f"{scenario.name}: {result.days} days, output lost (largest first; "
-                   f"units: {result.unit or 'network units'})")
+                   f"units: {result.unit or 'network units'}; loss_usd, value_added_loss_usd in USD)")
+    for line in result.warnings:
+        err_console.print(f"warning: {line}", markup=False)
 
 
 def _text_out(text: str, output: Path | None) -> None:
@@ -169,12 +175,18 @@ scenarios_app = typer.Typer(help="Ready scenarios from the bundled export contro
 def list_command(ctx: typer.Context,
                  fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
                  db: DbOption = None) -> None:
-    """List the library's scenarios."""
-    _, library = _library(ctx, db)
-    rows = [{"name": name, "start_date": doc.get("start_date"),
-             "events": ", ".join(e["kind"] for e in doc["events"]) or "(none)",
-             "description": doc.get("description", "")[:100]} for name, doc in library.items()]
-    emit(pd.DataFrame(rows), fmt, title="Scenario library")
+    """List the library's scenarios, each run once: whether it reaches a located industry and
+    its headline loss (USD, priced items only); refused measures say why."""
+    from paxsilica.simulate.library import library_overview, scenario_library
+
+    net = StackNetwork.from_store(store_for(ctx, db))
+    total = len(scenario_library(net))
+    with _progress(total, "running the library") as bar:
+        task = bar.add_task("scenarios", total=total)
+        table = library_overview(net, progress=lambda n: bar.advance(task, n))
+    if fmt is OutputFormat.table:
+        table = table.assign(description=table["description"].str.slice(0, 100))
+    emit(table, fmt, title="Scenario library (loss over each scenario's days, USD, priced items only)")
 
 
 @scenarios_app.command("show")
@@ -196,12 +208,15 @@ def export_command(ctx: typer.Context, name: str,
 
 
 def _document(ctx: typer.Context, name: str, db: Path | None, as_of: str | None) -> dict:
-    from paxsilica.simulate.library import COALITION_BAN, coalition_ban
+    from paxsilica.simulate.library import COALITION_BAN, coalition_ban, refused_measures
 
+    net, library = _library(ctx, db)
     if name == COALITION_BAN and as_of is not None:
-        return coalition_ban(as_of)
-    _, library = _library(ctx, db)
+        return coalition_ban(as_of, items=library[COALITION_BAN]["events"][0].get("items"))
     if name not in library:
+        reason = refused_measures(net).get(name)
+        if reason:
+            raise ValidationError([RowError(name, None, None, f"refused: {reason}")])
         raise NotFoundError(f"unknown scenario {name!r} (see paxsilica scenarios list)")
     return library[name]
 

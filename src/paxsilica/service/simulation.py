@@ -26,11 +26,14 @@ def _document(net: StackNetwork, scenario: str | dict) -> tuple[object, str]:
     """The scenario document and the name errors use for it."""
     if isinstance(scenario, dict):
         return scenario, "scenario"
-    from paxsilica.simulate.library import scenario_library
+    from paxsilica.simulate.library import refused_measures, scenario_library
 
     library = scenario_library(net)
     if scenario in library:
         return library[scenario], scenario
+    reason = refused_measures(net).get(scenario)
+    if reason:
+        raise ValidationError([RowError("scenario", None, None, f"{scenario}: refused: {reason}")])
     try:
         return yaml.safe_load(scenario), "scenario"
     except yaml.YAMLError as exc:
@@ -42,7 +45,8 @@ def _document(net: StackNetwork, scenario: str | dict) -> tuple[object, str]:
 def simulate_job(net: StackNetwork, scenario: str | dict, days: int | None = None,
                  progress: Callable[[float], None] | None = None,
                  trade: pd.DataFrame | None = None) -> dict:
-    """Run one scenario on ``net``; ``{"scenario", "days", "series", "summary"}``.
+    """Run one scenario on ``net``; ``simulate --format json``'s document (``scenario``,
+    ``days``, ``warnings``, ``series``, ``summary`` with USD, ``items``, ``flows_cut``).
 
     ``progress`` receives the fraction of days done; ``trade`` is the store's trade flows.
     """

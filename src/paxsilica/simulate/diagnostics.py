@@ -202,13 +202,18 @@ def diagnosed(result: SimulationResult, net: SimNetwork, scenario: Scenario,
         warnings.append(f"unpriced items touched by the events (their losses have no USD value): "
                         f"{_names(unpriced['item'])}")
     regions = net.industries["region"].to_numpy().astype(str)
-    if scenario.events and not (touched & (regions != UNLOCATED)).any():
+    reaches = bool((touched & (regions != UNLOCATED)).any())
+    if scenario.events and not reaches:
         warnings.append("the events touch no located industry: every industry they reach has no "
                         "cited country")
+    if not scenario.events:
+        warnings.append("the scenario has no events: output is the baseline (a measure that cuts no "
+                        "goods flow, e.g. a technology ban or a suspension)")
     if net.price is None:
         warnings.append("the network has no prices: losses are in network units only, not USD")
     changed = (result.summary()["peak_loss_share"] > CHANGED).any()
     if scenario.events and not changed:
         warnings.append("no output changes: the events cut nothing the network's industries "
                         "depend on (see flows_cut and the warnings above)")
-    return replace(result, warnings=list(dict.fromkeys(warnings)), flows_cut=cut, items=items)
+    return replace(result, warnings=list(dict.fromkeys(warnings)), flows_cut=cut, items=items,
+                   reaches_located=reaches)

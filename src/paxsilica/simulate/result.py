@@ -59,6 +59,7 @@ class SimulationResult:
     warnings: list[str] = field(default_factory=list)
     flows_cut: pd.DataFrame | None = None
     items: pd.DataFrame | None = None
+    reaches_located: bool | None = None
 
     @property
     def days(self) -> int:
@@ -167,9 +168,11 @@ class SimulationResult:
         return frame.T.groupby(level=0, sort=False).sum().T.rename_axis("step")
 
     def to_json_dict(self, *, series: bool = True) -> dict:
-        """``{"scenario", "days", "warnings", "series", "summary", "items", "flows_cut"}``
+        """``{"scenario", "days", "warnings", "reaches_located", "series", "summary", "items",
+        "flows_cut"}``
         (the CLI's JSON; NaN becomes ``null``)."""
-        document: dict = {"scenario": self.scenario, "days": self.days, "warnings": list(self.warnings)}
+        document: dict = {"scenario": self.scenario, "days": self.days, "warnings": list(self.warnings),
+                          "reaches_located": self.reaches_located}
         if series:
             document["series"] = _records(self.series())
         document["summary"] = _records(self.summary())
