@@ -5,7 +5,9 @@ Called by ``build_bundled_data.py`` after it writes ``supplies.csv``; also runna
     .venv/bin/python scripts/bundled_parameters.py
 
 1. ``world_output`` rows are copied from the world (``WLD``) quantity rows of the bundled
-   supplies, with their citation, so the two tables cannot drift apart.
+   supplies, with their citation, so the two tables cannot drift apart; ``value_added_ratio``
+   rows (USA, 2023) are derived from the bundled BEA summary Use table and the item-to-industry
+   mapping (``data/io/``).
 2. ``scripts/bundled/item_parameters.csv`` holds every other cited figure *as its source
    prints it*: a row may name a unit conversion in ``convert`` (e.g. ``usd_per_lb``: USD per
    pound to USD per tonne); the build multiplies value, low and high by the conversion's factor
@@ -25,6 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "paxsilica" / "data" / "item_parameters.csv"
 SOURCE = Path(__file__).resolve().parent / "bundled" / "item_parameters.csv"
 SUPPLIES = ROOT / "src" / "paxsilica" / "data" / "supplies.csv"
+BEA_USE = ROOT / "src" / "paxsilica" / "data" / "io" / "bea_summary_2023_use.csv"
+ITEM_INDUSTRIES = ROOT / "src" / "paxsilica" / "data" / "io" / "item_bea_industries.csv"
+BEA_SOURCE = ("BEA Input-Output Accounts: The Use of Commodities by Industries, Before Redefinitions "
+              "(Producers' Prices), Summary, 2023")
+BEA_URL = ("https://apps.bea.gov/industry/xls/io-annual/"
+           "IOUse_Before_Redefinitions_PRO_1997-2023_Summary.xlsx")
 
 COLUMNS = ["item_id", "parameter", "country", "year", "value", "low", "high", "unit", "basis",
            "confidence", "source", "source_url", "note"]
@@ -43,6 +51,7 @@ CONVERSIONS: dict[str, tuple[float, str]] = {
     "usd_per_mtu_wo3": (1000 / (10 * W_AT / (W_AT + 3 * O_AT)),
                         "USD per metric ton unit (10 kg) of WO3 x 1,000 / (10 x W/WO3 = "
                         "10 x 183.84/231.837) = USD per t W"),
+    "cents_per_kwh": (1e7, "US cents per kWh x 10,000,000 (1e9 kWh per TWh / 100) = USD per TWh"),
     "usd_per_t_lce": ((2 * LI_AT + C_AT + 3 * O_AT) / (2 * LI_AT),
                       "USD per t of lithium carbonate x Li2CO3/2Li = 73.888/13.88 = USD per t "
                       "Li"),
@@ -77,6 +86,36 @@ def world_output_rows(supplies: list[dict[str, str]]) -> list[dict[str, str]]:
     return out
 
 
+def value_added_rows(use: list[dict[str, str]], mapping: list[dict[str, str]]) -> list[dict[str, str]]:
+    """``value_added_ratio`` rows (country USA, 2023): total value added (T006) over industry
+    output (T008) of each item's BEA summary industry, weighted by the mapping's shares."""
+    by_code = {row["code"]: row for row in use}
+    out: dict[str, list[tuple[float, dict[str, str]]]] = {}
+    for line in mapping:
+        out.setdefault(line["item_id"], []).append((float(line["share"]), line))
+    rows = []
+    for item, lines in out.items():
+        parts, notes = 0.0, []
+        for share, line in lines:
+            value_added = float(by_code["T006"][line["bea_code"]])
+            output = float(by_code["T008"][line["bea_code"]])
+            parts += share * value_added / output
+            notes.append(f"{line['bea_code']} {line['bea_name']}: {value_added:,.0f} / "
+                         f"{output:,.0f} = {value_added / output:.4f}"
+                         + (f" x {share:g}" if share != 1 else ""))
+        confidence = "low" if any(line["confidence"] == "low" for _, line in lines) else "medium"
+        rows.append({
+            "item_id": item, "parameter": "value_added_ratio", "country": "USA", "year": "2023",
+            "value": f"{parts:.4f}", "low": "", "high": "", "unit": "share", "basis": "derived",
+            "confidence": confidence, "source": BEA_SOURCE, "source_url": BEA_URL,
+            "note": ("Derived: total value added (T006) / total industry output (T008) of the "
+                     "item's BEA summary industry, millions of USD, 2023: " + "; ".join(notes)
+                     + ". The US industry's average, applied to the item (mapping in "
+                     "data/io/item_bea_industries.csv); the item's own producers may differ."),
+        })
+    return rows
+
+
 def converted(row: dict[str, str], number: int) -> dict[str, str]:
     """A source-table row in the bundled layout: converted to ``unit`` when it names a
     conversion (the arithmetic goes into the note)."""
@@ -100,12 +139,14 @@ def converted(row: dict[str, str], number: int) -> dict[str, str]:
     return out
 
 
-def item_parameter_rows(supplies: list[dict[str, str]],
-                        source: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The bundled rows: world outputs from ``supplies``, then the source table's rows (a
-    source row with the key of a copied row replaces it). Sorted by item, parameter,
-    country, year."""
-    rows = {tuple(r[k] for k in KEY): r for r in world_output_rows(supplies)}
+def item_parameter_rows(supplies: list[dict[str, str]], source: list[dict[str, str]],
+                        use: list[dict[str, str]] | None = None,
+                        mapping: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
+    """The bundled rows: world outputs from ``supplies`` and value-added ratios from the BEA
+    ``use`` table and the item ``mapping``, then the source table's rows (a source row with
+    the key of a generated row replaces it). Sorted by item, parameter, country, year."""
+    generated = world_output_rows(supplies) + value_added_rows(use or [], mapping or [])
+    rows = {tuple(r[k] for k in KEY): r for r in generated}
     seen: set[tuple[str, ...]] = set()
     for number, row in enumerate(source, start=2):
         out = converted(row, number)
@@ -120,7 +161,8 @@ def item_parameter_rows(supplies: list[dict[str, str]],
 
 def build_item_parameters() -> None:
     """Write ``item_parameters.csv`` from ``supplies.csv`` and the source table."""
-    rows = item_parameter_rows(_read(SUPPLIES), _read(SOURCE))
+    rows = item_parameter_rows(_read(SUPPLIES), _read(SOURCE), _read(BEA_USE),
+                               _read(ITEM_INDUSTRIES))
     with OUT.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()

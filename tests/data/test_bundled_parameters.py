@@ -36,7 +36,8 @@ BUNDLED = _read(bundled_path("item_parameters.csv"))
 
 def test_the_bundled_file_is_what_the_build_makes_of_its_tables():
     rebuilt = BUILD.item_parameter_rows(_read(bundled_path("supplies.csv")),
-                                        _read(SCRIPTS / "bundled" / "item_parameters.csv"))
+                                        _read(SCRIPTS / "bundled" / "item_parameters.csv"),
+                                        _read(BUILD.BEA_USE), _read(BUILD.ITEM_INDUSTRIES))
     assert rebuilt == BUNDLED
 
 

@@ -130,10 +130,10 @@ def test_share_items_take_one_output_unit_and_are_priced_per_it(tmp_path, store)
 
 
 def test_a_share_item_without_output_cannot_be_priced(tmp_path, store):
-    row = "hbm_memory,price,WLD,2024,1,,,USD/stack,reported,S,high,\n"
+    row = "osat_assembly_test,price,WLD,2024,1,,,USD/package,reported,S,high,\n"
     error = _refused(store, _write(tmp_path, HEADER + row)).errors[0]
     assert error.field == "unit" and "no world_output row" in error.reason
-    both = row + "hbm_memory,world_output,WLD,2024,1000000,,,stack,reported,S,high,\n"
+    both = row + "osat_assembly_test,world_output,WLD,2024,1000000,,,package,reported,S,high,\n"
     assert import_file(store, "item_parameters", _write(tmp_path, HEADER + both, "b.csv")).rows == 2
 
 
@@ -150,7 +150,8 @@ def test_a_valid_file_imports_and_a_reimport_replaces(tmp_path, store):
     row = "gallium,qualification_days,WLD,2024,{},,,days,assumption,S,low,why\n"
     import_file(store, "item_parameters", _write(tmp_path, HEADER + row.format(180)))
     import_file(store, "item_parameters", _write(tmp_path, HEADER + row.format(200)))
-    stored = store.table("item_parameters").query("parameter == 'qualification_days'")
+    stored = store.table("item_parameters").query(
+        "parameter == 'qualification_days' and year == 2024 and item_id == 'gallium'")
     assert stored["value"].tolist() == [200]
 
 
