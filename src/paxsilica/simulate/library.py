@@ -179,7 +179,8 @@ def usgs_case() -> dict:
                            "Report 2024-1057, doi:10.3133/ofr20241057 (US GDP -$3.4 bn, range 1.7-9.0, "
                            "for both at once). See docs/simulate.md for the comparison.",
             "events": [{"kind": "export_ban", "exporters": ["CHN"], "importers": ["all"],
-                        "items": ["gallium", "germanium"], "start": 0}]}
+                        "items": ["gallium", "germanium"], "start": 0}],
+            "economy": {"table": "bea-us"}}
 
 
 def library_overview(net: StackNetwork, *, progress: Callable[[int], None] | None = None) -> pd.DataFrame:

@@ -60,6 +60,8 @@ class SimulationResult:
     flows_cut: pd.DataFrame | None = None
     items: pd.DataFrame | None = None
     reaches_located: bool | None = None
+    economy: pd.DataFrame | None = None
+    economy_table: str = ""
 
     @property
     def days(self) -> int:
@@ -167,9 +169,22 @@ class SimulationResult:
         frame = pd.DataFrame(self.production, columns=self.industries["region"].to_numpy())
         return frame.T.groupby(level=0, sort=False).sum().T.rename_axis("step")
 
+    def economy_totals(self) -> pd.DataFrame:
+        """Losses in the economy-wide table per region and channel (``direct``, ``upstream``,
+        ``downstream``, and ``total``), USD; empty without an economy."""
+        columns = ["region", "channel", "output_loss_usd", "value_added_loss_usd"]
+        if self.economy is None or self.economy.empty:
+            return pd.DataFrame(columns=columns)
+        by_channel = self.economy.groupby(["region", "channel"], as_index=False, sort=True)[
+            ["output_loss_usd", "value_added_loss_usd"]].sum(min_count=1)
+        total = by_channel.groupby("region", as_index=False)[["output_loss_usd", "value_added_loss_usd"]].sum(
+            min_count=1).assign(channel="total")
+        return pd.concat([by_channel, total], ignore_index=True)[columns]
+
     def to_json_dict(self, *, series: bool = True) -> dict:
         """``{"scenario", "days", "warnings", "reaches_located", "series", "summary", "items",
-        "flows_cut"}``
+        "flows_cut"}``, and ``economy`` (``table``, ``totals``, ``industries``) when the
+        scenario names an economy-wide table
         (the CLI's JSON; NaN becomes ``null``)."""
         document: dict = {"scenario": self.scenario, "days": self.days, "warnings": list(self.warnings),
                           "reaches_located": self.reaches_located}
@@ -178,6 +193,9 @@ class SimulationResult:
         document["summary"] = _records(self.summary())
         document["items"] = _records(self.items) if self.items is not None else []
         document["flows_cut"] = _records(self.flows_cut) if self.flows_cut is not None else []
+        if self.economy is not None:
+            document["economy"] = {"table": self.economy_table, "totals": _records(self.economy_totals()),
+                                   "industries": _records(self.economy)}
         return document
 
 

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -25,6 +26,7 @@ from paxsilica.errors import RowError, ValidationError
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.capital import ASSUMED_SERVICE_LIFE_YEARS, capital_fleets
 from paxsilica.simulate.diagnostics import diagnosed
+from paxsilica.simulate.economy import economy_losses, load_economy
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
 from paxsilica.simulate.money import mrio_money, read_value_added
 from paxsilica.simulate.mrio import read_mrio_folder
@@ -128,7 +130,18 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
                               price=net.price, va_ratio=net.va_ratio,
                               sized=per_industry(net, "sized", True), outside_lost=outside,
                               final_regions=list(net.regions))
-    return diagnosed(result, net, scenario, schedule)
+    result = diagnosed(result, net, scenario, schedule)
+    if scenario.economy is None:
+        return result
+    table, mapping = load_economy(scenario.economy, scenario.base_dir)
+    losses = economy_losses(result, table, mapping)
+    warnings = result.warnings
+    if losses.empty:
+        regions = ", ".join(sorted(set(table.industries["region"].astype(str))))
+        warnings = [*warnings, f"the economy-wide table ({table.name}) receives no loss: no stack producer "
+                               f"located in {regions} lost output and no delivery to its uses outside "
+                               "the stack was cut"]
+    return replace(result, economy=losses, economy_table=table.name, warnings=warnings)
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,

@@ -178,6 +178,25 @@ class NetworkRef(_Strict):
         "USD per unit of the MRIO's flows (default: read from its unit, e.g. 'M USD' = 1e6)"))
 
 
+class EconomyRef(_Strict):
+    """The economy-wide table a run's losses are carried through (simulate/economy.py)."""
+
+    table: Literal["bea-us"] | None = Field(None, description=(
+        "a bundled table: 'bea-us' = BEA 2023 US summary table with the bundled item mapping"))
+    mrio: str | None = Field(None, description="a pymrio text folder, relative to the YAML")
+    mapping: str | None = Field(None, description=(
+        "CSV item_id,sector[,share]: the table industry each item is made in (default: bundled)"))
+    usd_per_unit: float | None = Field(None, gt=0, lt=1e15, description="USD per unit of the table")
+
+    @model_validator(mode="after")
+    def _one(self) -> EconomyRef:
+        if (self.table is None) == (self.mrio is None):
+            raise ValueError("give exactly one of table or mrio")
+        if self.mrio is not None and self.mapping is None:
+            raise ValueError("an mrio table needs a mapping (item_id,sector CSV)")
+        return self
+
+
 class Scenario(_Strict):
     """A validated scenario; ``base_dir`` resolves relative paths."""
 
@@ -189,6 +208,7 @@ class Scenario(_Strict):
     model: ModelParams = ModelParams()
     events: list[Event] = Field(default_factory=list)
     uncertain: dict[str, Distribution] = Field(default_factory=dict)
+    economy: EconomyRef | None = None
     base_dir: str = Field(".", exclude=True)
 
     def uncertain_key_problem(self, key: str) -> str | None:
