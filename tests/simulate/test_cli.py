@@ -133,5 +133,5 @@ def test_ensemble_from_the_cli(scenario_file, tmp_path):
                                  "--days", "15", "--format", "json", "-o", str(out)])
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text())
-    assert document["members"] == 3 and {"p05", "p50", "p95"} <= set(document["bands"][0])
+    assert document["members"] == 3 and {"p5", "p50", "p95"} <= set(document["bands"][0])
     assert len(list((tmp_path / "bands.json.members").glob("member-*.parquet"))) == 3

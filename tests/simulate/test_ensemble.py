@@ -39,7 +39,7 @@ def test_members_are_reproducible_and_resume(tmp_path):
     kept = full.members[full.members["member"] < 3].reset_index(drop=True)
     assert np.allclose(kept["production"], first.members["production"])
     bands = full.bands[full.bands["region"] == "B"]
-    assert (bands["p05"] <= bands["p50"] + 1e-12).all() and (bands["p50"] <= bands["p95"] + 1e-12).all()
+    assert (bands["p5"] <= bands["p50"] + 1e-12).all() and (bands["p50"] <= bands["p95"] + 1e-12).all()
     assert bands["p95"].max() > 0.1  # the ban bites in some members
 
 
@@ -98,3 +98,32 @@ def test_bad_ensemble_input_writes_nothing(tmp_path):
         run_ensemble(_net(), scenario_from_dict(bad), members=2, folder=tmp_path / "out",
                      scheduler="synchronous")
     assert not (tmp_path / "out").exists()
+
+
+def test_members_draw_the_cited_data_ranges(tmp_path):
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.simulate.ensemble import data_ranges
+    from paxsilica.simulate.stack import stack_network
+    from paxsilica.store import open_store
+
+    sim, _ = stack_network(StackNetwork.from_store(open_store(":memory:")))
+    ranges = data_ranges(sim)
+    low, value, high = ranges["data.gallium.price"]
+    assert low <= value <= high and low < high  # a cited range around the cited value
+    scenario = scenario_from_dict({"name": "ga", "days": 30, "events": [
+        {"kind": "export_ban", "exporters": ["CHN"], "importers": ["all"], "items": ["gallium"], "start": 0}]})
+    result = run_ensemble(sim, scenario, members=4, folder=tmp_path, scheduler="synchronous")
+    prices = result.draws["data.gallium.price"]
+    assert prices.between(low, high).all() and prices.nunique() == 4
+    bands = result.item_bands.set_index(["item", "measure"])
+    assert list(result.item_bands.columns) == ["item", "measure", "p5", "p50", "p95"]
+    gallium = bands.loc[("gallium", "loss_usd")]
+    assert gallium["p5"] < gallium["p95"]  # the price range alone spreads the value lost
+    # the same lost kilograms in every member: the spread is the price's
+    lost = result.items[result.items["item"] == "gallium"]["loss_usd"].to_numpy()
+    drawn = result.draws.set_index("member").loc[result.items[result.items["item"] == "gallium"]["member"],
+                                                 "data.gallium.price"].to_numpy()
+    assert np.allclose(lost / drawn, (lost / drawn)[0], rtol=1e-6)
+    plain = run_ensemble(sim, scenario, members=2, folder=tmp_path / "plain", scheduler="synchronous",
+                         draw_data=False)
+    assert not any(c.startswith("data.") for c in plain.draws.columns)

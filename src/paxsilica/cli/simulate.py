@@ -128,6 +128,12 @@ def simulate_command(
         err_console.print(f"warning: {line}", markup=False)
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Records with NaN as ``None`` (JSON ``null``)."""
+    cleaned = frame.astype(object)
+    return cleaned.where(cleaned.notna(), None).to_dict(orient="records")
+
+
 def _text_out(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text.rstrip("\n"))
@@ -153,18 +159,24 @@ def _ensemble(scenario: object, net: object, members: int, days: int | None, sch
                               progress=lambda n: bar.advance(task, n))
     err_console.print(f"members in {folder}", markup=False)
     if fmt is SimFormat.json:
+        item_bands = result.item_bands if result.item_bands is not None else pd.DataFrame()
         document = {"scenario": name, "days": int(result.bands["step"].max()) + 1,
-                    "members": members, "bands": result.bands.to_dict(orient="records"),
-                    "draws": result.draws.to_dict(orient="records")}
+                    "members": members, "bands": _records(result.bands),
+                    "item_bands": _records(item_bands), "draws": _records(result.draws)}
         _text_out(json.dumps(document, default=float), output)
     elif fmt is SimFormat.parquet:
         _write_atomic(output, lambda tmp: result.bands.to_parquet(tmp, index=False))  # type: ignore[arg-type]
     elif fmt is SimFormat.csv:
         _text_out(result.bands.to_csv(index=False), output)
     else:
-        peak = result.bands.loc[result.bands.groupby("region")["p50"].idxmax()]
+        valid = result.bands.dropna(subset=["p50"])
+        peak = valid.loc[valid.groupby("region")["p50"].idxmax()]
         emit(peak.sort_values("p50", ascending=False).head(30), OutputFormat.table, output=output,
-             title=f"{name}: {members} members, worst day per region (loss share p5/p50/p95)")
+             title=f"{name}: {members} members, worst day per region (value lost / baseline, p5/p50/p95)")
+        if result.item_bands is not None and output is None:
+            usd = result.item_bands[result.item_bands["measure"] == "loss_usd"].dropna(subset=["p50"])
+            emit(usd.sort_values("p50", ascending=False).head(30), OutputFormat.table,
+                 title=f"{name}: value of output lost per item over the run, USD (p5/p50/p95)")
 
 
 scenarios_app = typer.Typer(help="Ready scenarios from the bundled export controls.",

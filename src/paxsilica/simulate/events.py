@@ -233,7 +233,8 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
             items = names.known_sectors & traded
         qualify, ramp, movable = rerouting(net, qualification_days=event.qualification_days,
                                            ramp_up=event.ramp_up,
-                                           substitutable_share=event.substitutable_share)
+                                           substitutable_share=event.substitutable_share,
+                                           scale=scenario.model.qualification_scale)
         links, pair_rows, pair_cols = [], [], []
         cut_source = np.zeros(net.n, dtype=bool)
         for source, target in pairs:

@@ -58,6 +58,8 @@ class ModelParams(_Strict):
     inventory_days: float = Field(90.0, gt=0, description="target input stock, days of use (main_inv_dur)")
     inventory_tau: float = Field(60.0, gt=0, description="inventory restoration time, days")
     psi: float = Field(0.8, gt=0, le=1.0, description="share of target stock below which output falls")
+    qualification_scale: float = Field(1.0, gt=0, le=100, description=(
+        "multiplies every qualification time and rerouting ramp (a sensitivity; 1 = as cited)"))
 
     @model_validator(mode="after")
     def _alpha_order(self) -> ModelParams:

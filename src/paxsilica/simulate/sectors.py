@@ -82,13 +82,15 @@ def sector_flags(net: SimNetwork, column: str, default: bool) -> set[str]:
 
 
 def rerouting(net: SimNetwork, *, qualification_days: int | None, ramp_up: int | None,
-              substitutable_share: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              substitutable_share: float | None,
+              scale: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per supplier industry: days before lost orders start to move (``qualify``), days
     over which they move (``ramp``, 0 = at once) and the share that can move (``movable``).
 
     An event's own values win over the item's cited ones; then the defaults of this module.
     A cited (or given) qualification time moves orders at once when it has passed; without
-    one, orders move linearly over :data:`ASSUMED_RAMP_DAYS` from the start.
+    one, orders move linearly over :data:`ASSUMED_RAMP_DAYS` from the start. ``scale``
+    multiplies both times (the scenario's ``model.qualification_scale``).
     """
     cited = per_industry(net, "qualification_days", np.nan)
     if qualification_days is not None:
@@ -99,7 +101,7 @@ def rerouting(net: SimNetwork, *, qualification_days: int | None, ramp_up: int |
             else np.where(known, 0.0, float(ASSUMED_RAMP_DAYS)))
     movable = (np.full(net.n, float(substitutable_share)) if substitutable_share is not None
                else per_industry(net, "substitutable_share", ASSUMED_SUBSTITUTABLE_SHARE))
-    return qualify, ramp, movable
+    return qualify * scale, ramp * scale, movable
 
 
 def moved_share(t: int, start: int, qualify: np.ndarray, ramp: np.ndarray) -> np.ndarray:
