@@ -42,6 +42,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.simulate.network import SimNetwork
 
 __all__ = ["ASSUMED_DELAY_DAYS", "ASSUMED_DENY_RATE", "COALITION_BAN", "USGS_CASE", "coalition_ban",
            "library_overview", "refused_measures", "scenario_library", "usgs_case"]
@@ -56,12 +57,14 @@ USGS_CASE = "usgs-ofr-2024-1057"
 GOODS_KINDS = {"ban", "licence_requirement", "extraterritorial", "quota"}
 
 
-def _network_items(net: StackNetwork) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+def _network_items(net: StackNetwork, sim: SimNetwork | None = None,
+                   ) -> tuple[set[str], set[str], set[tuple[str, str]]]:
     """Items the stack network models, those of them that are not traded, and its
-    (country, item) industries."""
-    from paxsilica.simulate.stack import stack_network
+    (country, item) industries (``sim``: the stack network when already built)."""
+    if sim is None:
+        from paxsilica.simulate.stack import stack_network
 
-    sim, _ = stack_network(net)
+        sim, _ = stack_network(net)
     present = set(sim.industries["sector"])
     traded = set(sim.sectors.index[sim.sectors["tradable"]]) if sim.sectors is not None else present
     industries = set(zip(sim.industries["region"], sim.industries["sector"], strict=True))
@@ -122,9 +125,9 @@ def _rows(net: StackNetwork) -> list[pd.Series]:
     return [pd.Series(row._asdict()) for row in controls.itertuples(index=False)]
 
 
-def refused_measures(net: StackNetwork) -> dict[str, str]:
+def refused_measures(net: StackNetwork, *, sim: SimNetwork | None = None) -> dict[str, str]:
     """Goods measures that are not simulated, by scenario name, with the reason."""
-    present, not_traded, _ = _network_items(net)
+    present, not_traded, _ = _network_items(net, sim)
     refused = {}
     for row in _rows(net):
         if row["kind"] in GOODS_KINDS:
@@ -134,13 +137,11 @@ def refused_measures(net: StackNetwork) -> dict[str, str]:
     return refused
 
 
-def scenario_library(net: StackNetwork, *, known_items: set[str] | None = None) -> dict[str, dict]:
+def scenario_library(net: StackNetwork, *, sim: SimNetwork | None = None) -> dict[str, dict]:
     """Scenario documents (ready for :func:`~paxsilica.simulate.scenario.scenario_from_dict`)
     by name: one per simulated export-control measure, ``coalition-ban`` (as of today) and
-    the USGS case."""
-    present, not_traded, industries = _network_items(net)
-    if known_items is not None:
-        present = set(known_items)
+    the USGS case (``sim``: the stack network when already built)."""
+    present, not_traded, industries = _network_items(net, sim)
     library: dict[str, dict] = {}
     for row in _rows(net):
         items, note, refused = _mapped(row, present, not_traded)
@@ -194,7 +195,7 @@ def library_overview(net: StackNetwork, *, progress: Callable[[int], None] | Non
 
     sim, resolver = stack_network(net)
     rows = []
-    for name, document in scenario_library(net).items():
+    for name, document in scenario_library(net, sim=sim).items():
         result = run_prepared(*prepare(sim, scenario_from_dict(document, file=name), resolver=resolver))
         summary = result.summary()
         rows.append({"name": name, "status": "simulated", "start_date": document.get("start_date"),
@@ -206,7 +207,7 @@ def library_overview(net: StackNetwork, *, progress: Callable[[int], None] | Non
                      "warnings": len(result.warnings), "description": document.get("description", "")})
         if progress is not None:
             progress(1)
-    for name, reason in refused_measures(net).items():
+    for name, reason in refused_measures(net, sim=sim).items():
         rows.append({"name": name, "status": "refused", "start_date": None, "events": "(none)",
                      "reaches_located": False, "loss_usd": None, "value_added_loss_usd": None,
                      "max_loss_share": None, "warnings": 0, "description": reason})

@@ -141,11 +141,12 @@ def _place(leftover: np.ndarray, items: np.ndarray, regions: np.ndarray, econ: I
     return final, labels, placement
 
 
-def stack_network(net: StackNetwork, *, as_of: date | str | None = None,
-                  trade: pd.DataFrame | None = None) -> tuple[SimNetwork, Resolver]:
-    """The simulation network of the stack, and a resolver of country and group names."""
+def stack_network(net: StackNetwork, *,
+                  as_of: date | str | None = None) -> tuple[SimNetwork, Resolver]:
+    """The simulation network of the stack (sourced from the network's own stored trade
+    flows), and a resolver of country and group names."""
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade)
+    snet = sourcing_network(net, as_of=day)
     nodes = snet.nodes
     producer = nodes["role"].isin(["producer", "unattributed"]).to_numpy()
     positions = np.flatnonzero(producer)
