@@ -6,7 +6,8 @@ from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
 from paxsilica.model.kinds import KINDS, Kind, kind_named
-from paxsilica.model.parameters import ItemParameter, item_parameter, parameter_specs
+from paxsilica.model.parameter_record import ItemParameter, parameter_specs
+from paxsilica.model.parameters import item_parameter
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.supply import Supply
 

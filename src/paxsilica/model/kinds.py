@@ -19,7 +19,7 @@ from paxsilica.model.control import ExportControl
 from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
-from paxsilica.model.parameters import ItemParameter
+from paxsilica.model.parameter_record import ItemParameter
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.supply import Supply
 
