@@ -37,7 +37,7 @@ from paxsilica.model.network import StackNetwork
 from paxsilica.model.parameters import item_parameter
 from paxsilica.simulate.network import SimNetwork
 
-__all__ = ["DRAWN", "ItemEconomics", "item_economics", "with_parameters"]
+__all__ = ["DRAWN", "ItemEconomics", "apparent_consumption", "item_economics", "with_parameters"]
 
 WORLD_PARAMETERS = ["world_output", "qualification_days", "substitutable_share", "service_life_years"]
 DRAWN = ["world_output", "price", "value_added_ratio", "qualification_days", "substitutable_share",
@@ -98,6 +98,38 @@ def item_economics(net: StackNetwork, items: list[str], *, as_of: date | str | i
 
     return ItemEconomics(sectors, rows.reset_index(drop=True), values("price"), values("value_added_ratio"),
                          values("consumption_share"))
+
+
+def apparent_consumption(trade: pd.DataFrame, production_usd: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Each country's share of an item's use from trade data: production + imports − exports
+    (USD; ``production_usd``: ``item_id, country, usd``), latest trade year on or before
+    ``day`` per item, floored at 0. Only items with trade data; ``item_id, country, value``.
+
+    >>> trade = pd.DataFrame({"year": [2024], "exporter": ["CHN"], "importer": ["USA"],
+    ...                       "item_id": ["gallium"], "value_kusd": [40.0]})
+    >>> made = pd.DataFrame({"item_id": ["gallium"], "country": ["CHN"], "usd": [100_000.0]})
+    >>> apparent_consumption(trade, made, date(2026, 1, 1)).to_dict("records")
+    [{'item_id': 'gallium', 'country': 'CHN', 'value': 0.6}, {'item_id': 'gallium', 'country': 'USA', 'value': 0.4}]
+    """
+    columns = ["item_id", "country", "value"]
+    if trade is None or trade.empty:
+        return pd.DataFrame(columns=columns)
+    flows = trade[(trade["year"].astype(int) <= day.year) & (trade["exporter"] != trade["importer"])
+                  & trade["item_id"].notna() & (trade["value_kusd"].astype(float) > 0)]
+    flows = flows[flows["year"] == flows.groupby("item_id")["year"].transform("max")]
+    if flows.empty:
+        return pd.DataFrame(columns=columns)
+    usd = flows["value_kusd"].astype(float) * 1000.0
+    imports = usd.groupby([flows["item_id"], flows["importer"]]).sum()
+    exports = usd.groupby([flows["item_id"], flows["exporter"]]).sum()
+    made = production_usd[production_usd["item_id"].isin(set(flows["item_id"]))]
+    made = made.groupby(["item_id", "country"])["usd"].sum()
+    for frame in (imports, exports):
+        frame.index = frame.index.set_names(["item_id", "country"])
+    use = made.add(imports, fill_value=0.0).sub(exports, fill_value=0.0).clip(lower=0.0)
+    total = use.groupby(level="item_id").transform("sum")
+    shares = (use / total.where(total > 0)).dropna()
+    return shares[shares > 0].rename("value").reset_index()[columns]
 
 
 def with_parameters(sim: SimNetwork, draws: dict[tuple[str, str], float]) -> SimNetwork:

@@ -18,8 +18,10 @@ optional trade data) and the cited item parameters (:mod:`paxsilica.simulate.ite
    across borders (electricity, a data centre's service) come from the buyer's own
    country's producer (its unattributed producer when the buyer's country makes none).
 4. *Demand outside the stack* (final demand) of an industry is ``x − Z·1``, placed by
-   country: in proportion to the item's cited ``consumption_share`` (the uncited rest,
-   and every non-tradable item, where it is produced). Where the stack's modelled use
+   country: in proportion to the item's cited ``consumption_share``; else, for a priced
+   item with stored trade flows, to each country's apparent consumption (production +
+   imports − exports, in USD); else (and for every non-tradable item) where it is
+   produced. ``sectors.demand_placement`` says which. Where the stack's modelled use
    exceeds the cited output the data disagree: the model keeps the recipe flows (output =
    use, no outside demand) and says so.
 5. Non-essential recipe lines (``essential = false``) are *soft*: they never constrain
@@ -53,7 +55,7 @@ from paxsilica.analytics.network import sourcing_network
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.simulate.events import Resolver
-from paxsilica.simulate.items import ItemEconomics, item_economics
+from paxsilica.simulate.items import ItemEconomics, apparent_consumption, item_economics
 from paxsilica.simulate.network import SimNetwork
 
 __all__ = ["UNATTRIBUTED_REGION", "stack_network"]
@@ -120,10 +122,23 @@ def _sizes(econ: ItemEconomics, recipe: pd.Series, items: list[str]) -> tuple[di
     return output, sorted(set(items) - set(cited))
 
 
-def _place(leftover: np.ndarray, items: np.ndarray, regions: np.ndarray, econ: ItemEconomics,
+def _consumption(net: StackNetwork, econ: ItemEconomics, items: np.ndarray, regions: np.ndarray,
+                 x: np.ndarray, day: date) -> tuple[pd.DataFrame, set[str]]:
+    """Where each item's outside demand sits: cited consumption shares, else for priced items
+    with trade data the apparent consumption (production + imports − exports); which items
+    the trade data placed."""
+    cited = econ.consumption
+    price = econ.price_of(items, regions)
+    made = pd.DataFrame({"item_id": items, "country": regions, "usd": x * price})
+    made = made[np.isfinite(made["usd"]) & ~made["item_id"].isin(set(cited["item_id"]))]
+    traded = apparent_consumption(net.trade_flows, made, day)
+    return pd.concat([cited, traded], ignore_index=True), set(traded["item_id"])
+
+
+def _place(leftover: np.ndarray, items: np.ndarray, regions: np.ndarray, consumption: pd.DataFrame,
            not_traded: set[str]) -> tuple[np.ndarray, list[str], dict[str, str]]:
-    """Final demand ``n × R`` by destination: cited consumption shares, the rest at home."""
-    shares = econ.consumption[econ.consumption["item_id"].isin(set(items) - not_traded)]
+    """Final demand ``n × R`` by destination: consumption shares, the rest at home."""
+    shares = consumption[consumption["item_id"].isin(set(items) - not_traded)]
     labels = sorted(set(regions) | set(shares["country"]))
     column = {label: pos for pos, label in enumerate(labels)}
     final = np.zeros((items.size, len(labels)))
@@ -182,7 +197,10 @@ def stack_network(net: StackNetwork, *,
     soft.data = (soft.data > 0).astype(float)
     used = np.asarray(z.sum(axis=1)).ravel()
     notes = _notes(econ, unsized, items, x, used)
-    final, final_regions, placement = _place(np.maximum(x - used, 0.0), items, regions, econ, not_traded)
+    consumption, by_trade = _consumption(net, econ, items, regions, x, day)
+    final, final_regions, placement = _place(np.maximum(x - used, 0.0), items, regions, consumption,
+                                             not_traded)
+    placement.update({item: "trade (apparent consumption)" for item in by_trade if item in placement})
     sectors = econ.sectors.assign(demand_placement=[placement.get(i, "where produced")
                                                     for i in econ.sectors.index])
     aliases: dict[str, tuple[str, ...]] = {}
