@@ -172,13 +172,15 @@ def _read_mapping(path: Path) -> pd.DataFrame:
                 if c not in frame.columns]
     if problems:
         raise ValidationError(problems)
-    share = pd.to_numeric(frame["share"], errors="coerce") if "share" in frame else pd.Series(1.0, index=frame.index)
-    bad = ~np.isfinite(share.to_numpy(dtype=float)) | (share < 0) | (share > 1)
+    share = (pd.to_numeric(frame["share"], errors="coerce").astype(float).to_numpy() if "share" in frame
+             else np.ones(len(frame)))
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(share) | (share < 0) | (share > 1)
     if bad.any():
         raise ValidationError([RowError(table.file, table.row(int(p)), "share", "not a share between 0 and 1")
-                               for p in np.flatnonzero(bad.to_numpy())][:50])
+                               for p in np.flatnonzero(bad)][:50])
     return pd.DataFrame({"item_id": frame["item_id"].astype(str), "sector": frame["sector"].astype(str),
-                         "share": share.astype(float)})
+                         "share": share})
 
 
 def _vector(table: EconomyTable, shocks: pd.DataFrame) -> np.ndarray:
