@@ -88,8 +88,7 @@ def flows_cut(net: SimNetwork, schedule: EventSchedule) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     frame["usd_per_day"] = frame["flow_per_day"] * frame["price"]
     keys = ["event", "kind", "exporter", "item", "importer", "buyer", "cut_share", "cut_share_after"]
-    grouped = frame.groupby(keys, sort=True, dropna=False).agg(
-        flow_per_day=("flow_per_day", "sum"), usd_per_day=("usd_per_day", lambda v: v.sum(min_count=1)))
+    grouped = frame.groupby(keys, sort=True, dropna=False)[["flow_per_day", "usd_per_day"]].sum(min_count=1)
     return grouped.reset_index()[columns]
 
 
@@ -119,11 +118,11 @@ def item_table(result: SimulationResult, net: SimNetwork, touched: np.ndarray) -
                            priced=(np.isfinite(net.price) if net.price is not None
                                    else np.zeros(net.n, dtype=bool)),
                            touched=touched)
-    table = frame.groupby("sector", sort=True).agg(
-        modelled_output=("base", "sum"), unlocated=("unlocated", "sum"), shortfall=("shortfall", "sum"),
-        run_base=("run_base", "sum"), priced=("priced", "all"), affected=("touched", "any"),
-        loss_usd=("loss_usd", lambda v: v.sum(min_count=1)),
-        value_added_loss_usd=("value_added_loss_usd", lambda v: v.sum(min_count=1)))
+    grouped = frame.groupby("sector", sort=True)
+    table = grouped.agg(modelled_output=("base", "sum"), unlocated=("unlocated", "sum"),
+                        shortfall=("shortfall", "sum"), run_base=("run_base", "sum"),
+                        priced=("priced", "all"), affected=("touched", "any"))
+    table = table.join(grouped[["loss_usd", "value_added_loss_usd"]].sum(min_count=1))
     sectors = net.sectors if net.sectors is not None else pd.DataFrame(index=table.index)
     sized = sectors.get("sized", pd.Series(True, index=table.index)).reindex(table.index).fillna(True)
     table["sized"] = sized.astype(bool)

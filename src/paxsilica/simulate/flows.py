@@ -65,6 +65,7 @@ class FlowCut:
     reroute: sp.csr_matrix | None = None
     stop_after: float | None = None
     switch: int | None = None
+    _timings: np.ndarray | None = field(default=None, repr=False)
 
     def stop_at(self, t: int) -> float:
         """Share of each cut flow stopped at ``t``."""
@@ -91,9 +92,11 @@ class FlowCut:
 
     def key(self, t: int) -> tuple:
         """What the factors of step ``t`` depend on (equal keys: reuse the arrays)."""
-        rho = moved_share(t, self.start, np.r_[self.qualify, self.pair_qualify],
-                          np.r_[self.ramp, self.pair_ramp])
-        return (self.index, self.waiting(t), self.stop_at(t), tuple(np.unique(np.round(rho, 12))))
+        if self._timings is None:  # the distinct (qualification, ramp) pairs, found once
+            pairs = np.c_[np.r_[self.qualify, self.pair_qualify], np.r_[self.ramp, self.pair_ramp]]
+            self._timings = np.unique(pairs, axis=0) if pairs.size else np.zeros((0, 2))
+        rho = moved_share(t, self.start, self._timings[:, 0], self._timings[:, 1])
+        return (self.index, self.waiting(t), self.stop_at(t), tuple(np.round(rho, 12)))
 
     def final_moved(self, t: int) -> np.ndarray:
         """Daily final demand of each pair moved to other producers at ``t``."""
