@@ -39,6 +39,9 @@ from paxsilica.simulate.network import SimNetwork
 
 __all__ = ["DRAWN", "ItemEconomics", "apparent_consumption", "item_economics", "with_parameters"]
 
+PROXY_COUNTRY = "USA"
+"""Country whose value-added ratios stand in for countries without their own (the bundled
+ratios are the US industries', from BEA's table): an assumption, warned."""
 WORLD_PARAMETERS = ["world_output", "qualification_days", "substitutable_share", "service_life_years"]
 DRAWN = ["world_output", "price", "value_added_ratio", "qualification_days", "substitutable_share",
          "service_life_years"]
@@ -61,8 +64,17 @@ class ItemEconomics:
         return _by_country(self.prices, items, regions)
 
     def va_ratio_of(self, items: np.ndarray, regions: np.ndarray) -> np.ndarray:
-        """Value-added ratio per industry (its country's, else the world's; NaN: none)."""
-        return _by_country(self.va_ratios, items, regions)
+        """Value-added ratio per industry: its country's, else the world's, else — as a proxy,
+        an assumption the network's notes name — the US industry's ratio (NaN: none)."""
+        ratios = _by_country(self.va_ratios, items, regions)
+        proxy = _by_country(self.va_ratios, items, np.full(len(items), PROXY_COUNTRY))
+        return np.where(np.isnan(ratios), proxy, ratios)
+
+    def va_proxied(self, items: np.ndarray, regions: np.ndarray) -> np.ndarray:
+        """Industries whose value-added ratio is the US proxy."""
+        own = _by_country(self.va_ratios, items, regions)
+        proxy = _by_country(self.va_ratios, items, np.full(len(items), PROXY_COUNTRY))
+        return np.isnan(own) & ~np.isnan(proxy) & (np.asarray(regions) != PROXY_COUNTRY)
 
 
 def _by_country(table: pd.DataFrame, items: np.ndarray, regions: np.ndarray) -> np.ndarray:

@@ -196,7 +196,7 @@ def stack_network(net: StackNetwork, *,
                          shape=z.shape)
     soft.data = (soft.data > 0).astype(float)
     used = np.asarray(z.sum(axis=1)).ravel()
-    notes = _notes(econ, unsized, items, x, used)
+    notes = _notes(econ, unsized, items, regions, x, used)
     consumption, by_trade = _consumption(net, econ, items, regions, x, day)
     final, final_regions, placement = _place(np.maximum(x - used, 0.0), items, regions, consumption,
                                              not_traded)
@@ -217,8 +217,8 @@ def stack_network(net: StackNetwork, *,
     return sim, _resolver(net)
 
 
-def _notes(econ: ItemEconomics, unsized: list[str], items: np.ndarray, x: np.ndarray,
-           used: np.ndarray) -> list[str]:
+def _notes(econ: ItemEconomics, unsized: list[str], items: np.ndarray, regions: np.ndarray,
+           x: np.ndarray, used: np.ndarray) -> list[str]:
     """What the data leave open: unsized and unpriced items, use above cited output."""
     notes = []
     if unsized:
@@ -233,6 +233,12 @@ def _notes(econ: ItemEconomics, unsized: list[str], items: np.ndarray, x: np.nda
     no_va = sorted(set(items) & priced - set(econ.va_ratios["item_id"]))
     if no_va:
         notes.append(f"no cited value-added ratio (no value_added_loss_usd) for: {', '.join(no_va)}")
+    proxied = econ.va_proxied(items, regions)
+    if proxied.any():
+        countries = sorted(set(regions[proxied]) - {UNATTRIBUTED_REGION})
+        notes.append(f"value added outside the US uses the US industries' value-added ratios as a "
+                     f"proxy (assumption; no ratio cited for {len(countries)} other countries and "
+                     "unattributed producers)")
     frame = pd.DataFrame({"item": items, "x": x, "used": used}).groupby("item").sum()
     over = frame[(frame["used"] > frame["x"] * (1 + 1e-9))
                  & frame.index.isin(econ.sectors.index[econ.sectors["sized"]])]
