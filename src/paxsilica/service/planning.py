@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import yaml
-
-from paxsilica.errors import RowError, ValidationError
+from paxsilica.errors import ValidationError
+from paxsilica.io.yamlfile import YamlDocument, load_yaml, with_lines
 from paxsilica.model.network import StackNetwork
 
 __all__ = ["plan_job"]
@@ -19,16 +18,10 @@ DEFAULT_MIP_GAP = 1e-4
 """The CLI's ``--mip-gap`` default."""
 
 
-def _document(problem: str | dict) -> object:
+def _document(problem: str | dict) -> YamlDocument:
     if isinstance(problem, dict):
-        return problem
-    try:
-        return yaml.safe_load(problem)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ValidationError([RowError("problem", None, None,
-                                        f"not valid YAML{where}")]) from None
+        return YamlDocument(problem, "problem")
+    return load_yaml(problem, "problem")
 
 
 def plan_job(net: StackNetwork, problem: str | dict, time_limit: float | None = None,
@@ -46,7 +39,11 @@ def plan_job(net: StackNetwork, problem: str | dict, time_limit: float | None = 
     from paxsilica.plan import build, solve
     from paxsilica.plan.load import check_problem, parse_problem
 
-    checked = check_problem(parse_problem(_document(problem), "problem"), net, "problem")
+    document = _document(problem)
+    try:
+        checked = check_problem(parse_problem(document.data, "problem"), net, "problem")
+    except ValidationError as exc:
+        raise with_lines(exc, document) from None
     if progress is not None:
         progress(1 / 3)
     model = build(checked)

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-import yaml
 
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml
 from paxsilica.model.network import StackNetwork
 
 __all__ = ["simulate_job"]
@@ -32,11 +32,12 @@ def _document(net: StackNetwork, scenario: str | dict) -> tuple[object, str]:
     if scenario in library:
         return library[scenario], scenario
     try:
-        return yaml.safe_load(scenario), "scenario"
-    except yaml.YAMLError as exc:
-        raise ValidationError([RowError("scenario", None, None,
+        return load_yaml(scenario, "scenario").data, "scenario"
+    except ValidationError as exc:
+        first = exc.errors[0]
+        raise ValidationError([RowError("scenario", first.row, first.field,
                                         f"neither a library scenario nor valid YAML: "
-                                        f"{' '.join(str(exc).split())}")]) from None
+                                        f"{first.reason}")]) from None
 
 
 def simulate_job(net: StackNetwork, scenario: str | dict, days: int | None = None,

@@ -31,11 +31,11 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
 
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml, with_lines
 
 __all__ = ["EVENT_KINDS", "Scenario", "load_scenario", "scenario_from_dict"]
 
@@ -260,19 +260,11 @@ def scenario_from_dict(data: object, *, file: str = "<scenario>", base_dir: str 
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file."""
+    """Read and validate a scenario YAML file (:func:`~paxsilica.io.yamlfile.load_yaml`:
+    duplicate keys, alias bombs and deep nesting refused); errors name the file, line and key."""
     path = Path(path)
+    document = load_yaml(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError([RowError(str(path), None, None, "scenario file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError([RowError(str(path), None, None, f"cannot read: {exc}")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise ValidationError([RowError(str(path), row, None, f"not valid YAML: "
-                                        f"{getattr(exc, 'problem', exc)}")]) from None
-    return scenario_from_dict(data, file=str(path), base_dir=str(path.parent))
+        return scenario_from_dict(document.data, file=str(path), base_dir=str(path.parent))
+    except ValidationError as exc:
+        raise with_lines(exc, document) from None

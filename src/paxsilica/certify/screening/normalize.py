@@ -46,11 +46,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import yaml
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from paxsilica.certify.screening.confusables import reveal
+from paxsilica.io.yamlfile import load_yaml
 
 __all__ = ["NameForm", "Vocabulary", "name_form", "vocabulary"]
 
@@ -82,7 +82,7 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """The bundled vocabulary (``vocabulary.yaml``)."""
     text = resources.files("paxsilica.certify.screening").joinpath("vocabulary.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))
+    data = load_yaml(text.read_text("utf-8"), "vocabulary.yaml").data
     stopwords = frozenset(data["stopwords"])
 
     def words(entry: str) -> tuple[str, ...]:  # an entry normalised like a name

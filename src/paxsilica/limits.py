@@ -1,0 +1,36 @@
+"""Every bound on what an input may hold, declared once (the library, the CLI and the
+service all enforce these numbers; docs/service.md lists them).
+
+Bounds exist so that a hostile or mistaken input gets a clear error instead of
+exhausting memory, time or the interpreter's stack; they are far above what real
+inputs need (the figures below say how far).
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_DAYS", "MAX_EVENTS", "MAX_NAME_LENGTH", "MAX_NESTING", "MAX_NODES",
+           "SERVICE_MAX_DAYS"]
+
+MAX_NAME_LENGTH = 1_000
+"""Characters of an organisation name that is screened (a query, a BOM manufacturer, a
+listed name or alias, an ownership link's owner or owned). The longest name in the
+bundled lists has under 200; screening cost grows with a name's length."""
+
+MAX_NESTING = 32
+"""Deepest nesting of lists and mappings in a YAML or JSON input (records are flat; a
+scenario or plan is 4–5 levels deep)."""
+
+MAX_NODES = 1_000_000
+"""Most values (scalars, lists, mappings) a YAML document may hold once its aliases are
+expanded (the item catalogue has about 6 000): an alias bomb is refused before anything
+walks its expansion."""
+
+MAX_DAYS = 36_500
+"""Longest simulation, days (100 years), for a scenario's ``days`` and a run's override."""
+
+SERVICE_MAX_DAYS = 3_650
+"""Longest simulation the service runs, days (10 years), whether the request's ``days``
+or the scenario's own ``days`` asks for it."""
+
+MAX_EVENTS = 10_000
+"""Most events in one scenario (the library's largest has 12)."""
