@@ -9,7 +9,7 @@ inputs need (the figures below say how far).
 from __future__ import annotations
 
 __all__ = ["MAX_DAYS", "MAX_EVENTS", "MAX_NAME_LENGTH", "MAX_NESTING", "MAX_NODES",
-           "SERVICE_MAX_DAYS"]
+           "MAX_PLAN_YEARS", "MAX_QUANTITY", "SERVICE_MAX_DAYS"]
 
 MAX_NAME_LENGTH = 1_000
 """Characters of an organisation name that is screened (a query, a BOM manufacturer, a
@@ -34,3 +34,12 @@ or the scenario's own ``days`` asks for it."""
 
 MAX_EVENTS = 10_000
 """Most events in one scenario (the library's largest has 12)."""
+
+MAX_QUANTITY = 1e15
+"""Largest magnitude of a number in a planning problem or simulation input (a quantity,
+capacity, cost, capex, flow): far above any real figure (world output of any item in its
+unit, or any budget in USD, is below 1e14), far below where solvers treat numbers as
+infinite (1e20) or sums overflow."""
+
+MAX_PLAN_YEARS = 100
+"""Longest planning horizon, years."""

@@ -61,7 +61,7 @@ def test_bytes_must_be_utf8_and_a_bom_is_dropped():
 
 
 def test_files_are_named(tmp_path):
-    with pytest.raises(ValidationError, match=r"missing\.yaml: file not found"):
+    with pytest.raises(ValidationError, match=r"missing\.yaml: cannot read: file not found"):
         load_yaml(tmp_path / "missing.yaml")
     with pytest.raises(ValidationError, match="is a directory, not a file"):
         load_yaml(tmp_path)

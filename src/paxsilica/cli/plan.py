@@ -8,6 +8,7 @@ error. Exit status 1 when the problem is infeasible or no plan was found in time
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -64,8 +65,8 @@ def solve_command(
     """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
     from paxsilica.plan import build, load_problem, share_costs, solve
 
-    if time_limit is not None and time_limit <= 0:
-        raise PaxsilicaError(f"--time-limit must be positive, not {time_limit}")
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        raise PaxsilicaError(f"--time-limit must be a positive number of seconds, not {time_limit}")
     if not 0 <= mip_gap < 1:
         raise PaxsilicaError(f"--mip-gap must be within 0-1, not {mip_gap}")
     problem = load_problem(problem_file, _network(ctx, db))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import NotFoundError, RowError, ValidationError
+from paxsilica.io.atomic import Content, check_outputs, write_atomic
 from paxsilica.model.network import StackNetwork
 
 __all__ = ["register"]
@@ -30,17 +29,8 @@ class SimFormat(StrEnum):
     parquet = "parquet"
 
 
-def _write_atomic(path: Path, write: object) -> None:
-    """Write through a temporary file in the same folder, so a failure leaves nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(tmp))  # type: ignore[operator]
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def _write_atomic(path: Path, content: Content) -> None:
+    write_atomic(path, content)
     err_console.print(f"wrote {path}", markup=False)
 
 
@@ -98,6 +88,7 @@ def simulate_command(
         raise ValidationError([RowError("<arguments>", None, "--days", "must be at least 1")])
     if fmt is SimFormat.parquet and output is None:
         raise ValidationError([RowError("<arguments>", None, "--output", "parquet needs -o PATH")])
+    check_outputs({"-o": output})  # before any work
     scenario, net, file, trade = _scenario(ctx, scenario_path, db)
     if ensemble is not None:
         _ensemble(scenario, net, ensemble, days, scheduler, workers, seed, fmt, output, trade)
@@ -126,7 +117,7 @@ def _text_out(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text.rstrip("\n"))
     else:
-        _write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        _write_atomic(output, text)
 
 
 def _ensemble(scenario: object, net: object, members: int, days: int | None, scheduler: str | None,
@@ -190,9 +181,10 @@ def export_command(ctx: typer.Context, name: str,
                    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of coalition-ban")] = None,
                    db: DbOption = None) -> None:
     """Write one scenario to a YAML file (edit it, then run paxsilica simulate on it)."""
+    check_outputs({"-o": output})
     document = _document(ctx, name, db, as_of)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-    _write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    _write_atomic(output, text)
 
 
 def _document(ctx: typer.Context, name: str, db: Path | None, as_of: str | None) -> dict:

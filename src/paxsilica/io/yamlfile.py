@@ -276,7 +276,7 @@ def load_yaml(source: str | bytes | Path, name: str | None = None, *,
         try:
             source = source.read_bytes()
         except FileNotFoundError:
-            raise ValidationError([RowError(name, None, None, "file not found")]) from None
+            raise ValidationError([RowError(name, None, None, "cannot read: file not found")]) from None
         except OSError as exc:
             reason = "is a directory, not a file" if source.is_dir() else f"cannot read: {exc.strerror or exc}"
             raise ValidationError([RowError(name, None, None, reason)]) from None

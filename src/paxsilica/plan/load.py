@@ -29,6 +29,7 @@ from paxsilica.errors import NotFoundError, PaxsilicaError, RowError, Validation
 from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.model.country import is_country, resolve_country
 from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.plan.bounds import number_problems, supply_problems
 from paxsilica.plan.problem import Problem
 
 __all__ = ["bundled_network", "check_problem", "load_problem", "parse_problem"]
@@ -53,7 +54,7 @@ def parse_problem(data: object, file: str = "<problem>") -> Problem:
     if not isinstance(data, dict):
         raise ValidationError([RowError(file, None, None, "a problem is a YAML mapping")])
     try:
-        return Problem.model_validate(data)
+        problem = Problem.model_validate(data)
     except PydanticError as exc:
         errors = []
         for error in exc.errors():
@@ -63,6 +64,10 @@ def parse_problem(data: object, file: str = "<problem>") -> Problem:
                 reason = "unknown key"
             errors.append(RowError(file, None, _key(loc) or None, reason))
         raise ValidationError(errors) from None
+    errors = number_problems(problem, file)
+    if errors:
+        raise ValidationError(errors)
+    return problem
 
 
 def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
@@ -72,7 +77,7 @@ def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
         ValidationError: every problem found, each naming the file and key.
     """
     path = Path(path)
-    document = load_yaml(path)
+    document = load_yaml(path, dates=False)  # as_of stays text: checked (and named) below
     try:
         problem = parse_problem(document.data, str(path))
         return check_problem(problem, net or bundled_network(), str(path))
@@ -223,8 +228,13 @@ def _check_scenarios(c: _Checker, problem: Problem) -> None:
         c.fail("scenarios", f"probabilities add up to {sum(probabilities):g}, not 1")  # type: ignore[arg-type]
 
 
+def _check_supply(c: _Checker, problem: Problem) -> None:
+    if not c.errors:  # items resolved: a demand nothing supplies would crash the model
+        c.errors.extend(supply_problems(problem, c.file))
+
+
 CHECKS: list[Callable[[_Checker, Problem], None]] = [_check_years, _resolve_all,
-                                                     _check_references]
+                                                     _check_references, _check_supply]
 
 
 def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>") -> Problem:

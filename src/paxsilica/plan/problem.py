@@ -29,7 +29,8 @@ TARGET_KINDS = ("max_concern_share", "min_domestic_share", "min_capacity_share",
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # .inf/.nan are refused where they are read (a number is finite, see plan.bounds)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Demand(_Record):

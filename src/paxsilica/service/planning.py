@@ -21,7 +21,7 @@ DEFAULT_MIP_GAP = 1e-4
 def _document(problem: str | dict) -> YamlDocument:
     if isinstance(problem, dict):
         return YamlDocument(problem, "problem")
-    return load_yaml(problem, "problem")
+    return load_yaml(problem, "problem", dates=False)
 
 
 def plan_job(net: StackNetwork, problem: str | dict, time_limit: float | None = None,
