@@ -8,8 +8,9 @@ inputs need (the figures below say how far).
 
 from __future__ import annotations
 
-__all__ = ["MAX_DAYS", "MAX_EVENTS", "MAX_NAME_LENGTH", "MAX_NESTING", "MAX_NODES",
-           "MAX_PLAN_YEARS", "MAX_QUANTITY", "SERVICE_MAX_DAYS"]
+__all__ = ["BODY_TIMEOUT_SECONDS", "MAX_DAYS", "MAX_EVENTS", "MAX_JSON_BODY_BYTES",
+           "MAX_NAME_LENGTH", "MAX_NESTING", "MAX_NODES", "MAX_PLAN_YEARS", "MAX_QUANTITY",
+           "MAX_QUEUED_JOBS", "SERVICE_MAX_DAYS"]
 
 MAX_NAME_LENGTH = 1_000
 """Characters of an organisation name that is screened (a query, a BOM manufacturer, a
@@ -32,8 +33,9 @@ SERVICE_MAX_DAYS = 3_650
 """Longest simulation the service runs, days (10 years), whether the request's ``days``
 or the scenario's own ``days`` asks for it."""
 
-MAX_EVENTS = 10_000
-"""Most events in one scenario (the library's largest has 12)."""
+MAX_EVENTS = 1_000
+"""Most events in one scenario (the library's largest has a handful; a scenario of
+200 000 events would run for minutes)."""
 
 MAX_QUANTITY = 1e15
 """Largest magnitude of a number in a planning problem or simulation input (a quantity,
@@ -43,3 +45,14 @@ infinite (1e20) or sums overflow."""
 
 MAX_PLAN_YEARS = 100
 """Longest planning horizon, years."""
+
+MAX_JSON_BODY_BYTES = 4 * 1024 * 1024
+"""Largest JSON request body the service reads (a screen request of 1 000 names of 1 000
+characters is about 1 MB); file uploads are bounded by ``serve --max-upload-mb`` instead."""
+
+BODY_TIMEOUT_SECONDS = 60.0
+"""Longest time the service waits for a request body to arrive in full (a client that
+declares 1 000 bytes and sends 2 gets 408 instead of holding a connection)."""
+
+MAX_QUEUED_JOBS = 8
+"""Most unfinished (queued or running) jobs one token may have; more is 429."""

@@ -31,6 +31,7 @@ import pandas as pd
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.bom_csv import read_bom_csv
 from paxsilica.io.cyclonedx import read_cyclonedx
+from paxsilica.io.restricted import name_length_problem
 from paxsilica.io.yamlfile import load_yaml
 from paxsilica.model.country import resolve_country
 
@@ -107,6 +108,8 @@ def validate_bom(frame: pd.DataFrame) -> pd.DataFrame:
                                    f"{', '.join(known)})"))
         if not record.get("manufacturer"):
             errors.append(RowError(file, line, "manufacturer", "missing manufacturer"))
+        elif (reason := name_length_problem(record["manufacturer"])) is not None:
+            errors.append(RowError(file, line, "manufacturer", reason))
         try:
             quantity = float(record.get("quantity") or "nan")
         except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -36,11 +37,12 @@ def serve_command(
 
     from paxsilica.certify.certificate import load_private_key, load_public_key
     from paxsilica.service import RateLimit, ServiceConfig, create_app
+    from paxsilica.service.http import ProblemH11Protocol
 
-    if max_upload_mb <= 0:
-        raise PaxsilicaError(f"--max-upload-mb must be positive, not {max_upload_mb}")
-    if rate_limit <= 0:
-        raise PaxsilicaError(f"--rate-limit must be positive, not {rate_limit}")
+    if not (math.isfinite(max_upload_mb) and 0 < max_upload_mb <= 1024 * 1024):
+        raise PaxsilicaError(f"--max-upload-mb must be a positive number of MB, not {max_upload_mb}")
+    if not (math.isfinite(rate_limit) and 0 < rate_limit <= 1e6):
+        raise PaxsilicaError(f"--rate-limit must be a positive number per second, not {rate_limit}")
     if not 0 < port < 65536:
         raise PaxsilicaError(f"--port must be 1-65535, not {port}")
     if sign is not None:
@@ -55,7 +57,8 @@ def serve_command(
     err_console.print(f"paxsilica serving {config.db} on http://{host}:{port}/ "
                       f"(API docs at /docs; certificates {'signed' if sign else 'unsigned'})",
                       highlight=False, soft_wrap=True)
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info")
+    # problem+json also for requests the HTTP parser refuses (a bad Content-Length)
+    uvicorn.run(create_app(config), host=host, port=port, log_level="info", http=ProblemH11Protocol)
 
 
 def register(app: typer.Typer) -> None:

@@ -82,10 +82,10 @@ def simulate_command(
     db: DbOption = None,
 ) -> None:
     """Simulate a disruption scenario day by day (ARIO model); print or write the result."""
-    from paxsilica.simulate.run import prepare, run_prepared
+    from paxsilica.simulate.run import check_days, prepare, run_prepared
 
-    if days is not None and days < 1:
-        raise ValidationError([RowError("<arguments>", None, "--days", "must be at least 1")])
+    if days is not None:
+        check_days(days, "--days")  # before anything is read or allocated
     if fmt is SimFormat.parquet and output is None:
         raise ValidationError([RowError("<arguments>", None, "--output", "parquet needs -o PATH")])
     check_outputs({"-o": output})  # before any work

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
+from paxsilica.limits import MAX_NAME_LENGTH
 from paxsilica.service.access import Principal
 from paxsilica.service.actions import certify_action
 from paxsilica.service.certifying import screen_records, verify_document
@@ -28,7 +30,7 @@ class ScreenName(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     query_id: str = Field(min_length=1, max_length=200, examples=["q1"])
-    name: str = Field(min_length=1, max_length=1000, examples=["Huawei Technologies Co Ltd"])
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, examples=["Huawei Technologies Co Ltd"])
     country: str | None = Field(None, max_length=200, examples=["CN"])
     identifiers: str | None = Field(None, max_length=2000, description="';'-separated")
 
@@ -37,8 +39,8 @@ class OwnershipLink(BaseModel):
     """One ownership link, as a row of an ``--ownership`` CSV (``ownership[i]`` is row i)."""
 
     model_config = ConfigDict(extra="forbid")
-    owner: str = Field(min_length=1, max_length=1000, examples=["Huawei Technologies Co Ltd"])
-    owned: str = Field(min_length=1, max_length=1000, examples=["Example Gimbal Co Ltd"])
+    owner: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, examples=["Huawei Technologies Co Ltd"])
+    owned: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, examples=["Example Gimbal Co Ltd"])
     percentage: float = Field(description="Percent held, (0, 100]", examples=[60])
 
 
@@ -49,7 +51,7 @@ class ScreenRequest(BaseModel):
         "names": [{"query_id": "q1", "name": "Huawei Technologies Co Ltd", "country": "CN"},
                   {"query_id": "q2", "name": "Acme Tools"}],
         "lists": ["bundled:fcc_covered"]}]})
-    names: list[ScreenName | str] = Field(
+    names: list[ScreenName | Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]] = Field(
         min_length=1, description="Names to screen; a plain string is {query_id: its position, name}")
     lists: list[str] = Field(min_length=1, description=LIST_HELP)
     threshold: float | None = Field(None, ge=0, le=1, description="Minimum score 0-1 (default 0.70)")
@@ -108,10 +110,15 @@ def certify_route(
 
 
 @router.post("/verify", response_model=VerifyResult, summary="Verify a certificate's signature",
-             dependencies=[Depends(require("reader"))])
-def verify_route(
-    request: Request,
-    document: Annotated[Any, Body(description="The certificate JSON, as certify writes it",
-                                  examples=[{"certificate": {"verdict": "pass"}, "signature": None}])],
-) -> JSON:
-    return JSON(verify_document(document, request.app.state.service.public_keys))
+             dependencies=[Depends(require("reader"))],
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"type": "object", "description": "The certificate JSON, as certify "
+                                                             "writes it"},
+                 "example": {"certificate": {"verdict": "pass"}, "signature": None}}}}})
+async def verify_route(request: Request) -> JSON:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind and kind != "application/json" and not kind.endswith("+json"):
+        raise ProblemError(415, f"send the certificate as application/json, not {kind}",
+                           "certificate")
+    raw = await request.body()  # the bytes as sent are verified, never a re-serialisation
+    return JSON(await run_in_threadpool(verify_document, raw, request.app.state.service.public_keys))

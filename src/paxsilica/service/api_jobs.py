@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from paxsilica.service.access import Principal, role_allows
 from paxsilica.service.actions import who
-from paxsilica.service.jobs import JOB_KINDS, JobKind, PlanJob, SimulateJob
+from paxsilica.service.jobs import JOB_KINDS, Bounded, JobKind, PlanJob, SimulateJob
 from paxsilica.service.problems import ProblemError
 from paxsilica.service.responses import JSON
 from paxsilica.service.security import rate_limited, require
@@ -29,7 +29,7 @@ class JobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"kind": "exposure", "params": {"item": "gallium", "as_of": "2026-01-01"}}]})
     kind: Literal["exposure", "simulate", "plan"]
-    params: dict = Field(default_factory=dict)
+    params: Bounded = Field(default_factory=dict)
 
 
 class JobStatus(BaseModel):

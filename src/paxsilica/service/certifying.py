@@ -147,16 +147,27 @@ def certify_upload(store: Store, filename: str, data: bytes, *, rules: str, spec
                            subject=subject)
 
 
-def verify_document(document: object, keys: list[Ed25519PublicKey]) -> dict:
+def verify_document(raw: bytes | str, keys: list[Ed25519PublicKey]) -> dict:
     """``{"valid", "reason"}`` (plus subject, verdict and issued_at when valid) for a
-    certificate document, checked against the service's keys."""
+    certificate's bytes as sent, checked against the service's keys.
+
+    The bytes themselves are verified (:func:`~paxsilica.certify.api.verify_certificate`:
+    strict JSON, no duplicate keys), never a re-serialisation: a certificate with a second
+    ``"verdict"`` is invalid here as in ``paxsilica verify``. Bytes that are not JSON at
+    all are a 422 problem naming ``certificate``.
+    """
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 JSON text"
+        raise ProblemError(422, f"the certificate is not JSON: {reason}", "certificate") from None
     if not keys:
         return {"valid": False, "reason": "the service has no public key to verify with "
                                           "(start it with --sign KEY or --trust PUB)"}
     signature = document.get("signature") if isinstance(document, dict) else None
     wanted = signature.get("public_key_sha256") if isinstance(signature, dict) else None
     key = next((k for k in keys if fingerprint(k) == wanted), keys[0])
-    result = verify_certificate(json.dumps(document, ensure_ascii=False), key)
+    result = verify_certificate(raw, key)
     if not result.valid:
         return {"valid": False, "reason": result.reason}
     body = result.certificate or {}

@@ -18,11 +18,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Annotated
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from paxsilica.errors import PaxsilicaError
+from paxsilica.io.tables import nesting_depth
+from paxsilica.limits import MAX_NESTING, SERVICE_MAX_DAYS
 from paxsilica.service.problems import ProblemError
 from paxsilica.service.queries import records
 from paxsilica.service.state import ServiceState
@@ -33,6 +36,17 @@ __all__ = ["JOB_KINDS", "ExposureJob", "JobKind", "JobRunner", "PlanJob", "Simul
 FINAL = ("done", "failed")
 FAILED_KEY = "__paxsilica_job_error__"
 """A job whose callable raised a user error returns ``{FAILED_KEY: message}``."""
+
+
+def _bounded(value: dict) -> dict:
+    if nesting_depth(value, MAX_NESTING) > MAX_NESTING:
+        raise ValueError(f"nested more than {MAX_NESTING} levels deep")
+    return value
+
+
+Bounded = Annotated[dict, AfterValidator(_bounded)]
+"""A JSON object nested at most :data:`~paxsilica.limits.MAX_NESTING` levels (deeper ones
+would exhaust the recursion of whatever reads them next)."""
 
 
 class ExposureJob(BaseModel):
@@ -54,8 +68,17 @@ class SimulateJob(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"scenario": "coalition-ban", "days": 90}]})
-    scenario: str | dict = Field(..., description="Library scenario name, scenario YAML, or as JSON")
-    days: int | None = Field(None, ge=1, le=3650)
+    scenario: str | Bounded = Field(..., description="Library scenario name, scenario YAML, or as JSON")
+    days: int | None = Field(None, ge=1, le=SERVICE_MAX_DAYS)
+
+    @model_validator(mode="after")
+    def _day_cap(self) -> SimulateJob:
+        asked = self.days if self.days is not None else (
+            self.scenario.get("days") if isinstance(self.scenario, dict) else None)
+        if isinstance(asked, int) and not isinstance(asked, bool) and asked > SERVICE_MAX_DAYS:
+            raise ValueError(f"scenario.days: {asked:,} days; the service simulates at most "
+                             f"{SERVICE_MAX_DAYS:,}")
+        return self
 
 
 class PlanJob(BaseModel):
@@ -67,7 +90,7 @@ class PlanJob(BaseModel):
                      "demand": [{"member": "USA", "item": "gallium", "quantity": 10}],
                      "sources": [{"id": "s", "item": "gallium", "country": "JPN",
                                   "capacity": 20, "cost": 3}]}}]})
-    problem: str | dict = Field(..., description="Planning problem YAML text, or as JSON")
+    problem: str | Bounded = Field(..., description="Planning problem YAML text, or as JSON")
     time_limit: float | None = Field(None, gt=0, le=3600)
     mip_gap: float | None = Field(None, ge=0, lt=1)
 
@@ -182,10 +205,18 @@ class JobRunner:
             return self._client
 
     def submit(self, kind: JobKind, params: BaseModel, who: str) -> str:
-        """Queue a job; its id."""
+        """Queue a job; its id.
+
+        Raises:
+            ProblemError: 429 when ``who`` already has ``max_queued_jobs`` unfinished jobs
+                (counted in the write transaction that records the job, so two requests
+                at once cannot both slip under the cap).
+        """
         job_id = uuid.uuid4().hex
         values = params.model_dump()
+        self._check_queue(self.state.reader(), who)  # cheap: a refused job copies no file
         with self.state.writer() as store:
+            self._check_queue(store, who)  # again inside the write: no two slip under the cap
             store.connection.execute(
                 'INSERT INTO "jobs" VALUES (?, ?, ?, \'queued\', 0.0, ?, ?, NULL, NULL, NULL)',
                 [job_id, kind.name, json.dumps(values), who, _now()])
@@ -200,6 +231,16 @@ class JobRunner:
         self._futures[job_id] = future
         future.add_done_callback(lambda done: self._finish(job_id, done))
         return job_id
+
+    def _check_queue(self, store: object, who: str) -> None:
+        cap = self.state.config.max_queued_jobs
+        (unfinished,) = store.connection.execute(  # type: ignore[attr-defined]
+            "SELECT count(*) FROM \"jobs\" WHERE submitted_by = ? AND status NOT IN ('done', 'failed')",
+            [who]).fetchone()
+        if unfinished >= cap:
+            raise ProblemError(429, f"{unfinished} of your jobs are still queued or running; at "
+                                    f"most {cap} at a time (poll them, then try again)", "kind",
+                               headers={"Retry-After": "10"})
 
     def _finish(self, job_id: str, future: object) -> None:
         result = error = None

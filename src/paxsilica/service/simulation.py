@@ -17,6 +17,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.yamlfile import load_yaml
+from paxsilica.limits import SERVICE_MAX_DAYS
 from paxsilica.model.network import StackNetwork
 
 __all__ = ["simulate_job"]
@@ -57,6 +58,9 @@ def simulate_job(net: StackNetwork, scenario: str | dict, days: int | None = Non
                                         "stored stack network; it does not read MRIO folders")])
     parsed = scenario_from_dict(document, file=file)
     total = days or parsed.days
+    if total > SERVICE_MAX_DAYS:  # whether the request's days or the scenario's ask for it
+        raise ValidationError([RowError(file, None, "days", f"{total:,} days; the service "
+                                        f"simulates at most {SERVICE_MAX_DAYS:,}")])
     done = [0]
 
     def advance(steps: int) -> None:

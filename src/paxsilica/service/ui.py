@@ -19,6 +19,8 @@ from paxsilica.analytics.exposure import exposure_summary
 from paxsilica.certify.lists import BUNDLED_LISTS, stored_lists
 from paxsilica.certify.rules import bundled_packs
 from paxsilica.errors import PaxsilicaError, ValidationError
+from paxsilica.io.restricted import strict_json
+from paxsilica.limits import MAX_NESTING
 from paxsilica.model.network import as_date
 from paxsilica.report.charts import concern_bars
 from paxsilica.service.access import Principal, principal_for, role_allows
@@ -161,9 +163,9 @@ def start_job(request: Request, kind: Annotated[str, Form()], params: Annotated[
     job_kind = JOB_KINDS.get(kind)
     if job_kind is None:
         raise ProblemError(422, f"unknown job kind {kind!r}", "kind")
-    try:
-        values = job_kind.params.model_validate(json.loads(params or "{}"))
-    except (json.JSONDecodeError, ValueError) as exc:
+    try:  # strict: no duplicate keys, bounded nesting (20 000 '[' is a 422, not a crash)
+        values = job_kind.params.model_validate(strict_json(params or "{}", "params", MAX_NESTING))
+    except (ValidationError, ValueError) as exc:
         raise ProblemError(422, f"parameters: {str(exc).splitlines()[0]}", "params") from None
     if not role_allows(found.role, job_kind.role):
         raise ProblemError(403, f"{kind} runs need {job_kind.role!r} or above", "kind")
@@ -200,12 +202,10 @@ def verify_page(request: Request, _: Principal = user("reader")) -> HTMLResponse
 @router.post("/ui/verify", response_class=HTMLResponse)
 def verify_fragment(request: Request, certificate: Annotated[UploadFile, File()],
                     state: ServiceState = Depends(get_state), _: Principal = user("reader")) -> HTMLResponse:
-    try:
-        document = json.loads(certificate.file.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        result = {"valid": False, "reason": f"not a JSON file: {exc}"}
-    else:
-        result = verify_document(document, state.public_keys)
+    try:  # the file's bytes are verified as uploaded (duplicate keys refused)
+        result = verify_document(certificate.file.read(), state.public_keys)
+    except ProblemError as exc:
+        result = {"valid": False, "reason": f"not a JSON file: {exc.problem.detail}"}
     return _render(request, "_verify.html.j2", result=result, file=certificate.filename)
 
 

@@ -21,7 +21,8 @@ from weakref import WeakKeyDictionary
 import numpy as np
 import pandas as pd
 
-from paxsilica.errors import RowError, ValidationError
+from paxsilica.errors import RowError, SolverError, ValidationError
+from paxsilica.limits import MAX_DAYS
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
 from paxsilica.simulate.mrio import read_mrio_folder
@@ -29,7 +30,8 @@ from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.scenario import ModelParams, Scenario, load_scenario
 
-__all__ = ["model_params", "network_and_resolver", "prepare", "run_prepared", "simulate"]
+__all__ = ["check_days", "model_params", "network_and_resolver", "prepare", "run_prepared",
+           "simulate"]
 
 Progress = Callable[[int], None]
 
@@ -93,16 +95,44 @@ def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None
 
 def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedule: EventSchedule,
                  *, days: int | None = None, progress: Progress | None = None) -> SimulationResult:
-    """Loop the kernel ``days`` steps, recording production."""
-    days = scenario.days if days is None else days
+    """Loop the kernel ``days`` steps, recording production.
+
+    Raises:
+        ValidationError: ``days`` is not a whole number 1–:data:`~paxsilica.limits.MAX_DAYS`
+            (checked before anything is allocated).
+        SolverError: a step produced a non-finite output (an input far out of range):
+            the run stops there instead of answering NaN.
+    """
+    days = scenario.days if days is None else check_days(days)
     state = initial_state(params, delay_days=schedule.max_delay)
     production = np.empty((days, params.n))
     for t in range(days):
         state = step(state, params, schedule.shocks(t))
+        if not np.isfinite(state.production).all():
+            where = net.industries.iloc[int(np.flatnonzero(~np.isfinite(state.production))[0])]
+            raise SolverError(f"step {t}: output of {where['region']}/{where['sector']} is not "
+                              "a finite number; an input (model parameter, event or network "
+                              "value) is far out of range")
         production[t] = state.production
         if progress is not None:
             progress(1)
     return SimulationResult(scenario.name, net.industries, params.x0, production, net.unit)
+
+
+def check_days(days: object, field: str = "days") -> int:
+    """``days`` when it is a whole number of days 1–:data:`~paxsilica.limits.MAX_DAYS`.
+
+    >>> check_days(30)
+    30
+    >>> check_days(10**9)
+    Traceback (most recent call last):
+    ...
+    paxsilica.errors.ValidationError: <arguments>, field 'days': must be a whole number of days 1-36,500, not 1000000000
+    """
+    if isinstance(days, bool) or not isinstance(days, int | np.integer) or not 1 <= days <= MAX_DAYS:
+        raise ValidationError([RowError("<arguments>", None, field, f"must be a whole number of days "
+                                                                    f"1-{MAX_DAYS:,}, not {days!r}")])
+    return int(days)
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,
@@ -120,7 +150,7 @@ def simulate(source: object, scenario: Scenario | str | Path, *, days: int | Non
     trade: stored trade flows (:func:`paxsilica.store.trade.trade_flows`) for the stack
         network's sourcing; default: the global pool.
     """
+    if days is not None:
+        check_days(days)
     scenario, net, params, schedule = prepare(source, scenario, trade=trade)
-    if days is not None and days < 1:
-        raise ValidationError([RowError("<arguments>", None, "days", "must be at least 1")])
     return run_prepared(scenario, net, params, schedule, days=days, progress=progress)

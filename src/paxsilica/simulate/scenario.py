@@ -36,6 +36,8 @@ from pydantic import ValidationError as PydanticError
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.yamlfile import load_yaml, with_lines
+from paxsilica.limits import MAX_DAYS, MAX_EVENTS, MAX_QUANTITY
+from paxsilica.model.numbers import refuse_bool_numbers
 
 __all__ = ["EVENT_KINDS", "Scenario", "load_scenario", "scenario_from_dict"]
 
@@ -45,7 +47,9 @@ Names = Annotated[list[str], Field(min_length=1)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # numbers are finite (.inf/.nan refused where read) and never booleans (days: true)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _numbers = model_validator(mode="before")(refuse_bool_numbers)
 
 
 class ModelParams(_Strict):
@@ -54,9 +58,10 @@ class ModelParams(_Strict):
     order_type: Literal["alt", "noalt"] = "alt"
     alpha_base: float = Field(1.0, ge=1.0, description="base overproduction factor (BoARIO alpha_base)")
     alpha_max: float = Field(1.25, ge=1.0, description="maximum overproduction factor")
-    alpha_tau: float = Field(365.0, gt=0, description="overproduction characteristic time, days")
-    inventory_days: float = Field(90.0, gt=0, description="target input stock, days of use (main_inv_dur)")
-    inventory_tau: float = Field(60.0, gt=0, description="inventory restoration time, days")
+    alpha_tau: float = Field(365.0, gt=0, le=MAX_DAYS, description="overproduction characteristic time, days")
+    inventory_days: float = Field(90.0, gt=0, le=MAX_DAYS,
+                                  description="target input stock, days of use (main_inv_dur)")
+    inventory_tau: float = Field(60.0, gt=0, le=MAX_DAYS, description="inventory restoration time, days")
     psi: float = Field(0.8, gt=0, le=1.0, description="share of target stock below which output falls")
 
     @model_validator(mode="after")
@@ -80,8 +85,8 @@ class CapacityLoss(_Event):
     country: str | list[str] | None = None
     item: str | list[str] | None = None
     fraction: Fraction
-    duration: int = Field(1, ge=0)
-    recovery: int = Field(1, ge=1, description="steps of linear recovery")
+    duration: int = Field(1, ge=0, le=MAX_DAYS)
+    recovery: int = Field(1, ge=1, le=MAX_DAYS, description="steps of linear recovery")
 
     @model_validator(mode="after")
     def _where(self) -> CapacityLoss:
@@ -95,7 +100,7 @@ class CapacityLoss(_Event):
 class _Flows(_Event):
     end: Step | None = Field(None, description="first step (or date) at which it no longer acts")
     items: list[str] | None = Field(None, description="items (sectors); default every item")
-    ramp_up: int = Field(30, ge=0, description="days until buyers fully reroute lost orders")
+    ramp_up: int = Field(30, ge=0, le=MAX_DAYS, description="days until buyers fully reroute lost orders")
 
 
 class ExportBan(_Flows):
@@ -134,8 +139,9 @@ class StockpileRelease(_Event):
     kind: Literal["stockpile_release"]
     holder: str
     item: str
-    quantity: float = Field(gt=0, description="network units (item units, or money for an MRIO)")
-    rate: float = Field(gt=0, description="per day")
+    quantity: float = Field(gt=0, le=MAX_QUANTITY,
+                            description="network units (item units, or money for an MRIO)")
+    rate: float = Field(gt=0, le=MAX_QUANTITY, description="per day")
 
 
 Event = Annotated[CapacityLoss | ExportBan | LicenceRegime | ChokepointClosure | StockpileRelease,
@@ -175,10 +181,10 @@ class Scenario(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     network: NetworkRef = NetworkRef()
-    days: int = Field(365, ge=1, le=36500)
+    days: int = Field(365, ge=1, le=MAX_DAYS)
     start_date: date | None = None
     model: ModelParams = ModelParams()
-    events: list[Event] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
     uncertain: dict[str, Distribution] = Field(default_factory=dict)
     base_dir: str = Field(".", exclude=True)
 

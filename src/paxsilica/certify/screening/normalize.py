@@ -50,7 +50,9 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from paxsilica.certify.screening.confusables import reveal
+from paxsilica.errors import ParameterError
 from paxsilica.io.yamlfile import load_yaml
+from paxsilica.limits import MAX_NAME_LENGTH
 
 __all__ = ["NameForm", "Vocabulary", "name_form", "vocabulary"]
 
@@ -257,7 +259,15 @@ def _own_script_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1_000_000)
 def name_form(name: str) -> NameForm:
-    """Normalise one organisation name (cached; pure)."""
+    """Normalise one organisation name (cached; pure).
+
+    Raises:
+        ParameterError: ``name`` is longer than :data:`~paxsilica.limits.MAX_NAME_LENGTH`
+            (readers report it at its row first; this keeps every path bounded).
+    """
+    if len(name) > MAX_NAME_LENGTH:
+        raise ParameterError(f"a name of {len(name):,} characters; at most {MAX_NAME_LENGTH:,} "
+                             "are screened")
     vocab = vocabulary()
     revealed = reveal(name, _own_script_words())
     text = _romanise(revealed.text).lower().replace("'", "")
