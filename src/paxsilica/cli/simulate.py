@@ -136,7 +136,7 @@ def _ensemble(scenario: object, net: object, members: int, days: int | None, sch
         result = run_ensemble(net, scenario, members=members, folder=folder, seed=seed, days=days,
                               scheduler=scheduler, workers=workers, trade=trade,
                               progress=lambda n: bar.advance(task, n))
-    err_console.print(f"members in {folder}", markup=False)
+    err_console.print(f"members in {result.folder}", markup=False)
     if fmt is SimFormat.json:
         document = {"scenario": name, "days": int(result.bands["step"].max()) + 1,
                     "members": members, "bands": result.bands.to_dict(orient="records"),

@@ -38,6 +38,7 @@ from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.limits import MAX_DAYS, MAX_EVENTS, MAX_QUANTITY
 from paxsilica.model.numbers import refuse_bool_numbers
+from paxsilica.simulate.uncertain import uncertain_problems
 
 __all__ = ["EVENT_KINDS", "Scenario", "load_scenario", "scenario_from_dict"]
 
@@ -244,6 +245,8 @@ def scenario_from_dict(data: object, *, file: str = "<scenario>", base_dir: str 
         raise _errors(file, exc) from None
     problems = [RowError(file, None, f"uncertain.{key}", reason) for key in scenario.uncertain
                 if (reason := scenario.uncertain_key_problem(key))]
+    if not problems:  # draws that could leave their parameter's valid range
+        problems += uncertain_problems(scenario, file)
     for index, event in enumerate(scenario.events):
         for key in ("start", "end"):
             value = getattr(event, key, None)
