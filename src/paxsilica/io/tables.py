@@ -85,11 +85,17 @@ def _read_delimited(text: str, separator: str, name: str) -> tuple[pd.DataFrame,
     column)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     records, lines, start = [], [], 1
-    for row in reader:
-        if row:
-            records.append(row)
-            lines.append(start)
-        start = reader.line_num + 1
+    try:
+        for row in reader:
+            if row:
+                records.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:  # a cell past the csv module's limit, a NUL byte, …
+        limit = csv.field_size_limit()
+        reason = (f"a cell longer than {limit:,} characters" if "field limit" in str(exc)
+                  else f"cannot read the row: {exc}")
+        raise ValidationError([RowError(name, start, None, reason)]) from None
     if not records:
         return pd.DataFrame(), ()
     header = [column.strip() or f"Unnamed: {i}" for i, column in enumerate(records[0])]

@@ -106,16 +106,17 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
     days = scenario.days if days is None else check_days(days)
     state = initial_state(params, delay_days=schedule.max_delay)
     production = np.empty((days, params.n))
-    for t in range(days):
-        state = step(state, params, schedule.shocks(t))
-        if not np.isfinite(state.production).all():
-            where = net.industries.iloc[int(np.flatnonzero(~np.isfinite(state.production))[0])]
-            raise SolverError(f"step {t}: output of {where['region']}/{where['sector']} is not "
-                              "a finite number; an input (model parameter, event or network "
-                              "value) is far out of range")
-        production[t] = state.production
-        if progress is not None:
-            progress(1)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, once
+        for t in range(days):
+            state = step(state, params, schedule.shocks(t))
+            if not np.isfinite(state.production).all():
+                where = net.industries.iloc[int(np.flatnonzero(~np.isfinite(state.production))[0])]
+                raise SolverError(f"step {t}: output of {where['region']}/{where['sector']} is not "
+                                  "a finite number; an input (model parameter, event or network "
+                                  "value) is far out of range")
+            production[t] = state.production
+            if progress is not None:
+                progress(1)
     return SimulationResult(scenario.name, net.industries, params.x0, production, net.unit)
 
 

@@ -1,0 +1,152 @@
+"""The HTTP cases of the hostile-input audit (issue 22) against the app: a problem+json 4xx
+naming the field, or the right answer; never a 500.
+
+The cases the HTTP parser decides (a bad Content-Length) and those about time and memory
+(a slow body, a 1 MB name's RSS) need a real server: tests/hostile/test_server.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paxsilica.service import RateLimit, ServiceConfig, create_app
+from paxsilica.service.access import add_token
+
+from .conftest import audit, bounded
+
+
+@pytest.fixture(scope="module")
+def forged(tmp_path_factory):
+    """``(folder, forged certificate bytes)``: keys k.key/k.pub and c.json."""
+    folder = tmp_path_factory.mktemp("forged")
+    audit._forged(folder)
+    return folder, (folder / "c.json").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, forged):
+    folder, _ = forged
+    db = tmp_path_factory.mktemp("hostile-service") / "s.duckdb"
+    config = ServiceConfig(db=db, sign_key=folder / "k.key", max_queued_jobs=2,
+                           rate_limit=RateLimit(rate=1000, burst=1000))
+    with TestClient(create_app(config)) as client:
+        store = client.app.state.service.store
+        tokens = {role: add_token(store, role, role, who="test") for role in ("reader", "analyst")}
+        yield client, tokens
+
+
+def _send(client, case, token):
+    headers = {"Authorization": f"Bearer {token}",
+               **{k: v.replace("{token}", token).replace("{base}", "http://testserver")
+                  for k, v in case.headers.items()}}
+    if "Cookie" in headers:
+        headers.pop("Authorization")
+        client.cookies.set("paxsilica_token", token)
+        headers.pop("Cookie")
+    try:
+        return client.request(case.method, case.path, json=case.json_body, content=case.content,
+                              headers=headers)
+    finally:
+        client.cookies.clear()
+
+
+# the parser-level case needs a real server (h11 refuses it before the app sees it)
+APP_CASES = [case for case in audit.http_cases(b"") if case.id != "content-length-not-a-number"]
+
+
+@pytest.mark.parametrize("case", APP_CASES, ids=[case.id for case in APP_CASES])
+def test_http_case(case, service, forged):
+    client, tokens = service
+    if case.id == "verify-duplicate-verdict":
+        case = next(c for c in audit.http_cases(forged[1]) if c.id == case.id)
+    with bounded():
+        response = _send(client, case, tokens["analyst"])
+    assert audit.judge_http(case, response.status_code, response.headers.get("content-type", ""),
+                            response.content) == []
+
+
+def test_the_genuine_certificate_verifies_and_the_cli_agrees_on_the_forgery(service, forged):
+    client, tokens = service
+    folder, forged_bytes = forged
+    genuine = forged_bytes.replace(b'"verdict": "fail",\n    ', b"", 1)
+    answer = client.post("/api/v1/verify", content=genuine, headers={
+        "Authorization": f"Bearer {tokens['reader']}", "Content-Type": "application/json"}).json()
+    assert answer["valid"] is True and answer["verdict"] == "pass"
+    # the same bytes through the library the CLI uses: the forgery is invalid there too
+    from paxsilica.certify.api import verify_certificate
+
+    assert verify_certificate(forged_bytes, folder / "k.pub").valid is False
+    assert verify_certificate(genuine, folder / "k.pub").valid is True
+
+
+def test_verify_through_the_dashboard_reads_the_raw_bytes(service, forged):
+    client, tokens = service
+    client.cookies.set("paxsilica_token", tokens["reader"])
+    try:
+        page = client.post("/ui/verify", files={"certificate": ("c.json", forged[1], "application/json")},
+                           headers={"Origin": "http://testserver"})
+    finally:
+        client.cookies.clear()
+    assert page.status_code == 200
+    assert "duplicate key" in page.text and "valid" in page.text.lower()
+
+
+def test_a_scenario_object_cannot_pass_the_day_cap(service):
+    client, tokens = service
+    headers = {"Authorization": f"Bearer {tokens['analyst']}"}
+    for body in ({"scenario": {"name": "x", "days": 3651}},
+                 {"scenario": {"name": "x", "days": 30}, "days": 3651}):
+        answer = client.post("/api/v1/simulate", json=body, headers=headers)
+        assert answer.status_code == 422 and ("3,650" in answer.json()["detail"]
+                                              or "3650" in answer.json()["detail"])
+    # YAML text reaches the job: the job fails with the cap, it does not run 10 000 days
+    from paxsilica.errors import ValidationError
+    from paxsilica.service.simulation import simulate_job
+    with pytest.raises(ValidationError, match="at most 3,650"):
+        simulate_job(client.app.state.service.network(), "name: y\ndays: 10000\n")
+
+
+def test_too_many_events_fail_fast(service):
+    from paxsilica.errors import ValidationError
+    from paxsilica.service.simulation import simulate_job
+
+    client, _ = service
+    events = [{"kind": "capacity_loss", "country": "CHN", "item": "gallium", "fraction": 0.001,
+               "start": 1}] * 1001
+    with bounded(60), pytest.raises(ValidationError, match="at most 1000 items"):
+        simulate_job(client.app.state.service.network(), {"name": "many", "events": events})
+
+
+def test_queued_jobs_per_token_are_capped(service):
+    client, tokens = service
+    store = client.app.state.service.store
+    with store.transaction() as connection:  # two unfinished jobs of the analyst (cap 2)
+        for n in range(2):
+            connection.execute('INSERT INTO "jobs" VALUES (?, \'exposure\', \'{}\', \'queued\', 0.0, '
+                               "'token:analyst', ?, NULL, NULL, NULL)",
+                               [f"held-{n}", datetime.now(UTC).replace(tzinfo=None)])
+    try:
+        answer = client.post("/api/v1/jobs", json={"kind": "exposure", "params": {"item": "gallium"}},
+                             headers={"Authorization": f"Bearer {tokens['analyst']}"})
+        assert answer.status_code == 429
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert "at most 2" in answer.json()["detail"] and answer.headers["Retry-After"]
+        other = client.post("/api/v1/jobs", json={"kind": "exposure", "params": {"item": "gallium"}},
+                            headers={"Authorization": f"Bearer {tokens['reader']}"})
+        assert other.status_code == 202  # another token's queue is its own
+        client.app.state.jobs.wait(other.json()["job_id"], timeout=300)
+    finally:
+        with store.transaction() as connection:
+            connection.execute("DELETE FROM \"jobs\" WHERE job_id LIKE 'held-%'")
+
+
+def test_json_bodies_are_capped_below_uploads(service):
+    client, tokens = service
+    body = json.dumps({"names": ["x"] * 10, "lists": ["bundled:fcc_covered"], "pad": "y" * (5 << 20)})
+    answer = client.post("/api/v1/screen", content=body, headers={
+        "Authorization": f"Bearer {tokens['analyst']}", "Content-Type": "application/json"})
+    assert answer.status_code == 413 and "4,194,304" in answer.json()["detail"]
