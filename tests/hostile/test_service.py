@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from paxsilica.service import RateLimit, ServiceConfig, create_app
 from paxsilica.service.access import add_token
@@ -150,3 +152,29 @@ def test_json_bodies_are_capped_below_uploads(service):
     answer = client.post("/api/v1/screen", content=body, headers={
         "Authorization": f"Bearer {tokens['analyst']}", "Content-Type": "application/json"})
     assert answer.status_code == 413 and "4,194,304" in answer.json()["detail"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_verify_of_any_bytes_is_an_answer_or_a_422(forged, data):
+    """Fuzz: a genuine certificate with bytes changed, cut or inserted is valid only when
+    untouched in substance; never an exception other than the 422 problem."""
+    from paxsilica.certify.certificate import load_public_key
+    from paxsilica.service.certifying import verify_document
+    from paxsilica.service.problems import ProblemError
+
+    folder, forged_bytes = forged
+    genuine = forged_bytes.replace(b'"verdict": "fail",\n    ', b"", 1)
+    start = data.draw(st.integers(0, len(genuine)))
+    end = data.draw(st.integers(start, min(len(genuine), start + 40)))
+    insert = data.draw(st.binary(max_size=12) | st.sampled_from([b'"verdict": "fail", ', b"[" * 5000,
+                                                                b"\xff", b"\\u0000"]))
+    mutated = genuine[:start] + insert + genuine[end:]
+    try:
+        answer = verify_document(mutated, [load_public_key(folder / "k.pub")])
+    except ProblemError as exc:
+        assert exc.problem.status == 422 and exc.problem.field == "certificate"
+        return
+    assert set(answer) >= {"valid", "reason"}
+    if answer["valid"]:  # only whitespace-like changes outside the signed body can keep it valid
+        assert json.loads(mutated)["certificate"] == json.loads(genuine)["certificate"]
