@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from paxsilica import __version__
+from paxsilica._version import __version__
 from paxsilica.errors import PaxsilicaError
 from paxsilica.io.atomic import check_output, write_atomic
 from paxsilica.model.country import country_name, is_country

@@ -42,7 +42,7 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.atomic import check_output, write_atomic
-from paxsilica.limits import MAX_MEMBERS, MAX_WORKERS
+from paxsilica.limits import MAX_ENSEMBLE_MEMBERS, MAX_WORKERS
 from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.run import check_days, network_and_resolver, prepare, run_prepared
 from paxsilica.simulate.scenario import Scenario, load_scenario, scenario_from_dict
@@ -196,13 +196,21 @@ def run_ensemble(source: object, scenario: Scenario | str | Path, *, members: in
                  folder: str | Path, seed: int = 0, days: int | None = None,
                  scheduler: str | None = None, workers: int = 2,
                  progress: Callable[[int], None] | None = None,
-                 trade: pd.DataFrame | None = None) -> EnsembleResult:
+                 resolver: object = None) -> EnsembleResult:
     """Run ``members`` members on Dask (``scheduler``: ``None`` for a LocalCluster of
     ``workers`` processes, ``tcp://host:port`` for a running cluster, ``synchronous`` to
-    run in this process) and return their regional series and p5/p50/p95 bands."""
-    if isinstance(members, bool) or not isinstance(members, int) or not 1 <= members <= MAX_MEMBERS:
-        raise ValidationError([RowError("<arguments>", None, "ensemble",
-                                        f"must be a whole number 1-{MAX_MEMBERS:,}, not {members!r}")])
+    run in this process) and return their regional series and p5/p50/p95 bands.
+
+    ``resolver``: the country/group resolver of a prepared stack network (``source`` then
+    being its :class:`SimNetwork`), so that nothing is built again.
+
+    Raises:
+        ValidationError: ``members``, ``workers`` or ``days`` out of bounds (before any
+            work), a bad scenario, or a member file that cannot be read on resume.
+    """
+    if isinstance(members, bool) or not isinstance(members, int) or not 1 <= members <= MAX_ENSEMBLE_MEMBERS:
+        raise ValidationError([RowError("<arguments>", None, "ensemble", f"must be a whole number "
+                                        f"1-{MAX_ENSEMBLE_MEMBERS:,}, not {members!r}")])
     if scheduler is None and (isinstance(workers, bool) or not isinstance(workers, int)
                               or not 1 <= workers <= MAX_WORKERS):
         raise ValidationError([RowError("<arguments>", None, "workers",
@@ -211,7 +219,8 @@ def run_ensemble(source: object, scenario: Scenario | str | Path, *, members: in
         check_days(days)
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    net, resolver = network_and_resolver(source, scenario, trade=trade)
+    net, found = network_and_resolver(source, scenario)
+    resolver = resolver or found
     prepare(net, scenario, resolver=resolver)  # validates everything before any work
     key = run_key(net, scenario, seed, days)
     folder = Path(folder) / key[:16]

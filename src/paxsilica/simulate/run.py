@@ -19,9 +19,8 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import numpy as np
-import pandas as pd
 
-from paxsilica.errors import RowError, SolverError, ValidationError
+from paxsilica.errors import ParameterError, RowError, SolverError, ValidationError
 from paxsilica.limits import MAX_DAYS
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
@@ -54,10 +53,10 @@ def model_params(net: SimNetwork, model: ModelParams) -> ARIOParams:
                       alpha_tau=model.alpha_tau, order_type=model.order_type)
 
 
-def network_and_resolver(source: object, scenario: Scenario, file: str = "<scenario>", *,
-                         trade: pd.DataFrame | None = None) -> tuple[SimNetwork, Resolver | None]:
-    """The simulation network from an argument or the scenario's ``network`` key
-    (``trade``: stored trade flows for the stack network's sourcing; default global pool)."""
+def network_and_resolver(source: object, scenario: Scenario,
+                         file: str = "<scenario>") -> tuple[SimNetwork, Resolver | None]:
+    """The simulation network from an argument or the scenario's ``network`` key (a
+    :class:`~paxsilica.model.network.StackNetwork` brings its own stored trade flows)."""
     if isinstance(source, SimNetwork):
         return source, None
     if isinstance(source, str | Path):
@@ -75,18 +74,17 @@ def network_and_resolver(source: object, scenario: Scenario, file: str = "<scena
 
         source = StackNetwork.from_store(open_store(":memory:"))
     # the latest data (shares, quantities) build the network; groups resolve per event date
-    return stack_network(source, trade=trade)  # type: ignore[arg-type]
+    return stack_network(source)  # type: ignore[arg-type]
 
 
 def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None = None,
-            resolver: Resolver | None = None,
-            trade: pd.DataFrame | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
+            resolver: Resolver | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
     """Validate everything before the first step (nothing runs on bad input)."""
     if not isinstance(scenario, Scenario):
         file = file or str(scenario)
         scenario = load_scenario(scenario)
     file = file or "<scenario>"
-    net, found = network_and_resolver(source, scenario, file, trade=trade)
+    net, found = network_and_resolver(source, scenario, file)
     resolver = resolver or found
     params = model_params(net, scenario.model)
     schedule = compile_events(scenario, net, params, resolver=resolver, file=file)
@@ -95,10 +93,10 @@ def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None
 
 def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedule: EventSchedule,
                  *, days: int | None = None, progress: Progress | None = None) -> SimulationResult:
-    """Loop the kernel ``days`` steps, recording production.
+    """Loop the kernel ``days`` steps (default the scenario's), recording production.
 
     Raises:
-        ValidationError: ``days`` is not a whole number 1–:data:`~paxsilica.limits.MAX_DAYS`
+        ParameterError: ``days`` is not a whole number 1–:data:`~paxsilica.limits.MAX_DAYS`
             (checked before anything is allocated).
         SolverError: a step produced a non-finite output (an input far out of range):
             the run stops there instead of answering NaN.
@@ -128,16 +126,16 @@ def check_days(days: object, field: str = "days") -> int:
     >>> check_days(10**9)
     Traceback (most recent call last):
     ...
-    paxsilica.errors.ValidationError: <arguments>, field 'days': must be a whole number of days 1-36,500, not 1000000000
+    paxsilica.errors.ParameterError: days must be a whole number of days 1-36,500, not 1000000000
     """
     if isinstance(days, bool) or not isinstance(days, int | np.integer) or not 1 <= days <= MAX_DAYS:
-        raise ValidationError([RowError("<arguments>", None, field, f"must be a whole number of days "
-                                                                    f"1-{MAX_DAYS:,}, not {days!r}")])
+        raise ParameterError(f"{field} must be a whole number of days 1-{MAX_DAYS:,}, not {days!r}",
+                             field=field)
     return int(days)
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,
-             progress: Progress | None = None, trade: pd.DataFrame | None = None) -> SimulationResult:
+             progress: Progress | None = None) -> SimulationResult:
     """Simulate a scenario on a network.
 
     Parameters
@@ -148,10 +146,11 @@ def simulate(source: object, scenario: Scenario | str | Path, *, days: int | Non
     scenario: a :class:`Scenario` or the path of its YAML file.
     days: override the scenario's number of days (steps).
     progress: called with 1 after each step (e.g. a progress bar's ``advance``).
-    trade: stored trade flows (:func:`paxsilica.store.trade.trade_flows`) for the stack
-        network's sourcing; default: the global pool.
+
+    The front ends enter through :func:`paxsilica.requests.simulate.prepare_simulation`,
+    which applies the request limits and builds the network once.
     """
     if days is not None:
         check_days(days)
-    scenario, net, params, schedule = prepare(source, scenario, trade=trade)
+    scenario, net, params, schedule = prepare(source, scenario)
     return run_prepared(scenario, net, params, schedule, days=days, progress=progress)
