@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from paxsilica.errors import SolverError, ValidationError
+from paxsilica.errors import ParameterError, SolverError, ValidationError
 from paxsilica.simulate.events import compile_events
 from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.run import check_days, model_params, simulate
@@ -32,9 +32,9 @@ def test_a_step_that_overflows_stops_the_run_with_an_error():
 
 @pytest.mark.parametrize("days", [0, -1, 10**9, True, 2.5, "30"])
 def test_days_are_whole_and_bounded(days):
-    with pytest.raises(ValidationError, match="must be a whole number of days 1-36,500"):
+    with pytest.raises(ParameterError, match="must be a whole number of days 1-36,500"):
         check_days(days)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ParameterError):
         simulate(_net(), scenario_from_dict({"name": "x", "days": 5}), days=days)
 
 

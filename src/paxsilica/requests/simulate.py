@@ -98,12 +98,38 @@ class SimulateRequest(Request):
         if remote and self.days is not None and self.days > SERVICE_MAX_DAYS:
             raise ParameterError(f"days: at most {SERVICE_MAX_DAYS} for a remote request, "
                                  f"not {self.days}", field="days")
+        _check_document(self.scenario, self.days, remote)
         return self
 
     @property
     def max_days(self) -> int:
         """The longest run this request may ask for (the scenario's own days included)."""
         return MAX_DAYS if self.local_files else SERVICE_MAX_DAYS
+
+
+def _check_document(spec: str | dict, days: int | None, remote: bool) -> None:
+    """A scenario sent as an object or YAML text is held to the day and event limits when
+    the request is built (a job is refused at the door, not failed later). Anything else
+    wrong with it is reported, at its line, when the simulation is prepared."""
+    document: object = spec
+    if isinstance(spec, str):
+        if not is_document_text(spec):
+            return
+        try:
+            document = load_yaml(spec, "scenario").data
+        except ValidationError:
+            return  # named with its line by prepare_simulation
+    if not isinstance(document, dict):
+        return
+    cap = SERVICE_MAX_DAYS if remote else MAX_DAYS
+    own = document.get("days")
+    if days is None and isinstance(own, int) and not isinstance(own, bool) and own > cap:
+        raise ParameterError(f"scenario.days: {own} days; at most {cap}"
+                             + (" for a remote request" if remote else ""), field="scenario.days")
+    events = document.get("events")
+    if isinstance(events, list) and len(events) > MAX_EVENTS:
+        raise ParameterError(f"scenario.events: {len(events)} events; at most {MAX_EVENTS}",
+                             field="scenario.events")
 
 
 @dataclass(frozen=True)
