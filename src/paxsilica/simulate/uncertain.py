@@ -22,15 +22,17 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import BaseModel
 from scipy.stats import truncnorm
 
 from paxsilica.errors import RowError
 
-if TYPE_CHECKING:
-    from paxsilica.simulate.scenario import Distribution, Scenario
+# The scenario module imports this one (to check its ``uncertain`` block), so a scenario
+# and a distribution are typed here as the pydantic models they are.
+Scenario = BaseModel
+Distribution = BaseModel
 
 __all__ = ["Range", "draw", "parameter_range", "uncertain_problems"]
 
@@ -60,12 +62,11 @@ class Range:
 
 def _field(scenario: Scenario, key: str) -> tuple[object, object] | None:
     """``(pydantic FieldInfo, its class)`` of an ``uncertain`` key, or None."""
-    from paxsilica.simulate.scenario import ModelParams
-
     parts = key.split(".")
     if len(parts) == 1:
-        info = ModelParams.model_fields.get(key)
-        return (info, ModelParams) if info is not None else None
+        params = type(scenario.model)  # type: ignore[attr-defined]  # ModelParams
+        info = params.model_fields.get(key)
+        return (info, params) if info is not None else None
     if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(scenario.events):
         kind = type(scenario.events[int(parts[1])])
         info = kind.model_fields.get(parts[2])
