@@ -66,6 +66,8 @@ rules:
 """
 
 BOM_HEADER = "part_id,parent_id,description,category,manufacturer,country_of_origin,quantity\n"
+ITEM_PARAMETERS = ("item_id,parameter,year,value,unit,source,confidence,country,basis\n"
+                   "gallium,price,2024,{value},USD/kg Ga,audit,medium,WLD,estimate\n")
 
 
 def scenario(extra: str = "", inventory_days: object = 90, alpha_max: object = 1.25) -> str:
@@ -224,6 +226,13 @@ CASES: list[Case] = [
          ("certify", "{dir}/bom.csv", "--list", "bundled:fcc_covered", "--rules", "fcc-covered"),
          "error", ("bom.csv row 2", "manufacturer", "at most 1,000"),
          {"bom.csv": BOM_HEADER + "D,,Drone,system," + "A" * 100_000 + ",TW,1\n"}),
+    # the new capabilities of other issues, attacked the same way
+    Case("item-parameters-nan", "18", ("data", "import", "item_parameters", "{dir}/p.csv"), "error",
+         ("p.csv row 2", "value", "finite"), {"p.csv": ITEM_PARAMETERS.format(value="nan")}),
+    Case("item-parameters-1e308", "18", ("data", "import", "item_parameters", "{dir}/p.csv"), "error",
+         ("p.csv row 2", "value"), {"p.csv": ITEM_PARAMETERS.format(value="1e308")}),
+    Case("item-parameters-ok", "18", ("data", "validate", "item_parameters", "{dir}/p.csv"), "ok",
+         files={"p.csv": ITEM_PARAMETERS.format(value="520")}),
     # 22.2 the CLI's verdict on a duplicate-key certificate (the service must agree)
     Case("verify-duplicate-verdict", "22.2",
          ("verify", "{dir}/c.json", "--public-key", "{dir}/k.pub"), "exit1",
