@@ -206,7 +206,7 @@ CASES: list[Case] = [
          "error", ("pack.yaml row 7", "duplicate key 'id'"),
          {"pack.yaml": PACK + "id: again\n", "bom.csv": BOM_HEADER + "D,,Drone,system,Acme,TW,1\n"}),
     Case("sim-capacity-loss-nowhere", "22.9", ("simulate", "{dir}/s.yaml"), "error",
-         ("events.1.country", "makes"),
+         ("s.yaml row 7", "events.1.country", "makes"),
          {"s.yaml": scenario("  - {kind: capacity_loss, country: ISL, item: gallium, fraction: 0.5, start: 1}\n")}),
     # 22.3 ensemble draws
     Case("ens-uniform-nan", "22.3", ("simulate", "{dir}/s.yaml", "--ensemble", "2", "--scheduler",

@@ -264,8 +264,22 @@ def prepare_simulation(request: SimulateRequest, net: NetworkSource) -> Prepared
         sim, resolver = network_and_resolver(None, scenario, file)
     else:
         _, sim, resolver = stack.get()
-    scenario, sim, params, schedule = prepare(sim, scenario, file=file, resolver=resolver)
+    try:
+        scenario, sim, params, schedule = prepare(sim, scenario, file=file, resolver=resolver)
+    except ValidationError as exc:  # events checked against the network: name their lines too
+        raise _with_document_lines(exc, request.scenario, file) from None
     return PreparedSimulation(request, scenario, file, sim, resolver, params, schedule)
+
+
+def _with_document_lines(error: ValidationError, spec: str | dict, file: str) -> ValidationError:
+    """``error`` with the YAML line of each key, when the scenario came as a file or text."""
+    if isinstance(spec, dict):
+        return error
+    try:
+        document = load_yaml(Path(file) if file == spec and _looks_like_file(spec) else spec, file)
+    except ValidationError:
+        return error
+    return with_lines(error, document)
 
 
 def answer_simulate(net: NetworkSource, request: SimulateRequest, *,
