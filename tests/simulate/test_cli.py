@@ -134,4 +134,5 @@ def test_ensemble_from_the_cli(scenario_file, tmp_path):
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text())
     assert document["members"] == 3 and {"p5", "p50", "p95"} <= set(document["bands"][0])
-    assert len(list((tmp_path / "bands.json.members").glob("member-*.parquet"))) == 3
+    # members are kept under the run's key (a hash of scenario and options)
+    assert len(list((tmp_path / "bands.json.members").glob("*/member-*.parquet"))) == 3

@@ -27,12 +27,13 @@ def test_members_are_reproducible_and_resume(tmp_path):
     assert draw_parameters(scenario, 3, seed=1) == draw_parameters(scenario, 3, seed=1)
     assert draw_parameters(scenario, 3, seed=1) != draw_parameters(scenario, 4, seed=1)
     first = run_ensemble(_net(), scenario, members=3, folder=tmp_path, scheduler="synchronous")
-    stamps = {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("member-*.parquet")}
+    stamps = {p.name: p.stat().st_mtime_ns for p in first.folder.glob("member-*.parquet")}
     calls = []
     full = run_ensemble(_net(), scenario, members=6, folder=tmp_path, scheduler="synchronous",
                         progress=calls.append)
     # the three stored members were not run again; three new ones were
-    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("member-*.parquet")
+    assert full.folder == first.folder
+    assert {p.name: p.stat().st_mtime_ns for p in full.folder.glob("member-*.parquet")
             if p.name in stamps} == stamps
     assert sum(calls) == 6 and calls[0] == 3
     assert sorted(full.members["member"].unique()) == list(range(6))
@@ -54,7 +55,7 @@ def test_local_cluster_and_scheduler_address(tmp_path):
     a = local.members.sort_values(["member", "step", "region"]).reset_index(drop=True)
     b = remote.members.sort_values(["member", "step", "region"]).reset_index(drop=True)
     assert np.allclose(a["production"], b["production"])
-    assert len(collect(tmp_path / "local").draws) == 4
+    assert len(collect(local.folder).draws) == 4
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
@@ -81,8 +82,10 @@ def test_an_interrupted_run_resumes_where_it_stopped(tmp_path):
     with pytest.raises(StopError):
         run_ensemble(_net(), scenario, members=5, folder=tmp_path, scheduler="synchronous",
                      progress=stop_after_two)
-    # two complete member files, no half-written one
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["member-00000.parquet", "member-00001.parquet"]
+    # two complete member files, no half-written one, in the run's folder
+    (run,) = tmp_path.iterdir()
+    assert sorted(p.name for p in run.iterdir()) == ["member-00000.parquet", "member-00001.parquet",
+                                                      "run.json"]
     resumed = run_ensemble(_net(), scenario, members=5, folder=tmp_path, scheduler="synchronous")
     fresh = run_ensemble(_net(), scenario, members=5, folder=tmp_path / "fresh", scheduler="synchronous")
     a = resumed.members.sort_values(["member", "step", "region"]).reset_index(drop=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import NotFoundError, RowError, ValidationError
+from paxsilica.io.atomic import Content, check_outputs, write_atomic
 from paxsilica.model.network import StackNetwork
 from paxsilica.requests.simulate import PreparedSimulation, SimulateRequest, prepare_simulation
 
@@ -31,17 +30,8 @@ class SimFormat(StrEnum):
     parquet = "parquet"
 
 
-def _write_atomic(path: Path, write: object) -> None:
-    """Write through a temporary file in the same folder, so a failure leaves nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(tmp))  # type: ignore[operator]
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def _write_atomic(path: Path, content: Content) -> None:
+    write_atomic(path, content)
     err_console.print(f"wrote {path}", markup=False)
 
 
@@ -73,6 +63,7 @@ def simulate_command(
     """Simulate a disruption scenario day by day (ARIO model); print or write the result."""
     if fmt is SimFormat.parquet and output is None:
         raise ValidationError([RowError("<arguments>", None, "--output", "parquet needs -o PATH")])
+    check_outputs({"-o": output})  # before any work
     folder = Path(f"{output}.members") if output is not None and ensemble is not None else None
     request = SimulateRequest.parse(scenario=scenario_path, days=days, ensemble=ensemble,
                                     scheduler=scheduler, workers=workers if ensemble else None,
@@ -115,7 +106,7 @@ def _text_out(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text.rstrip("\n"))
     else:
-        _write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        _write_atomic(output, text)
 
 
 def _ensemble(prepared: PreparedSimulation, fmt: SimFormat, output: Path | None) -> None:
@@ -123,7 +114,7 @@ def _ensemble(prepared: PreparedSimulation, fmt: SimFormat, output: Path | None)
     with _progress(members, f"ensemble {name}") as bar:
         task = bar.add_task("members", total=members)
         result = prepared.run_ensemble(lambda done, _total: bar.update(task, completed=done))
-    err_console.print(f"members in {prepared.members_folder}", markup=False)
+    err_console.print(f"members in {result.folder}", markup=False)  # the run's keyed folder
     if fmt is SimFormat.json:
         item_bands = result.item_bands if result.item_bands is not None else pd.DataFrame()
         document = {"scenario": name, "days": int(result.bands["step"].max()) + 1,
@@ -179,9 +170,10 @@ def export_command(ctx: typer.Context, name: str,
                    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of coalition-ban")] = None,
                    db: DbOption = None) -> None:
     """Write one scenario to a YAML file (edit it, then run paxsilica simulate on it)."""
+    check_outputs({"-o": output})
     document = _document(ctx, name, db, as_of)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-    _write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    _write_atomic(output, text)
 
 
 def _document(ctx: typer.Context, name: str, db: Path | None, as_of: str | None) -> dict:

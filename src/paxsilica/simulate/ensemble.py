@@ -7,9 +7,12 @@ service life) is drawn from a triangular distribution ``low``–``value``–``hi
 (keys ``data.<item>.<parameter>``). Member ``i`` uses the ``i``-th child of
 ``SeedSequence(seed)``, so a member is the same whichever worker runs it and whether or
 not the run was interrupted. It runs :func:`~paxsilica.simulate.run` and is written as
-``member-NNNNN.parquet`` in the members folder as soon as it returns: per step and region
-the output and loss share, and per item its loss over the run. Members already in the
-folder are not run again.
+``member-NNNNN.parquet`` as soon as it returns (per step and region the output and loss
+share, per item its loss over the run), in a subfolder of the members folder named by the
+run's key (:func:`run_key`: a hash of the scenario, the seed, the days, whether data ranges
+are drawn and the network). Members already there are not run again; a changed scenario or
+option gets a new subfolder, so it never reuses another run's members. A member file that
+cannot be read on resume is an error naming it.
 
 Bands are the 5th, 50th and 95th percentiles over members, columns ``p5``, ``p50``,
 ``p95``: per step and region (``bands``) of the loss share — output value lost over
@@ -33,8 +36,10 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +48,20 @@ import numpy as np
 import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.atomic import check_output, write_atomic
+from paxsilica.limits import MAX_ENSEMBLE_MEMBERS, MAX_WORKERS
 from paxsilica.simulate.network import SimNetwork
-from paxsilica.simulate.run import network_and_resolver, prepare, run_prepared
+from paxsilica.simulate.run import check_days, network_and_resolver, prepare, run_prepared
 from paxsilica.simulate.scenario import Scenario, load_scenario, scenario_from_dict
+from paxsilica.simulate.uncertain import draw, parameter_range
 
-__all__ = ["EnsembleResult", "data_ranges", "draw_parameters", "member_scenario", "run_ensemble"]
+__all__ = ["ENSEMBLE_FORMAT", "EnsembleResult", "collect", "data_ranges", "draw_parameters",
+           "member_scenario", "run_ensemble", "run_key"]
+
+ENSEMBLE_FORMAT = "paxsilica-ensemble/2"
+"""Part of every run key: a change to what a member file holds starts new runs."""
+MEMBER_COLUMNS = ("member", "step", "region", "production", "loss_share")
+_MEMBER_FILE = re.compile(r"member-(\d{5,})\.parquet")
 
 
 WORKER_ENVIRONMENT = {
@@ -101,18 +115,10 @@ def data_ranges(net: SimNetwork) -> dict[str, tuple[float, float, float]]:
 def draw_parameters(scenario: Scenario, member: int, seed: int = 0,
                     ranges: dict[str, tuple[float, float, float]] | None = None) -> dict[str, float]:
     """The uncertain parameters of one member (reproducible per member index): the
-    scenario's, then the data ``ranges`` (triangular low–value–high)."""
+    scenario's, each inside its parameter's valid range (:mod:`paxsilica.simulate.uncertain`),
+    then the data ``ranges`` (triangular low–value–high)."""
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(member + 1)[member])
-    draws = {}
-    for key in sorted(scenario.uncertain):
-        dist = scenario.uncertain[key]
-        if dist.uniform is not None:
-            draws[key] = float(rng.uniform(*dist.uniform))
-        elif dist.normal is not None:
-            draws[key] = float(rng.normal(*dist.normal))
-        else:
-            low, mode, high = dist.triangular  # type: ignore[misc]
-            draws[key] = float(rng.triangular(low, mode, high)) if high > low else float(low)
+    draws = {key: draw(scenario, key, rng) for key in sorted(scenario.uncertain)}
     for key in sorted(ranges or {}):
         low, mode, high = ranges[key]  # type: ignore[index]
         draws[key] = float(rng.triangular(low, mode, high))
@@ -129,8 +135,9 @@ def _network_draws(draws: dict[str, float]) -> dict[tuple[str, str], float]:
 
 
 def member_scenario(scenario: Scenario, draws: dict[str, float]) -> Scenario:
-    """The scenario with drawn values put in (validated again: a draw outside a field's
-    bounds, e.g. a negative normal draw for ``inventory_days``, is clipped to the bound)."""
+    """The scenario with drawn values put in (whole-number parameters rounded), validated
+    again. Draws lie inside their parameters' ranges (checked when the scenario was read),
+    so nothing is clipped."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     for key, value in draws.items():
         if key.startswith(DATA_PREFIX):
@@ -140,35 +147,9 @@ def member_scenario(scenario: Scenario, draws: dict[str, float]) -> Scenario:
             data.setdefault("model", {})[key] = value
         else:
             event = data["events"][int(parts[1])]
-            integer = isinstance(event.get(parts[2]), int) or parts[2] in {
-                "duration", "recovery", "ramp_up", "delay_days", "qualification_days"}
-            event[parts[2]] = round(value) if integer else value
-    data = _clip(data)
+            limits = parameter_range(scenario, key)
+            event[parts[2]] = round(value) if limits is not None and limits.integer else value
     return scenario_from_dict(data, base_dir=scenario.base_dir)
-
-
-def _clip(data: dict) -> dict:
-    model = data.get("model", {})
-    for key in ("alpha_tau", "inventory_days", "inventory_tau", "qualification_scale"):
-        if key in model:
-            model[key] = max(model[key], 1e-3)
-    if "psi" in model:
-        model["psi"] = min(max(model["psi"], 1e-3), 1.0)
-    for key in ("alpha_base", "alpha_max"):
-        if key in model:
-            model[key] = max(model[key], 1.0)
-    if "alpha_base" in model or "alpha_max" in model:
-        model["alpha_max"] = max(model.get("alpha_max", 1.25), model.get("alpha_base", 1.0))
-    for event in data.get("events", []):
-        for key in ("fraction", "share", "deny_rate", "severity", "substitutable_share"):
-            if key in event:
-                event[key] = min(max(event[key], 0.0), 1.0)
-        for key in ("duration", "ramp_up", "delay_days", "qualification_days"):
-            if key in event:
-                event[key] = max(int(event[key]), 0)
-        if "recovery" in event:
-            event["recovery"] = max(int(event["recovery"]), 1)
-    return data
 
 
 def _regional(result: object) -> pd.DataFrame:
@@ -221,16 +202,58 @@ def _run_member(net: SimNetwork, data: dict, member: int, seed: int, days: int |
 
 def _write(folder: Path, member: int, draws: dict[str, float], frame: pd.DataFrame) -> None:
     """Atomic write: a member file is complete or absent."""
-    target = folder / f"member-{member:05d}.parquet"
-    tmp = folder / f".member-{member:05d}.parquet.tmp"
     extra = pd.DataFrame({f"draw:{k}": np.full(len(frame), v) for k, v in draws.items()}, index=frame.index)
-    table = pd.concat([frame, extra], axis=1)
-    table.to_parquet(tmp, index=False)
-    os.replace(tmp, target)
+    table = pd.concat([frame, extra], axis=1)  # one concat: hundreds of draw columns
+    write_atomic(folder / f"member-{member:05d}.parquet", lambda tmp: table.to_parquet(tmp, index=False),
+                 name="member file")
+
+
+def _member_files(folder: Path) -> dict[int, Path]:
+    return {int(match.group(1)): path for path in folder.glob("member-*.parquet")
+            if (match := _MEMBER_FILE.fullmatch(path.name))}
+
+
+def _unreadable(path: Path, exc: Exception) -> ValidationError:
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return ValidationError([RowError(str(path), None, None, f"not a readable member file ({reason}); "
+                                                            "delete it and run again to recompute it")])
 
 
 def _done(folder: Path) -> set[int]:
-    return {int(p.stem.split("-")[1]) for p in folder.glob("member-*.parquet")}
+    """Members already in ``folder``, after checking each file's footer and columns (a
+    truncated or foreign file is an error naming it, not a traceback at the end)."""
+    import pyarrow.parquet as pq
+
+    done = set()
+    for member, path in _member_files(folder).items():
+        try:
+            names = set(pq.read_schema(path).names)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise _unreadable(path, exc) from None
+        if not names >= set(MEMBER_COLUMNS):
+            raise _unreadable(path, ValueError(f"missing {sorted(set(MEMBER_COLUMNS) - names)}"))
+        done.add(member)
+    return done
+
+
+def run_key(net: SimNetwork, scenario: Scenario, seed: int, days: int | None,
+            draw_data: bool = True) -> str:
+    """SHA-256 (hex) of everything a member's result depends on: the scenario (every key),
+    the seed, the days and the network's arrays and labels. Members are kept under it, so
+    a changed scenario, option or network never reuses another run's members."""
+    digest = hashlib.sha256()
+    settings = {"format": ENSEMBLE_FORMAT, "seed": seed, "days": days, "draw_data": draw_data,
+                "scenario": scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "network": {"kind": net.kind, "unit": net.unit, "units": list(net.units),
+                            "regions": list(net.regions),
+                            "industries": net.industries[["region", "sector"]].astype(str).to_numpy().tolist()}}
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode("utf-8"))
+    z = net.z.tocsr()
+    for array in (z.data, z.indices, z.indptr, np.asarray(net.final, dtype=float)):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    if net.soft is not None:
+        digest.update(np.ascontiguousarray(net.soft.tocsr().data).tobytes())
+    return digest.hexdigest()
 
 
 def run_ensemble(source: object, scenario: Scenario | str | Path, *, members: int = 100,
@@ -244,16 +267,34 @@ def run_ensemble(source: object, scenario: Scenario | str | Path, *, members: in
 
     ``resolver``: the country/group resolver of a prepared stack network (``source`` then
     being its :class:`SimNetwork`), so that nothing is built again; ``draw_data``: also
-    draw the cited data ranges (:func:`data_ranges`)."""
-    if members < 1:
-        raise ValidationError([RowError("<arguments>", None, "ensemble", "must be at least 1")])
+    draw the cited data ranges (:func:`data_ranges`).
+
+    Raises:
+        ValidationError: ``members``, ``workers`` or ``days`` out of bounds (before any
+            work), a bad scenario, or a member file that cannot be read on resume.
+    """
+    if isinstance(members, bool) or not isinstance(members, int) or not 1 <= members <= MAX_ENSEMBLE_MEMBERS:
+        raise ValidationError([RowError("<arguments>", None, "ensemble", f"must be a whole number "
+                                        f"1-{MAX_ENSEMBLE_MEMBERS:,}, not {members!r}")])
+    if scheduler is None and (isinstance(workers, bool) or not isinstance(workers, int)
+                              or not 1 <= workers <= MAX_WORKERS):
+        raise ValidationError([RowError("<arguments>", None, "workers",
+                                        f"must be a whole number 1-{MAX_WORKERS}, not {workers!r}")])
+    if days is not None:
+        check_days(days)
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     net, found = network_and_resolver(source, scenario)
     resolver = resolver or found
     prepare(net, scenario, resolver=resolver)  # validates everything before any work
-    folder = Path(folder)
+    key = run_key(net, scenario, seed, days, draw_data)
+    folder = Path(folder) / key[:16]
+    check_output(folder / "run.json", "members folder")
     folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "run.json").is_file():
+        write_atomic(folder / "run.json", json.dumps(
+            {"format": ENSEMBLE_FORMAT, "key": key, "scenario": scenario.name, "seed": seed,
+             "days": days}, indent=2) + "\n", name="members folder")
     data = {**scenario.model_dump(mode="json", by_alias=True, exclude_none=True),
             "base_dir": scenario.base_dir}
     ranges = data_ranges(net) if draw_data else {}
@@ -304,13 +345,20 @@ def _run_on_dask(net: SimNetwork, data: dict, todo: list[int], seed: int, days: 
             cluster.close()
 
 
+def _read_member(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+
+
 def collect(folder: str | Path, name: str = "", members: int | None = None) -> EnsembleResult:
     """Read the member files of a folder and compute the bands."""
     folder = Path(folder)
-    files = sorted(folder.glob("member-*.parquet"))
-    if members is not None:
-        files = [f for f in files if int(f.stem.split("-")[1]) < members]
-    frames = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    files = sorted((m, f) for m, f in _member_files(folder).items() if members is None or m < members)
+    if not files:
+        raise ValidationError([RowError(str(folder), None, None, "no member files")])
+    frames = pd.concat([_read_member(f) for _, f in files], ignore_index=True)
     draw_columns = [c for c in frames.columns if c.startswith("draw:")]
     draws = frames.groupby("member")[draw_columns].first().rename(
         columns=lambda c: c.removeprefix("draw:")).reset_index()

@@ -193,6 +193,12 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
             what = names.goods(_as_list(event.sector or event.item),
                                f"{key}.{'sector' if event.sector else 'item'}")
             hit = np.flatnonzero(np.isin(regions, list(where)) & np.isin(sectors, list(what)))
+            if hit.size == 0 and where and what:  # as stockpile_release: a loss that hits nothing
+                field = "region" if event.region else "country"
+                names.problems.append(RowError(file, None, f"{key}.{field}",
+                                               f"no industry of {_as_list(event.region or event.country)} "
+                                               f"makes {_as_list(event.sector or event.item)}"))
+                continue
             schedule.capacity.append(_Capacity(start, event.duration, event.recovery,
                                                event.fraction, hit, index))
             continue

@@ -28,6 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.limits import MAX_QUANTITY
 from paxsilica.simulate.network import SimNetwork
 
 __all__ = ["read_mrio_folder"]
@@ -79,6 +80,11 @@ def _table(folder: Path, files: dict, key: str) -> pd.DataFrame:
         raise _fail(path, f"{frame.index[row]}/{frame.columns[col]}", "empty cell")
     if not np.isfinite(values.to_numpy()).all():
         raise _fail(path, None, "infinite value")
+    huge = np.abs(values.to_numpy()) > MAX_QUANTITY
+    if huge.any():  # finite, but sums and the model's products would overflow
+        row, col = np.argwhere(huge)[0]
+        raise _fail(path, f"{frame.index[row]}/{frame.columns[col]}",
+                    f"{values.iat[row, col]:g} is beyond the largest accepted magnitude ({MAX_QUANTITY:g})")
     return values
 
 
@@ -119,9 +125,15 @@ def _unit(folder: Path, files: dict) -> str:
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
         return ""
     path = folder / entry["name"]
+    if not path.is_file():
+        return ""  # the unit table is optional
     try:
         units = pd.read_csv(path, sep="\t", index_col=[0, 1])
-    except (OSError, ValueError, pd.errors.ParserError):
-        return ""
+    except (OSError, ValueError, IndexError, pd.errors.ParserError) as exc:
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise _fail(path, "files.unit.name", f"not a pymrio unit table: {reason}") from None
     values = units.iloc[:, 0].dropna().unique() if units.shape[1] else []
-    return str(values[0]) if len(values) == 1 else ""
+    unit = str(values[0]) if len(values) == 1 else ""
+    if len(unit) > 40 or not unit.isprintable():
+        raise _fail(path, "unit", f"{unit[:40]!r} is not a unit (expected e.g. M EUR)")
+    return unit

@@ -21,7 +21,8 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from paxsilica.errors import ParameterError, RowError, ValidationError
+from paxsilica.errors import ParameterError, RowError, SolverError, ValidationError
+from paxsilica.limits import MAX_DAYS
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.capital import ASSUMED_SERVICE_LIFE_YEARS, capital_fleets
 from paxsilica.simulate.diagnostics import diagnosed
@@ -34,7 +35,8 @@ from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.scenario import ModelParams, Scenario, load_scenario
 from paxsilica.simulate.sectors import per_industry
 
-__all__ = ["model_params", "network_and_resolver", "prepare", "run_prepared", "simulate"]
+__all__ = ["check_days", "model_params", "network_and_resolver", "prepare", "run_prepared",
+           "simulate"]
 
 Progress = Callable[[int], None]
 OUTSIDE_LIMIT = 2_000_000
@@ -110,22 +112,33 @@ def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None
 
 def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedule: EventSchedule,
                  *, days: int | None = None, progress: Progress | None = None) -> SimulationResult:
-    """Loop the kernel ``days`` steps (default the scenario's), recording production."""
-    days = scenario.days if days is None else days
-    if days < 1:
-        raise ParameterError(f"days must be at least 1, not {days}", field="days")
+    """Loop the kernel ``days`` steps (default the scenario's), recording production.
+
+    Raises:
+        ParameterError: ``days`` is not a whole number 1–:data:`~paxsilica.limits.MAX_DAYS`
+            (checked before anything is allocated).
+        SolverError: a step produced a non-finite output (an input far out of range):
+            the run stops there instead of answering NaN.
+    """
+    days = scenario.days if days is None else check_days(days)
     state = initial_state(params, delay_days=schedule.max_delay)
     production = np.empty((days, params.n))
     outside = np.zeros_like(net.final) if net.final.size <= OUTSIDE_LIMIT else None
-    for t in range(days):
-        state = step(state, params, schedule.shocks(t, state))
-        production[t] = state.production
-        if outside is not None:  # final demand each industry failed to deliver, by region
-            served = np.divide(state.production, state.demand, out=np.zeros(params.n),
-                               where=state.demand > 0)
-            outside += schedule.final_daily - schedule.final_by_region(t) * served[:, None]
-        if progress is not None:
-            progress(1)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, once
+        for t in range(days):
+            state = step(state, params, schedule.shocks(t, state))
+            if not np.isfinite(state.production).all():
+                where = net.industries.iloc[int(np.flatnonzero(~np.isfinite(state.production))[0])]
+                raise SolverError(f"step {t}: output of {where['region']}/{where['sector']} is not "
+                                  "a finite number; an input (model parameter, event or network "
+                                  "value) is far out of range")
+            production[t] = state.production
+            if outside is not None:  # final demand each industry failed to deliver, by region
+                served = np.divide(state.production, state.demand, out=np.zeros(params.n),
+                                   where=state.demand > 0)
+                outside += schedule.final_daily - schedule.final_by_region(t) * served[:, None]
+            if progress is not None:
+                progress(1)
     result = SimulationResult(scenario.name, net.industries, params.x0, production, net.unit,
                               price=net.price, va_ratio=net.va_ratio,
                               sized=per_industry(net, "sized", True), outside_lost=outside,
@@ -144,6 +157,22 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
     return replace(result, economy=losses, economy_table=table.name, warnings=warnings)
 
 
+def check_days(days: object, field: str = "days") -> int:
+    """``days`` when it is a whole number of days 1–:data:`~paxsilica.limits.MAX_DAYS`.
+
+    >>> check_days(30)
+    30
+    >>> check_days(10**9)
+    Traceback (most recent call last):
+    ...
+    paxsilica.errors.ParameterError: days must be a whole number of days 1-36,500, not 1000000000
+    """
+    if isinstance(days, bool) or not isinstance(days, int | np.integer) or not 1 <= days <= MAX_DAYS:
+        raise ParameterError(f"{field} must be a whole number of days 1-{MAX_DAYS:,}, not {days!r}",
+                             field=field)
+    return int(days)
+
+
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,
              progress: Progress | None = None) -> SimulationResult:
     """Simulate a scenario on a network.
@@ -160,5 +189,7 @@ def simulate(source: object, scenario: Scenario | str | Path, *, days: int | Non
     The front ends enter through :func:`paxsilica.requests.simulate.prepare_simulation`,
     which applies the request limits and builds the network once.
     """
+    if days is not None:
+        check_days(days)
     scenario, net, params, schedule = prepare(source, scenario)
     return run_prepared(scenario, net, params, schedule, days=days, progress=progress)

@@ -38,7 +38,6 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import sparse
 
 from paxsilica.certify.screening.containment import (
@@ -50,6 +49,7 @@ from paxsilica.certify.screening.features import name_columns, pair_features
 from paxsilica.certify.screening.keys import name_keys
 from paxsilica.certify.screening.normalize import name_form
 from paxsilica.io.restricted import country_codes
+from paxsilica.io.yamlfile import load_yaml
 
 __all__ = ["MATCH_COLUMNS", "ScoreModel", "Screener", "identifier_values", "score_model"]
 
@@ -75,7 +75,7 @@ class ScoreModel:
 def score_model() -> ScoreModel:
     """The bundled model (``model.yaml``): version, default threshold, bias and weights."""
     text = resources.files("paxsilica.certify.screening").joinpath("model.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))
+    data = load_yaml(text.read_text("utf-8"), "model.yaml").data
     return ScoreModel(version=data["version"], threshold=float(data["threshold"]),
                       bias=float(data["bias"]), weights={k: float(v)
                                                          for k, v in data["weights"].items()})
