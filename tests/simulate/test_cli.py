@@ -120,3 +120,20 @@ def test_ensemble_from_the_cli(scenario_file, tmp_path):
     document = json.loads(out.read_text())
     assert document["members"] == 3 and {"p05", "p50", "p95"} <= set(document["bands"][0])
     assert len(list((tmp_path / "bands.json.members").glob("member-*.parquet"))) == 3
+
+
+def test_series_option_chooses_what_is_written(scenario_file, tmp_path):
+    import pandas as pd
+
+    regions = runner.invoke(app, ["simulate", str(scenario_file), "--format", "json", "--days", "5",
+                                  "--series", "regions"])
+    assert regions.exit_code == 0, regions.output
+    document = json.loads(regions.stdout)
+    assert len(document["series"]) == 5 * 6 and set(document["series"][0]) == {"step", "region", "production"}
+    out = tmp_path / "summary.parquet"
+    none = runner.invoke(app, ["simulate", str(scenario_file), "--format", "parquet", "--series", "none",
+                               "-o", str(out)])
+    assert none.exit_code == 0, none.output
+    assert len(pd.read_parquet(out)) == 48 and "loss_share" in pd.read_parquet(out).columns
+    bad = runner.invoke(app, ["simulate", str(scenario_file), "--series", "sectors"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

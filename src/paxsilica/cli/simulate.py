@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import pandas as pd
 import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.cli.common import RAW_CSV, DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import NotFoundError, RowError, ValidationError
 from paxsilica.model.network import StackNetwork
 
@@ -37,6 +40,34 @@ def _write_atomic(path: Path, write: object) -> None:
     os.close(handle)
     try:
         write(Path(tmp))  # type: ignore[operator]
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    err_console.print(f"wrote {path}", markup=False)
+
+
+class SeriesOption(StrEnum):
+    """Which series ``simulate`` writes."""
+
+    industries = "industries"
+    regions = "regions"
+    none = "none"
+
+
+@contextmanager
+def _destination(path: Path | None) -> Iterator[BinaryIO]:
+    """A binary handle on stdout, or on a temporary file renamed to ``path`` once complete."""
+    if path is None:
+        sys.stdout.flush()
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -88,10 +119,15 @@ def simulate_command(
     workers: Annotated[int, typer.Option(help="Workers of the local cluster")] = 2,
     seed: Annotated[int, typer.Option(help="Seed of the ensemble draws")] = 0,
     fmt: Annotated[SimFormat, typer.Option("--format", help="table, json, csv or parquet")] = SimFormat.table,
+    series: Annotated[SeriesOption, typer.Option(
+        help="Daily series written with json, csv or parquet: per industry, per region, or none "
+             "(csv and parquet then hold the summary); streamed to the output as the run goes")]
+        = SeriesOption.industries,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout")] = None,
     db: DbOption = None,
 ) -> None:
     """Simulate a disruption scenario day by day (ARIO model); print or write the result."""
+    from paxsilica.simulate.output import ResultWriter
     from paxsilica.simulate.run import prepare, run_prepared
 
     if days is not None and days < 1:
@@ -104,22 +140,25 @@ def simulate_command(
         return
     scenario, sim_net, params, schedule = prepare(net, scenario, file=file, trade=trade)  # type: ignore[arg-type]
     steps = days or scenario.days
-    with _progress(steps, f"simulating {scenario.name}") as bar:
-        task = bar.add_task("steps", total=steps)
-        result = run_prepared(scenario, sim_net, params, schedule, days=days,
-                              progress=lambda n: bar.advance(task, n))
-    if fmt is SimFormat.json:
-        text = json.dumps(result.to_json_dict(), ensure_ascii=False, default=float)
-        _text_out(text, output)
-    elif fmt is SimFormat.parquet:
-        _write_atomic(output, lambda tmp: result.series().to_parquet(tmp, index=False))  # type: ignore[arg-type]
-    elif fmt is SimFormat.csv:
-        _text_out(result.series().to_csv(index=False), output)
-    else:
-        summary = result.summary().sort_values("loss_share", ascending=False)
+
+    def run(chosen: str, sink: object = None) -> object:
+        with _progress(steps, f"simulating {scenario.name}") as bar:
+            task = bar.add_task("steps", total=steps)
+            return run_prepared(scenario, sim_net, params, schedule, days=days, series=chosen,  # type: ignore[arg-type]
+                                sink=sink, keep=False, progress=lambda n: bar.advance(task, n))
+
+    if fmt is SimFormat.table:
+        result = run("none")
+        summary = result.summary().sort_values("loss_share", ascending=False)  # type: ignore[attr-defined]
         emit(summary.head(30), OutputFormat.table, output=output,
-             title=f"{scenario.name}: {result.days} days, output lost (largest first; "
-                   f"units: {result.unit or 'network units'})")
+             title=f"{scenario.name}: {result.days} days, output lost (largest first; "  # type: ignore[attr-defined]
+                   f"units: {result.unit or 'network units'})")  # type: ignore[attr-defined]
+        return
+    with _destination(output) as handle:
+        writer = ResultWriter(fmt.value, handle, scenario=scenario.name, days=steps,
+                              industries=sim_net.industries, regions=sim_net.regions, series=series.value,
+                              raw=RAW_CSV.get())
+        writer.finish(run(series.value, writer.rows))  # type: ignore[arg-type]
 
 
 def _text_out(text: str, output: Path | None) -> None:

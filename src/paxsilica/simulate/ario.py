@@ -11,9 +11,7 @@ Data (annual tables divided by 365, BoARIO's ``steply_factor``):
 * ``Z`` daily inter-industry flows, ``X0 = Z·1 + Y·1`` daily output, ``Y`` final demand;
 * ``T_k = Σ_{i∈p} Z_ij / X0_j`` — BoARIO's ``tech_mat`` (technical coefficients summed
   per product), ``H`` the ``K × n`` matrix with ``H[(p, j), i] = Z_ij`` for ``i ∈ p``
-  (every entry of ``Z`` once), so every sum over suppliers is one product with ``H``
-  (sparse; for a dense MRIO whose sectors each have one industry per region, batched
-  dense products over per-product blocks of ``H``);
+  (every entry of ``Z`` once), so every sum over suppliers is one product with ``H``;
 * ``s_p`` target inventory days (``main_inv_dur``; BoARIO sets values ≤ 1 to 2),
   ``1/τ_p`` inventory restoration rate (``inventory_restoration_tau``), ``ψ`` (``psi``),
   ``α_b, α_max, τ_α`` overproduction (``alpha_base, alpha_max, alpha_tau``).
@@ -37,6 +35,17 @@ Step ``t`` (BoARIO ``Simulation.next_step``; ``Δ`` = capacity lost by events):
    ``alt`` orders split ``G_k`` over the suppliers of ``p`` in proportion to
    ``Z_ij π_i`` with ``π = x^cap / X0``: ``g_k = G_k / (H π)_k``; ``noalt`` keeps
    ``π = 1`` (the shares of ``Z``).
+
+Two layouts of the same arrays (same answers, chosen by :func:`build_params`):
+
+* *sparse*: only the stock entries with an input exist, sorted by buyer; ``H`` is CSR.
+  Any network, any fill (the stack network, 10⁶ industries);
+* *grid*, for a dense MRIO whose sectors each have one industry per region (``m``
+  products × ``R`` regions): every entry ``(p, j)`` exists, product-major
+  (``k = p·n + j``), so a stock array is an ``m × n`` matrix seen flat, an industry
+  vector broadcasts over it without a gather, and the products with ``H`` are batched
+  dense products over its per-product blocks (``m × n × R``, BLAS). Entries without an
+  input have ``T_k = 0`` and never move, as in BoARIO's dense arrays.
 
 Extensions (zero cost when unused) enter through :class:`Shocks`: link factors scale
 ``H``'s entries (``deliver`` = share of a flow that still crosses; ``weight`` = share
@@ -67,6 +76,12 @@ __all__ = ["ARIOParams", "ARIOState", "Shocks", "build_params", "initial_state",
 TECHNOLOGY_THRESHOLD = 1e-5
 """BoARIO: an input below this share of daily output (annual Z vs daily x) never constrains."""
 YEAR = 365
+DENSE_SHARE = 0.3
+"""The grid layout needs at least this share of ``Z``'s entries to be non-zero ..."""
+DENSE_LIMIT = 8000
+"""... and at most this many industries (its dense blocks take ``8 n²`` bytes)."""
+RTOL, ATOL = 1e-5, 1e-8
+"""``numpy.allclose``'s tolerances, with which BoARIO decides that stocks did not move."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,26 +91,35 @@ class ARIOParams:
     x0: np.ndarray            # (n,) daily output X0
     y0: np.ndarray            # (n,) daily final demand
     h: sp.csr_matrix          # (K, n) H[(p, j), i] = Z_ij daily
-    stock_industry: np.ndarray  # (K,) j of entry k, sorted
+    stock_industry: np.ndarray  # (K,) j of entry k (sorted in the sparse layout)
     stock_product: np.ndarray   # (K,) p of entry k
     tech: np.ndarray          # (K,) T_k
     inv_days: np.ndarray      # (K,) s_p(k)
     restore_rate: np.ndarray  # (K,) 1/τ_p(k)
     constrains: np.ndarray    # (K,) bool: T_k above BoARIO's threshold
-    starts: np.ndarray        # first k of each industry with stock entries
+    starts: np.ndarray        # sparse layout: first k of each industry with stock entries
     has_stock: np.ndarray     # (n,) bool
     psi: float = 0.8
     alpha_base: float = 1.0
     alpha_max: float = 1.25
     alpha_tau: float = 365.0
     alt_orders: bool = True
-    blocks: np.ndarray | None = None      # (m, n, R) dense H by product (buyer × supplier), when Z is dense
-    block_rows: np.ndarray | None = None  # (m, R) industry of each block row
+    blocks: np.ndarray | None = None      # grid layout: (m, n, R) H by product (buyer × supplier)
+    block_rows: np.ndarray | None = None  # grid layout: (m, R) industry of each block column
+    goal_coef: np.ndarray | None = None   # (K,) s_p T_k: stock goal per unit of the buyer's x^opt
+    limit_coef: np.ndarray | None = None  # (K,) 1/(ψ s_p T_k) where the input constrains, else NaN
 
     @property
     def n(self) -> int:
         """Number of industries."""
         return int(self.x0.size)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape in which stock arrays are computed: ``(m, n)`` in the grid layout, else ``(K,)``."""
+        if self.blocks is None:
+            return (int(self.tech.size),)
+        return (int(self.blocks.shape[0]), int(self.blocks.shape[1]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,28 +173,35 @@ def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarra
     n = z_annual.shape[0]
     m = int(product.max()) + 1 if n else 0
     x_annual = np.asarray(z_annual.sum(axis=1)).ravel() + np.asarray(y_annual, dtype=float)
-    coo = z_annual.tocoo()
-    # stock entry of each Z entry: (product of the supplier row, buyer column)
-    key = coo.col.astype(np.int64) * max(m, 1) + product[coo.row]
-    keys, entry = np.unique(key, return_inverse=True)
-    stock_industry, stock_product = keys // max(m, 1), keys % max(m, 1)
-    daily = coo.data / YEAR
-    h = sp.csr_matrix((daily, (entry, coo.row)), shape=(keys.size, n))
-    zc_annual = np.bincount(entry, weights=coo.data, minlength=keys.size)
+    rows = _grid_rows(z_annual, product, m)
+    blocks = None
+    if rows is not None:  # every (product, buyer) pair, product-major: H's rows are the blocks' rows
+        blocks, h, zc_annual = _grid_arrays(z_annual, rows)
+        stock_industry, stock_product = np.tile(np.arange(n), m), np.repeat(np.arange(m), n)
+        starts = np.zeros(0, dtype=np.int64)
+    else:  # only the pairs with an input, buyer-major
+        coo = z_annual.tocoo()
+        keys, entry = np.unique(coo.col.astype(np.int64) * max(m, 1) + product[coo.row], return_inverse=True)
+        stock_industry, stock_product = keys // max(m, 1), keys % max(m, 1)
+        h = sp.csr_matrix((coo.data / YEAR, (entry, coo.row)), shape=(keys.size, n))
+        zc_annual = np.bincount(entry, weights=coo.data, minlength=keys.size)
+    size = stock_industry.size
     x_col = x_annual[stock_industry]
     tech = np.divide(zc_annual, x_col, out=np.zeros_like(zc_annual), where=x_col != 0)
     constrains = zc_annual > x_col / YEAR * TECHNOLOGY_THRESHOLD
-    if soft is not None:
-        soft_entry = np.asarray(sp.csr_matrix(soft)[coo.row, coo.col]).ravel() != 0
-        constrains &= np.bincount(entry, weights=soft_entry, minlength=keys.size) == 0
-    blocks, block_rows = _dense_blocks(z_annual, product, m)
+    if soft is not None:  # an entry with a soft (substitutable) input link never constrains
+        buyers = stock_industry[_row_of_entries(h)]
+        is_soft = np.asarray(sp.csr_matrix(soft)[h.indices, buyers]).ravel() != 0
+        soft_links = sp.csr_matrix((is_soft.astype(float), h.indices, h.indptr), shape=h.shape)
+        constrains &= np.asarray(soft_links.sum(axis=1)).ravel() == 0
     counts = np.bincount(stock_industry, minlength=n)
-    starts = np.r_[0, np.cumsum(counts)[:-1]][counts > 0]
+    if rows is None:
+        starts = np.r_[0, np.cumsum(counts)[:-1]][counts > 0]
     structure = ARIOParams(
         x0=x_annual / YEAR, y0=np.asarray(y_annual, dtype=float) / YEAR, h=h,
         stock_industry=stock_industry, stock_product=stock_product, tech=tech,
-        inv_days=np.zeros(keys.size), restore_rate=np.zeros(keys.size), constrains=constrains,
-        starts=starts, has_stock=counts > 0, blocks=blocks, block_rows=block_rows)
+        inv_days=np.zeros(size), restore_rate=np.zeros(size), constrains=constrains,
+        starts=starts, has_stock=counts > 0, blocks=blocks, block_rows=rows)
     return with_model(structure, inventory_days=inventory_days, inventory_tau=inventory_tau, psi=psi,
                       alpha_base=alpha_base, alpha_max=alpha_max, alpha_tau=alpha_tau,
                       order_type=order_type)
@@ -184,52 +215,75 @@ def with_model(params: ARIOParams, *, inventory_days: float | np.ndarray = 90.0,
     days = np.broadcast_to(np.asarray(inventory_days, dtype=float), (m,)).copy()
     days[days <= 1] = 2  # BoARIO: inventories of one step or less become 2 steps
     taus = np.broadcast_to(np.asarray(inventory_tau, dtype=float), (m,))
-    return replace(params, inv_days=days[params.stock_product],
-                   restore_rate=1.0 / taus[params.stock_product], psi=float(psi),
-                   alpha_base=float(alpha_base), alpha_max=float(alpha_max),
-                   alpha_tau=float(alpha_tau), alt_orders=order_type == "alt")
+    inv_days = days[params.stock_product]
+    goal = inv_days * params.tech
+    need = float(psi) * goal
+    limit = np.full(goal.size, np.nan)
+    np.divide(1.0, need, out=limit, where=params.constrains & (need > 0))
+    return replace(params, inv_days=inv_days, restore_rate=1.0 / taus[params.stock_product],
+                   goal_coef=goal, limit_coef=limit, psi=float(psi), alpha_base=float(alpha_base),
+                   alpha_max=float(alpha_max), alpha_tau=float(alpha_tau), alt_orders=order_type == "alt")
 
 
-DENSE_SHARE = 0.3
-DENSE_LIMIT = 8000
-
-
-def _dense_blocks(z_annual: sp.csr_matrix, product: np.ndarray,
-                  m: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """``H`` as dense blocks when ``Z`` is dense and every product has as many industries
-    (an MRIO: regions × sectors). The products over ``H`` are then batched dense products
-    (memory-bound, several times faster than a sparse product on the same non-zeros)."""
+def _grid_rows(z_annual: sp.csr_matrix, product: np.ndarray, m: int) -> np.ndarray | None:
+    """Industries of each product ``(m, R)`` when the grid layout applies: ``Z`` is dense
+    and every product has as many industries (an MRIO: regions × sectors)."""
     n = z_annual.shape[0]
     if n == 0 or n > DENSE_LIMIT or z_annual.nnz < DENSE_SHARE * n * n:
-        return None, None
+        return None
     counts = np.bincount(product, minlength=m)
     if counts.min() != counts.max():
-        return None, None
-    rows = np.argsort(product, kind="stable").reshape(m, counts[0])
-    dense = z_annual.toarray() / YEAR
-    # (product, buyer, supplier row): both products over H are then BLAS calls on
+        return None
+    return np.argsort(product, kind="stable").reshape(m, counts[0])
+
+
+def _grid_arrays(z_annual: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
+    """Daily blocks ``(m, n, R)``, ``H`` (rows ``p·n + j``) and the annual input of each entry."""
+    m, regions = rows.shape
+    n = z_annual.shape[0]
+    # (product, buyer, supplier region): both products over H are then BLAS calls on
     # C-contiguous operands (the fastest layout measured for both directions)
-    return np.ascontiguousarray(np.swapaxes(dense[rows], 1, 2)), rows
+    annual = np.ascontiguousarray(np.swapaxes(z_annual[rows.ravel()].toarray().reshape(m, regions, n), 1, 2))
+    flat = annual.reshape(m * n, regions)
+    present = flat != 0
+    indptr = np.zeros(m * n + 1, dtype=np.int64)
+    np.cumsum(np.count_nonzero(present, axis=1), out=indptr[1:])
+    suppliers = np.broadcast_to(rows[:, None, :], (m, n, regions)).reshape(m * n, regions)
+    if indptr[-1] == flat.size:  # a full table: no masking needed
+        h = sp.csr_matrix((flat.ravel() / YEAR, suppliers.ravel(), indptr), shape=(m * n, n))
+    else:
+        h = sp.csr_matrix((flat[present] / YEAR, suppliers[present], indptr), shape=(m * n, n))
+    return annual / YEAR, h, annual.sum(axis=2).ravel()
 
 
-def _h_products(params: ARIOParams, vectors: np.ndarray) -> np.ndarray:
-    """``H @ vectors`` (``vectors``: n × c) → K × c, by dense blocks when available."""
-    if params.blocks is None:
-        return params.h @ vectors
-    out = np.matmul(params.blocks, vectors[params.block_rows])  # (m, n, R) @ (m, R, c)
-    return out[params.stock_product, params.stock_industry]     # (K, c)
+def _row_of_entries(matrix: sp.csr_matrix) -> np.ndarray:
+    """Row of each stored entry of a CSR matrix."""
+    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
 
 
 def _ht_product(params: ARIOParams, gap: np.ndarray) -> np.ndarray:
-    """``Hᵀ @ gap`` (K → n), by dense blocks when available."""
+    """``Hᵀ @ gap`` (K → n)."""
     if params.blocks is None:
         return params.h.T @ gap
     m, n, _ = params.blocks.shape
-    grid = np.zeros((m, 1, n))
-    grid[params.stock_product, 0, params.stock_industry] = gap
     out = np.empty(params.n)
-    out[params.block_rows] = np.matmul(grid, params.blocks)[:, 0, :]  # (m, 1, n) @ (m, n, R)
+    out[params.block_rows] = np.matmul(gap.reshape(m, 1, n), params.blocks)[:, 0, :]  # (m,1,n) @ (m,n,R)
     return out
+
+
+def _h_pair(params: ARIOParams, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``H @ first`` and ``H @ second`` in one pass over ``H``'s blocks (in :attr:`ARIOParams.shape`)."""
+    if params.blocks is None:
+        return params.h @ first, params.h @ second
+    both = np.empty((params.n, 2))
+    both[:, 0], both[:, 1] = first, second
+    out = np.matmul(params.blocks, both[params.block_rows])  # (m, n, R) @ (m, R, 2)
+    return out[..., 0], out[..., 1]
+
+
+def _at_buyers(params: ARIOParams, values: np.ndarray) -> np.ndarray:
+    """An industry vector at each stock entry's buyer (a broadcast row in the grid layout)."""
+    return values[None, :] if params.blocks is not None else values[params.stock_industry]
 
 
 def initial_state(params: ARIOParams, *, delay_days: int = 0) -> ARIOState:
@@ -250,29 +304,43 @@ def _scaled(matrix: sp.csr_matrix, factor: np.ndarray | None) -> sp.csr_matrix:
 
 
 def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.divide(a, b, out=np.zeros_like(a), where=b != 0)
+    return np.divide(a, b, out=np.zeros(np.broadcast_shapes(a.shape, b.shape)), where=b != 0)
+
+
+def _allclose(a: np.ndarray, b: np.ndarray) -> bool:
+    """``numpy.allclose(a, b)`` for finite arrays, in fewer passes over them."""
+    diff = np.subtract(a, b)
+    np.abs(diff, out=diff)
+    bound = np.abs(b)
+    bound *= RTOL
+    bound += ATOL
+    return bool((diff <= bound).all())
 
 
 def _input_limit(params: ARIOParams, stocks: np.ndarray, x_opt: np.ndarray) -> np.ndarray:
-    """Step 4: per industry ``min(1, min_k S_k / C_k)`` over its constraining inputs."""
-    need = params.psi * params.inv_days * params.tech * x_opt[params.stock_industry]
-    ratio = np.ones_like(stocks)
-    np.divide(stocks, need, out=ratio, where=params.constrains & (need != 0))
-    limit = np.ones(params.n)
-    if params.starts.size:
-        limit[params.has_stock] = np.minimum.reduceat(ratio, params.starts)
-    return np.minimum(limit, 1.0)
+    """Step 4: per industry ``min(1, min_k S_k / C_k)`` over its constraining inputs,
+    as ``min_k (S_k / (ψ s_p T_k)) / x^opt_j`` (NaN, which ``fmin`` skips, elsewhere)."""
+    ratio = stocks * params.limit_coef.reshape(stocks.shape)
+    if params.blocks is not None:
+        lowest = np.fmin.reduce(ratio, axis=0)
+    else:
+        lowest = np.full(params.n, np.nan)
+        if params.starts.size:
+            lowest[params.has_stock] = np.fmin.reduceat(ratio, params.starts)
+    limit = np.divide(lowest, x_opt, out=np.full(params.n, np.nan), where=x_opt != 0)
+    return np.fmin(limit, 1.0)
 
 
 def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARIOState:
     """Advance one day (equations 1–6 of the module docstring); returns a new state."""
-    h_deliver = _scaled(params.h, shocks.deliver)
+    shape = params.shape
     y = params.y0 if shocks.final is None else params.y0 * shocks.final
     # 1. demand = orders placed at the previous step (minus what can no longer cross) + Y
-    plain = shocks.deliver is None
-    ordered = state.order_weight * (_ht_product(params, state.order_gap) if plain
-                                     else h_deliver.T @ state.order_gap)
-    demand = ordered + y
+    if shocks.deliver is None:
+        ordered = _ht_product(params, state.order_gap)
+    else:
+        ordered = _scaled(params.h, shocks.deliver).T @ state.order_gap
+    demand = state.order_weight * ordered + y
     # 2. overproduction
     alpha = state.overprod
     if state.t > 1:
@@ -287,46 +355,42 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         capacity = capacity * (1.0 - shocks.capacity_loss)
     x_opt = np.fmin(demand, capacity)
     # 4. inventory constraint
-    production = x_opt * _input_limit(params, state.stocks, x_opt)
+    stocks = state.stocks.reshape(shape)
+    production = x_opt * _input_limit(params, stocks, x_opt)
     # 5. distribution proportional to demand; deliveries restock the buyers
     served = state.order_weight * _divide(production, demand)
-    late_share = None
-    if shocks.delayed:
-        late_share = np.sum([share for _, share in shocks.delayed], axis=0)
-        base = shocks.deliver if shocks.deliver is not None else 1.0
-        h_now = _scaled(params.h, base * (1.0 - late_share))
-    else:
-        h_now = h_deliver
     weight = _divide(capacity, params.x0) if params.alt_orders else np.ones(params.n)
-    shared = h_now is params.h and shocks.weight is None
-    if shared:  # one pass over H for both products (deliveries now, order normaliser below)
-        both = _h_products(params, np.column_stack([served, weight]))
-        delivered, normaliser = both[:, 0], both[:, 1]
+    if shocks.deliver is None and shocks.weight is None and not shocks.delayed:
+        delivered, normaliser = _h_pair(params, served, weight)
     else:
-        delivered = h_now @ served
+        base = shocks.deliver if shocks.deliver is not None else 1.0
+        late = np.sum([share for _, share in shocks.delayed], axis=0) if shocks.delayed else 0.0
+        delivered = _scaled(params.h, None if shocks.deliver is None and not shocks.delayed
+                            else base * (1.0 - late)) @ served
         normaliser = _scaled(params.h, shocks.weight) @ weight
-    add = state.order_gap * delivered
-    use = params.tech * production[params.stock_industry]
-    stocks = state.stocks
-    if not np.allclose(add, use):
+    order_gap = state.order_gap.reshape(shape)
+    tech = params.tech.reshape(shape)
+    add = order_gap * delivered.reshape(shape)
+    use = tech * _at_buyers(params, production)
+    if not _allclose(add, use):
         stocks = stocks - use + add
     pipeline = state.pipeline
     if pipeline is not None:
-        stocks = stocks + pipeline[0]
+        stocks = stocks + pipeline[0].reshape(shape)
         pipeline = np.roll(pipeline, -1, axis=0)
         pipeline[-1] = 0.0
         base = shocks.deliver if shocks.deliver is not None else 1.0
         for days, share in shocks.delayed:
-            late = state.order_gap * (_scaled(params.h, base * share) @ served)
-            pipeline[min(days, pipeline.shape[0]) - 1] += late
+            arriving = state.order_gap * (_scaled(params.h, base * share) @ served)
+            pipeline[min(days, pipeline.shape[0]) - 1] += arriving
     if shocks.inject is not None:
-        stocks = stocks + shocks.inject
+        stocks = stocks + shocks.inject.reshape(shape)
     stocks = np.maximum(stocks, 0.0)  # rounding only: use never exceeds what the limit allows
     # 6. orders for the next step
-    goal = params.inv_days * params.tech * x_opt[params.stock_industry]
+    goal = params.goal_coef.reshape(shape) * _at_buyers(params, x_opt)
     # BoARIO: no restoration gap at all when stocks are allclose to their goal
-    close = np.allclose(stocks, goal)
-    gap = use + (0.0 if close else np.maximum(goal - stocks, 0.0) * params.restore_rate)
-    order_gap = _divide(gap, normaliser)
-    return replace(state, t=state.t + 1, production=production, overprod=alpha, stocks=stocks,
-                   order_gap=order_gap, order_weight=weight, demand=demand, pipeline=pipeline)
+    gap = use if _allclose(stocks, goal) else use + np.maximum(goal - stocks, 0.0) * \
+        params.restore_rate.reshape(shape)
+    order_gap = _divide(gap, normaliser.reshape(shape))
+    return replace(state, t=state.t + 1, production=production, overprod=alpha, stocks=stocks.ravel(),
+                   order_gap=order_gap.ravel(), order_weight=weight, demand=demand, pipeline=pipeline)

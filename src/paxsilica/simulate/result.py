@@ -11,50 +11,63 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["RECOVERED", "SimulationResult"]
+from paxsilica.simulate.recorder import RECOVERED, LossTally
 
-RECOVERED = 1e-3
-"""An industry counts as recovered once its output is within 0.1 % of the steady state."""
+__all__ = ["RECOVERED", "SimulationResult"]
 
 
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
-    """Daily output of every industry (``production[step, industry]``, network units/day)."""
+    """Daily output of every industry (``production[step, industry]``, network units/day).
+
+    A streamed run (:func:`~paxsilica.simulate.run.run_prepared` with a sink and
+    ``keep=False``) has no ``production`` in memory: its summary comes from ``tally``,
+    the loss statistics counted while it ran, and its series went to the sink.
+    """
 
     scenario: str
     industries: pd.DataFrame
     baseline: np.ndarray
-    production: np.ndarray
+    production: np.ndarray | None
     unit: str = ""
+    tally: LossTally | None = field(default=None, repr=False)
+    steps: int | None = None
 
     @property
     def days(self) -> int:
         """Number of simulated steps (days)."""
-        return int(self.production.shape[0])
+        return int(self.production.shape[0]) if self.production is not None else int(self.steps or 0)
+
+    def _series(self) -> np.ndarray:
+        if self.production is None:
+            raise ValueError("this run was streamed: its series went to the sink, not to memory")
+        return self.production
 
     def frame(self) -> pd.DataFrame:
         """Wide table: one row per step, one column per (region, sector)."""
         columns = pd.MultiIndex.from_frame(self.industries[["region", "sector"]])
-        return pd.DataFrame(self.production, columns=columns).rename_axis("step")
+        return pd.DataFrame(self._series(), columns=columns).rename_axis("step")
 
     def series(self) -> pd.DataFrame:
         """Long table ``step, region, sector, production`` (one row per step and industry)."""
-        steps, n = self.production.shape
+        production = self._series()
+        steps, n = production.shape
         return pd.DataFrame({
             "step": np.repeat(np.arange(steps), n),
             "region": np.tile(self.industries["region"].to_numpy(), steps),
             "sector": np.tile(self.industries["sector"].to_numpy(), steps),
-            "production": self.production.ravel(),
+            "production": production.ravel(),
         })
 
     def loss_share(self) -> np.ndarray:
         """``1 − x(t)/x0`` per step and industry (0 where the baseline is 0)."""
-        ratio = np.divide(self.production, self.baseline, out=np.ones_like(self.production),
+        production = self._series()
+        ratio = np.divide(production, self.baseline, out=np.ones_like(production),
                           where=self.baseline > 0)
         return 1.0 - ratio
 
@@ -63,35 +76,22 @@ class SimulationResult:
         ``loss_share`` (of baseline output over the run), ``peak_loss_share`` and
         ``days_to_recover`` (steps from the first loss above 0.1 % to the step from which
         output stays within 0.1 %; 0 if never hit, ``None`` if not recovered by the end)."""
-        loss = self.loss_share()
-        loss[np.abs(loss) < 1e-12] = 0.0  # rounding of the steady state, not a loss
+        tally = self.tally if self.tally is not None else LossTally.of_series(self.baseline, self._series())
         total = self.baseline * self.days
-        shortfall = (self.baseline[None, :] - self.production).sum(axis=0)
+        shortfall = tally.shortfall.copy()
         shortfall[np.abs(shortfall) < 1e-12 * np.maximum(total, 1e-300)] = 0.0
-        hit = loss > RECOVERED
-        ever = hit.any(axis=0)
-        first = np.where(ever, hit.argmax(axis=0), 0)
-        last = np.where(ever, self.days - 1 - hit[::-1].argmax(axis=0), -1)
-        recover: list[int | None] = []
-        for was_hit, begin, end in zip(ever, first, last, strict=True):
-            if not was_hit:
-                recover.append(0)
-            elif end == self.days - 1:
-                recover.append(None)
-            else:
-                recover.append(int(end + 1 - begin))
         return pd.DataFrame({
             "region": self.industries["region"].to_numpy(),
             "sector": self.industries["sector"].to_numpy(),
             "production_loss": shortfall,
             "loss_share": np.divide(shortfall, total, out=np.zeros_like(shortfall), where=total > 0),
-            "peak_loss_share": np.maximum(loss.max(axis=0), 0.0),
-            "days_to_recover": pd.array(recover, dtype="Int64"),
+            "peak_loss_share": tally.peak.copy(),
+            "days_to_recover": pd.array(tally.recovery_days(self.days), dtype="Int64"),
         })
 
     def regional(self) -> pd.DataFrame:
         """Output per region and step (sum over sectors; meaningful in money units)."""
-        frame = pd.DataFrame(self.production, columns=self.industries["region"].to_numpy())
+        frame = pd.DataFrame(self._series(), columns=self.industries["region"].to_numpy())
         return frame.T.groupby(level=0, sort=False).sum().T.rename_axis("step")
 
     def to_json_dict(self) -> dict:

@@ -1,6 +1,7 @@
 """Run a scenario: load the network, compile events, loop :func:`~paxsilica.simulate.ario.step`.
 
 Example:
+    >>> import numpy as np
     >>> import scipy.sparse as sp
     >>> from paxsilica.simulate.scenario import scenario_from_dict
     >>> net = SimNetwork.from_arrays(["A", "A"], ["ore", "chip"], sp.csr_matrix([[0, 5.0], [0, 0]]),
@@ -18,14 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
-import numpy as np
 import pandas as pd
 
-from paxsilica.errors import RowError, ValidationError
+from paxsilica.errors import ParameterError, RowError, ValidationError
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
 from paxsilica.simulate.mrio import read_mrio_folder
 from paxsilica.simulate.network import SimNetwork
+from paxsilica.simulate.recorder import SERIES, LossTally, SeriesChoice, SeriesRecorder, SeriesSink, region_sums
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.scenario import ModelParams, Scenario, load_scenario
 
@@ -92,17 +93,35 @@ def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None
 
 
 def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedule: EventSchedule,
-                 *, days: int | None = None, progress: Progress | None = None) -> SimulationResult:
-    """Loop the kernel ``days`` steps, recording production."""
+                 *, days: int | None = None, progress: Progress | None = None,
+                 series: SeriesChoice = "industries", sink: SeriesSink | None = None,
+                 keep: bool = True) -> SimulationResult:
+    """Loop the kernel ``days`` steps, tallying the summary and recording the series.
+
+    ``series`` (:data:`~paxsilica.simulate.recorder.SERIES`) says what ``sink`` receives in
+    chunks of steps — output per industry, per region (``net.regions`` order), or nothing;
+    ``keep`` keeps every industry's output in memory (``result.production``). With
+    ``keep=False`` and a sink, memory stays ``O(n)`` whatever the number of days.
+    """
     days = scenario.days if days is None else days
+    if series not in SERIES:
+        raise ParameterError(f"series must be one of {', '.join(SERIES)}, not {series!r}")
     state = initial_state(params, delay_days=schedule.max_delay)
-    production = np.empty((days, params.n))
+    tally = LossTally(params.x0)
+    row, width = None, params.n
+    if series == "regions":
+        row, width = region_sums(net.region_codes(), len(net.regions)), len(net.regions)
+    recorder = SeriesRecorder(days, width, row=row, sink=None if series == "none" else sink, keep=keep,
+                              n=params.n)
     for t in range(days):
         state = step(state, params, schedule.shocks(t))
-        production[t] = state.production
+        tally.add(t, state.production)
+        recorder.add(t, state.production)
         if progress is not None:
             progress(1)
-    return SimulationResult(scenario.name, net.industries, params.x0, production, net.unit)
+    recorder.flush()
+    return SimulationResult(scenario.name, net.industries, params.x0, recorder.production, net.unit,
+                            tally=tally, steps=days)
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,
