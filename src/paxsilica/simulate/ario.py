@@ -307,14 +307,24 @@ def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros(np.broadcast_shapes(a.shape, b.shape)), where=b != 0)
 
 
+ALLCLOSE_CHUNK = 1 << 16
+"""Values compared at a time by :func:`_allclose` (temporaries stay in cache)."""
+
+
 def _allclose(a: np.ndarray, b: np.ndarray) -> bool:
-    """``numpy.allclose(a, b)`` for finite arrays, in fewer passes over them."""
-    diff = np.subtract(a, b)
-    np.abs(diff, out=diff)
-    bound = np.abs(b)
-    bound *= RTOL
-    bound += ATOL
-    return bool((diff <= bound).all())
+    """``numpy.allclose(a, b)`` for finite arrays of one shape, chunk by chunk along the
+    first axis (small temporaries; stops at the first chunk that differs)."""
+    rows = max(1, ALLCLOSE_CHUNK * a.shape[0] // max(a.size, 1))
+    for start in range(0, a.shape[0], rows):
+        part, other = a[start:start + rows], b[start:start + rows]
+        diff = np.subtract(part, other)
+        np.abs(diff, out=diff)
+        bound = np.abs(other)
+        bound *= RTOL
+        bound += ATOL
+        if not (diff <= bound).all():
+            return False
+    return True
 
 
 def _input_limit(params: ARIOParams, stocks: np.ndarray, x_opt: np.ndarray) -> np.ndarray:
@@ -368,12 +378,15 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         delivered = _scaled(params.h, None if shocks.deliver is None and not shocks.delayed
                             else base * (1.0 - late)) @ served
         normaliser = _scaled(params.h, shocks.weight) @ weight
-    order_gap = state.order_gap.reshape(shape)
-    tech = params.tech.reshape(shape)
-    add = order_gap * delivered.reshape(shape)
-    use = tech * _at_buyers(params, production)
-    if not _allclose(add, use):
-        stocks = stocks - use + add
+    # stock arrays below are fresh buffers reused in place: a network of 10⁶ industries has
+    # 10⁷ stock entries, and every temporary of that size is 80 MB of page faults
+    add = delivered.reshape(shape)
+    add *= state.order_gap.reshape(shape)
+    use = params.tech.reshape(shape) * _at_buyers(params, production)
+    fresh = not _allclose(add, use)  # whether `stocks` is this step's own buffer
+    if fresh:
+        stocks = np.subtract(stocks, use)
+        stocks += add
     pipeline = state.pipeline
     if pipeline is not None:
         stocks = stocks + pipeline[0].reshape(shape)
@@ -383,14 +396,23 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         for days, share in shocks.delayed:
             arriving = state.order_gap * (_scaled(params.h, base * share) @ served)
             pipeline[min(days, pipeline.shape[0]) - 1] += arriving
+        fresh = True
     if shocks.inject is not None:
         stocks = stocks + shocks.inject.reshape(shape)
-    stocks = np.maximum(stocks, 0.0)  # rounding only: use never exceeds what the limit allows
+        fresh = True
+    # rounding only: use never exceeds what the limit allows
+    stocks = np.maximum(stocks, 0.0, out=stocks if fresh else None)
     # 6. orders for the next step
     goal = params.goal_coef.reshape(shape) * _at_buyers(params, x_opt)
     # BoARIO: no restoration gap at all when stocks are allclose to their goal
-    gap = use if _allclose(stocks, goal) else use + np.maximum(goal - stocks, 0.0) * \
-        params.restore_rate.reshape(shape)
-    order_gap = _divide(gap, normaliser.reshape(shape))
+    if _allclose(stocks, goal):
+        gap = use
+    else:
+        gap = np.subtract(goal, stocks, out=goal)
+        np.maximum(gap, 0.0, out=gap)
+        gap *= params.restore_rate.reshape(shape)
+        gap += use
+    normaliser = normaliser.reshape(shape)
+    order_gap = np.divide(gap, normaliser, out=normaliser, where=normaliser != 0)  # 0 where it is 0
     return replace(state, t=state.t + 1, production=production, overprod=alpha, stocks=stocks.ravel(),
                    order_gap=order_gap.ravel(), order_weight=weight, demand=demand, pipeline=pipeline)
