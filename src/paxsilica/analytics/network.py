@@ -169,37 +169,14 @@ def sourcing_network_from_edges(nodes: pd.DataFrame, edges: pd.DataFrame) -> Sou
     >>> sourcing_network_from_edges(nodes, edges).links.toarray().tolist()
     [[1.0, 0.0]]
     """
-    buyer = edges["buyer"].to_numpy(dtype=np.int64)
-    supplier = edges["supplier"].to_numpy(dtype=np.int64)
+    from paxsilica.analytics.edge_list import network_from_arrays  # it builds on this module
+
     item_codes, item_labels = pd.factorize(edges["input_item"], sort=False)
-    key = buyer * (len(item_labels) + 1) + item_codes
-    order = np.argsort(key, kind="stable")
-    key_sorted = key[order]
-    starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
-    group_sorted = np.cumsum(np.r_[False, key_sorted[1:] != key_sorted[:-1]])
-    group_of = np.empty_like(group_sorted)
-    group_of[order] = group_sorted
-    share = edges["share"].to_numpy(dtype=float)
-    totals = np.bincount(group_of, weights=share, minlength=len(starts))
-    share = np.divide(share, totals[group_of], out=np.zeros_like(share), where=totals[group_of] > 0)
-    first = order[starts]
-    essential = (edges["essential"].to_numpy(dtype=bool)[first] if "essential" in edges
-                 else np.ones(len(starts), dtype=bool))
-    quantity = (edges["quantity"].to_numpy(dtype=float)[first] if "quantity" in edges
-                else np.ones(len(starts)))
-    group_buyer = buyer[first]
-    per_buyer = np.bincount(group_buyer, minlength=len(nodes))
-    groups = pd.DataFrame({"buyer": group_buyer, "input_item": item_labels[item_codes[first]],
-                           "essential": essential, "quantity": quantity,
-                           "weight": 1.0 / per_buyer[group_buyer]})
-    links = sp.csr_matrix((share, (group_of, supplier)), shape=(len(starts), len(nodes)))
-    links.sum_duplicates()
-    nodes = nodes.reset_index(drop=True)
-    for column, default in (("role", "producer"), ("item_id", ""), ("facility_id", ""),
-                            ("sourcing", "")):
-        if column not in nodes:
-            nodes = nodes.assign(**{column: default})
-    return SourcingNetwork(nodes, groups, links)
+    return network_from_arrays(
+        nodes, edges["buyer"].to_numpy(dtype=np.int64), edges["supplier"].to_numpy(dtype=np.int64),
+        item_codes, item_labels, edges["share"].to_numpy(dtype=float),
+        edges["essential"].to_numpy(dtype=bool) if "essential" in edges else None,
+        edges["quantity"].to_numpy(dtype=float) if "quantity" in edges else None)
 
 
 def _world_shares(net: StackNetwork, day: date) -> pd.DataFrame:
