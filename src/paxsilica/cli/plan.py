@@ -19,8 +19,10 @@ import typer
 from rich.progress import Progress
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
-from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork
+from paxsilica.plan.solve import DEFAULT_MIP_GAP
+from paxsilica.requests.expand import ExpandRequest, answer_expand
+from paxsilica.requests.plan import CostMethod, PlanRequest, answer_plan
 
 __all__ = ["register"]
 
@@ -28,12 +30,6 @@ __all__ = ["register"]
 class PlanFormat(StrEnum):
     json = "json"
     table = "table"
-
-
-class CostMethod(StrEnum):
-    partners = "partners"
-    benefit = "benefit"
-    shapley = "shapley"
 
 
 class _DefaultSolve(typer.core.TyperGroup):
@@ -55,48 +51,35 @@ def solve_command(
                                                  help="Planning problem (see docs/plan.md)")],
     fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds")] = None,
-    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = 1e-4,
+    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = DEFAULT_MIP_GAP,
     costs: Annotated[CostMethod | None, typer.Option(
         "--costs", help="Also share costs: partners, benefit or shapley")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No solver log")] = False,
     db: DbOption = None,
 ) -> None:
     """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
-    from paxsilica.plan import build, load_problem, share_costs, solve
+    request = PlanRequest.parse(problem=str(problem_file), time_limit=time_limit,
+                                mip_gap=mip_gap, costs=costs, log=not quiet)
+    net = _network(ctx, db)
 
-    if time_limit is not None and time_limit <= 0:
-        raise PaxsilicaError(f"--time-limit must be positive, not {time_limit}")
-    if not 0 <= mip_gap < 1:
-        raise PaxsilicaError(f"--mip-gap must be within 0-1, not {mip_gap}")
-    problem = load_problem(problem_file, _network(ctx, db))
-    err_console.print(f"[1/3] loaded {problem_file}: {len(problem.projects)} projects, "
-                      f"{len(problem.scenarios)} scenarios, {len(problem.years)} years",
-                      markup=False)
-    pm = build(problem)
-    err_console.print(f"[2/3] model: {pm.model.nvars} variables, {pm.model.ncons} constraints",
-                      markup=False)
-    result = solve(pm, time_limit=time_limit, mip_gap=mip_gap, log=not quiet)  # HiGHS text: stderr
-    err_console.print(f"[3/3] {result.status}"
-                      + (f", objective {result.objective:,.2f}" if result.objective is not None
-                         else ""), markup=False)
-    answer = result.to_dict()
-    shares = None
-    if costs is not None and result.objective is not None:
-        options = {}
-        with Progress(console=err_console, transient=True) as bar:
-            if costs is CostMethod.shapley:
-                task = bar.add_task("Shapley: plans for each subset of members", total=None)
-                options["progress"] = lambda done, total: bar.update(task, completed=done,
-                                                                     total=total)
-            shares = share_costs(result, problem, costs.value, **options)
-        answer["cost_sharing"] = {"method": costs.value,
-                                  "shares": json.loads(shares.to_json(orient="records"))}
+    def told(step: int, message: str) -> None:
+        err_console.print(f"[{step}/3] {message}", markup=False)
+
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("Shapley: plans for each subset of members", total=None,
+                            visible=False)
+
+        def counted(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=True)
+
+        answer = answer_plan(net, request, steps=told, counts=counted)
     if fmt is PlanFormat.json:
-        sys.stdout.write(json.dumps(answer, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(answer.to_dict(), indent=2, default=str) + "\n")
     else:
-        _tables(result, shares)
-    if result.status == "infeasible" or result.objective is None:
-        err_console.print(f"[bold red]{result.message or result.status}[/]", highlight=False)
+        _tables(answer.result, answer.shares)
+    if not answer.solved:
+        err_console.print(f"[bold red]{answer.result.message or answer.result.status}[/]",
+                          highlight=False)
         raise typer.Exit(1)
 
 
@@ -122,14 +105,9 @@ def expand_command(
     db: DbOption = None,
 ) -> None:
     """Rank candidate countries by coverage gained; best set of k (MILP) and greedy."""
-    from paxsilica.plan import expand_coalition
-
-    if k < 1:
-        raise PaxsilicaError(f"--k must be at least 1, not {k}")
-    if not 0 < threshold <= 1:
-        raise PaxsilicaError(f"--threshold must be within 0-1, not {threshold}")
-    out = expand_coalition(_network(ctx, db), item, k, stage=stage, group=group,
-                           as_of=as_of, threshold=threshold)
+    request = ExpandRequest.parse(item=item, k=k, stage=stage, threshold=threshold, group=group,
+                                  as_of=as_of)
+    out = answer_expand(_network(ctx, db), request)
     if fmt is PlanFormat.json:
         sys.stdout.write(json.dumps(out.to_dict(), indent=2, default=str) + "\n")
         return

@@ -16,10 +16,21 @@ from paxsilica.plan.load import bundled_network, check_problem, load_problem, pa
 from paxsilica.plan.model import PlanModel, build
 from paxsilica.plan.problem import Problem
 from paxsilica.plan.results import PlanResult
-from paxsilica.plan.solve import solve
+from paxsilica.plan.solve import DEFAULT_MIP_GAP, solve
 
-__all__ = ["Expansion", "PlanModel", "PlanResult", "Problem", "build", "expand_coalition",
-           "load_problem", "plan", "share_costs", "solve"]
+__all__ = ["DEFAULT_MIP_GAP", "Expansion", "PlanModel", "PlanResult", "Problem", "build",
+           "checked_problem", "expand_coalition", "load_problem", "plan", "share_costs", "solve"]
+
+
+def checked_problem(problem: Problem | dict | str | Path, net: StackNetwork, *,
+                    file: str = "<problem>") -> Problem:
+    """A problem (a file path, a mapping as in a YAML file, or a Problem) shape-checked and
+    resolved against ``net``; errors name ``file`` (or the path) and the key."""
+    if isinstance(problem, dict):
+        return check_problem(parse_problem(problem, file), net, file)
+    if isinstance(problem, Problem):
+        return check_problem(problem, net, file)
+    return load_problem(problem, net)
 
 
 def plan(problem: Problem | dict | str | Path, net: StackNetwork | None = None,
@@ -37,10 +48,4 @@ def plan(problem: Problem | dict | str | Path, net: StackNetwork | None = None,
     ('optimal', 30.0)
     """
     net = net or bundled_network()
-    if isinstance(problem, dict):
-        problem = check_problem(parse_problem(problem), net)
-    elif isinstance(problem, Problem):
-        problem = check_problem(problem, net)
-    else:
-        problem = load_problem(problem, net)
-    return solve(build(problem, net), **options)  # type: ignore[arg-type]
+    return solve(build(checked_problem(problem, net), net), **options)  # type: ignore[arg-type]

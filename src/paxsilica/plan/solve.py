@@ -89,7 +89,11 @@ def _solution(pm: PlanModel, name: str) -> np.ndarray | None:
     return pm.model.variables[name].solution.fillna(0).values
 
 
-def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e-4,
+DEFAULT_MIP_GAP = 1e-4
+"""Relative MIP gap at which HiGHS stops (every front end's default)."""
+
+
+def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = DEFAULT_MIP_GAP,
           duals: bool = True, log: bool = False, forced_values: int = 20) -> PlanResult:
     """Solve with HiGHS; ``duals``: also the fixed-builds LP for duals and project values.
 

@@ -19,8 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
-import pandas as pd
-
 from paxsilica.errors import ParameterError, RowError, ValidationError
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
@@ -53,10 +51,10 @@ def model_params(net: SimNetwork, model: ModelParams) -> ARIOParams:
                       alpha_tau=model.alpha_tau, order_type=model.order_type)
 
 
-def network_and_resolver(source: object, scenario: Scenario, file: str = "<scenario>", *,
-                         trade: pd.DataFrame | None = None) -> tuple[SimNetwork, Resolver | None]:
-    """The simulation network from an argument or the scenario's ``network`` key
-    (``trade``: stored trade flows for the stack network's sourcing; default global pool)."""
+def network_and_resolver(source: object, scenario: Scenario,
+                         file: str = "<scenario>") -> tuple[SimNetwork, Resolver | None]:
+    """The simulation network from an argument or the scenario's ``network`` key (a
+    :class:`~paxsilica.model.network.StackNetwork` brings its own stored trade flows)."""
     if isinstance(source, SimNetwork):
         return source, None
     if isinstance(source, str | Path):
@@ -74,18 +72,17 @@ def network_and_resolver(source: object, scenario: Scenario, file: str = "<scena
 
         source = StackNetwork.from_store(open_store(":memory:"))
     # the latest data (shares, quantities) build the network; groups resolve per event date
-    return stack_network(source, trade=trade)  # type: ignore[arg-type]
+    return stack_network(source)  # type: ignore[arg-type]
 
 
 def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None = None,
-            resolver: Resolver | None = None,
-            trade: pd.DataFrame | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
+            resolver: Resolver | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
     """Validate everything before the first step (nothing runs on bad input)."""
     if not isinstance(scenario, Scenario):
         file = file or str(scenario)
         scenario = load_scenario(scenario)
     file = file or "<scenario>"
-    net, found = network_and_resolver(source, scenario, file, trade=trade)
+    net, found = network_and_resolver(source, scenario, file)
     resolver = resolver or found
     params = model_params(net, scenario.model)
     schedule = compile_events(scenario, net, params, resolver=resolver, file=file)
@@ -96,7 +93,8 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
                  *, days: int | None = None, progress: Progress | None = None,
                  series: SeriesChoice = "industries", sink: SeriesSink | None = None,
                  keep: bool = True) -> SimulationResult:
-    """Loop the kernel ``days`` steps, tallying the summary and recording the series.
+    """Loop the kernel ``days`` steps (default the scenario's), tallying the summary and
+    recording the series.
 
     ``series`` (:data:`~paxsilica.simulate.recorder.SERIES`) says what ``sink`` receives in
     chunks of steps — output per industry, per region (``net.regions`` order), or nothing;
@@ -104,8 +102,10 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
     ``keep=False`` and a sink, memory stays ``O(n)`` whatever the number of days.
     """
     days = scenario.days if days is None else days
+    if days < 1:
+        raise ParameterError(f"days must be at least 1, not {days}", field="days")
     if series not in SERIES:
-        raise ParameterError(f"series must be one of {', '.join(SERIES)}, not {series!r}")
+        raise ParameterError(f"series must be one of {', '.join(SERIES)}, not {series!r}", field="series")
     state = initial_state(params, delay_days=schedule.max_delay)
     tally = LossTally(params.x0)
     row, width = None, params.n
@@ -125,7 +125,7 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,
-             progress: Progress | None = None, trade: pd.DataFrame | None = None) -> SimulationResult:
+             progress: Progress | None = None) -> SimulationResult:
     """Simulate a scenario on a network.
 
     Parameters
@@ -136,10 +136,9 @@ def simulate(source: object, scenario: Scenario | str | Path, *, days: int | Non
     scenario: a :class:`Scenario` or the path of its YAML file.
     days: override the scenario's number of days (steps).
     progress: called with 1 after each step (e.g. a progress bar's ``advance``).
-    trade: stored trade flows (:func:`paxsilica.store.trade.trade_flows`) for the stack
-        network's sourcing; default: the global pool.
+
+    The front ends enter through :func:`paxsilica.requests.simulate.prepare_simulation`,
+    which applies the request limits and builds the network once.
     """
-    scenario, net, params, schedule = prepare(source, scenario, trade=trade)
-    if days is not None and days < 1:
-        raise ValidationError([RowError("<arguments>", None, "days", "must be at least 1")])
+    scenario, net, params, schedule = prepare(source, scenario)
     return run_prepared(scenario, net, params, schedule, days=days, progress=progress)
