@@ -81,3 +81,9 @@ def test_write_result_from_memory_equals_streaming(run):
     out = io.BytesIO()
     write_result(run[2], out, "json", series="regions", regions=run[0].regions)
     assert json.loads(out.getvalue()) == json.loads(_streamed(run, "json", "regions"))
+
+
+def test_dict_document_has_the_series_asked(run):
+    streamed = json.loads(_streamed(run, "json", "regions"))
+    assert json.loads(json.dumps(run[2].to_json_dict("regions"))) == streamed
+    assert run[2].to_json_dict("none")["series"] == []

@@ -94,10 +94,17 @@ class SimulationResult:
         frame = pd.DataFrame(self._series(), columns=self.industries["region"].to_numpy())
         return frame.T.groupby(level=0, sort=False).sum().T.rename_axis("step")
 
-    def to_json_dict(self) -> dict:
-        """``{"scenario", "days", "series": [...], "summary": [...]}`` (the CLI's JSON)."""
+    def to_json_dict(self, series: str = "industries") -> dict:
+        """``{"scenario", "days", "series": [...], "summary": [...]}`` (the CLI's JSON), with
+        the series per industry, per region (``step, region, production``) or none."""
         summary = self.summary().astype(object)
         summary = summary.where(summary.notna(), None)
-        return {"scenario": self.scenario, "days": self.days,
-                "series": self.series().to_dict(orient="records"),
+        if series == "none":
+            rows: list = []
+        elif series == "regions":
+            rows = (self.regional().melt(ignore_index=False, var_name="region", value_name="production")
+                    .reset_index().sort_values("step", kind="stable").to_dict(orient="records"))
+        else:
+            rows = self.series().to_dict(orient="records")
+        return {"scenario": self.scenario, "days": self.days, "series": rows,
                 "summary": summary.to_dict(orient="records")}
