@@ -132,10 +132,13 @@ def worker(tool: str, case: str, out: str) -> None:
     else:
         from paxsilica.linalg import calc_all
 
-        asked = case.partition("@")[2]
-        imports = (tool == "paxsilica") if not asked else list(pd.unique(mrio.Y.columns.get_level_values(0)))[
-            :int(asked)]
-        result = calc_all(mrio, sector_imports=imports)
+        asked = case.partition("@")[2]   # "R" or "RxK": D_imp for the first R regions (and K stressors)
+        imports, chosen = tool == "paxsilica", None
+        if asked:
+            count, _, kinds = asked.partition("x")
+            imports = list(pd.unique(mrio.Y.columns.get_level_values(0)))[:int(count)]
+            chosen = list(stressors.index[:int(kinds)]) if kinds else None
+        result = calc_all(mrio, sector_imports=imports, import_stressors=chosen)
         accounts = result.accounts["stressors"]
         results = {"x": result.x.to_numpy().ravel(), "M": result.M["stressors"].to_numpy(),
                    "D_cba": accounts.D_cba.to_numpy(), "D_imp_reg": accounts.D_imp_reg.to_numpy(),
@@ -174,17 +177,18 @@ def _agree(ours: str, theirs: str) -> float:
     a, b = np.load(ours), np.load(theirs)
     worst = 0.0
     for key in sorted(set(a.files) & set(b.files)):
-        expected = b[key][:, :a[key].shape[1]] if a[key].ndim == 2 else b[key]  # D_imp of the regions asked
+        expected = b[key][:a[key].shape[0], :a[key].shape[1]] if a[key].ndim == 2 else b[key]  # D_imp asked
         scale = np.abs(expected) + 1e-12 * np.abs(expected).max()
         worst = max(worst, float(np.max(np.abs(a[key] - expected) / scale)))
     return worst
 
 
 TOOLS = ("paxsilica", "paxsilica-core", "pymrio")
-DEFAULT_CASES = "r60x50-100,r60x50-100@10,icio-100,icio-100@10,icio-5,r10x20-100"
-"""The issue's shapes (60 × 50 and ICIO's 81 × 45 with 100 stressors; ``@10``: the
-sector-resolved imports for 10 consuming regions, as an analyst asks for a coalition's
-members) and the small and few-stressor shapes where the engine must not be slower.
+DEFAULT_CASES = "r60x50-100,r60x50-100@10x10,icio-100,icio-100@10x10,icio-5,r10x20-100"
+"""The issue's shapes (60 × 50 and ICIO's 81 × 45 with 100 stressors; ``@10x10``: the
+sector-resolved imports for 10 consuming regions and 10 stressors, as an analyst asks for
+a coalition's members and the stressors of a study) and the small and few-stressor shapes
+where the engine must not be slower.
 EXIOBASE's shape (``exiobase-5``, ``exiobase-100``) takes minutes and 5 GB for pymrio: run it
 with ``--cases``."""
 ISSUE_SHAPES = ("r60x50-100", "icio-100")
@@ -234,7 +238,9 @@ def _record(case: str, results: dict) -> None:
     if "seconds" not in ours:
         return
     base, _, asked = case.partition("@")
-    what = "all accounts" + (f", D_imp for {asked} regions" if asked else "")
+    regions, _, kinds = asked.partition("x")
+    what = "all accounts" + (f", D_imp for {regions} regions" + (f" x {kinds} stressors" if kinds else "")
+                             if asked else "")
     goal = "ratio>=3" if base in ISSUE_SHAPES and not asked else "ratio>=1"
     note = (f"{ours['method']}; CPU s {ours.get('cpu', float('nan')):.2f} vs {peer.get('cpu', float('nan')):.2f}; "
             f"peak {ours['peak_rss_mb']:.0f} vs {peer.get('peak_rss_mb', float('nan')):.0f} MB; max rel diff "

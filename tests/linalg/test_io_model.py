@@ -132,6 +132,12 @@ def test_sector_imports_for_the_regions_asked_match_pymrio(count, asked):
         assert_matches(getattr(accounts, account), getattr(system.pollution, account))
     with pytest.raises(PaxsilicaError, match="unknown region"):
         calc_all(mrio, sector_imports=["r1", "mars"])
+    chosen = list(stressors.index[[2, 0]])
+    narrow = calc_all(mrio, method="dense", sector_imports=asked, import_stressors=chosen).accounts["pollution"]
+    assert list(narrow.D_imp.index) == sorted(chosen, key=list(stressors.index).index)
+    assert_matches(narrow.D_imp, system.pollution.D_imp.loc[narrow.D_imp.index, regions])
+    with pytest.raises(PaxsilicaError, match="unknown stressor"):
+        calc_all(mrio, import_stressors=["k0", "smog"])
 
 
 def test_reader_rejects_bad_input():  # MRIOInputError is a PaxsilicaError and a ValueError

@@ -216,15 +216,18 @@ def _by_region(frame: pd.DataFrame, level: str = "region") -> pd.DataFrame:
 
 
 def regional_multipliers(mrio: MRIO, extension: str, method: str = "auto",
-                         regions: Sequence[str] | None = None) -> np.ndarray:
+                         regions: Sequence[str] | None = None,
+                         stressors: Sequence[int] | None = None) -> np.ndarray:
     """``M⁽ʳ⁾ = S_r L`` for every region r (``S_r``: S with columns outside region r set to 0).
 
     Returns an array of shape (regions, stressors, n) in the order regions first appear in
     ``Y``'s columns (or of ``regions`` when given: only those, in one multi-right-hand-side
-    solve of ``K`` columns per region); ``Σ_r M⁽ʳ⁾ = M`` when every producing region also
-    has final demand.
+    solve of ``K`` columns per region; ``stressors``: positions of the stressors to keep);
+    ``Σ_r M⁽ʳ⁾ = M`` when every producing region also has final demand.
     """
     s = stressor_coefficients(mrio, extension).to_numpy()
+    if stressors is not None:
+        s = s[np.asarray(stressors, dtype=np.int64)]
     chosen = pd.unique(mrio.Y.columns.get_level_values(0)) if regions is None else list(regions)
     row_region = pd.Index(mrio.labels.get_level_values(0))
     masked = np.concatenate([(s * (row_region == r)[None, :]).T for r in chosen], axis=1)
@@ -248,9 +251,22 @@ def _import_regions(mrio: MRIO, sector_imports: bool | str | Sequence[str]) -> l
     return [region for region in regions if str(region) in wanted] or None
 
 
+def _import_stressors(coefficients: pd.DataFrame, asked: Sequence[str] | None) -> np.ndarray:
+    """Positions of the stressors whose ``D_imp`` is asked (all when ``None``)."""
+    if asked is None:
+        return np.arange(len(coefficients))
+    asked = [asked] if isinstance(asked, str) else list(asked)
+    found = pd.Index(coefficients.index).get_indexer(asked)
+    if (found < 0).any():
+        unknown = [str(name) for name, position in zip(asked, found, strict=True) if position < 0]
+        raise NotFoundError(f"import_stressors: unknown stressor(s) {', '.join(unknown[:10])}")
+    return np.unique(found)
+
+
 def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto",
                        sector_imports: bool | str | Sequence[str] = True,
-                       multiplier: pd.DataFrame | None = None, regional: np.ndarray | None = None) -> Accounts:
+                       multiplier: pd.DataFrame | None = None, regional: np.ndarray | None = None,
+                       import_stressors: Sequence[str] | None = None) -> Accounts:
     """Consumption-, production-, import- and export-based accounts (pymrio ``calc_accounts``).
 
     ``sector_imports`` says for which consuming regions the sector-resolved ``D_imp`` is
@@ -259,19 +275,21 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto",
     (:func:`regional_multipliers`, with R the regions asked) or, with a dense LU and many
     stressors, the domestic blocks of :func:`~paxsilica.linalg.blocks.domestic_blocks` (all
     regions, ``⅔ n³`` flops); the cheaper is used. ``D_imp_reg`` is always computed, from
-    ``X = L·[Y_1 … Y_R]``. ``multiplier`` and ``regional`` may pass results computed before
-    (``regional`` for the regions asked).
+    ``X = L·[Y_1 … Y_R]``. ``import_stressors`` limits ``D_imp`` to the stressors named
+    (its rows; the K of the cost above). ``multiplier`` and ``regional`` may pass results
+    computed before (``regional`` for the regions and stressors asked).
     """
     solver = leontief_solver(mrio, method)
     coefficients = stressor_coefficients(mrio, extension)
     s = coefficients.to_numpy()
     asked = _import_regions(mrio, sector_imports)
+    kept = _import_stressors(coefficients, import_stressors)
     blocks = None
     if asked is not None and regional is None:
-        if _blocks_cheaper(len(mrio.labels), len(s), len(asked)):
+        if _blocks_cheaper(len(mrio.labels), len(kept), len(asked)):
             blocks = _home_blocks(mrio, method)
         if blocks is None:
-            regional = regional_multipliers(mrio, extension, method, asked)
+            regional = regional_multipliers(mrio, extension, method, asked, kept)
     if multiplier is None:
         multiplier = multipliers(mrio, extension, method)
     m = multiplier.to_numpy()
@@ -302,15 +320,15 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto",
     if asked is not None:
         chosen = pd.Index(regions).get_indexer(asked)
         if blocks is not None:  # Σ_j S[k, (r, j)] T[r, j, s] for each origin r
-            per_origin = np.einsum("kaj,ajs->kas", s.reshape(len(s), *shape), blocks)
+            per_origin = np.einsum("kaj,ajs->kas", s[kept].reshape(len(kept), *shape), blocks)
             consumer = pd.Index(regions).get_indexer(origins)
-            home = np.zeros((len(s), len(regions), shape[1]))
+            home = np.zeros((len(kept), len(regions), shape[1]))
             home[:, consumer[consumer >= 0]] = per_origin[:, consumer >= 0]
             home = home[:, chosen]
         else:
-            home = np.einsum("rkas,asr->krs", regional.reshape(len(asked), m.shape[0], *shape), y_cube[:, :, chosen])
-        imports = cba.reshape(m.shape[0], len(regions), shape[1])[:, chosen] - home
-        d_imp = pd.DataFrame(imports.reshape(m.shape[0], -1), index=index,
+            home = np.einsum("rkas,asr->krs", regional.reshape(len(asked), len(kept), *shape), y_cube[:, :, chosen])
+        imports = cba.reshape(m.shape[0], len(regions), shape[1])[kept][:, chosen] - home
+        d_imp = pd.DataFrame(imports.reshape(len(kept), -1), index=index[kept],
                              columns=pd.MultiIndex.from_product([asked, sectors], names=columns.names))
     final = mrio.extensions[extension].F_Y
     f_y = 0 if final is None else _by_region(final, final.columns.names[0] or 0).reindex(columns=regions)
@@ -335,10 +353,12 @@ class MRIOResults:
 
 
 def calc_all(mrio: MRIO, extensions: list[str] | None = None, method: str = "auto", ghosh: bool = False,
-             sector_imports: bool | str | Sequence[str] = True) -> MRIOResults:
+             sector_imports: bool | str | Sequence[str] = True,
+             import_stressors: Sequence[str] | None = None) -> MRIOResults:
     """Output, stressor coefficients, multipliers and footprint accounts — pymrio's ``calc_all``
     results without forming ``A``, ``L`` (or ``G``) densely. ``ghosh=True`` adds ``M_down``;
-    ``sector_imports`` as in :func:`footprint_accounts` (all, none, or the consuming regions listed)."""
+    ``sector_imports`` and ``import_stressors`` as in :func:`footprint_accounts` (the
+    sector-resolved ``D_imp`` for all, none, or the consuming regions and stressors named)."""
     names = list(mrio.extensions) if extensions is None else extensions
     result = MRIOResults(output(mrio), {}, {}, {})
     asked = _import_regions(mrio, sector_imports)
@@ -346,16 +366,19 @@ def calc_all(mrio: MRIO, extensions: list[str] | None = None, method: str = "aut
     for name in names:
         result.S[name] = stressor_coefficients(mrio, name)
         n = len(mrio.labels)
-        by_blocks = asked is not None and _blocks_cheaper(n, len(result.S[name]), len(asked)) and (
+        kept = _import_stressors(result.S[name], import_stressors)
+        by_blocks = asked is not None and _blocks_cheaper(n, len(kept), len(asked)) and (
             _home_blocks(mrio, method) is not None)
-        regional = regional_multipliers(mrio, name, method, asked) if asked is not None and not by_blocks else None
-        covered = asked == regions and set(regions) >= set(mrio.labels.get_level_values(0))
+        regional = (regional_multipliers(mrio, name, method, asked, kept) if asked is not None and not by_blocks
+                    else None)
+        covered = (asked == regions and len(kept) == len(result.S[name])
+                   and set(regions) >= set(mrio.labels.get_level_values(0)))
         if regional is not None and covered:  # M = Σ_r S_r L: no separate solve needed
             result.M[name] = pd.DataFrame(regional.sum(axis=0), index=result.S[name].index, columns=mrio.labels)
         else:
             result.M[name] = multipliers(mrio, name, method)
         result.accounts[name] = footprint_accounts(mrio, name, method, asked if asked is not None else False,
-                                                   result.M[name], regional)
+                                                   result.M[name], regional, import_stressors)
         if ghosh:
             result.M_down[name] = downstream_multipliers(mrio, name, method)
     return result
