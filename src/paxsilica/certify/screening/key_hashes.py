@@ -130,23 +130,25 @@ def _deletion_hashes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     width = int(lengths.max())
     codes = _codes([words[i] for i in short], width)
     prefixes = _prefixes(codes)
+    rows = np.arange(short.size)
     # "~" + word: the tilde's code times B^len, plus the word's hash
-    whole = [(tilde_power[lengths] * _TILDE + prefix[np.arange(short.size), lengths]) % prime
+    whole = [(tilde_power[lengths] * _TILDE + prefix[rows, lengths]) % prime
              for prefix, tilde_power, prime in zip(prefixes, _POWERS, PRIMES, strict=True)]
     positions.append(short)
     hashes.append(_combine(*whole))
-    for i in range(width):
-        chosen = np.flatnonzero(lengths > i)
-        size = lengths[chosen]
-        parts = []
-        for prefix, power, prime in zip(prefixes, _POWERS, PRIMES, strict=True):
-            head = prefix[chosen, i]                                        # word[:i]
-            full = prefix[chosen, size]
-            tail = (full + prime - prefix[chosen, i + 1] * power[size - i - 1] % prime) % prime  # word[i+1:]
-            deleted = (head * power[size - i - 1] + tail) % prime
-            parts.append((power[size - 1] * _TILDE + deleted) % prime)
-        positions.append(short[chosen])
-        hashes.append(_combine(*parts))
+    # every deletion at once: position i of each word (a words × width matrix)
+    at = np.arange(width)
+    valid = at[None, :] < lengths[:, None]
+    exponent = np.clip(lengths[:, None] - 1 - at[None, :], 0, None)
+    parts = []
+    for prefix, power, prime in zip(prefixes, _POWERS, PRIMES, strict=True):
+        scale = power[exponent]
+        full = prefix[rows, lengths][:, None]
+        tail = (full + prime - prefix[:, 1:] * scale % prime) % prime           # word[i+1:]
+        deleted = (prefix[:, :width] * scale + tail) % prime                   # word[:i] + word[i+1:]
+        parts.append((power[lengths - 1][:, None] * _TILDE + deleted) % prime)
+    positions.append(np.broadcast_to(short[:, None], valid.shape)[valid])
+    hashes.append(_combine(parts[0][valid], parts[1][valid]))
     return np.concatenate(positions), np.concatenate(hashes)
 
 
