@@ -47,6 +47,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from paxsilica.analytics.concentration import country_shares
+from paxsilica.analytics.edge_groups import grouped_links
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 
@@ -183,39 +184,9 @@ def sourcing_network_from_edges(nodes: pd.DataFrame, edges: pd.DataFrame) -> Sou
 def network_from_arrays(nodes: pd.DataFrame, buyer: np.ndarray, supplier: np.ndarray, item: np.ndarray,
                         item_labels: pd.Index | np.ndarray, share: np.ndarray,
                         essential: np.ndarray | None = None, quantity: np.ndarray | None = None) -> SourcingNetwork:
-    """The network of an edge list given as arrays (``item``: codes into ``item_labels``).
-
-    Groups are (buyer, item) pairs sorted by buyer; a group's shares are normalised to 1
-    and its ``essential`` and ``quantity`` are those of its first edge in list order.
-    """
-    count = len(nodes)
-    key = buyer.astype(np.int64) * (len(item_labels) + 1) + item
-    # an edge list grouped by buyer (as exports usually are) is nearly sorted: timsort (numpy's
-    # stable sort) follows its runs in one pass (7x faster than quicksort at 10⁷ edges);
-    # otherwise quicksort. A group's first edge is its smallest position either way.
-    grouped = bool(buyer.size) and bool((buyer[1:] >= buyer[:-1]).all())
-    order = np.argsort(key, kind="stable" if grouped else "quicksort")
-    key = key[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else np.zeros(0, dtype=np.int64)
-    del key
-    first = np.minimum.reduceat(order, starts) if starts.size else starts
-    data = share[order]
-    sizes = np.diff(np.r_[starts, len(order)])
-    totals = np.add.reduceat(data, starts) if starts.size else data[:0]
-    scale = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
-    data *= np.repeat(scale, sizes)
-    indices = supplier[order].astype(np.int32 if count < 2**31 else np.int64)
-    del order
-    links = sp.csr_matrix((data, indices, np.r_[starts, len(data)].astype(np.int64)),
-                          shape=(len(starts), count))
-    links.sum_duplicates()  # one entry per (group, supplier), columns sorted
-    group_buyer = buyer[first].astype(np.int64)
-    per_buyer = np.bincount(group_buyer, minlength=count)
-    groups = pd.DataFrame({
-        "buyer": group_buyer, "input_item": np.asarray(item_labels)[item[first]],
-        "essential": (essential[first] if essential is not None else np.ones(len(starts), dtype=bool)),
-        "quantity": (quantity[first] if quantity is not None else np.ones(len(starts))),
-        "weight": 1.0 / per_buyer[group_buyer] if len(starts) else np.zeros(0)})
+    """The network of an edge list given as arrays (``item``: codes into ``item_labels``;
+    grouping in :func:`~paxsilica.analytics.edge_groups.grouped_links`)."""
+    groups, links = grouped_links(len(nodes), buyer, supplier, item, item_labels, share, essential, quantity)
     nodes = nodes.reset_index(drop=True)
     for column, default in (("role", "producer"), ("item_id", ""), ("facility_id", ""), ("sourcing", "")):
         if column not in nodes:
