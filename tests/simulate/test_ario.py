@@ -42,7 +42,7 @@ def test_inventory_threshold_matches_boario():
 
 def test_dense_blocks_equal_the_sparse_products(monkeypatch):
     """An MRIO-shaped dense Z uses batched dense products; they must equal the sparse path."""
-    import paxsilica.simulate.ario as ario
+    import paxsilica.simulate.ario_params as ario
 
     rng = np.random.default_rng(3)
     regions, sectors = 6, 5

@@ -94,7 +94,7 @@ def test_every_industry_every_day_within_1e6_of_boario(mrio_folder, case, layout
     """The issue's "same answer": each industry's daily output within 1e-6 (relative) of
     BoARIO's, on both layouts of the kernel (the grid's batched dense products and the
     sparse products every other network uses)."""
-    import paxsilica.simulate.ario as ario
+    import paxsilica.simulate.ario_params as ario
     from paxsilica.simulate.run import prepare, run_prepared
 
     if layout == "sparse":
