@@ -66,6 +66,7 @@ Example (two industries, one product each; steady state is kept):
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -108,13 +109,14 @@ class Shocks:
 NO_SHOCK = Shocks()
 
 
-def _ht_product(params: ARIOParams, gap: np.ndarray) -> np.ndarray:
-    """``Hᵀ @ gap`` (K → n)."""
+def _ht_product(params: ARIOParams, gap: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:
+    """``(H ∘ factor)ᵀ @ gap`` (K → n); ``factor`` per entry of ``H`` (``None``: 1)."""
     if params.blocks is None:
-        return params.h.T @ gap
+        return _scaled(params.h, factor).T @ gap
     m, n, _ = params.blocks.shape
     out = np.empty(params.n)
-    out[params.block_rows] = np.matmul(gap.reshape(m, 1, n), params.blocks)[:, 0, :]  # (m,1,n) @ (m,n,R)
+    blocks = _scaled_blocks(params, factor)
+    out[params.block_rows] = np.matmul(gap.reshape(m, 1, n), blocks)[:, 0, :]  # (m,1,n) @ (m,n,R)
     return out
 
 
@@ -126,6 +128,65 @@ def _h_pair(params: ARIOParams, first: np.ndarray, second: np.ndarray) -> tuple[
     both[:, 0], both[:, 1] = first, second
     out = np.matmul(params.blocks, both[params.block_rows])  # (m, n, R) @ (m, R, 2)
     return out[..., 0], out[..., 1]
+
+
+def _h_product(params: ARIOParams, vector: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
+    """``(H ∘ factor) @ vector`` (n → K, in :attr:`ARIOParams.shape`)."""
+    if params.blocks is None:
+        return _scaled(params.h, factor) @ vector
+    return np.matmul(_scaled_blocks(params, factor), vector[params.block_rows][..., None])[..., 0]
+
+
+CACHED_BLOCKS_BYTES = 1 << 28
+"""Blocks scaled by link factors are kept (the last few) up to this size each."""
+
+
+def _remembered(params: ARIOParams, name: str, keys: tuple[np.ndarray, ...], make: object,
+                keep: int, size: int) -> np.ndarray:
+    """``make()`` for the arrays ``keys``, remembered while they are the same objects (an
+    event schedule reuses its link arrays while they do not change)."""
+    found = params.cache.setdefault(name, [])
+    for refs, value in found:
+        if len(refs) == len(keys) and all(ref() is key for ref, key in zip(refs, keys, strict=True)):
+            return value
+    value = make()  # type: ignore[operator]
+    if value.nbytes <= size:
+        found.append((tuple(weakref.ref(key) for key in keys), value))
+        del found[:-keep]
+    return value
+
+
+def _scaled_blocks(params: ARIOParams, factor: np.ndarray | None) -> np.ndarray:
+    """The grid blocks with each entry of ``H`` multiplied by ``factor`` (``None``: the blocks)."""
+    if factor is None:
+        return params.blocks  # type: ignore[return-value]
+
+    def make() -> np.ndarray:
+        scaled = params.blocks.copy()  # type: ignore[union-attr]
+        flat = scaled.reshape(-1)
+        if params.h.nnz == flat.size:  # every entry present: H's data are the blocks in order
+            flat *= factor
+        else:
+            flat[_block_positions(params)] *= factor
+        return scaled
+
+    return _remembered(params, "scaled blocks", (factor,), make, keep=3, size=CACHED_BLOCKS_BYTES)
+
+
+def _block_positions(params: ARIOParams) -> np.ndarray:
+    """Position in the flattened blocks of each stored entry of ``H`` (grid layout)."""
+    if "block positions" not in params.cache:
+        m, _, regions = params.blocks.shape  # type: ignore[union-attr]
+        within = np.empty(params.n, dtype=np.int64)
+        within[params.block_rows.ravel()] = np.tile(np.arange(regions), m)  # type: ignore[union-attr]
+        rows = np.repeat(np.arange(params.h.shape[0]), np.diff(params.h.indptr))
+        params.cache["block positions"] = rows * regions + within[params.h.indices]
+    return params.cache["block positions"]
+
+
+def _factor(params: ARIOParams, name: str, parts: tuple[np.ndarray, ...], make: object) -> np.ndarray:
+    """A link factor combined from the arrays ``parts`` (remembered while they are the same)."""
+    return _remembered(params, name, parts, make, keep=4, size=1 << 62)
 
 
 def _at_buyers(params: ARIOParams, values: np.ndarray) -> np.ndarray:
@@ -193,10 +254,7 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
     shape = params.shape
     y = params.y0 if shocks.final is None else params.y0 * shocks.final
     # 1. demand = orders placed at the previous step (minus what can no longer cross) + Y
-    if shocks.deliver is None:
-        ordered = _ht_product(params, state.order_gap)
-    else:
-        ordered = _scaled(params.h, shocks.deliver).T @ state.order_gap
+    ordered = _ht_product(params, state.order_gap, shocks.deliver)
     demand = state.order_weight * ordered + y
     # 2. overproduction
     alpha = state.overprod
@@ -221,10 +279,13 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         delivered, normaliser = _h_pair(params, served, weight)
     else:
         base = shocks.deliver if shocks.deliver is not None else 1.0
-        late = np.sum([share for _, share in shocks.delayed], axis=0) if shocks.delayed else 0.0
-        delivered = _scaled(params.h, None if shocks.deliver is None and not shocks.delayed
-                            else base * (1.0 - late)) @ served
-        normaliser = _scaled(params.h, shocks.weight) @ weight
+        now = None
+        if shocks.deliver is not None or shocks.delayed:  # the share delivered now
+            parts = tuple(a for a in (shocks.deliver, *(share for _, share in shocks.delayed)) if a is not None)
+            now = _factor(params, "now", parts, lambda: base * (1.0 - (np.sum(
+                [share for _, share in shocks.delayed], axis=0) if shocks.delayed else 0.0)))
+        delivered = _h_product(params, served, now)
+        normaliser = _h_product(params, weight, shocks.weight)
     # stock arrays below are fresh buffers reused in place: a network of 10⁶ industries has
     # 10⁷ stock entries, and every temporary of that size is 80 MB of page faults
     add = delivered.reshape(shape)
@@ -241,7 +302,9 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         pipeline[-1] = 0.0
         base = shocks.deliver if shocks.deliver is not None else 1.0
         for days, share in shocks.delayed:
-            arriving = state.order_gap * (_scaled(params.h, base * share) @ served)
+            parts = (share,) if shocks.deliver is None else (shocks.deliver, share)
+            late = _factor(params, "late", parts, lambda base=base, share=share: base * share)
+            arriving = state.order_gap * _h_product(params, served, late).ravel()
             pipeline[min(days, pipeline.shape[0]) - 1] += arriving
         fresh = True
     if shocks.inject is not None:

@@ -16,7 +16,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,6 +57,9 @@ class ARIOParams:
     block_rows: np.ndarray | None = None  # grid layout: (m, R) industry of each block column
     goal_coef: np.ndarray | None = None   # (K,) s_p T_k: stock goal per unit of the buyer's x^opt
     limit_coef: np.ndarray | None = None  # (K,) 1/(ψ s_p T_k) where the input constrains, else NaN
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+    """Arrays derived from the structure on first use (e.g. blocks scaled by link factors);
+    shared by the copies :func:`with_model` makes."""
 
     @property
     def n(self) -> int:
