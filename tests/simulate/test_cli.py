@@ -50,6 +50,10 @@ def test_json_has_the_issue_shape(scenario_file):
     assert document["warnings"] == []
     hit = [row for row in document["summary"] if row["region"] == "reg2" and row["sector"] == "manufactoring"]
     assert hit[0]["peak_loss_share"] == pytest.approx(0.3, abs=1e-6)
+    # the streamed series' daily money adds up to the summary's
+    daily = sum(row["loss_usd"] for row in document["series"]
+                if row["region"] == "reg2" and row["sector"] == "manufactoring")
+    assert daily == pytest.approx(hit[0]["loss_usd"], rel=1e-9) and daily > 0
 
 
 def test_parquet_and_csv_outputs(scenario_file, tmp_path):
@@ -136,3 +140,20 @@ def test_ensemble_from_the_cli(scenario_file, tmp_path):
     assert document["members"] == 3 and {"p5", "p50", "p95"} <= set(document["bands"][0])
     # members are kept under the run's key (a hash of scenario and options)
     assert len(list((tmp_path / "bands.json.members").glob("*/member-*.parquet"))) == 3
+
+
+def test_series_option_chooses_what_is_written(scenario_file, tmp_path):
+    import pandas as pd
+
+    regions = runner.invoke(app, ["simulate", str(scenario_file), "--format", "json", "--days", "5",
+                                  "--series", "regions"])
+    assert regions.exit_code == 0, regions.output
+    document = json.loads(regions.stdout)
+    assert len(document["series"]) == 5 * 6 and set(document["series"][0]) == {"step", "region", "production"}
+    out = tmp_path / "summary.parquet"
+    none = runner.invoke(app, ["simulate", str(scenario_file), "--format", "parquet", "--series", "none",
+                               "-o", str(out)])
+    assert none.exit_code == 0, none.output
+    assert len(pd.read_parquet(out)) == 48 and "loss_share" in pd.read_parquet(out).columns
+    bad = runner.invoke(app, ["simulate", str(scenario_file), "--series", "sectors"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import pandas as pd
 import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.cli.common import RAW_CSV, DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import NotFoundError, RowError, ValidationError
-from paxsilica.io.atomic import Content, check_outputs, write_atomic
+from paxsilica.io.atomic import Content, atomic_stream, check_outputs, write_atomic
 from paxsilica.model.network import StackNetwork
 from paxsilica.requests.simulate import PreparedSimulation, SimulateRequest, prepare_simulation
 
@@ -32,6 +35,27 @@ class SimFormat(StrEnum):
 
 def _write_atomic(path: Path, content: Content) -> None:
     write_atomic(path, content)
+    err_console.print(f"wrote {path}", markup=False)
+
+
+class SeriesOption(StrEnum):
+    """Which daily series ``simulate`` writes."""
+
+    industries = "industries"
+    regions = "regions"
+    none = "none"
+
+
+@contextmanager
+def _destination(path: Path | None) -> Iterator[BinaryIO]:
+    """A binary handle on stdout, or on a temporary file renamed to ``path`` once complete."""
+    if path is None:
+        sys.stdout.flush()
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    with atomic_stream(path, "-o") as stream:
+        yield stream
     err_console.print(f"wrote {path}", markup=False)
 
 
@@ -57,6 +81,10 @@ def simulate_command(
     workers: Annotated[int, typer.Option(help="Workers of the local cluster")] = 2,
     seed: Annotated[int, typer.Option(help="Seed of the ensemble draws")] = 0,
     fmt: Annotated[SimFormat, typer.Option("--format", help="table, json, csv or parquet")] = SimFormat.table,
+    series: Annotated[SeriesOption, typer.Option(
+        help="Daily series written with json, csv or parquet: per industry, per region, or none "
+             "(csv and parquet then hold the summary); streamed to the output as the run goes")]
+        = SeriesOption.industries,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout")] = None,
     db: DbOption = None,
 ) -> None:
@@ -67,33 +95,54 @@ def simulate_command(
     folder = Path(f"{output}.members") if output is not None and ensemble is not None else None
     request = SimulateRequest.parse(scenario=scenario_path, days=days, ensemble=ensemble,
                                     scheduler=scheduler, workers=workers if ensemble else None,
-                                    seed=seed if ensemble else None, folder=folder)
+                                    seed=seed if ensemble else None, folder=folder,
+                                    series="none" if fmt is SimFormat.table else series.value)
     prepared = prepare_simulation(request, lambda: StackNetwork.from_store(store_for(ctx, db)))
     if ensemble is not None:
         _ensemble(prepared, fmt, output)
         return
     name = prepared.scenario.name
-    with _progress(prepared.days, f"simulating {name}") as bar:
-        task = bar.add_task("steps", total=prepared.days)
-        result = prepared.run(lambda done, _total: bar.update(task, completed=done))
-    if fmt is SimFormat.json:
-        text = json.dumps(result.to_json_dict(), ensure_ascii=False, default=float)
-        _text_out(text, output)
-    elif fmt is SimFormat.parquet:
-        _write_atomic(output, lambda tmp: result.series().to_parquet(tmp, index=False))  # type: ignore[arg-type]
-    elif fmt is SimFormat.csv:
-        _text_out(result.series().to_csv(index=False), output)
-    else:
-        summary = result.summary().sort_values("loss_share", ascending=False)
+
+    def run(sink: object = None) -> object:
+        with _progress(prepared.days, f"simulating {name}") as bar:
+            task = bar.add_task("steps", total=prepared.days)
+            return prepared.run(lambda done, _total: bar.update(task, completed=done), sink=sink,  # type: ignore[arg-type]
+                                keep=False)
+
+    if fmt is SimFormat.table:
+        result = run()
+        summary = result.summary().sort_values("loss_share", ascending=False)  # type: ignore[attr-defined]
         emit(summary.head(30), OutputFormat.table, output=output,
-             title=f"{name}: {result.days} days, output lost (largest first; "
-                   f"units: {result.unit or 'network units'}; loss_usd, value_added_loss_usd in USD)")
-        totals = result.economy_totals()
+             title=f"{name}: {result.days} days, output lost (largest first; "  # type: ignore[attr-defined]
+                   f"units: {result.unit or 'network units'}; "  # type: ignore[attr-defined]
+                   "loss_usd, value_added_loss_usd in USD)")
+        totals = result.economy_totals()  # type: ignore[attr-defined]
         if not totals.empty and output is None:
             emit(totals, OutputFormat.table, title=f"{name}: losses in the economy-wide table "
-                                                  f"({result.economy_table}), USD")
-    for line in result.warnings:
+                                                  f"({result.economy_table}), USD")  # type: ignore[attr-defined]
+    else:
+        from paxsilica.simulate.output import ResultWriter
+
+        with _destination(output) as handle:  # the series is written as the run goes
+            writer = ResultWriter(fmt.value, handle, scenario=name, days=prepared.days,
+                                  industries=prepared.network.industries, regions=prepared.network.regions,
+                                  series=series.value, raw=RAW_CSV.get(), money=_money(prepared))
+            result = run(writer.rows)
+            writer.finish(result)  # type: ignore[arg-type]
+    for line in result.warnings:  # type: ignore[attr-defined]
         err_console.print(f"warning: {line}", markup=False)
+
+
+def _money(prepared: PreparedSimulation) -> object:
+    """What each industry's lost output is worth, for the streamed series' USD columns."""
+    from paxsilica.simulate.output import SeriesMoney
+    from paxsilica.simulate.result import SimulationResult
+    from paxsilica.simulate.sectors import per_industry
+
+    net = prepared.network
+    priced = SimulationResult(prepared.scenario.name, net.industries, prepared.params.x0, None,
+                              price=net.price, va_ratio=net.va_ratio, sized=per_industry(net, "sized", True))
+    return SeriesMoney.of(priced)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

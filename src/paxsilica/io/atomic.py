@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from paxsilica.errors import PaxsilicaError
 
-__all__ = ["Content", "check_output", "check_outputs", "write_atomic", "write_files_atomic"]
+__all__ = ["Content", "atomic_stream", "check_output", "check_outputs", "write_atomic", "write_files_atomic"]
 
 Content = bytes | str | Callable[[Path], object]
 """What to write: bytes, text (UTF-8) or a function that writes the file at the path it is
@@ -147,3 +149,30 @@ def write_atomic(path: str | Path, content: Content, mode: int | None = None,
     path = Path(path)
     write_files_atomic([(path, content, mode)], name)
     return path
+
+
+@contextmanager
+def atomic_stream(path: str | Path, name: str = "output") -> Iterator[BinaryIO]:
+    """A binary handle on a temporary file next to ``path``, renamed to ``path`` when the
+    block ends normally and removed when it raises (for output written as it is computed,
+    e.g. a simulation's series).
+
+    Raises:
+        PaxsilicaError: ``path`` cannot be written (named).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise PaxsilicaError(f"{name} {path}: is a directory; give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary(path.parent, path.name)
+    except OSError as exc:
+        raise PaxsilicaError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with open(temporary, "wb") as stream:
+            yield stream
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise PaxsilicaError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, StrictInt, ValidationInfo, model_validator
 
@@ -51,6 +51,7 @@ from paxsilica.simulate.ario import ARIOParams
 from paxsilica.simulate.ensemble import EnsembleResult, run_ensemble
 from paxsilica.simulate.events import EventSchedule, Resolver
 from paxsilica.simulate.network import SimNetwork
+from paxsilica.simulate.recorder import SeriesSink
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.run import network_and_resolver, prepare, run_prepared
 from paxsilica.simulate.scenario import Scenario, load_scenario, scenario_from_dict
@@ -82,6 +83,9 @@ class SimulateRequest(Request):
     """Workers of the local cluster."""
     folder: Path | None = None
     """Where ensemble members are stored (default ``<scenario name>.members``)."""
+    series: Literal["industries", "regions", "none"] = "industries"
+    """The daily series a run reports: output per industry, per region (summed over
+    sectors), or none (the summary only)."""
 
     @model_validator(mode="after")
     def _rules(self, info: ValidationInfo) -> Self:
@@ -153,8 +157,11 @@ class PreparedSimulation:
     def members_folder(self) -> Path:
         return self.request.folder or Path(f"{self.scenario.name}.members")
 
-    def run(self, progress: Progress | None = None) -> SimulationResult:
-        """One run of :attr:`days` steps."""
+    def run(self, progress: Progress | None = None, *, sink: SeriesSink | None = None,
+            keep: bool = True) -> SimulationResult:
+        """One run of :attr:`days` steps; the series the request asks for goes to ``sink``
+        in chunks of steps as the run goes (:func:`~paxsilica.simulate.run.run_prepared`),
+        and ``keep=False`` keeps no series in memory."""
         total, done = self.days, [0]
 
         def advance(steps: int) -> None:
@@ -163,7 +170,8 @@ class PreparedSimulation:
                 progress(done[0], total)
 
         return run_prepared(self.scenario, self.network, self.params, self.schedule,
-                            days=self.days, progress=advance)
+                            days=self.days, progress=advance, series=self.request.series, sink=sink,
+                            keep=keep)
 
     def run_ensemble(self, progress: Progress | None = None) -> EnsembleResult:
         """``request.ensemble`` members on Dask, stored in :attr:`members_folder` (members

@@ -25,4 +25,4 @@ def simulate_job(net: StackNetwork, request: SimulateRequest,
     """
     prepared = prepare_simulation(request, net)
     result = prepared.run(None if progress is None else lambda done, total: progress(done / total))
-    return result.to_json_dict()
+    return result.to_json_dict(request.series)

@@ -39,11 +39,12 @@ Example (a data centre D runs 100 servers for 5 years, replacing 20 a year from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from paxsilica.simulate.ario import ARIOParams, ARIOState
+from paxsilica.simulate.ario_params import with_stocks
 from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.sectors import per_industry, sector_flags
 
@@ -91,8 +92,7 @@ def with_fleets(params: ARIOParams, capital_entry: np.ndarray,
     constrains[entries] = False
     industries = params.stock_industry[entries]
     fleet = life * params.tech[entries] * params.x0[industries]
-    return (replace(params, inv_days=inv_days, constrains=constrains),
-            CapitalFleet(entries, industries, fleet))
+    return with_stocks(params, inv_days, constrains), CapitalFleet(entries, industries, fleet)
 
 
 def capital_fleets(net: SimNetwork, params: ARIOParams) -> tuple[ARIOParams, CapitalFleet | None, list[str]]:

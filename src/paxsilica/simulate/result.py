@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["RECOVERED", "SimulationResult"]
+from paxsilica.simulate.recorder import RECOVERED, LossTally
 
-RECOVERED = 1e-3
-"""An industry counts as recovered once its output is within 0.1 % of the steady state."""
+__all__ = ["RECOVERED", "SimulationResult"]
 
 
 def _nan(n: int) -> np.ndarray:
@@ -44,12 +43,16 @@ class SimulationResult:
     demand — uses outside the modelled network — each industry failed to deliver to each
     region (``final_regions``); ``warnings``, ``flows_cut`` and ``items`` are what
     :mod:`paxsilica.simulate.diagnostics` found about the run.
+
+    A streamed run (:func:`~paxsilica.simulate.run.run_prepared` with a sink and
+    ``keep=False``) has no ``production`` in memory: its summary comes from ``tally``,
+    the loss statistics counted while it ran, and its series went to the sink.
     """
 
     scenario: str
     industries: pd.DataFrame
     baseline: np.ndarray
-    production: np.ndarray
+    production: np.ndarray | None
     unit: str = ""
     price: np.ndarray | None = None
     va_ratio: np.ndarray | None = None
@@ -62,11 +65,21 @@ class SimulationResult:
     reaches_located: bool | None = None
     economy: pd.DataFrame | None = None
     economy_table: str = ""
+    tally: LossTally | None = field(default=None, repr=False)
+    steps: int | None = None
 
     @property
     def days(self) -> int:
         """Number of simulated steps (days)."""
-        return int(self.production.shape[0])
+        return int(self.production.shape[0]) if self.production is not None else int(self.steps or 0)
+
+    def _series(self) -> np.ndarray:
+        if self.production is None:
+            raise ValueError("this run was streamed: its series went to the sink, not to memory")
+        return self.production
+
+    def _tally(self) -> LossTally:
+        return self.tally if self.tally is not None else LossTally.of_series(self.baseline, self._series())
 
     @property
     def n(self) -> int:
@@ -86,32 +99,34 @@ class SimulationResult:
     def frame(self) -> pd.DataFrame:
         """Wide table: one row per step, one column per (region, sector)."""
         columns = pd.MultiIndex.from_frame(self.industries[["region", "sector"]])
-        return pd.DataFrame(self.production, columns=columns).rename_axis("step")
+        return pd.DataFrame(self._series(), columns=columns).rename_axis("step")
 
     def series(self) -> pd.DataFrame:
         """Long table ``step, region, sector, production, loss_usd, value_added_loss_usd``
         (one row per step and industry; money of that day, USD)."""
-        steps, n = self.production.shape
-        lost_usd = (self.baseline[None, :] - self.production) * self._price()[None, :]
+        production = self._series()
+        steps, n = production.shape
+        lost_usd = (self.baseline[None, :] - production) * self._price()[None, :]
         return pd.DataFrame({
             "step": np.repeat(np.arange(steps), n),
             "region": np.tile(self.industries["region"].to_numpy(), steps),
             "sector": np.tile(self.industries["sector"].to_numpy(), steps),
-            "production": self.production.ravel(),
+            "production": production.ravel(),
             "loss_usd": lost_usd.ravel(),
             "value_added_loss_usd": (lost_usd * self._va()[None, :]).ravel(),
         })
 
     def loss_share(self) -> np.ndarray:
         """``1 − x(t)/x0`` per step and industry (0 where the baseline is 0)."""
-        ratio = np.divide(self.production, self.baseline, out=np.ones_like(self.production),
+        production = self._series()
+        ratio = np.divide(production, self.baseline, out=np.ones_like(production),
                           where=self.baseline > 0)
         return 1.0 - ratio
 
     def shortfall(self) -> np.ndarray:
         """Output lost per industry over the run, network units (rounding noise removed)."""
         total = self.baseline * self.days
-        shortfall = (self.baseline[None, :] - self.production).sum(axis=0)
+        shortfall = self._tally().shortfall.copy()
         shortfall[np.abs(shortfall) < 1e-12 * np.maximum(total, 1e-300)] = 0.0
         return shortfall
 
@@ -121,30 +136,17 @@ class SimulationResult:
         ``peak_loss_share``, ``days_to_recover`` (steps from the first loss above 0.1 % to
         the step from which output stays within 0.1 %; 0 if never hit, ``None`` if not
         recovered by the end), ``loss_usd`` and ``value_added_loss_usd`` (USD)."""
-        loss = self.loss_share()
-        loss[np.abs(loss) < 1e-12] = 0.0  # rounding of the steady state, not a loss
+        tally = self._tally()
         total = self.baseline * self.days
         shortfall = self.shortfall()
-        hit = loss > RECOVERED
-        ever = hit.any(axis=0)
-        first = np.where(ever, hit.argmax(axis=0), 0)
-        last = np.where(ever, self.days - 1 - hit[::-1].argmax(axis=0), -1)
-        recover: list[int | None] = []
-        for was_hit, begin, end in zip(ever, first, last, strict=True):
-            if not was_hit:
-                recover.append(0)
-            elif end == self.days - 1:
-                recover.append(None)
-            else:
-                recover.append(int(end + 1 - begin))
         usd = shortfall * self._price()
         return pd.DataFrame({
             "region": self.industries["region"].to_numpy(),
             "sector": self.industries["sector"].to_numpy(),
             "production_loss": np.where(self._sized(), shortfall, np.nan),
             "loss_share": np.divide(shortfall, total, out=np.zeros_like(shortfall), where=total > 0),
-            "peak_loss_share": np.maximum(loss.max(axis=0), 0.0),
-            "days_to_recover": pd.array(recover, dtype="Int64"),
+            "peak_loss_share": np.maximum(tally.peak, 0.0),
+            "days_to_recover": pd.array(tally.recovery_days(self.days), dtype="Int64"),
             "loss_usd": usd,
             "value_added_loss_usd": usd * self._va(),
         })
@@ -166,7 +168,7 @@ class SimulationResult:
 
     def regional(self) -> pd.DataFrame:
         """Output per region and step (sum over sectors; meaningful in money units)."""
-        frame = pd.DataFrame(self.production, columns=self.industries["region"].to_numpy())
+        frame = pd.DataFrame(self._series(), columns=self.industries["region"].to_numpy())
         return frame.T.groupby(level=0, sort=False).sum().T.rename_axis("step")
 
     def economy_totals(self) -> pd.DataFrame:
@@ -181,14 +183,22 @@ class SimulationResult:
             min_count=1).assign(channel="total")
         return pd.concat([by_channel, total], ignore_index=True)[columns]
 
-    def to_json_dict(self, *, series: bool = True) -> dict:
+    def to_json_dict(self, series: str | bool = "industries") -> dict:
         """``{"scenario", "days", "warnings", "reaches_located", "series", "summary", "items",
         "flows_cut"}``, and ``economy`` (``table``, ``totals``, ``industries``) when the
-        scenario names an economy-wide table
-        (the CLI's JSON; NaN becomes ``null``)."""
+        scenario names an economy-wide table (the CLI's JSON; NaN becomes ``null``).
+
+        ``series``: per industry (``"industries"`` or ``True``), per region
+        (``"regions"``: ``step, region, production``) or none (``"none"`` or ``False``)."""
         document: dict = {"scenario": self.scenario, "days": self.days, "warnings": list(self.warnings),
                           "reaches_located": self.reaches_located}
-        if series:
+        if series is False or series == "none":
+            document["series"] = []
+        elif series == "regions":
+            document["series"] = _records(
+                self.regional().melt(ignore_index=False, var_name="region", value_name="production")
+                .reset_index().sort_values("step", kind="stable"))
+        else:
             document["series"] = _records(self.series())
         document["summary"] = _records(self.summary())
         document["items"] = _records(self.items) if self.items is not None else []

@@ -1,6 +1,7 @@
 """Run a scenario: load the network, compile events, loop :func:`~paxsilica.simulate.ario.step`.
 
 Example:
+    >>> import numpy as np
     >>> import scipy.sparse as sp
     >>> from paxsilica.simulate.scenario import scenario_from_dict
     >>> net = SimNetwork.from_arrays(["A", "A"], ["ore", "chip"], sp.csr_matrix([[0, 5.0], [0, 0]]),
@@ -31,6 +32,7 @@ from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
 from paxsilica.simulate.money import mrio_money, read_value_added
 from paxsilica.simulate.mrio import read_mrio_folder
 from paxsilica.simulate.network import SimNetwork
+from paxsilica.simulate.recorder import SERIES, LossTally, SeriesChoice, SeriesRecorder, SeriesSink, region_sums
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.scenario import ModelParams, Scenario, load_scenario
 from paxsilica.simulate.sectors import per_industry
@@ -111,18 +113,35 @@ def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None
 
 
 def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedule: EventSchedule,
-                 *, days: int | None = None, progress: Progress | None = None) -> SimulationResult:
-    """Loop the kernel ``days`` steps (default the scenario's), recording production.
+                 *, days: int | None = None, progress: Progress | None = None,
+                 series: SeriesChoice = "industries", sink: SeriesSink | None = None,
+                 keep: bool = True) -> SimulationResult:
+    """Loop the kernel ``days`` steps (default the scenario's), tallying the summary and
+    recording the series.
+
+    ``series`` (:data:`~paxsilica.simulate.recorder.SERIES`) says what ``sink`` receives in
+    chunks of steps — output per industry, per region (``net.regions`` order), or nothing;
+    ``keep`` keeps every industry's output in memory (``result.production``). With
+    ``keep=False`` and a sink, memory stays ``O(n)`` whatever the number of days (plus the
+    undelivered outside demand, ``n × regions``, up to :data:`OUTSIDE_LIMIT` cells).
 
     Raises:
-        ParameterError: ``days`` is not a whole number 1–:data:`~paxsilica.limits.MAX_DAYS`
+        ParameterError: ``days`` is not a whole number 1–:data:`~paxsilica.limits.MAX_DAYS`,
+            or ``series`` is not one of :data:`~paxsilica.simulate.recorder.SERIES`
             (checked before anything is allocated).
         SolverError: a step produced a non-finite output (an input far out of range):
             the run stops there instead of answering NaN.
     """
     days = scenario.days if days is None else check_days(days)
+    if series not in SERIES:
+        raise ParameterError(f"series must be one of {', '.join(SERIES)}, not {series!r}", field="series")
     state = initial_state(params, delay_days=schedule.max_delay)
-    production = np.empty((days, params.n))
+    tally = LossTally(params.x0)
+    row, width = None, params.n
+    if series == "regions":
+        row, width = region_sums(net.region_codes(), len(net.regions)), len(net.regions)
+    recorder = SeriesRecorder(days, width, row=row, sink=None if series == "none" else sink, keep=keep,
+                              n=params.n)
     outside = np.zeros_like(net.final) if net.final.size <= OUTSIDE_LIMIT else None
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, once
         for t in range(days):
@@ -132,17 +151,19 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
                 raise SolverError(f"step {t}: output of {where['region']}/{where['sector']} is not "
                                   "a finite number; an input (model parameter, event or network "
                                   "value) is far out of range")
-            production[t] = state.production
+            tally.add(t, state.production)
+            recorder.add(t, state.production)
             if outside is not None:  # final demand each industry failed to deliver, by region
                 served = np.divide(state.production, state.demand, out=np.zeros(params.n),
                                    where=state.demand > 0)
                 outside += schedule.final_daily - schedule.final_by_region(t) * served[:, None]
             if progress is not None:
                 progress(1)
-    result = SimulationResult(scenario.name, net.industries, params.x0, production, net.unit,
+    recorder.flush()
+    result = SimulationResult(scenario.name, net.industries, params.x0, recorder.production, net.unit,
                               price=net.price, va_ratio=net.va_ratio,
                               sized=per_industry(net, "sized", True), outside_lost=outside,
-                              final_regions=list(net.regions))
+                              final_regions=list(net.regions), tally=tally, steps=days)
     result = diagnosed(result, net, scenario, schedule)
     if scenario.economy is None:
         return result
