@@ -184,7 +184,8 @@ def test_the_assumptions_are_warnings_and_go_when_the_event_sets_them(net):
 def test_runs_without_cable_cuts_keep_their_shape(net):
     result = _run(net, [{"kind": "capacity_loss", "country": "TWN", "item": "foundry_services",
                          "fraction": 0.2, "start": 1, "duration": 2, "recovery": 2}], days=5)
-    assert result.connectivity is None and result.warnings == []
+    # the run's own diagnostics (issue 18) may warn; nothing about cables does
+    assert result.connectivity is None and not any("cable" in w for w in result.warnings)
     document = result.to_json_dict()
     assert document["connectivity"] == [] and document["cable_repairs"] == []
 

@@ -213,6 +213,10 @@ class ReportData:
     """Submarine-cable connectivity of the members and one member's map (issue 21)."""
     telecom: TelecomData | None = None
     """Vendor shares by market, constellations and secondary supply (issue 21)."""
+    stress_test: object | None = None
+    """:func:`paxsilica.simulate.stress.stress_test` (an ensemble); ``None``: the stress-test
+    section runs it when it renders (it is the slowest table, so a caller that needs it twice
+    computes it once and puts it here)."""
     net: StackNetwork | None = None
     """The network the tables were computed from. Sections should render the tables above;
     a section whose results are not computed here yet (the planner's and the simulator's)
