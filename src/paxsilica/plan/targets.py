@@ -150,9 +150,11 @@ def add_max_single_country_share(m: linopy.Model, sets: PlanSets, supply: linopy
     outside = sets.suppliers[(sets.suppliers["kind"] != "stockpile")
                              & ~sets.suppliers["country"].isin(coalition)]
     rows = []
-    for target in base.itertuples(index=False):
-        for country in sorted(set(outside.loc[outside["item"] == target.item, "country"])):
-            rows.append({**target._asdict(), "target": f"{target.target}:{country}",
+    # records, not itertuples: itertuples renames the column "from" (a keyword), which
+    # dropped every target's window (issue 20)
+    for target in base.to_dict("records"):
+        for country in sorted(set(outside.loc[outside["item"] == target["item"], "country"])):
+            rows.append({**target, "target": f"{target['target']}:{country}",
                          "country": country})
     groups = pd.DataFrame(rows, columns=base.columns)
     pairs = _pairs(sets.suppliers, groups, lambda r, a: (a["item"] == r.item)
