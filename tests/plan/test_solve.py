@@ -66,21 +66,35 @@ def test_lead_time_and_discounting_pick_the_latest_useful_year(run):
     assert result.objective == pytest.approx(100 + 100 / 1.1 + 400 / 1.1 + 100 / 1.21)
 
 
-def test_stockpile_covers_a_ban(run):
-    # half the time China stops in 2027; 100 units held (cost 10 each) beat 100 unmet at 50
-    data = base([2026, 2027], unmet_penalty=50,
+def stockpile_problem(release: str) -> dict:
+    return base([2026, 2027], unmet_penalty=50,
                 stockpiles=[{"id": "us_reserve", "item": "gallium", "member": "USA",
-                             "max_quantity": 500, "cost": 10}],
+                             "max_quantity": 500, "cost": 10, "release": release}],
                 scenarios=[{"name": "base", "probability": 0.5},
                            {"name": "ban", "probability": 0.5, "from": 2027,
                             "outages": [{"country": "CHN", "fraction": 1.0}]}])
-    result = run(data)
-    assert result.objective == pytest.approx(1000 + 0.5 * 100 + 0.5 * 100)
+
+
+def test_stockpile_covers_a_ban(run):
+    # half the time China stops in 2027; 100 units held (cost 10 each) beat 100 unmet at 50.
+    # A reserve is released only while supply is cut: China's 200 units in the base case
+    # (0.5 × 200) and 100 in the ban's first year (0.5 × 100)
+    result = run(stockpile_problem("disruption"))
+    assert result.objective == pytest.approx(1000 + 0.5 * 200 + 0.5 * 100)
     assert result.stockpiles[["level", "cost"]].values.tolist() == [[100.0, 1000.0]]
+    drawn = result.flows[result.flows["source"] == "us_reserve"]
+    assert drawn.groupby(["scenario", "year"])["quantity"].sum().to_dict() == pytest.approx(
+        {("ban", 2027): 100.0})
+    assert result.unmet.empty
+
+
+def test_stock_released_any_year_replaces_purchases(run):
+    # release: any - bought stock also replaces purchases in the base case (old behaviour)
+    result = run(stockpile_problem("any"))
+    assert result.objective == pytest.approx(1000 + 0.5 * 100 + 0.5 * 100)
     drawn = result.flows[result.flows["source"] == "us_reserve"]
     assert drawn.groupby("scenario")["quantity"].sum().to_dict() == pytest.approx(
         {"base": 100.0, "ban": 100.0})
-    assert result.unmet.empty
 
 
 def test_min_capacity_share_forces_a_build(run):

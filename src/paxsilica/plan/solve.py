@@ -31,16 +31,22 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from paxsilica.plan.model import PlanModel, build
+from paxsilica.plan.infeasible import diagnose
+from paxsilica.plan.model import PlanModel
+from paxsilica.plan.objective import tie_break_value
 from paxsilica.plan.results import (
     PlanResult,
     builds_table,
-    flows_table,
+    flows_tables,
+    inventory_table,
+    production_table,
+    shortfall_rule,
     stockpiles_table,
     targets_table,
     unmet_table,
 )
 from paxsilica.plan.terms import expression
+from paxsilica.plan.values import loss_avoided, stockpile_rules
 
 __all__ = ["solve"]
 
@@ -90,11 +96,14 @@ def _solution(pm: PlanModel, name: str) -> np.ndarray | None:
 
 
 def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e-4,
-          duals: bool = True, log: bool = False, forced_values: int = 20) -> PlanResult:
+          duals: bool = True, log: bool = False, forced_values: int = 20,
+          loss_values: int = 30) -> PlanResult:
     """Solve with HiGHS; ``duals``: also the fixed-builds LP for duals and project values.
 
     ``forced_values``: when at most this many projects are not built, each is also forced
     in (one MILP each) and the objective increase reported as ``forced_in_cost``.
+    ``loss_values``: with priced unmet demand, the expected loss each build and stockpile
+    avoids (one LP each, when there are at most this many; see :mod:`paxsilica.plan.values`).
 
     ``log`` prints HiGHS progress (on the process's standard output; the CLI sends it to
     standard error).
@@ -107,18 +116,18 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
         return _infeasible(pm, options, timings)
     if pm.model.objective.value is None or not np.isfinite(pm.model.objective.value):
         return PlanResult("time_limit", None, *_empty(pm), timings=timings,
-                          message="no feasible plan found within the time limit")
+                          message="no feasible plan found within the time limit",
+                          **_context(pm))
     status = "optimal" if condition == "optimal" else "time_limit"
-    builds = _solution(pm, "Project-build")
-    supply = _solution(pm, "Supply")
-    unmet = _solution(pm, "Unmet")
-    domestic = _solution(pm, "Domestic")
-    levels = _solution(pm, "Stockpile-level")
+    solved = {name: _solution(pm, name) for name in (
+        "Project-build", "Supply", "Unmet", "Domestic", "Stockpile-level", "Inventory-level")}
+    builds, supply, levels = solved["Project-build"], solved["Supply"], solved["Stockpile-level"]
     values = {rows.name: pm.model.constraints[rows.name].lhs.solution.values
               for rows in pm.targets}
-    objective = float(pm.model.objective.value)
+    objective = float(pm.model.objective.value) - tie_break_value(pm.model, pm.sets)
     gap = _gap(pm)
     target_duals = not_built = None
+    worth = None
     if duals:
         started = time.perf_counter()
         target_duals, not_built = _fixed_lp(pm, builds, options)
@@ -128,14 +137,35 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
             not_built["forced_in_cost"] = [_forced_in(pm, project, options) - objective
                                            for project in not_built["project"]]
             timings["forced_in_seconds"] = time.perf_counter() - started
+        started = time.perf_counter()
+        worth = loss_avoided(pm, builds, levels, options, loss_values)
+        timings["values_seconds"] = time.perf_counter() - started
     started = time.perf_counter()
-    result = PlanResult(status, objective, builds_table(pm, builds),
-                        flows_table(pm, supply, unmet, domestic),
-                        unmet_table(pm, unmet), targets_table(pm, values, target_duals),
+    flows, uses = flows_tables(pm, supply, solved["Unmet"], solved["Domestic"],
+                               solved["Inventory-level"])
+    result = PlanResult(status, objective, builds_table(pm, builds), flows,
+                        unmet_table(pm, solved["Unmet"]),
+                        targets_table(pm, values, target_duals, supply),
                         not_built if not_built is not None else _not_built(pm, builds, None),
-                        stockpiles=stockpiles_table(pm, levels), mip_gap=gap, timings=timings)
+                        stockpiles=stockpiles_table(pm, levels), mip_gap=gap, timings=timings,
+                        uses=uses, production=production_table(pm, supply),
+                        inventory=inventory_table(pm, solved["Inventory-level"]),
+                        stockpile_rules=stockpile_rules(pm, supply, levels),
+                        values=worth if worth is not None else pd.DataFrame(),
+                        **_context(pm))
     timings["tables_seconds"] = time.perf_counter() - started
     return result
+
+
+def _context(pm: PlanModel) -> dict[str, object]:
+    """What every answer carries: the rule sharing shortfalls, scenarios and warnings."""
+    problem = pm.sets.problem
+    scenarios = pd.DataFrame([{"scenario": s.name, "probability": s.probability,
+                               "origin": s.origin or "problem file"}
+                              for s in problem.scenarios],
+                             columns=["scenario", "probability", "origin"])
+    return {"shortfall_rule": shortfall_rule(pm), "scenarios": scenarios,
+            "warnings": list(problem.notes)}
 
 
 def _gap(pm: PlanModel) -> float | None:
@@ -215,29 +245,15 @@ def _not_built(pm: PlanModel, builds: np.ndarray | None,
 def _empty(pm: PlanModel) -> tuple[pd.DataFrame, ...]:
     targets = pd.DataFrame(columns=["target", "kind", "item", "member", "country", "scenario",
                                     "year", "value", "limit", "dual"])
-    return (builds_table(pm, None), flows_table(pm, None),
+    return (builds_table(pm, None), flows_tables(pm, None)[0],
             unmet_table(pm, None), targets, _not_built(pm, None, None))
 
 
 def _infeasible(pm: PlanModel, options: dict[str, object],
                 timings: dict[str, float]) -> PlanResult:
-    """Elastic re-solve: which targets (or demands) must give way, and by how much."""
-    elastic = build(pm.sets.problem, elastic=True)
-    _run(elastic, options)
-    rows = []
-    m = elastic.model
-    for name in [n for n in m.variables if n.endswith("-slack") or n == "Demand-shortfall"]:
-        slack = m.variables[name].solution.fillna(0).to_dataframe().reset_index()
-        slack = slack[slack["solution"] > 1e-6]
-        key = "demand" if name == "Demand-shortfall" else "target"
-        for row in slack.to_dict("records"):
-            rows.append({"constraint": name.removesuffix("-slack"), "target": row[key],
-                         "scenario": row.get("scenario", "all"), "year": row["year"],
-                         "violation": row["solution"]})
-    conflicts = pd.DataFrame(rows, columns=["constraint", "target", "scenario", "year",
-                                            "violation"])
-    names = sorted(set(conflicts["target"]))
-    message = ("infeasible: these cannot all hold: " + ", ".join(names)) if names else \
-        "infeasible"
+    """Elastic re-solves: which targets (then demands) must give way, and by how much."""
+    started = time.perf_counter()
+    conflicts, message = diagnose(pm, options)
+    timings["diagnosis_seconds"] = time.perf_counter() - started
     return PlanResult("infeasible", None, *_empty(pm), conflicts=conflicts, timings=timings,
-                      message=message)
+                      message=message, **_context(pm))
