@@ -161,3 +161,28 @@ def test_min_domestic_dual_matches_finite_difference(run):
     assert result.targets["dual"].iloc[0] == pytest.approx(200.0)  # 100 units × (3 − 1)
     tighter = run(problem(0.51))
     assert (tighter.objective - result.objective) / 0.01 == pytest.approx(200.0)
+
+
+def test_loss_avoided_per_unit_cost_of_a_stockpile_and_a_build(run):
+    # the reserve (1000) avoids 100 kg short at 50 in the ban (probability 0.5): 2500
+    result = run(stockpile_problem("disruption"))
+    row = result.values.set_index("name").loc["us_reserve"]
+    assert row["kind"] == "stockpile" and row["cost"] == pytest.approx(1000.0)
+    assert row["loss_avoided"] == pytest.approx(2500.0)
+    assert row["per_cost"] == pytest.approx(2.5)
+    assert row["cost_saving"] == pytest.approx(1500.0)
+    rules = result.stockpile_rules.set_index("scenario")
+    assert rules.loc["ban", "drawn"] == pytest.approx(100.0) and rules.loc["ban", "first_year"] == 2027
+    assert rules.loc["base", "drawn"] == pytest.approx(0.0)
+    assert rules["rule"].iloc[0] == ("hold 100 of gallium; release up to 100 a year while its "
+                                     "supply is cut")
+    # a US plant (capex 300, cost 2) instead of the reserve avoids the same 2500
+    data = stockpile_problem("disruption")
+    data["stockpiles"] = []
+    data["projects"] = [{"id": "us", "item": "gallium", "country": "USA", "capacity": 100,
+                         "capex": 300, "cost": 2}]
+    built = run(data)
+    assert built.builds["project"].tolist() == ["us"]
+    row = built.values.set_index("name").loc["us"]
+    assert row["loss_avoided"] == pytest.approx(2500.0)
+    assert row["per_cost"] == pytest.approx(2500.0 / 300)

@@ -29,7 +29,7 @@ import pandas as pd
 from paxsilica.errors import CycleError
 from paxsilica.model.network import StackNetwork
 
-__all__ = ["catalogue_recipes", "recipe_matrix", "total_requirement"]
+__all__ = ["catalogue_recipes", "cycle_positions", "recipe_matrix", "total_requirement"]
 
 
 def _latest_lines(recipes: pd.DataFrame) -> pd.DataFrame:
@@ -62,8 +62,8 @@ def catalogue_recipes(net: StackNetwork, items: list[str]) -> list[tuple[str, st
         try:
             through = np.linalg.solve(inner, full[np.ix_(rest, plan)])
         except np.linalg.LinAlgError:
-            raise CycleError("the catalogue's recipes form a cycle among items the "
-                             "problem leaves out") from None
+            raise CycleError("the catalogue's recipes form a cycle among items the problem "
+                             "leaves out", [everything[i] for i in rest]) from None
         effective = effective + full[np.ix_(plan, rest)] @ through
     out = []
     for i, j in zip(*np.nonzero(effective > 0), strict=True):
@@ -84,11 +84,31 @@ def recipe_matrix(lines: list[tuple[str, str, float]], items: list[str]) -> np.n
     return matrix
 
 
-def total_requirement(matrix: np.ndarray, demand: np.ndarray) -> np.ndarray:
+def cycle_positions(matrix: np.ndarray) -> list[int]:
+    """Positions of the items on a recipe cycle (an item that is, through some path, an
+    input of itself).
+
+    >>> cycle_positions(np.array([[0, 2.0, 0], [0.5, 0, 0], [1.0, 0, 0]]))
+    [0, 1]
+    """
+    n = matrix.shape[0]
+    reach = matrix > 0
+    closure = reach.copy()
+    for _ in range(n):
+        step = closure | ((closure.astype(int) @ reach.astype(int)) > 0)
+        if (step == closure).all():
+            break
+        closure = step
+    return [int(i) for i in np.flatnonzero(np.diag(closure))]
+
+
+def total_requirement(matrix: np.ndarray, demand: np.ndarray,
+                      names: list[str] | None = None) -> np.ndarray:
     """r = (I − A)^−1 D for each row of ``demand`` (year, item): demand plus inputs.
 
     Raises:
-        CycleError: the recipes need more of an item than they make (no finite r ≥ 0).
+        CycleError: the recipes need more of an item than they make (no finite r ≥ 0);
+            its ``items`` are the items on the cycle (``names``, else positions).
 
     >>> total_requirement(np.array([[0.0, 2.0], [0.0, 0.0]]), np.array([[1.0, 3.0]])).tolist()
     [[7.0, 3.0]]
@@ -96,10 +116,12 @@ def total_requirement(matrix: np.ndarray, demand: np.ndarray) -> np.ndarray:
     n = matrix.shape[0]
     if not matrix.any():
         return np.asarray(demand, dtype=float)
+    labels = names or [str(i) for i in range(n)]
     try:
         inverse = np.linalg.inv(np.eye(n) - matrix)
     except np.linalg.LinAlgError:
-        raise CycleError("the recipes form a cycle that makes no net output") from None
+        inverse = np.full((n, n), np.nan)
     if not np.isfinite(inverse).all() or (inverse < -1e-9).any():
-        raise CycleError("the recipes form a cycle that needs more of an item than it makes")
+        raise CycleError("the recipes need more of an item than they make",
+                         [labels[i] for i in cycle_positions(matrix)])
     return np.asarray(demand, dtype=float) @ inverse.T

@@ -155,10 +155,13 @@ def _check_references(c: Checker, problem: Problem) -> None:
         if (pile.member, pile.item) not in demanded:
             c.fail(f"stockpiles[{n}].member", f"{pile.member} has no demand for {pile.item}")
     items_demanded = {item for _, item in demanded}
+    # with a chain, an input of the demanded items has a coalition use too
+    used = set(plan_items(problem)) if problem.chain is not None else set()
     for n, target in enumerate(problem.targets):
         key = f"targets[{n}]"
-        if target.item not in items_demanded:
-            c.fail(f"{key}.item", f"no member has demand for {target.item}")
+        if target.item not in items_demanded | used:
+            c.fail(f"{key}.item", f"no member has demand for {target.item}"
+                   + ("" if problem.chain is None else " and the problem does not supply it"))
         elif target.member is not None and (target.member, target.item) not in demanded:
             c.fail(f"{key}.member", f"{target.member} has no demand for {target.item}")
         _check_window(c, target.from_, target.to, years, key)

@@ -99,14 +99,34 @@ def parse_problem(data: object, file: str = "<problem>") -> Problem:
     try:
         return Problem.model_validate(data)
     except PydanticError as exc:
-        errors = []
+        found: list[tuple[tuple, bool, str]] = []
         for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-after"))
+            # pydantic names the branch of a union ("list[Recipe]", "literal['catalogue']")
+            branch = any(_is_branch(p) for p in error["loc"])
+            loc = tuple(p for p in error["loc"] if not _is_branch(p))
             reason = error["msg"].removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
                 reason = "unknown key"
-            errors.append(RowError(file, None, _key(loc) or None, reason))
+            wrong_kind = branch and error["type"] in _KIND_ERRORS
+            found.append((loc, wrong_kind, reason))
+        # a union's branch of the wrong kind (the text "catalogue" when a list was given)
+        # is noise once another branch explains what is wrong with the value
+        errors = [RowError(file, None, _key(loc) or None, reason)
+                  for loc, wrong_kind, reason in found
+                  if not (wrong_kind and any(other[:len(loc)] == loc and not kind
+                                             for other, kind, _ in found))]
         raise ValidationError(errors) from None
+
+
+_KIND_ERRORS = {"literal_error", "list_type", "dict_type", "model_type", "string_type",
+                "bool_type", "int_type", "float_type", "bool_parsing", "int_parsing",
+                "float_parsing"}
+
+
+def _is_branch(part: object) -> bool:
+    text = str(part)
+    return isinstance(part, str) and (text.startswith("function-after") or (
+        "[" in text and text.endswith("]")) or text in {"str", "int", "float", "bool"})
 
 
 def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
@@ -180,6 +200,8 @@ def _resolve_chain(c: Checker, problem: Problem) -> None:
             problem.chain.recipes = [Recipe(output=o, input=i, quantity=q)
                                      for o, i, q in catalogue_recipes(c.net, items)]
         lines = [(r.output, r.input, r.quantity) for r in problem.chain.recipes]
-        total_requirement(recipe_matrix(lines, items), np.zeros((1, len(items))))
+        total_requirement(recipe_matrix(lines, items), np.zeros((1, len(items))), items)
     except CycleError as exc:
-        raise ValidationError([RowError(c.file, None, "chain.recipes", str(exc))]) from None
+        reason = (f"the recipes form a cycle through {', '.join(exc.items)} that needs more "
+                  "of an item than it makes")
+        raise ValidationError([RowError(c.file, None, "chain.recipes", reason)]) from None
