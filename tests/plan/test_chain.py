@@ -153,8 +153,8 @@ def random_chain(seed: int) -> dict:
 
 
 def chain_oracle(data: dict) -> float:
-    """The chained model written out densely with loops (supplier outputs, member unmet
-    with a common shortfall fraction per item, carried stock), solved by scipy."""
+    """The chained model written out densely with loops (supplier outputs, member unmet,
+    carried stock), solved by scipy."""
     years, scen = data["years"], data["scenarios"]
     t0, r, pen = years[0], data["discount_rate"], data["unmet_penalty"]
     delta = {t: (1 + r) ** -(t - t0) for t in years}
@@ -184,8 +184,6 @@ def chain_oracle(data: dict) -> float:
                 col(("x", k, t, sup["id"]), w * delta[t] * sup["cost"])
             for key in need:
                 col(("u", k, t, key), w * delta[t] * pen)
-            for item in ITEMS:
-                col(("sigma", k, t, item), 0.0)
             col(("h", k, t), w * delta[t] * stock["holding_cost"])
     rows, lo, hi = [], [], []
 
@@ -233,8 +231,6 @@ def chain_oracle(data: dict) -> float:
                     else:
                         rhs -= stock.get("initial", 0.0)
                 row(terms, rhs, rhs)
-            for key, q in need.items():  # pro rata: u = sigma × demand
-                row({("u", k, t, key): 1.0, ("sigma", k, t, key[1]): -q}, 0, 0)
             for target in data["targets"]:
                 if t < target.get("from", years[0]):
                     continue
@@ -257,9 +253,6 @@ def chain_oracle(data: dict) -> float:
     integrality = np.array(integer)
     upper = np.full(len(cost), np.inf)
     upper[integrality == 1] = 1.0
-    for key, j in cols.items():
-        if key[0] == "sigma":
-            upper[j] = 1.0
     result = milp(np.array(cost), constraints=LinearConstraint(np.array(rows), lo, hi),
                   integrality=integrality, bounds=Bounds(0, upper), options={"mip_rel_gap": 1e-9})
     assert result.success, result.message

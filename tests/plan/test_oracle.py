@@ -1,9 +1,9 @@
 """Random small problems against an independent dense formulation solved by scipy's milp.
 
 The oracle writes the issue's equations with plain loops over a dense matrix (no code
-shared with the planner), arcs supplier → member, with unmet demand shared pro rata (the
-same fraction of every member's demand per item); both must reach the same optimum, and
-the planner's objective must equal the cost recomputed from its builds, flows and unmet
+shared with the planner), arcs supplier → member; both must reach the same optimum (the
+planner's rule for sharing a shortfall is a tie-break that costs nothing), and the
+planner's objective must equal the cost recomputed from its builds, flows and unmet
 demand.
 """
 
@@ -84,8 +84,6 @@ def oracle(data: dict) -> float:
                         column(("f", k, t, sup["id"], m), w * delta[t] * sup["cost"])
             for (m, i) in demand:
                 column(("u", k, t, m, i), w * delta[t] * pen)
-            for i in {i for _, i in demand}:
-                column(("sigma", k, t, i), 0.0)
     rows, lo, hi = [], [], []
 
     def row(coeffs: dict[int, float], low: float, high: float) -> None:
@@ -121,8 +119,6 @@ def oracle(data: dict) -> float:
                           and next(x for x in sups if x["id"] == key[3])["item"] == i}
                 inflow[columns[("u", k, t, m, i)]] = 1.0
                 row(inflow, q, q)
-                # shortfalls shared pro rata: u = sigma[item] × demand
-                row({columns[("u", k, t, m, i)]: 1.0, columns[("sigma", k, t, i)]: -q}, 0, 0)
             for target in data["targets"]:
                 if t < target.get("from", years[0]):
                     continue
@@ -143,7 +139,6 @@ def oracle(data: dict) -> float:
                         target["limit"] * demand[(m, item)], np.inf)
     integrality = np.array(integer)
     upper = np.where(integrality == 1, 1.0, np.inf)
-    upper[[j for key, j in columns.items() if key[0] == "sigma"]] = 1.0
     result = milp(np.array(cost), constraints=LinearConstraint(np.array(rows), lo, hi),
                   integrality=integrality, bounds=Bounds(0, upper),
                   options={"mip_rel_gap": 1e-9})

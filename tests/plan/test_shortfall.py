@@ -118,3 +118,22 @@ def test_demand_named_only_when_no_target_helps(run):
     cap = result.conflicts[result.conflicts["kind"] == "max_concern_share"]
     assert cap["required_limit"].iloc[0] == pytest.approx(0.8)
     assert result.message.index("max_concern_share") < result.message.index("USA/gallium")
+
+
+def test_own_reserve_is_not_wasted_to_equalise(run):
+    # China is cut; Australia sells 20; the USA holds a reserve of 50 (only for itself).
+    # 30 kg short in all: pro rata (30 %) would need 28 kg for Japan from 20 kg of market,
+    # so Japan is short 20 (50 %) and the USA only 10: the reserve is used, not wasted
+    data = {"name": "reserve", "years": [2026], "concern": ["CHN"], "unmet_penalty": 10,
+            "demand": [{"member": "USA", "item": "gallium", "quantity": 60},
+                       {"member": "JPN", "item": "gallium", "quantity": 40}],
+            "sources": [{"id": "cn", "item": "gallium", "country": "CHN", "capacity": 1000,
+                         "cost": 1},
+                        {"id": "au", "item": "gallium", "country": "AUS", "capacity": 20,
+                         "cost": 2}],
+            "stockpiles": [{"id": "us_reserve", "item": "gallium", "member": "USA",
+                            "max_quantity": 50, "cost": 0.5}],
+            "scenarios": [{"name": "ban", "outages": [{"country": "CHN", "fraction": 1.0}]}]}
+    result = run(data)
+    assert unmet_by_member(result) == pytest.approx({"USA": 10.0, "JPN": 20.0})
+    assert result.objective == pytest.approx(25 + 40 + 300)

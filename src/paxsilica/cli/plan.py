@@ -11,7 +11,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
 import pandas as pd
@@ -21,6 +21,9 @@ from rich.progress import Progress
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork
+
+if TYPE_CHECKING:  # the planner (linopy) is imported only when a command runs
+    from paxsilica.plan.results import PlanResult
 
 __all__ = ["register"]
 
@@ -63,6 +66,7 @@ def solve_command(
 ) -> None:
     """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
     from paxsilica.plan import build, load_problem, share_costs, solve
+    from paxsilica.plan.game import cost_game
 
     if time_limit is not None and time_limit <= 0:
         raise PaxsilicaError(f"--time-limit must be positive, not {time_limit}")
@@ -81,14 +85,15 @@ def solve_command(
                          else ""), markup=False)
     answer = result.to_dict()
     shares = None
-    if costs is not None and result.objective is not None:
-        options = {}
+    if costs is CostMethod.shapley and result.objective is not None:
         with Progress(console=err_console, transient=True) as bar:
-            if costs is CostMethod.shapley:
-                task = bar.add_task("Shapley: plans for each subset of members", total=None)
-                options["progress"] = lambda done, total: bar.update(task, completed=done,
-                                                                     total=total)
-            shares = share_costs(result, problem, costs.value, **options)
+            task = bar.add_task("Shapley: plans for the coalitions of members", total=None)
+            game = cost_game(problem, progress=lambda done, total: bar.update(
+                task, completed=done, total=total))
+        shares = game.shares
+        answer["cost_sharing"] = json.loads(json.dumps(game.to_dict(), default=float))
+    elif costs is not None and result.objective is not None:
+        shares = share_costs(result, problem, costs.value)
         answer["cost_sharing"] = {"method": costs.value,
                                   "shares": json.loads(shares.to_json(orient="records"))}
     if fmt is PlanFormat.json:
@@ -100,12 +105,22 @@ def solve_command(
         raise typer.Exit(1)
 
 
-def _tables(result: object, shares: pd.DataFrame | None) -> None:
-    print(f"status: {result.status}; objective: {result.objective}")  # type: ignore[attr-defined]
-    for title, frame in (("Builds", result.builds), ("Targets", result.targets),  # type: ignore[attr-defined]
-                         ("Unmet demand", result.unmet),  # type: ignore[attr-defined]
-                         ("Projects not built", result.projects_not_built),  # type: ignore[attr-defined]
-                         ("Conflicts", result.conflicts), ("Cost shares", shares)):  # type: ignore[attr-defined]
+def _tables(result: PlanResult, shares: pd.DataFrame | None) -> None:
+    print(f"status: {result.status}; objective: {result.objective}")
+    if result.message:
+        print(result.message)
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    if not result.unmet.empty:
+        print(f"shortfall rule: {result.shortfall_rule}")
+    rules = result.stockpile_rules
+    if not rules.empty:
+        rules = rules[["stockpile", "scenario", "drawn", "first_year", "last_year", "rule"]]
+    for title, frame in (("Builds", result.builds), ("Targets", result.targets),
+                         ("Unmet demand", result.unmet), ("Stockpile rules", rules),
+                         ("Loss avoided per unit cost", result.values),
+                         ("Projects not built", result.projects_not_built),
+                         ("Conflicts", result.conflicts), ("Cost shares", shares)):
         if frame is not None and not frame.empty:
             emit(frame, OutputFormat.table, title)
 

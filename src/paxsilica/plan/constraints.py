@@ -7,7 +7,7 @@
 * ``Item-balance``: Σ_{suppliers of i} x[k, t, ·] + Σ_{demands of i} u[k, t, ·]
   + h[k, t−1, i] − h[k, t, i] = Σ_{demands of i} demand[t, ·] + Σ_{chained s} A[i, item s] x[k, t, s]
   (every item of the problem; inputs and carried stock only with a chain or inventory);
-* ``Shortfall-pro-rata``: u[k, t, d] = demand[t, d] · σ[k, t, group of d];
+* ``Shortfall-pro-rata``: u[k, t, d] ≤ demand[t, d] · σ[k, t, group of d];
 * ``Domestic-within-demand``: g[k, t, d] + u[k, t, d] ≤ demand[t, d];
 * ``Domestic-within-supply``: g[k, t, d] ≤ Σ_{suppliers of the item in the member} x;
 * ``Stockpile-to-holder``: Σ_{stockpiles held for d} x ≤ g[k, t, d] (draws serve the holder).
@@ -156,7 +156,9 @@ def add_demand_balance(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
 
 def add_shortfall_rule(m: linopy.Model, sets: PlanSets, unmet: linopy.Variable | None,
                        share: linopy.Variable | None) -> None:
-    """``Shortfall-pro-rata``: u[k, t, d] = demand[t, d] · σ[k, t, group of d]."""
+    """``Shortfall-pro-rata``: u[k, t, d] ≤ demand[t, d] · σ[k, t, group of d]; the
+    objective's tie-break lowers each σ (higher classes first), so members who can be
+    served from the shared market end up short by the same fraction (see objective)."""
     if unmet is None or share is None:
         return
     _, group = shortfall_groups(sets)
@@ -167,7 +169,7 @@ def add_shortfall_rule(m: linopy.Model, sets: PlanSets, unmet: linopy.Variable |
     coords = {"scenario": sets.scenarios, "year": sets.years,
               "demand": pd.Index(sets.demands["demand"], name="demand")}
     lhs = expression(m, labels, coeffs, ["scenario", "year", "demand"], coords)
-    m.add_constraints(lhs == 0, name="Shortfall-pro-rata")
+    m.add_constraints(lhs <= 0, name="Shortfall-pro-rata")
 
 
 def add_domestic_links(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import linopy
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from paxsilica.plan.sets import PlanSets
 from paxsilica.plan.terms import expression
+from paxsilica.plan.variables import shortfall_groups
 
 __all__ = ["TIE_BREAK", "add_cost_objective", "add_slack_objective", "cost_terms",
            "priority_term", "tie_break_value"]
@@ -54,20 +56,31 @@ def cost_terms(m: linopy.Model, sets: PlanSets) -> list[linopy.LinearExpression]
 
 
 TIE_BREAK = 1e-6
-"""Relative extra cost of a unit unmet per priority class above 0: steers a shortfall to
-lower classes first without changing what the plan costs (subtracted from the objective)."""
+"""Weight of the shortfall rule's tie-break relative to the cost of the unmet demand it
+orders. Who bears a shortfall does not change what the plan costs (costs depend on the
+supplier only), so the rule is a tie-break, subtracted from the reported objective."""
 
 
 def priority_term(m: linopy.Model, sets: PlanSets) -> linopy.LinearExpression | None:
-    """Tie-break: TIE_BREAK × penalty × class per unit unmet (None without priorities)."""
-    rank = sets.demands["priority"].to_numpy(dtype=float)
-    if "Unmet" not in m.variables or not rank.any():
+    """Tie-break on the shortfall fractions σ[k, t, group]:
+    TIE_BREAK × (class + 1) × penalty × demand of the group × w_k δ_t per unit of σ.
+    Minimising it gives the smallest largest fraction short in each class (members who
+    can be served from the market are short by the same fraction: pro rata), and moving a
+    unit of shortfall from a higher class to a lower one always lowers it (higher classes
+    are served first)."""
+    if "Shortfall-share" not in m.variables:
         return None
-    penalty = np.nan_to_num(sets.penalty[:, sets.items.get_indexer(sets.demands["item"])])
-    unmet = m.variables["Unmet"]
-    per_unit = TIE_BREAK * penalty[:, None, :] * rank[None, None, :] * np.ones(
-        (1, len(sets.years), 1))
-    return (unmet * xr.DataArray(per_unit, coords=unmet.labels.coords)).sum()
+    share = m.variables["Shortfall-share"]
+    groups, group = shortfall_groups(sets)
+    demand = np.zeros((len(sets.years), len(groups)))
+    np.add.at(demand.T, group, sets.demand.T)
+    first = pd.Series(range(len(group))).groupby(group).first().reindex(range(len(groups)))
+    rank = sets.demands["priority"].to_numpy(dtype=float)[first.to_numpy()]
+    items = sets.items.get_indexer(sets.demands["item"].to_numpy()[first.to_numpy()])
+    penalty = np.nan_to_num(sets.penalty[:, items])  # (k, g)
+    weight = (TIE_BREAK * (rank + 1.0)[None, None, :] * demand[None] * penalty[:, None, :]
+              * sets.weights[:, None, None] * sets.discount[None, :, None])
+    return (share * xr.DataArray(weight, coords=share.labels.coords)).sum()
 
 
 def add_cost_objective(m: linopy.Model, sets: PlanSets) -> None:

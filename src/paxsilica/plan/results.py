@@ -153,8 +153,9 @@ def stockpiles_table(pm: PlanModel, levels: np.ndarray | None) -> pd.DataFrame:
 def shortfall_rule(pm: PlanModel) -> str:
     """The rule that shared unmet demand, in words."""
     priorities = pm.sets.problem.shortfall.priorities
-    text = ("pro rata to demand: in each scenario, year and item every member is short by "
-            "the same fraction of its demand")
+    text = ("pro rata to demand: in each scenario, year and item the members served from "
+            "the shared market are short by the same fraction of their demand (a member's "
+            "own reserve serves only it, so it may be short by less)")
     if any(priorities.values()):
         classes = ", ".join(f"{m} {p}" for m, p in sorted(priorities.items()))
         text += (f"; priority classes ({classes}; others 0): a higher class is served first, "
