@@ -218,6 +218,9 @@ def _check_scenarios(c: Checker, problem: Problem) -> None:
             c.fail(f"scenarios[{n}].name", f"scenario {scenario.name!r} appears twice")
         seen.add(scenario.name)
         _check_window(c, scenario.from_, scenario.to, problem.years, f"scenarios[{n}]")
+        for o, outage in enumerate(scenario.outages):
+            _check_window(c, outage.from_, outage.to, problem.years,
+                          f"scenarios[{n}].outages[{o}]")
     probabilities = [s.probability for s in problem.scenarios]
     if any(p is None for p in probabilities):
         c.fail("scenarios", "give a probability for every scenario or for none")

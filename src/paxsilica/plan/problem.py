@@ -188,11 +188,14 @@ class Target(_Record):
 
 
 class Outage(_Record):
-    """Supply lost in a scenario: ``fraction`` of every source and project in ``country``."""
+    """Supply lost in a scenario: ``fraction`` of every source and project in ``country``
+    (in the years ``from``-``to``, default the scenario's)."""
 
     country: str
     item: str | None = Field(None, description="omitted: every item")
     fraction: float = Field(ge=0, le=1)
+    from_: int | None = Field(None, alias="from")
+    to: int | None = None
 
 
 class SimulatedScenario(_Record):

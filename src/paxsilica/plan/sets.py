@@ -179,8 +179,10 @@ def _available(problem: Problem, suppliers: pd.DataFrame) -> np.ndarray:
     for k, scenario in enumerate(problem.scenarios):
         start = scenario.from_ if scenario.from_ is not None else years[0]
         end = scenario.to if scenario.to is not None else years[-1]
-        in_window = ((years >= start) & (years <= end))[:, None]
         for outage in scenario.outages:
+            first = max(start, outage.from_) if outage.from_ is not None else start
+            last = min(end, outage.to) if outage.to is not None else end
+            in_window = ((years >= first) & (years <= last))[:, None]
             hit = (countries == outage.country) & (
                 True if outage.item is None else items == outage.item)
             lost[k] = np.maximum(lost[k], in_window * hit[None, :] * outage.fraction)
