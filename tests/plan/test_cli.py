@@ -78,7 +78,21 @@ def test_expand_json(tmp_path):
                                  "rare_earth_ore", "--k", "2", "--as-of", "2026-06-01"])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert answer["chosen"] == ["MMR", "THA"] and answer["greedy"] == ["MMR", "THA"]
-    bad = runner.invoke(app, ["--db", ":memory:", "plan", "expand", "--item", "gallium",
-                              "--k", "0"])
-    assert bad.exit_code == 2
+    assert answer["chosen"] == ["MDG", "THA"] and answer["greedy"] == ["MDG", "THA"]
+    assert answer["ranking"][0]["reason"].startswith("Thailand")
+    assert {"MMR", "RUS"} <= {row["country"] for row in answer["excluded"]}
+    assert "no coalition use" in result.stderr
+    free = runner.invoke(app, ["--db", ":memory:", "plan", "expand", "--item",
+                               "rare_earth_ore", "--as-of", "2026-06-01", "--exclude", "none",
+                               "--use", "rare_earth_ore=0.3"])
+    assert free.exit_code == 0, free.output
+    assert json.loads(free.stdout)["chosen"] == ["MMR"]
+    table = runner.invoke(app, ["--db", ":memory:", "plan", "expand", "--item",
+                                "rare_earth_ore", "--as-of", "2026-06-01", "--format", "table"])
+    assert table.exit_code == 0 and "Not eligible" in table.stdout
+    for args, words in ((["--k", "0"], "--k"), (["--use", "gallium"], "ITEM=SHARE"),
+                        (["--use", "gallium=2"], "within 0-1"),
+                        (["--exclude", "nosuchgroup"], "unknown group")):
+        bad = runner.invoke(app, ["--db", ":memory:", "plan", "expand", "--item", "gallium",
+                                  *args])
+        assert bad.exit_code == 2 and words in bad.stderr, bad.output

@@ -153,3 +153,10 @@ def test_mrio_scenario_is_refused(tmp_path, net):
     data = plan(tmp_path, [{"name": "m", "simulate": {"file": "mrio.yaml"}}])
     with pytest.raises(ValidationError, match="needs the stack network"):
         check_problem(parse_problem(data), net, base_dir=tmp_path)
+
+
+def test_scenario_files_can_be_refused(tmp_path, net):
+    # the service must not read files from its own disk named in a request
+    data = plan(tmp_path, [{"name": "f", "simulate": {"file": "/etc/hostname"}}])
+    with pytest.raises(ValidationError, match="not read here"):
+        check_problem(parse_problem(data), net, scenario_files=False)

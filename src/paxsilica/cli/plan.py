@@ -125,32 +125,60 @@ def _tables(result: PlanResult, shares: pd.DataFrame | None) -> None:
             emit(frame, OutputFormat.table, title)
 
 
+def _use_option(values: list[str]) -> dict[str, float]:
+    """``ITEM=SHARE`` pairs (share of world output, 0-1)."""
+    out = {}
+    for value in values:
+        item, _, share = value.partition("=")
+        try:
+            number = float(share)
+        except ValueError:
+            raise PaxsilicaError(f"use {value!r}: write ITEM=SHARE, e.g. gallium=0.2") from None
+        if not item.strip() or not 0 <= number <= 1:
+            raise PaxsilicaError(f"use {value!r}: the share must be within 0-1")
+        out[item.strip()] = number
+    return out
+
+
 def expand_command(
     ctx: typer.Context,
     item: Annotated[list[str], typer.Option("--item", help="Item id or alias (repeatable)")],
     k: Annotated[int, typer.Option("--k", help="How many countries join")] = 1,
     stage: Annotated[str | None, typer.Option(help="Only this stage")] = None,
-    threshold: Annotated[float, typer.Option(help="Coverage that counts an item covered")] = 0.5,
+    threshold: Annotated[float, typer.Option(help="Share of an item's need that counts it "
+                                                  "covered")] = 0.5,
     group: Annotated[str, typer.Option(help="Coalition group id")] = "pax_silica",
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", help="Group whose members are not eligible (repeatable; default "
+                          "sanctioned; 'none' for no group)")] = None,
+    use: Annotated[list[str] | None, typer.Option(
+        "--use", help="ITEM=SHARE: the coalition's use, share of world output "
+                      "(default: consumption data)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Membership date")] = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
     db: DbOption = None,
 ) -> None:
-    """Rank candidate countries by coverage gained; best set of k (MILP) and greedy."""
+    """Rank eligible countries by the coalition's unmet need they cover; best set of k."""
     from paxsilica.plan import expand_coalition
 
     if k < 1:
         raise PaxsilicaError(f"--k must be at least 1, not {k}")
     if not 0 < threshold <= 1:
         raise PaxsilicaError(f"--threshold must be within 0-1, not {threshold}")
+    groups = ["sanctioned"] if exclude is None else [g for g in exclude if g != "none"]
     out = expand_coalition(_network(ctx, db), item, k, stage=stage, group=group,
-                           as_of=as_of, threshold=threshold)
+                           exclude=groups, as_of=as_of, threshold=threshold,
+                           use=_use_option(use or []) or None)
+    for warning in out.warnings:
+        err_console.print(f"warning: {warning}", markup=False, highlight=False)
     if fmt is PlanFormat.json:
         sys.stdout.write(json.dumps(out.to_dict(), indent=2, default=str) + "\n")
         return
     print(f"best {k} (MILP): {', '.join(out.chosen)}; greedy: {', '.join(out.greedy)}")
-    emit(out.items, OutputFormat.table, "Coverage per item")
+    emit(out.items, OutputFormat.table, "Unmet need per item")
     emit(out.ranking, OutputFormat.table, "Candidates")
+    if not out.excluded.empty:
+        emit(out.excluded, OutputFormat.table, "Not eligible")
 
 
 def register(app: typer.Typer) -> None:

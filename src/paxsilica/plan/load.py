@@ -159,12 +159,13 @@ def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
 
 
 def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>", *,
-                  base_dir: Path | None = None) -> Problem:
+                  base_dir: Path | None = None, scenario_files: bool = True) -> Problem:
     """A copy of ``problem`` with resolved names; raises one ValidationError listing all.
 
     A chain reading the catalogue gets its recipe lines (through left-out items); scenarios
     naming the simulator are replaced by the outages and losses it gives (``base_dir``:
-    where scenario files are looked up, default the working directory).
+    where scenario files are looked up, default the working directory; ``scenario_files``
+    False refuses them, for callers that must not read the local disk, e.g. the service).
     """
     problem = problem.model_copy(deep=True)
     checker = Checker(net, file)
@@ -183,6 +184,13 @@ def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>", 
     problem.concern = concern
     problem.coalition = coalition
     _resolve_chain(checker, problem)
+    if not scenario_files:
+        named = [RowError(file, None, f"scenarios[{n}].simulate.file",
+                          "scenario files are not read here; name a library scenario")
+                 for n, s in enumerate(problem.scenarios)
+                 if s.simulate is not None and s.simulate.file is not None]
+        if named:
+            raise ValidationError(named)
     if any(s.simulate is not None for s in problem.scenarios):
         from paxsilica.plan.simulated import expand_simulated
 

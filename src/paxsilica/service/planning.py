@@ -46,7 +46,9 @@ def plan_job(net: StackNetwork, problem: str | dict, time_limit: float | None = 
     from paxsilica.plan import build, solve
     from paxsilica.plan.load import check_problem, parse_problem
 
-    checked = check_problem(parse_problem(_document(problem), "problem"), net, "problem")
+    # scenario files would be read from the server's disk: only library scenarios here
+    checked = check_problem(parse_problem(_document(problem), "problem"), net, "problem",
+                            scenario_files=False)
     if progress is not None:
         progress(1 / 3)
     model = build(checked)
