@@ -186,3 +186,14 @@ def test_loss_avoided_per_unit_cost_of_a_stockpile_and_a_build(run):
     row = built.values.set_index("name").loc["us"]
     assert row["loss_avoided"] == pytest.approx(2500.0)
     assert row["per_cost"] == pytest.approx(2500.0 / 300)
+
+
+def test_soft_target_is_missed_at_its_price(run, hand_problem):
+    # cap 0.1 cannot hold with the US project of 60: at 5 per unit missed, build it (100),
+    # 60 at 2, 40 from China at 1, 30 over the cap at 5 = 410 (not building: 100 + 450)
+    data = hand_problem(0.1)
+    data["targets"][0]["penalty"] = 5
+    result = run(data)
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(410.0)
+    assert result.targets["value"].tolist() == pytest.approx([0.4])  # achieved, not relaxed

@@ -88,8 +88,9 @@ def solve_command(
     if costs is CostMethod.shapley and result.objective is not None:
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task("Shapley: plans for the coalitions of members", total=None)
-            game = cost_game(problem, progress=lambda done, total: bar.update(
-                task, completed=done, total=total))
+            game = cost_game(problem, plan_objective=result.objective,
+                             progress=lambda done, total: bar.update(task, completed=done,
+                                                                     total=total))
         shares = game.shares
         answer["cost_sharing"] = json.loads(json.dumps(game.to_dict(), default=float))
     elif costs is not None and result.objective is not None:

@@ -72,15 +72,17 @@ def catalogue_recipes(net: StackNetwork, items: list[str]) -> list[tuple[str, st
 
 
 def recipe_matrix(lines: list[tuple[str, str, float]], items: list[str]) -> np.ndarray:
-    """``A[input, output]`` over ``items`` (input units per output unit).
+    """``A[input, output]`` over ``items`` (input units per output unit); lines naming an
+    item outside ``items`` are left out (a coalition's part of a problem may lack some).
 
-    >>> recipe_matrix([("b", "a", 2.0)], ["a", "b"]).tolist()
+    >>> recipe_matrix([("b", "a", 2.0), ("c", "b", 1.0)], ["a", "b"]).tolist()
     [[0.0, 2.0], [0.0, 0.0]]
     """
     position = {item: n for n, item in enumerate(items)}
     matrix = np.zeros((len(items), len(items)))
     for output, input_, quantity in lines:
-        matrix[position[input_], position[output]] += quantity
+        if output in position and input_ in position:
+            matrix[position[input_], position[output]] += quantity
     return matrix
 
 

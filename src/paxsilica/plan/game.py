@@ -5,7 +5,12 @@ the same problem serving only S, with only what S can use without the others:
 
 * S's demand, stockpiles, member targets and shortfall priorities; the coalition-wide
   targets on the items S needs, on S's own use (the *same targets*; the coalition whose
-  capacity counts stays the whole problem's);
+  capacity counts stays the whole problem's). When the problem prices unmet demand, a
+  target S cannot meet alone may be missed at ``unmet_penalty`` per unit (a member alone
+  may lack the capacity or the inputs a target asks for; without a price its stand-alone
+  cost, and so the Shapley value, would not exist). The same holds for the whole
+  coalition, so c(N) may be below the plan's cost if missing a target were cheaper than
+  meeting it: ``CostGame.plan_cost_gap`` says by how much;
 * its own supply: sources located in S's countries, and projects whose partners among the
   players (the host when no partners are named) are all in S;
 * what it can buy from non-members: a source located outside the players' countries
@@ -105,6 +110,10 @@ def coalition_problem(problem: Problem, members: set[str] | frozenset[str]) -> P
     needed = {item for item, share in rho.items() if share > 0}
     part.targets = [t for t in part.targets if t.item in needed
                     and (t.member is None or t.member in members)]
+    if problem.unmet_penalty is not None:
+        for target in part.targets:  # a target S cannot meet alone is missed at the price
+            if target.penalty is None:  # of a unit short
+                target.penalty = problem.unmet_penalty
     part.shortfall.priorities = {m: p for m, p in part.shortfall.priorities.items()
                                  if m in members}
     sources = []
@@ -209,10 +218,13 @@ class CostGame:
     core: dict[str, object] = field(default_factory=dict)
     subadditive_violations: int = 0
     rule: str = ""
+    plan_cost_gap: float | None = None
+    """The plan's cost minus c(N) (given the plan's objective): what meeting targets costs
+    beyond the price the game puts on missing them (0 when the game's N meets them)."""
 
     def to_dict(self) -> dict[str, object]:
         return {"method": "shapley", "exact": self.exact, "samples": self.samples,
-                "rule": self.rule, "core": self.core,
+                "rule": self.rule, "core": self.core, "plan_cost_gap": self.plan_cost_gap,
                 "subadditive_violations": self.subadditive_violations,
                 "shares": self.shares.to_dict("records"),
                 "coalitions": self.coalitions.to_dict("records")}
@@ -220,7 +232,8 @@ class CostGame:
 
 RULE = ("c(S): the plan serving only S with its own sources and projects, and pro-rata "
         "shares of non-members' capacity (ρ_S = S's share of the total requirement), under "
-        "the same targets")
+        "the same targets (missed at the unmet-demand penalty per unit when the problem has "
+        "one)")
 
 
 def _subadditive_violations(costs: dict[frozenset[str], float], names: list[str]) -> int:
@@ -236,9 +249,11 @@ def _subadditive_violations(costs: dict[frozenset[str], float], names: list[str]
 
 def cost_game(problem: Problem, *, max_players: int = 8, samples: int = 50, seed: int = 0,
               mip_gap: float = 1e-6, time_limit: float | None = None,
+              plan_objective: float | None = None,
               progress: Callable[[int, int], None] | None = None) -> CostGame:
     """Shapley shares of the plan's cost (exact up to ``max_players``, else from
-    ``samples`` antithetic pairs of random orders), the core and subadditivity checks."""
+    ``samples`` antithetic pairs of random orders), the core and subadditivity checks;
+    ``plan_objective`` (the solved plan's cost) gives ``plan_cost_gap``."""
     from paxsilica.plan.model import build
     from paxsilica.plan.solve import solve
 
@@ -251,7 +266,7 @@ def cost_game(problem: Problem, *, max_players: int = 8, samples: int = 50, seed
     def cost(members: frozenset[str]) -> float:
         if members not in cache:
             result = solve(build(coalition_problem(problem, members)), duals=False,
-                           mip_gap=mip_gap, time_limit=time_limit)
+                           mip_gap=mip_gap, time_limit=time_limit, loss_values=0)
             if result.objective is None:
                 raise PaxsilicaError(f"no plan for the members {', '.join(sorted(members))} "
                                      f"alone ({result.message or result.status}); the "
@@ -278,10 +293,11 @@ def cost_game(problem: Problem, *, max_players: int = 8, samples: int = 50, seed
                                for s, c in cache.items() if s],
                               columns=["coalition", "size", "cost"])
     coalitions = coalitions.sort_values(["size", "coalition"]).reset_index(drop=True)
+    gap = None if plan_objective is None else plan_objective - cache[frozenset(names)]
     return CostGame(shares[["country", "shapley_cost", "standalone_cost", "saving",
                             "std_error"]], coalitions, exact, 0 if exact else samples,
                     core_check(cache, values, names), _subadditive_violations(cache, names),
-                    RULE)
+                    RULE, gap)
 
 
 def _sampled(cost: Callable[[frozenset[str]], float], names: list[str], samples: int,

@@ -81,5 +81,5 @@ def build(problem: Problem, net: StackNetwork | None = None, *,
     if elastic:
         add_slack_objective(m)
     else:
-        add_cost_objective(m, sets)
+        add_cost_objective(m, sets, targets)
     return PlanModel(m, sets, targets, elastic)

@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from paxsilica.plan.sets import PlanSets
+from paxsilica.plan.targets import TargetRows
 from paxsilica.plan.terms import expression
 from paxsilica.plan.variables import shortfall_groups
 
@@ -23,9 +24,19 @@ __all__ = ["TIE_BREAK", "add_cost_objective", "add_slack_objective", "cost_terms
            "priority_term", "tie_break_value"]
 
 
-def cost_terms(m: linopy.Model, sets: PlanSets) -> list[linopy.LinearExpression]:
-    """The parts of the cost, each a linopy expression (capex, flows, unmet, stock)."""
+def cost_terms(m: linopy.Model, sets: PlanSets,
+               targets: list[TargetRows] | None = None) -> list[linopy.LinearExpression]:
+    """The parts of the cost, each a linopy expression (capex, flows, unmet, stock, held
+    inventory, soft targets missed)."""
     terms = []
+    for rows in targets or []:
+        if rows.missed is None:
+            continue
+        missed = m.variables[rows.missed]
+        weight = np.nan_to_num(rows.penalty)[None, :] * sets.discount[:, None]  # (t, g)
+        if rows.per_scenario:
+            weight = sets.weights[:, None, None] * weight[None]
+        terms.append((missed * xr.DataArray(weight, coords=missed.labels.coords)).sum())
     if "Project-build" in m.variables:
         build = m.variables["Project-build"]
         capex = sets.projects["capex"].to_numpy()[:, None] * sets.discount[None, :]
@@ -83,9 +94,10 @@ def priority_term(m: linopy.Model, sets: PlanSets) -> linopy.LinearExpression | 
     return (share * xr.DataArray(weight, coords=share.labels.coords)).sum()
 
 
-def add_cost_objective(m: linopy.Model, sets: PlanSets) -> None:
+def add_cost_objective(m: linopy.Model, sets: PlanSets,
+                       targets: list[TargetRows] | None = None) -> None:
     """Minimise the discounted expected cost (plus the priority tie-break, if any)."""
-    terms = cost_terms(m, sets)
+    terms = cost_terms(m, sets, targets)
     tie = priority_term(m, sets)
     if tie is not None:
         terms.append(tie)

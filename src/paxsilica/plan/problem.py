@@ -166,6 +166,9 @@ class Target(_Record):
     limit: float = Field(ge=0, le=1, description="fraction 0-1")
     priority: int = Field(1, ge=0, le=100, description="when targets conflict, lower "
                                                        "priorities give way first")
+    penalty: float | None = Field(None, ge=0, le=BIG, description="currency per unit (item "
+                                  "unit) by which the target is missed, per year (and "
+                                  "scenario); none: the target must hold")
     member: str | None = Field(None, description="min_domestic_share: the member")
     from_: int | None = Field(None, alias="from", description="first year (default: first)")
     to: int | None = Field(None, description="last year (default: last)")

@@ -103,7 +103,8 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
     ``forced_values``: when at most this many projects are not built, each is also forced
     in (one MILP each) and the objective increase reported as ``forced_in_cost``.
     ``loss_values``: with priced unmet demand, the expected loss each build and stockpile
-    avoids (one LP each, when there are at most this many; see :mod:`paxsilica.plan.values`).
+    avoids (one LP each, when there are at most this many; 0: not computed; see
+    :mod:`paxsilica.plan.values`).
 
     ``log`` prints HiGHS progress (on the process's standard output; the CLI sends it to
     standard error).
@@ -122,8 +123,7 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
     solved = {name: _solution(pm, name) for name in (
         "Project-build", "Supply", "Unmet", "Domestic", "Stockpile-level", "Inventory-level")}
     builds, supply, levels = solved["Project-build"], solved["Supply"], solved["Stockpile-level"]
-    values = {rows.name: pm.model.constraints[rows.name].lhs.solution.values
-              for rows in pm.targets}
+    values = {rows.name: _achieved(pm, rows) for rows in pm.targets}
     objective = float(pm.model.objective.value) - tie_break_value(pm.model, pm.sets)
     gap = _gap(pm)
     target_duals = not_built = None
@@ -137,6 +137,7 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
             not_built["forced_in_cost"] = [_forced_in(pm, project, options) - objective
                                            for project in not_built["project"]]
             timings["forced_in_seconds"] = time.perf_counter() - started
+    if loss_values > 0:
         started = time.perf_counter()
         worth = loss_avoided(pm, builds, levels, options, loss_values)
         timings["values_seconds"] = time.perf_counter() - started
@@ -155,6 +156,15 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
                         **_context(pm))
     timings["tables_seconds"] = time.perf_counter() - started
     return result
+
+
+def _achieved(pm: PlanModel, rows: object) -> np.ndarray:
+    """A target row's left side without what a soft target missed (the share achieved)."""
+    value = pm.model.constraints[rows.name].lhs.solution.values  # type: ignore[attr-defined]
+    if rows.missed is None:  # type: ignore[attr-defined]
+        return value
+    missed = pm.model.variables[rows.missed].solution.fillna(0).values  # type: ignore[attr-defined]
+    return value + missed if rows.sense == "<=" else value - missed  # type: ignore[attr-defined]
 
 
 def _context(pm: PlanModel) -> dict[str, object]:

@@ -23,11 +23,14 @@ what chained producers consume (a variable: Σ_s A[i, item s] x[k, t, s], moved 
 left side as −limit × use), and capacity targets compare with the total requirement
 (I − A)^−1 demand.
 
-With ``elastic=True`` each family gets a slack (``<name>-slack`` ≥ 0) that relaxes it.
+A target with a ``penalty`` is soft: ``<name>-missed`` ≥ 0 relaxes it at that cost per
+unit (the objective counts it). With ``elastic=True`` each family gets a slack
+(``<name>-slack`` ≥ 0) that relaxes it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import linopy
@@ -60,6 +63,13 @@ class TargetRows:
     use_item: np.ndarray | None = None
     """(group,) item position whose chained input use adds to ``scale`` (flow targets on
     coalition use); None when the scale is fixed."""
+    missed: str | None = None
+    """Name of the variable by which soft targets (with a ``penalty``) are missed."""
+
+    @property
+    def penalty(self) -> np.ndarray:
+        """(group,) cost per unit missed (NaN: a hard target)."""
+        return self.groups["penalty"].to_numpy(dtype=float)
 
 
 def _labels(sets: PlanSets) -> list[str]:
@@ -86,10 +96,19 @@ def _constrain(m: linopy.Model, sets: PlanSets, name: str, lhs: linopy.LinearExp
     rhs = xr.DataArray(rows.groups["limit"].to_numpy()[None, :] * rows.scale - rows.offset,
                        coords=[sets.years, index])
     mask = xr.DataArray(rows.window, coords=[sets.years, index])
+    coords = ([sets.scenarios] if rows.per_scenario else []) + [sets.years, index]
     if elastic:
-        coords = ([sets.scenarios] if rows.per_scenario else []) + [sets.years, index]
         slack = m.add_variables(lower=0, coords=coords, name=f"{name}-slack")
         lhs = lhs - slack if rows.sense == "<=" else lhs + slack
+    elif np.isfinite(rows.penalty).any():  # soft targets: missed at a price
+        # bounded at 0 where the target is hard or out of its window (no mask: a masked
+        # variable in an expression changes meaning across linopy versions)
+        soft = np.isfinite(rows.penalty)[None, :] & rows.window
+        upper = xr.DataArray(np.where(soft, np.inf, 0.0), coords=[sets.years, index])
+        missed = m.add_variables(lower=0, upper=upper.transpose(*dims[-2:]), coords=coords,
+                                 name=f"{name}-missed")
+        lhs = lhs - missed if rows.sense == "<=" else lhs + missed
+        rows = dataclasses.replace(rows, missed=missed.name)
     constraint = lhs <= rhs if rows.sense == "<=" else lhs >= rhs
     m.add_constraints(constraint, name=name, mask=mask.transpose(*dims[-2:]))
     return rows
@@ -132,11 +151,11 @@ def _flow_target(m: linopy.Model, sets: PlanSets, variable: linopy.Variable, kin
 def _groups(sets: PlanSets, kind: str) -> pd.DataFrame:
     rows = [{"target": label, "kind": t.kind, "item": t.item, "member": t.member,
              "country": None, "limit": t.limit, "from": t.from_, "to": t.to,
-             "priority": t.priority}
+             "priority": t.priority, "penalty": np.nan if t.penalty is None else t.penalty}
             for label, t in zip(_labels(sets), sets.problem.targets, strict=True)
             if t.kind == kind]
     return pd.DataFrame(rows, columns=["target", "kind", "item", "member", "country", "limit",
-                                       "from", "to", "priority"])
+                                       "from", "to", "priority", "penalty"])
 
 
 def _pairs(table: pd.DataFrame, groups: pd.DataFrame, match: object) -> tuple[np.ndarray, ...]:

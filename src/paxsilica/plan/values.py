@@ -132,11 +132,17 @@ def loss_avoided(pm: PlanModel, builds: np.ndarray | None, levels: np.ndarray | 
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def rule_text(name: str, item: str, level: float, per_year: float, release: str) -> str:
     """The release rule of one stockpile in words."""
     del name
+    if level <= 1e-9:
+        return f"hold no {item} (a reserve does not pay in these scenarios)"
     when = "while its supply is cut" if release == "disruption" else "in any year"
-    return (f"hold {level:,.4g} of {item}; release up to {per_year:,.4g} a year {when}")
+    return f"hold {_amount(level)} of {item}; release up to {_amount(per_year)} a year {when}"
 
 
 def stockpile_rules(pm: PlanModel, supply: np.ndarray | None,
