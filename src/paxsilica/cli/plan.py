@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import click
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
@@ -102,7 +103,9 @@ def solve_command(
     else:
         _tables(result, shares)
     if result.status == "infeasible" or result.objective is None:
-        err_console.print(f"[bold red]{result.message or result.status}[/]", highlight=False)
+        # one line, however narrow the terminal: scripts grep it
+        err_console.print(f"[bold red]{escape(result.message or result.status)}[/]",
+                          highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -171,7 +174,7 @@ def expand_command(
                            exclude=groups, as_of=as_of, threshold=threshold,
                            use=_use_option(use or []) or None)
     for warning in out.warnings:
-        err_console.print(f"warning: {warning}", markup=False, highlight=False)
+        err_console.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     if fmt is PlanFormat.json:
         sys.stdout.write(json.dumps(out.to_dict(), indent=2, default=str) + "\n")
         return

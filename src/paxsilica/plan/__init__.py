@@ -2,7 +2,8 @@
 
 ``load_problem`` reads a YAML problem, ``build`` declares the linopy model, ``solve``
 runs HiGHS and returns a :class:`PlanResult`; ``plan`` does all three.
-``expand_coalition`` ranks candidate members; ``share_costs`` splits joint costs.
+``expand_coalition`` ranks eligible candidate members; ``share_costs`` splits joint
+costs and ``cost_game`` plays the members' cost game (Shapley value, core).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from pathlib import Path
 from paxsilica.model.network import StackNetwork
 from paxsilica.plan.costs import share_costs
 from paxsilica.plan.expand import Expansion, expand_coalition
+from paxsilica.plan.game import CostGame, cost_game
 from paxsilica.plan.load import bundled_network, check_problem, load_problem, parse_problem
 from paxsilica.plan.model import PlanModel, build
 from paxsilica.plan.problem import Problem
 from paxsilica.plan.results import PlanResult
 from paxsilica.plan.solve import solve
 
-__all__ = ["Expansion", "PlanModel", "PlanResult", "Problem", "build", "expand_coalition",
-           "load_problem", "plan", "share_costs", "solve"]
+__all__ = ["CostGame", "Expansion", "PlanModel", "PlanResult", "Problem", "build",
+           "cost_game", "expand_coalition", "load_problem", "plan", "share_costs", "solve"]
 
 
 def plan(problem: Problem | dict | str | Path, net: StackNetwork | None = None,
