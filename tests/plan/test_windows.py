@@ -26,8 +26,12 @@ US = {"id": "us_old", "item": "gallium", "country": "USA", "capacity": 100, "cos
 
 # kind, extra target keys, sources, optimum with the 2027-only window, optimum if it held
 # in every year
+AU_RECYCLED = {**AU, "kind": "recycling"}
+
 CASES = [
     ("max_concern_share", {"limit": 0.5}, [CN, AU], 100 + (50 + 100) + 100, 3 * 150),
+    ("min_recycled_share", {"limit": 0.5}, [CN, AU_RECYCLED], 100 + (50 + 100) + 100,
+     3 * 150),
     ("min_domestic_share", {"limit": 0.5, "member": "USA"}, [CN, US], 100 + (150 + 50) + 100,
      3 * 200),
     ("max_single_country_share", {"limit": 0.65}, [CN, AU], 100 + (65 + 70) + 100, 3 * 135),
@@ -63,4 +67,19 @@ def test_capacity_target_window_sets_the_build_year(run):
     flows = 100 * (1 + 1 / 1.1 + 1 / 1.21)
     assert result.objective == pytest.approx(flows + 100 / 1.1)
     base["targets"][0]["from"] = 2026
+    assert run(base).builds["year"].tolist() == [2026]
+
+
+def test_recycling_capacity_target_window(run):
+    # recycling capacity for 25 % of demand in 2028 only: a recycling plant (lead time 1,
+    # capex 90) built in 2027, discounted twice would be 2026's build discounted once
+    project = {"id": "r", "item": "gallium", "country": "USA", "capacity": 30, "capex": 90,
+               "cost": 1, "lead_time": 1, "kind": "recycling"}
+    base = problem({"kind": "min_recycling_capacity_share", "limit": 0.25, "from": 2028},
+                   [CN], projects=[project], discount_rate=0.1)
+    result = run(base)
+    assert result.builds[["year", "online_from"]].values.tolist() == [[2027, 2028]]
+    assert set(result.targets["year"]) == {2028}
+    assert result.targets["value"].tolist() == pytest.approx([0.3])
+    base["targets"][0]["from"] = 2027
     assert run(base).builds["year"].tolist() == [2026]
