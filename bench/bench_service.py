@@ -129,8 +129,10 @@ def run_cell(url: str, tokens: list[str], kind: str, clients: int, requests: int
 def library_floor(kind: str, repeat: int = 5) -> float:
     """Median seconds of the same work as one request, called in this process."""
     from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.exposure import ExposureRequest, answer_exposure
+    from paxsilica.requests.screen import ScreenRequest
     from paxsilica.service.certifying import certify_upload, screen_records
-    from paxsilica.service.queries import exposure_records
+    from paxsilica.service.queries import records
 
     store = open_store(":memory:")
     net = StackNetwork.from_store(store)
@@ -140,14 +142,12 @@ def library_floor(kind: str, repeat: int = 5) -> float:
     for _ in range(repeat):
         started = time.perf_counter()
         if kind == "exposure":
-            exposure_records(store, net, item=None, stage=None, group="pax_silica",
-                             concern="countries_of_concern", as_of=None, year=None, latest=False,
-                             summary=False, compare=None, tiers="direct", mode=None, by_country=False)
+            records(answer_exposure(net, ExposureRequest.parse(local_files=False)))
         elif kind == "screen":
-            screen_records(store, names, LISTS, None, False)
+            screen_records(store, ScreenRequest.parse(names=names, lists=LISTS, local_files=False))
         else:
-            certify_upload(store, "drone_bom.csv", bom, rules="uas-ndaa848", specs=LISTS, threshold=None,
-                           subject=None, use_store_ownership=False, key=None)
+            certify_upload(store, "drone_bom.csv", bom,
+                           options={"rules": "uas-ndaa848", "lists": LISTS}, key=None)
         timings.append(time.perf_counter() - started)
     return statistics.median(timings)
 

@@ -36,7 +36,13 @@ __all__ = ["CertificateError", "CycleError", "InfeasibleError", "NotFoundError",
 
 
 class PaxsilicaError(Exception):
-    """Base class of every error a user can cause and fix."""
+    """Base class of every error a user can cause and fix.
+
+    ``field`` names the parameter at fault where one is (``None`` otherwise): the service
+    answers 422 naming it; the CLI prints the message.
+    """
+
+    field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,14 +102,46 @@ class NotFoundError(PaxsilicaError, KeyError):
 
     >>> str(NotFoundError("unknown item 'x'"))
     "unknown item 'x'"
+    >>> NotFoundError("unknown item 'x'", field="item").field
+    'item'
     """
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
 
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (type(self), str(self), {"field": self.field}))
+
 
 class ParameterError(PaxsilicaError, ValueError):
-    """A parameter value out of range or of the wrong kind (``top=0``, ``mode='x'``)."""
+    """A parameter value out of range or of the wrong kind (``top=0``, ``mode='x'``).
+
+    ``field`` names the parameter; ``problems`` lists every ``(field, reason)`` found when
+    a request had several (the message is the first, plus a count of the others).
+
+    >>> err = ParameterError("days: must be at most 3650", field="days")
+    >>> err.field, err.problems
+    ('days', [('days', 'days: must be at most 3650')])
+    """
+
+    def __init__(self, message: str = "", *, field: str | None = None,
+                 problems: Sequence[tuple[str | None, str]] = ()) -> None:
+        super().__init__(message)
+        self.field = field
+        self.problems = list(problems) or [(field, message)]
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (type(self), str(self.args[0]) if self.args else "",
+                           {"field": self.field, "problems": self.problems}))
+
+
+def _rebuild(kind: type, message: str, options: dict) -> PaxsilicaError:
+    """Unpickle an error with keyword arguments (errors cross process boundaries on Dask)."""
+    return kind(message, **options)
 
 
 class CycleError(PaxsilicaError):

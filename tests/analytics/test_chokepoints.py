@@ -148,7 +148,7 @@ def test_cli_chokepoints_and_multitier_exposure(tmp_path):
     world = next(r for r in json.loads(result.stdout) if r["node"] == "market:WLD:gallium_nitride")
     assert world["concern_share"] > 0.9 and world["direct_concern_share"] == 0.0
     result = runner.invoke(app, ["--db", db, "chokepoints", "--mode", "fuzzy"])
-    assert result.exit_code == 2 and "unknown mode" in result.output
+    assert result.exit_code == 2 and "mode: Input should be" in result.output
 
 
 def test_report_has_the_multitier_section(net):

@@ -36,7 +36,7 @@ def test_certify_threshold_out_of_range(tmp_path, value):
     out = tmp_path / "cert.json"
     result = run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
                  "--threshold", value, "-o", out)
-    fails(result, "--threshold", "0 to 1")
+    fails(result, "threshold", "0 to 1")
     assert not out.exists()
 
 
@@ -44,7 +44,7 @@ def test_certify_threshold_out_of_range(tmp_path, value):
 def test_screen_threshold_out_of_range(tmp_path, names, value):
     out = tmp_path / "matches.json"
     fails(run("screen", names, "--list", "bundled:fcc_covered", "--threshold", value, "-o", out),
-          "--threshold")
+          "threshold")
     assert not out.exists()
 
 

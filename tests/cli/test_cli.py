@@ -111,7 +111,7 @@ def test_console_script_prints_no_traceback(tmp_path):
          str(tmp_path / "x.duckdb"), "exposure", "--as-of", "2026-13-01"],
         capture_output=True, text=True, check=False)
     assert result.returncode == 2
-    assert "malformed date" in result.stderr
+    assert "as_of: not a date: '2026-13-01'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

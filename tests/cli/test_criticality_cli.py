@@ -142,7 +142,7 @@ def test_sectors_and_shares_errors(tmp_path):
 
 def test_uses_without_sectors_and_missing_file(tmp_path):
     result = _run(str(FIXTURES / "materials_2017.csv"), "--uses", str(FIXTURES / "uses.csv"))
-    assert result.exit_code == 2 and "--uses and --sectors go together" in result.stderr
+    assert result.exit_code == 2 and "uses and sectors go together" in result.stderr
     result = _run(str(tmp_path / "nope.csv"))
     assert result.exit_code == 2 and "no such file" in result.stderr
 

@@ -266,3 +266,16 @@ def test_ftm_country_codes_beyond_iso_are_kept(tmp_path):
     assert read_opensanctions(path)["countries"].iloc[0] == ["RUS", "ZZ", "SUHH", "UA-CRI", "XKX"]
     ftm = _ftm(tmp_path, {"id": "a", "schema": "Company", "properties": {"name": ["A"], "country": ["ge-ab"]}})
     assert read_ftm(ftm)[0]["countries"].iloc[0] == ["GE-AB"]
+
+
+def test_every_csv_list_format_is_a_declared_mapping():
+    import pytest as _pytest
+
+    from paxsilica.errors import NotFoundError
+    from paxsilica.io.list_mapping import list_mapping
+
+    for name, columns in (("csl", "_id"), ("opensanctions", "id"), ("fcc_covered", "entity"),
+                          ("dod_1260h", "name")):
+        assert columns in list_mapping(name).required
+    with _pytest.raises(NotFoundError, match="no list format 'pdf'"):
+        list_mapping("pdf")

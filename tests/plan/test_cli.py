@@ -90,8 +90,12 @@ def test_expand_json(tmp_path):
     table = runner.invoke(app, ["--db", ":memory:", "plan", "expand", "--item",
                                 "rare_earth_ore", "--as-of", "2026-06-01", "--format", "table"])
     assert table.exit_code == 0 and "Not eligible" in table.stdout
-    for args, words in ((["--k", "0"], "--k"), (["--use", "gallium"], "ITEM=SHARE"),
-                        (["--use", "gallium=2"], "within 0-1"),
+    for args, words in ((["--k", "0"], "k: Input should be greater than or equal to 1"),
+                        (["--use", "gallium"], "ITEM=SHARE"),
+                        (["--use", "gallium=2"], "use.gallium: Input should be less than or "
+                                                 "equal to 1"),
+                        (["--use", "gallium=x"], "use.gallium"),
+                        (["--use", "unobtainium=0.1"], "unknown item"),
                         (["--exclude", "nosuchgroup"], "unknown group")):
         bad = runner.invoke(app, ["--db", ":memory:", "plan", "expand", "--item", "gallium",
                                   *args])

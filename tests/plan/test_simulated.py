@@ -160,3 +160,17 @@ def test_scenario_files_can_be_refused(tmp_path, net):
     data = plan(tmp_path, [{"name": "f", "simulate": {"file": "/etc/hostname"}}])
     with pytest.raises(ValidationError, match="not read here"):
         check_problem(parse_problem(data), net, scenario_files=False)
+
+
+def test_remote_plan_requests_never_read_scenario_files(tmp_path, net):
+    # the service builds requests with local_files=False: a problem naming a file on the
+    # server is refused before anything is read
+    from paxsilica.requests.plan import PlanRequest, answer_plan
+
+    data = plan(tmp_path, [{"name": "f", "simulate": {"file": "/etc/hostname"}}])
+    request = PlanRequest.parse(problem=data, local_files=False)
+    with pytest.raises(ValidationError, match="not read here"):
+        answer_plan(net, request)
+    text = PlanRequest.parse(problem=yaml.safe_dump(data), local_files=False)
+    with pytest.raises(ValidationError, match="not read here"):
+        answer_plan(net, text)

@@ -5,22 +5,21 @@ from __future__ import annotations
 import threading
 import time
 
-from pydantic import BaseModel
-
+from paxsilica.requests.base import Request
 from paxsilica.service.jobs import JobKind
 
 RELEASE = threading.Event()
 
 
-class Steps(BaseModel):
+class Steps(Request):
     steps: int
 
 
-def counted(net, steps: int, progress) -> dict:
+def counted(net, request: Steps, progress) -> dict:
     """Reports half-way, then waits for the test to look before finishing."""
     progress(0.5)
     RELEASE.wait(30)
-    return {"steps": steps, "items": len(net.items)}
+    return {"steps": request.steps, "items": len(net.items)}
 
 
 def test_progress_is_reported_then_the_result(client, tokens):
@@ -42,10 +41,10 @@ def test_progress_is_reported_then_the_result(client, tokens):
     assert (done["status"], done["progress"], done["result"]) == ("done", 1.0, {"steps": 3, "items": len(net.items)})
 
 
-def many_steps(net, steps: int, progress) -> dict:
-    for step in range(steps):
-        progress((step + 1) / steps)
-    return {"steps": steps}
+def many_steps(net, request: Steps, progress) -> dict:
+    for step in range(request.steps):
+        progress((step + 1) / request.steps)
+    return {"steps": request.steps}
 
 
 def test_progress_is_not_written_to_the_store(client, monkeypatch):

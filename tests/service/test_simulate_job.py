@@ -1,16 +1,12 @@
-"""POST /api/v1/simulate: the same JSON as ``paxsilica simulate --format json`` (once the
-simulator is installed; before that the route's 501 is tested in test_limits_jobs_admin)."""
+"""POST /api/v1/simulate: the same JSON as ``paxsilica simulate --format json``; both build
+the same :class:`~paxsilica.requests.simulate.SimulateRequest`."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
 from tests.service.conftest import auth, cli
-
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("paxsilica.simulate") is None,
-                                reason="paxsilica.simulate is not on this branch yet")
 
 
 def _run(client, token, body):

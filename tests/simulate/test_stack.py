@@ -66,12 +66,15 @@ def test_groups_resolve_as_of_the_event_start(stack):
 
 
 def test_trade_data_set_the_suppliers_of_a_located_buyer(stack):
+    from dataclasses import replace
+
     import pandas as pd
 
     trade = pd.DataFrame({"year": [2024, 2024], "exporter": ["MMR", "USA"], "importer": ["CHN", "CHN"],
                           "item_id": ["rare_earth_ore", "rare_earth_ore"], "value_kusd": [900.0, 100.0],
                           "dataset": ["baci", "baci"]})
-    net, _ = stack_network(stack, as_of="2026-01-01", trade=trade)
+    # the network carries its trade flows (as StackNetwork.from_store loads them)
+    net, _ = stack_network(replace(stack, trade_flows=trade), as_of="2026-01-01")
     ind = net.industries.reset_index(drop=True)
     buyer = ind.index[(ind["region"] == "CHN") & (ind["sector"] == "rare_earth_oxide")][0]
     column = net.z[:, buyer].toarray().ravel()

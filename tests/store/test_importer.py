@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from paxsilica.errors import ValidationError
-from paxsilica.store import Store, import_file, open_store
+from paxsilica.store import Store, export_store, import_file, open_store
 
 HEADER = "item_id,stage,country,year,quantity,unit,share,source,confidence\n"
 
@@ -209,10 +209,10 @@ def test_file_database_survives_reopen_and_failed_import(tmp_path):
 
 
 def test_export_round_trip(store, tmp_path):
-    written = store.export(tmp_path / "out", "parquet")
+    written = export_store(store, tmp_path / "out", "parquet")
     assert {p.name for p in written} >= {"supplies.parquet", "memberships.parquet"}
     assert len(pd.read_parquet(tmp_path / "out" / "supplies.parquet")) == store.count("supplies")
-    store.export(tmp_path / "csv", "csv")
+    export_store(store, tmp_path / "csv", "csv")
     fresh = Store(":memory:")
     for kind in ("stages", "items", "groups", "memberships", "supplies"):
         import_file(fresh, kind, tmp_path / "csv" / f"{kind}.csv")
@@ -221,7 +221,7 @@ def test_export_round_trip(store, tmp_path):
 
 def test_export_into_a_folder_with_quotes_in_its_name(store, tmp_path):
     folder = tmp_path / "it's a \"folder\"; DROP TABLE x"
-    written = store.export(folder, "csv")
+    written = export_store(store, folder, "csv")
     assert all(path.parent == folder and path.is_file() for path in written)
     assert len(pd.read_csv(folder / "stages.csv")) == store.count("stages")
 

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from paxsilica import __version__
+from paxsilica._version import __version__
 from paxsilica.certify.bom import BillOfMaterials
 from paxsilica.certify.certificate import CERTIFICATE_FORMAT
 from paxsilica.certify.check import check_bom, check_threshold

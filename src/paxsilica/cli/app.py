@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from paxsilica import __version__
+from paxsilica._version import __version__
 from paxsilica.cli.common import RAW_CSV, err_console
 from paxsilica.errors import PaxsilicaError, ValidationError
 

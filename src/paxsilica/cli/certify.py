@@ -9,20 +9,18 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.certify.api import certify_bom, read_ownership_links, read_queries, verify_certificate
+from paxsilica.certify.api import verify_certificate
 from paxsilica.certify.attestation import cyclonedx_attestation
 from paxsilica.certify.bom import load_bom
 from paxsilica.certify.certificate import check_outputs, load_private_key, write_files_atomic, write_key_pair
-from paxsilica.certify.check import check_threshold
 from paxsilica.certify.issue import DEFAULT_MAX_LIST_AGE_DAYS
-from paxsilica.certify.lists import import_list, load_list, resolve_lists, stored_lists
-from paxsilica.certify.ownership import store_ownership, store_ownership_record
+from paxsilica.certify.lists import import_list, load_list, stored_lists
 from paxsilica.certify.rules import load_pack
-from paxsilica.certify.screen import match_records, screen_names
 from paxsilica.cli.common import RAW_CSV, DbOption, OutputFormat, emit, err_console, flat, store_for
 from paxsilica.io.csv_safety import neutralised_frame
 from paxsilica.report.certificate import certificate_html
-from paxsilica.store import Store
+from paxsilica.requests.certify import CertifyRequest, answer_certify
+from paxsilica.requests.screen import ScreenRequest, answer_screen
 
 __all__ = ["register"]
 
@@ -35,12 +33,6 @@ ListOption = Annotated[list[str], typer.Option(
 class ScreenFormat(StrEnum):
     json = "json"
     csv = "csv"
-
-
-def _store_if_needed(ctx: typer.Context, db: Path | None, specs: list[str]) -> Store | None:
-    if all(spec.startswith("bundled:") or Path(spec).is_file() for spec in specs):
-        return None
-    return store_for(ctx, db, read_only=True)
 
 
 def screen_command(
@@ -60,18 +52,12 @@ def screen_command(
     db: DbOption = None,
 ) -> None:
     """Screen names against restricted-party lists; best matches first, with explanations."""
-    check_threshold(threshold)
+    request = ScreenRequest.parse(names_file=names, lists=lists, threshold=threshold,
+                                  ownership_file=ownership,
+                                  store_ownership=store_ownership_links)
     check_outputs({"-o": output})
-    queries = read_queries(names)
-    restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
-    links, node_names = [], {}
-    if ownership is not None:
-        links.append(read_ownership_links(ownership))
-    if store_ownership_links:
-        stored, node_names = store_ownership(store_for(ctx, db, read_only=True))
-        links.append(stored)
-    matches = screen_names(queries, restricted, threshold=threshold, links=links, names=node_names)
-    records = match_records(queries, matches)
+    answer = answer_screen(request, lambda: store_for(ctx, db, read_only=True))
+    records, matches = answer.records(), answer.matches
     if fmt is ScreenFormat.json:
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     else:
@@ -111,20 +97,14 @@ def certify_command(
     """Check a BOM against lists and a rule pack; issue a (signed) pass/fail certificate.
 
     Exit status: 0 PASS, 1 FAIL (the certificate is still written), 2 bad input."""
-    check_threshold(threshold)
+    request = CertifyRequest.parse(bom=bom, lists=lists, rules=rules, threshold=threshold,
+                                   ownership_file=ownership,
+                                   store_ownership=store_ownership_links, subject=subject,
+                                   max_list_age_days=max_list_age_days)
     check_outputs({"-o": output, "--html": html, "--cyclonedx": cyclonedx})
     private = load_private_key(sign) if sign else None  # bad key: fail before any work
-    pack = load_pack(rules)
-    parts = load_bom(bom)
-    restricted = resolve_lists(lists, _store_if_needed(ctx, db, lists))
-    links, node_names, record = None, None, None
-    if store_ownership_links:
-        links, node_names = store_ownership(store_for(ctx, db, read_only=True))
-        record = store_ownership_record(links, node_names)
-    document = certify_bom(parts, restricted, pack, private, threshold=threshold,
-                           ownership=ownership, links=links, node_names=node_names,
-                           store_record=record, subject=subject,
-                           max_list_age_days=max_list_age_days)
+    document = answer_certify(request, key=private,
+                              store=lambda: store_for(ctx, db, read_only=True))
     body = document["certificate"]
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     files: list[tuple[Path, bytes, int]] = []  # everything rendered before anything is written
@@ -134,8 +114,8 @@ def certify_command(
         files.append((html, certificate_html(document).encode("utf-8"), 0o644))
     if cyclonedx:
         attestation = cyclonedx_attestation(
-            document, parts.parts.to_dict("records"),
-            [(rule.id, rule.severity, rule.reason) for rule in pack.rules])
+            document, load_bom(bom).parts.to_dict("records"),
+            [(rule.id, rule.severity, rule.reason) for rule in load_pack(rules).rules])
         files.append((cyclonedx, (json.dumps(attestation, indent=2, ensure_ascii=False)
                                   + "\n").encode("utf-8"), 0o644))
     write_files_atomic(files)

@@ -6,23 +6,15 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.analytics.chokepoints import chokepoints
-from paxsilica.analytics.multitier import MODES
-from paxsilica.analytics.network import sourcing_network
-from paxsilica.cli.common import (
-    DbOption,
-    OutputFormat,
-    WideOption,
-    emit,
-    err_console,
-    say_item_choice,
-    store_for,
-)
+from paxsilica.cli.common import DbOption, OutputFormat, WideOption, emit, print_notes, store_for
 from paxsilica.cli.progress import progress_bar
-from paxsilica.errors import PaxsilicaError
-from paxsilica.model.network import StackNetwork, as_date, end_items
+from paxsilica.model.network import StackNetwork
+from paxsilica.requests.chokepoints import ChokepointsRequest, answer_chokepoints
 
 __all__ = ["register"]
+
+TABLE = ["end_item", "rank", "kind", "node", "supplier", "country", "output_lost", "betweenness"]
+"""Columns of the terminal table (JSON and CSV have every column)."""
 
 
 def chokepoints_command(
@@ -43,36 +35,21 @@ def chokepoints_command(
 
     A link that is its supplier's only outlet repeats the supplier's row and is left out;
     links are listed where a supplier sells to several buyers (e.g. with trade data)."""
-    if mode not in MODES:
-        raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
-    if top < 1:
-        raise PaxsilicaError(f"--top must be at least 1, not {top}")
+    request = ChokepointsRequest.parse(item=item or None, top=top, mode=mode, as_of=as_of,
+                                       nodes_only=nodes_only)
     net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
-    day = as_date(as_of)
-    wanted = ([found for name in item for found in say_item_choice(net, name)] if item
-              else end_items(net))
     with progress_bar() as bar:
-        task = bar.add_task(f"building the sourcing network ({len(net.trade_flows):,} trade rows)",
-                            total=None)
-        snet = sourcing_network(net, as_of=day)  # the network's stored trade flows
-        bar.update(task, description="ranking chokepoints")
+        task = bar.add_task("ranking chokepoints", total=None)
 
-        def told(done: int, total: int, end_item: str) -> None:
-            bar.update(task, completed=done, total=total,
-                       description=f"upstream nodes extracted (now {end_item})")
+        def told(done: int, total: int | None, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what)
 
-        table = chokepoints(net, end_item=wanted, top=top, as_of=day, mode=mode,
-                            links=not nodes_only, snet=snet, progress=told)
+        table = answer_chokepoints(net, request, progress=told)
     if fmt is OutputFormat.table:
-        view = table[["end_item", "rank", "kind", "node", "supplier", "country", "output_lost",
-                      "betweenness"]]
-        emit(view, fmt, title=f"Chokepoints ({mode} mode, as of {day}; sourcing: {snet.basis})",
-             wide=wide)
+        emit(table[TABLE], fmt, title=table.attrs["title"], wide=wide)
     else:
         emit(table, fmt)
-    for missing in [name for name in wanted if name not in set(table["end_item"])]:
-        err_console.print(f"note: {missing}: no located producer upstream loses any of its "
-                          "supply or lies on a path to it", highlight=False, soft_wrap=True)
+    print_notes(table)
 
 
 def register(app: typer.Typer) -> None:

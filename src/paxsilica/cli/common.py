@@ -16,11 +16,10 @@ from rich.console import Console
 from paxsilica.cli.output import fitted, output_width, rounded
 from paxsilica.io.csv_safety import neutralised_frame
 from paxsilica.io.records import json_records, jsonable
-from paxsilica.model.network import StackNetwork
 from paxsilica.store import Store, default_db_path, open_store
 
 __all__ = ["RAW_CSV", "DbOption", "OutputFormat", "WideOption", "console", "emit", "err_console", "flat",
-           "say_item_choice", "store_for"]
+           "print_notes", "store_for"]
 
 console = Console()
 if not console.is_terminal:  # piped output: do not squeeze tables into 80 columns
@@ -141,22 +140,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def say_item_choice(net: StackNetwork, name: str, stage: str | None = None) -> list[str]:
-    """The item ids ``--item name`` (and ``--stage``) selects; when that is not the item
-    whose id is ``name`` (an alias, or an id excluded by the stage), say on stderr which
-    items were chosen and why, so that no answer is silently about another item."""
-    chosen = net.resolve_items(name, stage)
-    key = name.strip().lower()
-    if chosen == [key]:
-        return chosen
-    stage_of = dict(zip(net.items["item_id"], net.items["stage"], strict=True))
-    listed = ", ".join(f"{item} ({stage_of.get(item)})" for item in chosen)
-    where = f" at stage {stage}" if stage else ""
-    message = f"note: --item {name}{where} selects {listed}, through the alias {key!r}"
-    if key in stage_of:
-        message += (f"; the item with id {key} is at stage {stage_of[key]} "
-                    f"(use --item {key} --stage {stage_of[key]} for it)")
-    elif len(chosen) > 1:
-        message += "; give an item id to select one"
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
-    return chosen
+def print_notes(frame: pd.DataFrame) -> None:
+    """Print an answer's notes (``attrs["notes"]``: alias choices, missing data) on stderr."""
+    for note in frame.attrs.get("notes", []):
+        err_console.print(note, markup=False, highlight=False, soft_wrap=True)

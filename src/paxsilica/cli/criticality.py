@@ -1,29 +1,20 @@
 """``paxsilica criticality``: EU CRM (SR, EI, critical) or USGS 2021 supply risk from CSV inputs.
 
-Parses arguments and prints :func:`paxsilica.analytics.criticality.criticality`; the
-readers are in :mod:`paxsilica.io.criticality`.
+Builds a :class:`~paxsilica.requests.criticality.CriticalityRequest` and prints its
+answer; the readers are in :mod:`paxsilica.io.criticality`.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from paxsilica.analytics.criticality import criticality
 from paxsilica.cli.common import OutputFormat, emit
-from paxsilica.errors import RowError, ValidationError
+from paxsilica.requests.criticality import CriticalityRequest, Method, answer_criticality
 
 __all__ = ["register"]
-
-
-class Method(StrEnum):
-    """Criticality method."""
-
-    eu_crm = "eu-crm"
-    usgs_2021 = "usgs-2021"
 
 
 def criticality_command(
@@ -42,13 +33,10 @@ def criticality_command(
 
     JSON output (eu-crm) is a list of {material, sr, ei, critical, supply_used, ...input columns}.
     """
-    if method is Method.eu_crm and (uses is None) != (sectors is None):
-        raise ValidationError([RowError(str(uses or sectors), None, None,
-                                        "--uses and --sectors go together; give both or neither")])
-    table = criticality(materials_file, method=method.value, uses=uses, sectors=sectors,
-                        shares=shares, threshold=threshold)
-    emit(table, fmt, title="USGS 2021 supply risk" if method is Method.usgs_2021
-         else "EU CRM criticality")
+    request = CriticalityRequest.parse(materials=materials_file, method=method, uses=uses,
+                                       sectors=sectors, shares=shares, threshold=threshold)
+    table = answer_criticality(request)
+    emit(table, fmt, title=table.attrs["title"])
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ from paxsilica.cli.output import provenance_last
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.kinds import KINDS, kind_named
 from paxsilica.store.importer import import_files, validate_file, validate_store
-from paxsilica.store.transfer import is_export, restore_store
+from paxsilica.store.transfer import export_store, is_export, restore_store
 
 __all__ = ["register"]
 
@@ -96,7 +96,7 @@ def export_command(
     numbers are left alone. --raw (here or before the command) writes the cells unchanged."""
     store = store_for(ctx, db, read_only=True)
     raw = raw or bool((ctx.find_root().obj or {}).get("raw"))
-    for path in store.export(output, fmt, raw=raw):
+    for path in export_store(store, output, fmt, raw=raw):
         console.print(f"wrote {path}", markup=False)
 
 

@@ -2,90 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 import pandas as pd
 import typer
 
-from paxsilica.analytics.exposure import (
-    exposure,
-    exposure_change,
-    exposure_summary,
-    origin_dependence,
-    unlocated_items,
-)
-from paxsilica.analytics.multitier import MODES, multitier_exposure
-from paxsilica.analytics.network import sourcing_basis
 from paxsilica.cli.common import (
     DbOption,
     OutputFormat,
     WideOption,
     emit,
-    err_console,
-    say_item_choice,
+    print_notes,
     store_for,
 )
-from paxsilica.errors import PaxsilicaError
-from paxsilica.io.records import EXPOSURE_JSON_KEYS, ordered_columns
-from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.model.network import StackNetwork
+from paxsilica.requests.exposure import ExposureRequest, Tiers, answer_exposure
 
 __all__ = ["register"]
 
+DIRECT_TABLE = ["item", "stage", "year", "country", "share", "hhi", "concern_share",
+                "coalition_share", "is_member", "confidence"]
+"""Columns of the direct-tier terminal table (JSON and CSV have every column)."""
 
 
-class Tiers(StrEnum):
-    """Direct shares, or embodied shares through all recipe tiers."""
-
-    direct = "direct"
-    all = "all"
-
-
-def _date(value: str | None) -> date | None:
-    return None if value is None else as_date(value)
-
-
-def _unlocated_note(unlocated: pd.DataFrame, group: str) -> str | None:
-    """One line naming the items whose own output the data do not locate (or None)."""
-    if unlocated.empty:
-        return None
-    names = [f"{i} ({s:.0%} unlocated)" for i, s in
-             zip(unlocated["item"], unlocated["unlocated_share"], strict=True)]
-    listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-    return (f"note: no cited producing country for the own output of {listed}: "
-            "unattributed_share counts that part as at risk and coalition_share as lost; "
-            f"coalition_share_max assumes it is made inside {group}. --by-country lists the "
-            "countries reached through the located inputs.")
-
-
-def _multitier(net: StackNetwork, *, item: str | None, stage: str | None, group: str,
-               concern: str, as_of: str | None, mode: str, summary: bool, by_country: bool,
-               fmt: OutputFormat, wide: bool = False) -> None:
-    """``exposure --tiers all``: embodied shares, or per-country dependence, on stored flows."""
-    day = as_date(as_of)
-    table = multitier_exposure(net, group=group, concern=concern, as_of=day, item=item,
-                               stage=stage, mode=mode)
-    title = f"{mode} mode, all tiers, as of {day}; sourcing: {sourcing_basis(net.trade_flows, day)}"
-    note = _unlocated_note(unlocated_items(table), group)
-    if by_country:
-        table = origin_dependence(net, item=item, stage=stage, group=group, concern=concern,
-                                  as_of=day, mode=mode)
-        if fmt is OutputFormat.table:
-            table = table.assign(country=table["country"].replace("", "(not in data)")).drop(
+def _table_view(table: pd.DataFrame, request: ExposureRequest) -> pd.DataFrame:
+    """What the terminal table shows of the answer (formatting only)."""
+    if request.tiers is Tiers.all:
+        if request.by_country:
+            return table.assign(country=table["country"].replace("", "(not in data)")).drop(
                 columns=["node", "mode", "as_of"])
-        title = f"Dependence on each origin country alone ({title})"
-    else:
-        if summary:
-            table = table[(table["role"] == "market") & (table["country"] == "WLD")]
-        if fmt is OutputFormat.table:
-            # world rows only: node market:WLD:<item>, role market and country WLD say nothing
-            table = table.drop(columns=["group", "concern", "mode", "as_of",
-                                        *(["node", "role", "country"] if summary else [])])
-        title = f"Multi-tier exposure ({title})"
-    emit(table.reset_index(drop=True), fmt, title=title, wide=wide)
-    if note is not None:
-        err_console.print(note, highlight=False, soft_wrap=True)
+        # world rows only: node market:WLD:<item>, role market and country WLD say nothing
+        return table.drop(columns=["group", "concern", "mode", "as_of",
+                                   *(["node", "role", "country"] if request.summary else [])])
+    if request.compare is None and not request.summary:
+        return table[DIRECT_TABLE]
+    return table
 
 
 def exposure_command(
@@ -122,46 +73,14 @@ def exposure_command(
     row of each item, --by-country lists the origin countries. Each item uses its latest
     non-projection year on or before --as-of, so --year and --compare do not apply.
     """
-    if tiers is Tiers.all:
-        if year is not None:
-            raise PaxsilicaError("--year does not apply to --tiers all: each item uses its latest "
-                                 "non-projection year on or before --as-of")
-        if compare is not None:
-            raise PaxsilicaError("--compare works with --tiers direct only; for all tiers run "
-                                 "the command once per --as-of date")
-        if mode is not None and mode not in MODES:
-            raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
-    elif mode is not None or by_country:
-        raise PaxsilicaError("--mode and --by-country need --tiers all")
-    net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
-    if item is not None:
-        say_item_choice(net, item, stage)
-    selection = {"item": item, "stage": stage, "year": year, "latest": latest}
-    if tiers is Tiers.all:
-        _multitier(net, item=item, stage=stage, group=group, concern=concern,
-                   as_of=as_of, mode=mode or "essential", summary=summary,
-                   by_country=by_country, fmt=fmt, wide=wide)
-        return
-    if compare is not None:
-        table = exposure_change(net, compare, as_of or date.today().isoformat(), group=group,
-                                **selection)
-        emit(table, fmt, title=f"Coverage change {compare} → {as_of or 'today'}", wide=wide)
-        return
-    if summary:
-        table = exposure_summary(net, group=group, concern=concern, as_of=_date(as_of),
-                                 **selection)
-        emit(table, fmt, title="Exposure summary", wide=wide)
-        return
-    table = exposure(net, group=group, concern=concern, as_of=_date(as_of), **selection)
-    at = table.columns.get_loc("is_concern") + 1  # the parameters used, as columns
-    table.insert(at, "as_of", table.attrs["as_of"])
-    table.insert(at + 1, "group", group)
-    if fmt is OutputFormat.table:
-        view = table[["item", "stage", "year", "country", "share", "hhi", "concern_share",
-                      "coalition_share", "is_member", "confidence"]]
-        emit(view, fmt, title=f"Exposure as of {table['as_of'].iloc[0]} ({group})", wide=wide)
-        return
-    emit(table[ordered_columns(table, EXPOSURE_JSON_KEYS)], fmt)
+    request = ExposureRequest.parse(
+        item=item, stage=stage, group=group, concern=concern, as_of=as_of, year=year,
+        latest=latest, summary=summary, compare=compare, tiers=tiers, mode=mode,
+        by_country=by_country)
+    table = answer_exposure(StackNetwork.from_store(store_for(ctx, db, read_only=True)), request)
+    shown = _table_view(table, request) if fmt is OutputFormat.table else table
+    emit(shown, fmt, title=table.attrs["title"] if fmt is OutputFormat.table else "", wide=wide)
+    print_notes(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,8 +22,11 @@ from rich.progress import Progress
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.network import StackNetwork
+from paxsilica.plan.solve import DEFAULT_MIP_GAP
+from paxsilica.requests.expand import ExpandRequest, answer_expand
+from paxsilica.requests.plan import CostMethod, PlanRequest, answer_plan
 
-if TYPE_CHECKING:  # the planner (linopy) is imported only when a command runs
+if TYPE_CHECKING:
     from paxsilica.plan.results import PlanResult
 
 __all__ = ["register"]
@@ -32,12 +35,6 @@ __all__ = ["register"]
 class PlanFormat(StrEnum):
     json = "json"
     table = "table"
-
-
-class CostMethod(StrEnum):
-    partners = "partners"
-    benefit = "benefit"
-    shapley = "shapley"
 
 
 class _DefaultSolve(typer.core.TyperGroup):
@@ -59,52 +56,35 @@ def solve_command(
                                                  help="Planning problem (see docs/plan.md)")],
     fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds")] = None,
-    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = 1e-4,
+    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = DEFAULT_MIP_GAP,
     costs: Annotated[CostMethod | None, typer.Option(
         "--costs", help="Also share costs: partners, benefit or shapley")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No solver log")] = False,
     db: DbOption = None,
 ) -> None:
     """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
-    from paxsilica.plan import build, load_problem, share_costs, solve
-    from paxsilica.plan.game import cost_game
+    request = PlanRequest.parse(problem=str(problem_file), time_limit=time_limit,
+                                mip_gap=mip_gap, costs=costs, log=not quiet)
+    net = _network(ctx, db)
 
-    if time_limit is not None and time_limit <= 0:
-        raise PaxsilicaError(f"--time-limit must be positive, not {time_limit}")
-    if not 0 <= mip_gap < 1:
-        raise PaxsilicaError(f"--mip-gap must be within 0-1, not {mip_gap}")
-    problem = load_problem(problem_file, _network(ctx, db))
-    err_console.print(f"[1/3] loaded {problem_file}: {len(problem.projects)} projects, "
-                      f"{len(problem.scenarios)} scenarios, {len(problem.years)} years",
-                      markup=False)
-    pm = build(problem)
-    err_console.print(f"[2/3] model: {pm.model.nvars} variables, {pm.model.ncons} constraints",
-                      markup=False)
-    result = solve(pm, time_limit=time_limit, mip_gap=mip_gap, log=not quiet)  # HiGHS text: stderr
-    err_console.print(f"[3/3] {result.status}"
-                      + (f", objective {result.objective:,.2f}" if result.objective is not None
-                         else ""), markup=False)
-    answer = result.to_dict()
-    shares = None
-    if costs is CostMethod.shapley and result.objective is not None:
-        with Progress(console=err_console, transient=True) as bar:
-            task = bar.add_task("Shapley: plans for the coalitions of members", total=None)
-            game = cost_game(problem, plan_objective=result.objective,
-                             progress=lambda done, total: bar.update(task, completed=done,
-                                                                     total=total))
-        shares = game.shares
-        answer["cost_sharing"] = json.loads(json.dumps(game.to_dict(), default=float))
-    elif costs is not None and result.objective is not None:
-        shares = share_costs(result, problem, costs.value)
-        answer["cost_sharing"] = {"method": costs.value,
-                                  "shares": json.loads(shares.to_json(orient="records"))}
+    def told(step: int, message: str) -> None:
+        err_console.print(f"[{step}/3] {message}", markup=False)
+
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("Shapley: plans for the coalitions of members", total=None,
+                            visible=False)
+
+        def counted(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=True)
+
+        answer = answer_plan(net, request, steps=told, counts=counted)
     if fmt is PlanFormat.json:
-        sys.stdout.write(json.dumps(answer, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(answer.to_dict(), indent=2, default=str) + "\n")
     else:
-        _tables(result, shares)
-    if result.status == "infeasible" or result.objective is None:
+        _tables(answer.result, answer.shares)
+    if not answer.solved:
         # one line, however narrow the terminal: scripts grep it
-        err_console.print(f"[bold red]{escape(result.message or result.status)}[/]",
+        err_console.print(f"[bold red]{escape(answer.result.message or answer.result.status)}[/]",
                           highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
@@ -129,18 +109,14 @@ def _tables(result: PlanResult, shares: pd.DataFrame | None) -> None:
             emit(frame, OutputFormat.table, title)
 
 
-def _use_option(values: list[str]) -> dict[str, float]:
-    """``ITEM=SHARE`` pairs (share of world output, 0-1)."""
+def _use_option(values: list[str]) -> dict[str, str]:
+    """``ITEM=SHARE`` pairs (the request model checks the shares)."""
     out = {}
     for value in values:
-        item, _, share = value.partition("=")
-        try:
-            number = float(share)
-        except ValueError:
-            raise PaxsilicaError(f"use {value!r}: write ITEM=SHARE, e.g. gallium=0.2") from None
-        if not item.strip() or not 0 <= number <= 1:
-            raise PaxsilicaError(f"use {value!r}: the share must be within 0-1")
-        out[item.strip()] = number
+        item, sign, share = value.partition("=")
+        if not sign or not item.strip():
+            raise PaxsilicaError(f"use {value!r}: write ITEM=SHARE, e.g. gallium=0.2")
+        out[item.strip()] = share.strip()
     return out
 
 
@@ -163,16 +139,14 @@ def expand_command(
     db: DbOption = None,
 ) -> None:
     """Rank eligible countries by the coalition's unmet need they cover; best set of k."""
-    from paxsilica.plan import expand_coalition
-
-    if k < 1:
-        raise PaxsilicaError(f"--k must be at least 1, not {k}")
-    if not 0 < threshold <= 1:
-        raise PaxsilicaError(f"--threshold must be within 0-1, not {threshold}")
-    groups = ["sanctioned"] if exclude is None else [g for g in exclude if g != "none"]
-    out = expand_coalition(_network(ctx, db), item, k, stage=stage, group=group,
-                           exclude=groups, as_of=as_of, threshold=threshold,
-                           use=_use_option(use or []) or None)
+    options: dict[str, object] = {}
+    if exclude is not None:
+        options["exclude"] = [g for g in exclude if g != "none"]
+    if use:
+        options["use"] = _use_option(use)
+    request = ExpandRequest.parse(item=item, k=k, stage=stage, threshold=threshold, group=group,
+                                  as_of=as_of, **options)
+    out = answer_expand(_network(ctx, db), request)
     for warning in out.warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     if fmt is PlanFormat.json:

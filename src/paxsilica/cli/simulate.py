@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import NotFoundError, RowError, ValidationError
 from paxsilica.model.network import StackNetwork
+from paxsilica.requests.simulate import PreparedSimulation, SimulateRequest, prepare_simulation
 
 __all__ = ["register"]
 
@@ -56,28 +57,6 @@ def _library(ctx: typer.Context, db: Path | None) -> tuple[StackNetwork, dict[st
     return net, scenario_library(net)
 
 
-def _scenario(ctx: typer.Context, name: str,
-              db: Path | None) -> tuple[object, StackNetwork | None, str, pd.DataFrame | None]:
-    """A scenario from a YAML path or a library name; the stack network and its stored
-    trade flows when needed."""
-    from paxsilica.simulate.scenario import load_scenario, scenario_from_dict
-    from paxsilica.store.trade import trade_flows
-
-    path = Path(name)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        scenario = load_scenario(path)
-        if scenario.mrio_path():
-            return scenario, None, str(path), None
-        store = store_for(ctx, db)
-        return scenario, StackNetwork.from_store(store), str(path), trade_flows(store)
-    store = store_for(ctx, db)
-    net, library = _library(ctx, db)
-    if name not in library:
-        raise ValidationError([RowError(name, None, None, "no such scenario file or library "
-                                        "scenario (see paxsilica scenarios list)")])
-    return scenario_from_dict(library[name], file=name), net, name, trade_flows(store)
-
-
 def simulate_command(
     ctx: typer.Context,
     scenario_path: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario YAML file or a library name")],
@@ -92,22 +71,20 @@ def simulate_command(
     db: DbOption = None,
 ) -> None:
     """Simulate a disruption scenario day by day (ARIO model); print or write the result."""
-    from paxsilica.simulate.run import prepare, run_prepared
-
-    if days is not None and days < 1:
-        raise ValidationError([RowError("<arguments>", None, "--days", "must be at least 1")])
     if fmt is SimFormat.parquet and output is None:
         raise ValidationError([RowError("<arguments>", None, "--output", "parquet needs -o PATH")])
-    scenario, net, file, trade = _scenario(ctx, scenario_path, db)
+    folder = Path(f"{output}.members") if output is not None and ensemble is not None else None
+    request = SimulateRequest.parse(scenario=scenario_path, days=days, ensemble=ensemble,
+                                    scheduler=scheduler, workers=workers if ensemble else None,
+                                    seed=seed if ensemble else None, folder=folder)
+    prepared = prepare_simulation(request, lambda: StackNetwork.from_store(store_for(ctx, db)))
     if ensemble is not None:
-        _ensemble(scenario, net, ensemble, days, scheduler, workers, seed, fmt, output, trade)
+        _ensemble(prepared, fmt, output)
         return
-    scenario, sim_net, params, schedule = prepare(net, scenario, file=file, trade=trade)  # type: ignore[arg-type]
-    steps = days or scenario.days
-    with _progress(steps, f"simulating {scenario.name}") as bar:
-        task = bar.add_task("steps", total=steps)
-        result = run_prepared(scenario, sim_net, params, schedule, days=days,
-                              progress=lambda n: bar.advance(task, n))
+    name = prepared.scenario.name
+    with _progress(prepared.days, f"simulating {name}") as bar:
+        task = bar.add_task("steps", total=prepared.days)
+        result = prepared.run(lambda done, _total: bar.update(task, completed=done))
     if fmt is SimFormat.json:
         text = json.dumps(result.to_json_dict(), ensure_ascii=False, default=float)
         _text_out(text, output)
@@ -118,7 +95,7 @@ def simulate_command(
     else:
         summary = result.summary().sort_values("loss_share", ascending=False)
         emit(summary.head(30), OutputFormat.table, output=output,
-             title=f"{scenario.name}: {result.days} days, output lost (largest first; "
+             title=f"{name}: {result.days} days, output lost (largest first; "
                    f"units: {result.unit or 'network units'})")
 
 
@@ -129,23 +106,12 @@ def _text_out(text: str, output: Path | None) -> None:
         _write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def _ensemble(scenario: object, net: object, members: int, days: int | None, scheduler: str | None,
-              workers: int, seed: int, fmt: SimFormat, output: Path | None,
-              trade: pd.DataFrame | None) -> None:
-    from paxsilica.simulate.ensemble import run_ensemble
-    from paxsilica.simulate.run import prepare
-
-    if members < 1:
-        raise ValidationError([RowError("<arguments>", None, "--ensemble", "must be at least 1")])
-    prepare(net, scenario, trade=trade)  # type: ignore[arg-type]  # validate before any file is made
-    name = scenario.name  # type: ignore[attr-defined]
-    folder = Path(f"{output}.members") if output else Path(f"{name}.members")
+def _ensemble(prepared: PreparedSimulation, fmt: SimFormat, output: Path | None) -> None:
+    name, members = prepared.scenario.name, prepared.request.ensemble or 1
     with _progress(members, f"ensemble {name}") as bar:
         task = bar.add_task("members", total=members)
-        result = run_ensemble(net, scenario, members=members, folder=folder, seed=seed, days=days,
-                              scheduler=scheduler, workers=workers, trade=trade,
-                              progress=lambda n: bar.advance(task, n))
-    err_console.print(f"members in {folder}", markup=False)
+        result = prepared.run_ensemble(lambda done, _total: bar.update(task, completed=done))
+    err_console.print(f"members in {prepared.members_folder}", markup=False)
     if fmt is SimFormat.json:
         document = {"scenario": name, "days": int(result.bands["step"].max()) + 1,
                     "members": members, "bands": result.bands.to_dict(orient="records"),

@@ -18,11 +18,25 @@ from paxsilica.plan.load import bundled_network, check_problem, load_problem, pa
 from paxsilica.plan.model import PlanModel, build
 from paxsilica.plan.problem import Problem
 from paxsilica.plan.results import PlanResult
-from paxsilica.plan.solve import solve
+from paxsilica.plan.solve import DEFAULT_MIP_GAP, solve
 
-__all__ = ["CostGame", "Expansion", "PlanModel", "PlanResult", "Problem", "build",
-           "cost_game", "expand_coalition", "load_problem", "plan", "share_costs", "solve"]
+__all__ = ["DEFAULT_MIP_GAP", "CostGame", "Expansion", "PlanModel", "PlanResult", "Problem",
+           "build", "checked_problem", "cost_game", "expand_coalition", "load_problem", "plan",
+           "share_costs", "solve"]
 
+
+def checked_problem(problem: Problem | dict | str | Path, net: StackNetwork, *,
+                    file: str = "<problem>", scenario_files: bool = True) -> Problem:
+    """A problem (a file path, a mapping as in a YAML file, or a Problem) shape-checked and
+    resolved against ``net``; errors name ``file`` (or the path) and the key.
+    ``scenario_files`` False refuses simulator scenario files (remote requests must not
+    read the server's disk)."""
+    if isinstance(problem, dict):
+        return check_problem(parse_problem(problem, file), net, file,
+                             scenario_files=scenario_files)
+    if isinstance(problem, Problem):
+        return check_problem(problem, net, file, scenario_files=scenario_files)
+    return load_problem(problem, net, scenario_files=scenario_files)
 
 def plan(problem: Problem | dict | str | Path, net: StackNetwork | None = None,
          **options: object) -> PlanResult:
@@ -39,10 +53,4 @@ def plan(problem: Problem | dict | str | Path, net: StackNetwork | None = None,
     ('optimal', 30.0)
     """
     net = net or bundled_network()
-    if isinstance(problem, dict):
-        problem = check_problem(parse_problem(problem), net)
-    elif isinstance(problem, Problem):
-        problem = check_problem(problem, net)
-    else:
-        problem = load_problem(problem, net)
-    return solve(build(problem, net), **options)  # type: ignore[arg-type]
+    return solve(build(checked_problem(problem, net), net), **options)  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ from paxsilica.errors import NotFoundError
 from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.plan.eligibility import concern_owned, exclusions, unmet_need
-from paxsilica.plan.solve import solver_output_to_stderr
+from paxsilica.plan.highs import solver_output_to_stderr
 
 __all__ = ["Expansion", "best_set", "expand_coalition"]
 

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from paxsilica.plan.highs import run
 from paxsilica.plan.model import PlanModel, build
 
 __all__ = ["diagnose"]
@@ -49,8 +50,6 @@ COLUMNS = ["constraint", "target", "kind", "priority", "scenario", "year", "viol
 
 
 def _run(pm: PlanModel, options: dict[str, object]) -> str:
-    from paxsilica.plan.solve import _run as run
-
     return run(pm, options)
 
 

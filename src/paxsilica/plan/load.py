@@ -129,7 +129,8 @@ def _is_branch(part: object) -> bool:
         "[" in text and text.endswith("]")) or text in {"str", "int", "float", "bool"})
 
 
-def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
+def load_problem(path: str | Path, net: StackNetwork | None = None, *,
+                 scenario_files: bool = True) -> Problem:
     """Read, shape-check and resolve a problem file against ``net`` (default: bundled data).
 
     Raises:
@@ -153,7 +154,7 @@ def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
     try:
         problem = parse_problem(data, str(path))
         return check_problem(problem, net or bundled_network(), str(path),
-                             base_dir=path.parent)
+                             base_dir=path.parent, scenario_files=scenario_files)
     except ValidationError as exc:
         raise _with_lines(exc, lines) from None
 

@@ -20,17 +20,13 @@ Example:
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from paxsilica.plan.highs import INFEASIBLE, options_for, run
 from paxsilica.plan.infeasible import diagnose
 from paxsilica.plan.model import PlanModel
 from paxsilica.plan.objective import tie_break_value
@@ -50,52 +46,17 @@ from paxsilica.plan.values import loss_avoided, stockpile_rules
 
 __all__ = ["solve"]
 
-INFEASIBLE = {"infeasible", "infeasible_or_unbounded"}
-
-
-@contextmanager
-def solver_output_to_stderr() -> Iterator[None]:
-    """HiGHS prints its banner on the process's standard output (file descriptor 1) when a
-    solver object is made, whatever its options; point that descriptor at stderr for the
-    solve, so that JSON or a report on stdout is never mixed with solver text."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no descriptor 1 (embedded interpreters): nothing to protect
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _run(pm: PlanModel, options: dict[str, object]) -> str:
-    # linopy logs a warning for every non-optimal status; the answer reports it instead
-    logging.getLogger("linopy").setLevel(logging.ERROR)
-    with solver_output_to_stderr():
-        _, condition = pm.model.solve(solver_name="highs", io_api="direct", **options)
-    return str(condition)
-
-
-def _options(time_limit: float | None, mip_gap: float, log: bool) -> dict[str, object]:
-    options: dict[str, object] = {"mip_rel_gap": mip_gap, "log_to_console": log,
-                                  "output_flag": log}
-    if time_limit is not None:
-        options["time_limit"] = float(time_limit)
-    return options
-
-
 def _solution(pm: PlanModel, name: str) -> np.ndarray | None:
     if name not in pm.model.variables:
         return None
     return pm.model.variables[name].solution.fillna(0).values
 
 
-def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e-4,
+DEFAULT_MIP_GAP = 1e-4
+"""Relative MIP gap at which HiGHS stops (every front end's default)."""
+
+
+def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = DEFAULT_MIP_GAP,
           duals: bool = True, log: bool = False, forced_values: int = 20,
           loss_values: int = 30) -> PlanResult:
     """Solve with HiGHS; ``duals``: also the fixed-builds LP for duals and project values.
@@ -110,8 +71,8 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = 1e
     standard error).
     """
     started = time.perf_counter()
-    options = _options(time_limit, mip_gap, log)
-    condition = _run(pm, options)
+    options = options_for(time_limit, mip_gap, log)
+    condition = run(pm, options)
     timings = {"solve_seconds": time.perf_counter() - started}
     if condition in INFEASIBLE:
         return _infeasible(pm, options, timings)
@@ -203,7 +164,7 @@ def _fixed_lp(pm: PlanModel, builds: np.ndarray | None,
     # HiGHS presolve turns the fixing rows into bounds and their duals come back as 0
     lp_options = {**{k: v for k, v in options.items() if k != "mip_rel_gap"},
                   "presolve": "off"}
-    _run(pm, lp_options)
+    run(pm, lp_options)
     duals = {rows.name: m.constraints[rows.name].dual.fillna(0).values for rows in pm.targets}
     reduced = None
     if builds is not None:
@@ -220,7 +181,7 @@ def _forced_in(pm: PlanModel, project: str, options: dict[str, object]) -> float
     build_var = m.variables["Project-build"]
     m.add_constraints(build_var.sel(project=project).sum() == 1, name="Project-forced")
     try:
-        condition = _run(pm, options)
+        condition = run(pm, options)
         value = m.objective.value
         return float(value) if condition not in INFEASIBLE and value is not None else np.nan
     finally:

@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from paxsilica.plan.highs import INFEASIBLE, run
 from paxsilica.plan.model import PlanModel
+from paxsilica.plan.objective import tie_break_value
 
 __all__ = ["loss_avoided", "rule_text", "stockpile_rules"]
 
@@ -73,10 +75,7 @@ def _first_stage_fixed(pm: PlanModel, builds: np.ndarray | None,
 
 def _solve_lp(pm: PlanModel, options: dict[str, object]) -> tuple[float | None, float]:
     """(objective without the tie-break, loss) of the current LP; (None, nan) if infeasible."""
-    from paxsilica.plan.objective import tie_break_value
-    from paxsilica.plan.solve import INFEASIBLE, _run
-
-    condition = _run(pm, {k: v for k, v in options.items() if k != "mip_rel_gap"})
+    condition = run(pm, {k: v for k, v in options.items() if k != "mip_rel_gap"})
     value = pm.model.objective.value
     if condition in INFEASIBLE or value is None or not np.isfinite(value):
         return None, np.nan

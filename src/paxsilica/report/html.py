@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from paxsilica import __version__
+from paxsilica._version import __version__
 from paxsilica.errors import PaxsilicaError
 from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork

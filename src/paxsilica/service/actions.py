@@ -28,13 +28,13 @@ def who(principal: Principal) -> str:
 
 
 def certify_action(state: ServiceState, principal: Principal, filename: str, data: bytes, *,
-                   rules: str, specs: list[str], threshold: float | None, subject: str | None,
-                   use_store_ownership: bool, ownership: tuple[str, bytes] | None = None) -> str:
-    """Certify an uploaded BOM; the certificate file's text. Audited with its SHA-256."""
-    document = certify_upload(state.reader(), filename, data, rules=rules, specs=specs,
-                              threshold=threshold, subject=subject,
-                              use_store_ownership=use_store_ownership, key=state.private_key,
-                              ownership=ownership)
+                   options: dict, ownership: tuple[str, bytes] | None = None) -> str:
+    """Certify an uploaded BOM with the request's ``options`` (lists, rules, threshold,
+    subject, store_ownership: fields of
+    :class:`~paxsilica.requests.certify.CertifyRequest`); the certificate file's text.
+    Audited with its SHA-256."""
+    document = certify_upload(state.reader(), filename, data, options=options,
+                              key=state.private_key, ownership=ownership)
     text = certificate_text(document)
     body = document["certificate"]
     with state.writer() as store:

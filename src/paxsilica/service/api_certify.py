@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
+from paxsilica.requests.screen import ScreenRequest
 from paxsilica.service.access import Principal
 from paxsilica.service.actions import certify_action
 from paxsilica.service.certifying import screen_records, verify_document
@@ -16,46 +17,17 @@ from paxsilica.service.responses import JSON
 from paxsilica.service.security import get_state, rate_limited, require
 from paxsilica.service.state import ServiceState
 
-__all__ = ["ScreenRequest", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["certify"])
+SCREEN_BODY = ("paxsilica screen's inputs as JSON: names (rows; a plain string is {query_id: its "
+               "position, name}), lists, threshold, ownership rows, store_ownership")
+SCREEN_EXAMPLE = {"names": [{"query_id": "q1", "name": "Huawei Technologies Co Ltd", "country": "CN"},
+                            "Acme Tools"], "lists": ["bundled:fcc_covered"]}
+SCREEN_BODY = ("paxsilica screen's inputs as JSON: names (rows; a plain string is {query_id: its "
+               "position, name}), lists, threshold, ownership rows, store_ownership")
 
 LIST_HELP = "A stored list's name or bundled:NAME (bundled: fcc_covered, dod_1260h, csl_sample)"
-
-
-class ScreenName(BaseModel):
-    """One name to screen; ``names[i]`` is row i in error messages."""
-
-    model_config = ConfigDict(extra="forbid")
-    query_id: str = Field(min_length=1, max_length=200, examples=["q1"])
-    name: str = Field(min_length=1, max_length=1000, examples=["Huawei Technologies Co Ltd"])
-    country: str | None = Field(None, max_length=200, examples=["CN"])
-    identifiers: str | None = Field(None, max_length=2000, description="';'-separated")
-
-
-class OwnershipLink(BaseModel):
-    """One ownership link, as a row of an ``--ownership`` CSV (``ownership[i]`` is row i)."""
-
-    model_config = ConfigDict(extra="forbid")
-    owner: str = Field(min_length=1, max_length=1000, examples=["Huawei Technologies Co Ltd"])
-    owned: str = Field(min_length=1, max_length=1000, examples=["Example Gimbal Co Ltd"])
-    percentage: float = Field(description="Percent held, (0, 100]", examples=[60])
-
-
-class ScreenRequest(BaseModel):
-    """``paxsilica screen``'s inputs as JSON."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "names": [{"query_id": "q1", "name": "Huawei Technologies Co Ltd", "country": "CN"},
-                  {"query_id": "q2", "name": "Acme Tools"}],
-        "lists": ["bundled:fcc_covered"]}]})
-    names: list[ScreenName | str] = Field(
-        min_length=1, description="Names to screen; a plain string is {query_id: its position, name}")
-    lists: list[str] = Field(min_length=1, description=LIST_HELP)
-    threshold: float | None = Field(None, ge=0, le=1, description="Minimum score 0-1 (default 0.70)")
-    store_ownership: bool = Field(False, description="Also use the store's ownership links")
-    ownership: list[OwnershipLink] | None = Field(
-        None, description="Ownership links: also flag names controlled 50%+ by listed parties")
 
 
 class VerifyResult(BaseModel):
@@ -70,16 +42,15 @@ class VerifyResult(BaseModel):
 
 @router.post("/screen", summary="Screen names, as `paxsilica screen --format json`",
              response_model=list[dict])
-def screen_route(request: ScreenRequest, state: ServiceState = Depends(get_state),
+def screen_route(body: Annotated[dict, Body(description=SCREEN_BODY, examples=[SCREEN_EXAMPLE])],
+                 state: ServiceState = Depends(get_state),
                  _: Principal = Depends(rate_limited("analyst"))) -> JSON:
-    if len(request.names) > state.config.max_names:
-        raise ProblemError(413, f"{len(request.names)} names; at most {state.config.max_names} per "
+    names = body.get("names")
+    if isinstance(names, list) and len(names) > state.config.max_names:
+        raise ProblemError(413, f"{len(names)} names; at most {state.config.max_names} per "
                                 "request", "names")
-    names = [{"query_id": str(i), "name": name} if isinstance(name, str) else name.model_dump()
-             for i, name in enumerate(request.names)]
-    links = None if request.ownership is None else [link.model_dump() for link in request.ownership]
-    return JSON(screen_records(state.reader(), names, request.lists, request.threshold,
-                               request.store_ownership, links))
+    request = ScreenRequest.parse(body, local_files=False)
+    return JSON(screen_records(state.reader(), request))
 
 
 @router.post("/certify", summary="Certify a BOM; the certificate as `paxsilica certify -o` writes it",
@@ -101,9 +72,10 @@ def certify_route(
     principal: Principal = Depends(rate_limited("certifier")),
 ) -> Response:
     links = (ownership.filename or "ownership.csv", ownership.file.read()) if ownership else None
-    text = certify_action(state, principal, bom.filename or "bom.csv", bom.file.read(), rules=rules,
-                          specs=lists, threshold=threshold, subject=subject,
-                          use_store_ownership=store_ownership, ownership=links)
+    options = {"rules": rules, "lists": lists, "threshold": threshold, "subject": subject,
+               "store_ownership": store_ownership}
+    text = certify_action(state, principal, bom.filename or "bom.csv", bom.file.read(),
+                          options=options, ownership=links)
     return Response(text.encode("utf-8"), media_type="application/json")
 
 

@@ -12,11 +12,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from paxsilica.model.network import StackNetwork
+from paxsilica.requests.base import check_names, parse_day
+from paxsilica.requests.chokepoints import ChokepointsRequest, answer_chokepoints
+from paxsilica.requests.exposure import ExposureRequest, Tiers, answer_exposure
 from paxsilica.service import queries
 from paxsilica.service.responses import JSON, Paging, page
 from paxsilica.service.security import charge, get_state, rate_limited, require
 from paxsilica.service.state import ServiceState
-from paxsilica.store import Store
 
 __all__ = ["Page", "router"]
 
@@ -37,12 +39,7 @@ def network(state: ServiceState = Depends(get_state)) -> StackNetwork:
     return state.network()
 
 
-def reader_store(state: ServiceState = Depends(get_state)) -> Store:
-    return state.reader()
-
-
 Net = Annotated[StackNetwork, Depends(network)]
-StoreDep = Annotated[Store, Depends(reader_store)]
 DateQuery = Query(description="Date YYYY-MM-DD (default today)", examples=["2026-01-01"],
                   pattern=r"^\d{4}-\d{2}-\d{2}$")
 
@@ -50,7 +47,7 @@ DateQuery = Query(description="Date YYYY-MM-DD (default today)", examples=["2026
 @router.get("/exposure", response_model=Page, dependencies=READ,
             summary="Exposure, as `paxsilica exposure --format json`")
 def exposure_route(
-    request: Request, net: Net, store: StoreDep, paging: Annotated[Paging, Depends()],
+    request: Request, net: Net, paging: Annotated[Paging, Depends()],
     item: Annotated[str | None, Query(description="Item id or alias", examples=["gallium"])] = None,
     stage: Annotated[str | None, Query(description="Stage id", examples=["refining"])] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200, description="Only this data year")] = None,
@@ -63,18 +60,19 @@ def exposure_route(
                                          pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     mode: Annotated[Literal["essential", "weighted"] | None, Query(description="tiers=all only")] = None,
     by_country: bool = False) -> JSON:
-    if tiers == "all":  # all tiers builds the sourcing network: an expensive request
+    question = ExposureRequest.parse(
+        item=item, stage=stage, year=year, as_of=as_of, group=group, concern=concern,
+        tiers=tiers, latest=latest, summary=summary, compare=compare, mode=mode,
+        by_country=by_country, local_files=False)
+    if question.tiers is Tiers.all:  # all tiers builds the sourcing network: an expensive request
         charge(request, request.state.principal)
-    rows = queries.exposure_records(store, net, item=item, stage=stage, group=group, concern=concern,
-                                    as_of=as_of, year=year, latest=latest, summary=summary,
-                                    compare=compare, tiers=tiers, mode=mode, by_country=by_country)
-    return page(rows, paging)
+    return page(queries.records(answer_exposure(net, question)), paging)
 
 
 @router.get("/items", response_model=Page, dependencies=READ, summary="Items of the catalogue")
 def items_route(net: Net, paging: Annotated[Paging, Depends()],
                 stage: Annotated[str | None, Query(examples=["mine"])] = None) -> JSON:
-    queries.check_names(net, stage=stage)
+    check_names(net, stage=stage)
     items = net.items if stage is None else net.items[net.items["stage"] == stage]
     return page(queries.table_records(items), paging)
 
@@ -83,8 +81,7 @@ def items_route(net: Net, paging: Annotated[Paging, Depends()],
             summary="Countries and regions, with their groups")
 def countries_route(net: Net, paging: Annotated[Paging, Depends()],
                     as_of: Annotated[str | None, DateQuery] = None) -> JSON:
-    queries.check_names(net, as_of=as_of)
-    return page(queries.country_records(net, as_of), paging)
+    return page(queries.country_records(net, parse_day(as_of, "as_of")), paging)
 
 
 @router.get("/groups", response_model=Page, dependencies=READ, summary="Groups of countries")
@@ -95,7 +92,7 @@ def groups_route(net: Net, paging: Annotated[Paging, Depends()]) -> JSON:
 @router.get("/memberships", response_model=Page, dependencies=READ, summary="Membership events of groups")
 def memberships_route(net: Net, paging: Annotated[Paging, Depends()],
                       group: Annotated[str | None, Query(examples=["pax_silica"])] = None) -> JSON:
-    queries.check_names(net, group=group)
+    check_names(net, group=group)
     rows = net.memberships if group is None else net.membership_events(group)
     return page(queries.table_records(rows), paging)
 
@@ -108,7 +105,7 @@ def sources_route(net: Net, paging: Annotated[Paging, Depends()]) -> JSON:
 @router.get("/chokepoints", response_model=Page, dependencies=[Depends(rate_limited("reader"))],
             summary="Chokepoints, as `paxsilica chokepoints --format json`")
 def chokepoints_route(
-    net: Net, store: StoreDep, paging: Annotated[Paging, Depends()],
+    net: Net, paging: Annotated[Paging, Depends()],
     item: Annotated[list[str] | None, Query(description="End item (repeatable)",
                                             examples=[["ai_accelerator"]])] = None,
     top: Annotated[int, Query(ge=1, le=1000)] = 10,
@@ -116,9 +113,9 @@ def chokepoints_route(
     as_of: Annotated[str | None, DateQuery] = None,
     nodes_only: bool = False,
 ) -> JSON:
-    rows = queries.chokepoint_records(store, net, item=item, top=top, mode=mode, as_of=as_of,
-                                      nodes_only=nodes_only)
-    return page(rows, paging)
+    request = ChokepointsRequest.parse(item=item, top=top, mode=mode, as_of=as_of,
+                                       nodes_only=nodes_only, local_files=False)
+    return page(queries.records(answer_chokepoints(net, request)), paging)
 
 
 @router.get("/criticality", response_model=Page, dependencies=READ,

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
-from paxsilica import __version__
+from paxsilica._version import __version__
 from paxsilica.service import api_admin, api_certify, api_jobs, api_read, ui
 from paxsilica.service.jobs import JobRunner
 from paxsilica.service.limits import BodyLimitMiddleware, TokenBuckets

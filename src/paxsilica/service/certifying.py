@@ -14,87 +14,30 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-import pandas as pd
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from paxsilica.certify.api import (
-    certify_bom,
-    check_queries,
-    read_ownership_links,
-    verify_certificate,
-)
+from paxsilica.certify.api import read_ownership_links, verify_certificate
 from paxsilica.certify.bom import load_bom
 from paxsilica.certify.certificate import fingerprint
-from paxsilica.certify.check import check_threshold
-from paxsilica.certify.lists import RestrictedList, load_stored_list, resolve_lists
-from paxsilica.certify.ownership import store_ownership, store_ownership_record
-from paxsilica.certify.rules import bundled_packs, load_pack
-from paxsilica.certify.screen import match_records, screen_names
-from paxsilica.errors import PaxsilicaError, RowError, ValidationError
-from paxsilica.io.restricted import check_ownership
-from paxsilica.service.problems import ProblemError
+from paxsilica.errors import RowError, ValidationError
+from paxsilica.requests.certify import CertifyRequest, answer_certify
+from paxsilica.requests.screen import ScreenRequest, answer_screen
 from paxsilica.store import Store
 
-__all__ = ["certificate_text", "certify_upload", "restricted_lists", "safe_name", "screen_records",
-           "verify_document"]
+__all__ = ["certificate_text", "certify_upload", "safe_name", "screen_records", "verify_document"]
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 T = TypeVar("T")
 
 
-def restricted_lists(specs: list[str], store: Store) -> list[RestrictedList]:
-    """``bundled:NAME`` or a stored list's name for each spec (422 naming ``lists``)."""
-    if not specs:
-        raise ProblemError(422, "give at least one list (bundled:NAME or a stored list name)", "lists")
-    found = []
-    for position, spec in enumerate(specs):
-        try:
-            found.extend(resolve_lists([spec]) if spec.startswith("bundled:")
-                         else [load_stored_list(store, spec)])
-        except PaxsilicaError as exc:
-            raise ProblemError(422, str(exc), f"lists[{position}]") from None
-    return found
-
-
-def _threshold(threshold: float | None) -> float | None:
-    try:
-        return check_threshold(threshold, "threshold")
-    except PaxsilicaError as exc:
-        raise ProblemError(422, str(exc), "threshold") from None
-
-
-def screen_records(store: Store, names: list[dict], specs: list[str], threshold: float | None,
-                   use_store_ownership: bool, ownership: list[dict] | None = None) -> list[dict]:
-    """What ``paxsilica screen --format json`` prints for these names (``names[i]`` is row i);
-    ``ownership`` rows (``owner, owned, percentage``) as ``--ownership`` gives them."""
-    _threshold(threshold)
-    frame = pd.DataFrame(names, columns=["query_id", "name", "country", "identifiers"])
-    frame = frame.astype(object).where(frame.notna(), None)
-    frame = frame[[c for c in frame.columns
-                   if c in ("query_id", "name") or frame[c].notna().any()]]
-    frame = check_queries(frame, "names", rows=list(range(len(frame))))  # names[i] is row i
-    lists = restricted_lists(specs, store)
-    links, node_names = [], {}
-    if ownership is not None:
-        frame_links = pd.DataFrame(ownership, columns=["owner", "owned", "percentage"])
-        links.append(check_ownership(frame_links, "ownership", first_row=0))
-    if use_store_ownership:
-        stored, node_names = store_ownership(store)
-        links.append(stored)
-    matches = screen_names(frame, lists, threshold=threshold, links=links, names=node_names)
-    return match_records(frame, matches)
+def screen_records(store: Store, request: ScreenRequest) -> list[dict]:
+    """What ``paxsilica screen --format json`` prints for these names (``names[i]`` is row i)."""
+    return answer_screen(request, store).records()
 
 
 def certificate_text(document: dict) -> str:
     """The certificate file's text, exactly as ``paxsilica certify -o`` writes it."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _pack(rules: str):
-    if rules not in bundled_packs():
-        raise ProblemError(422, f"no rule pack {rules!r}: bundled packs are "
-                                f"{', '.join(bundled_packs())}", "rules")
-    return load_pack(rules)
 
 
 def safe_name(filename: str | None, default: str) -> str:
@@ -121,30 +64,24 @@ def _read_upload(folder: str, filename: str | None, data: bytes, default: str,
         raise ValidationError([RowError(shown, None, default.split(".")[0], str(exc))]) from None
 
 
-def certify_upload(store: Store, filename: str, data: bytes, *, rules: str, specs: list[str],
-                   threshold: float | None, subject: str | None, use_store_ownership: bool,
+def certify_upload(store: Store, filename: str, data: bytes, *, options: dict,
                    key: Ed25519PrivateKey | None, ownership: tuple[str, bytes] | None = None) -> dict:
     """Check an uploaded BOM and issue the certificate document (signed with ``key`` if given),
-    as ``paxsilica certify`` does; ``ownership`` is an uploaded links file (name, bytes).
+    as ``paxsilica certify`` does; ``options`` are the request's other fields (lists, rules,
+    threshold, subject, store_ownership); ``ownership`` is an uploaded links file (name, bytes).
 
     Errors name the uploaded file (not the server's temporary copy), row and field.
     """
-    _threshold(threshold)
-    pack = _pack(rules)
-    links, node_names, record = None, None, None
-    if use_store_ownership:
-        links, node_names = store_ownership(store)
-        record = store_ownership_record(links, node_names)
+    CertifyRequest.parse(options, bom=filename, local_files=False)  # options first, no file yet
     with tempfile.TemporaryDirectory(prefix="paxsilica-bom-") as folder:
-        _, parts = _read_upload(folder, filename, data, "bom.csv", load_bom)
-        lists = restricted_lists(specs, store)
-        path = None
+        path, _ = _read_upload(folder, filename, data, "bom.csv", load_bom)
+        links = None
         if ownership is not None:  # read here first so that errors name the upload
-            path, _ = _read_upload(folder, ownership[0], ownership[1], "ownership.csv",
-                                   read_ownership_links)
-        return certify_bom(parts, lists, pack, key, threshold=threshold, ownership=path,
-                           links=links, node_names=node_names, store_record=record,
-                           subject=subject)
+            links, _ = _read_upload(folder, ownership[0], ownership[1], "ownership.csv",
+                                    read_ownership_links)
+        request = CertifyRequest.parse(options, bom=path, ownership_file=links,
+                                       local_files=False)
+        return answer_certify(request, key=key, store=store)
 
 
 def verify_document(document: object, keys: list[Ed25519PublicKey]) -> dict:

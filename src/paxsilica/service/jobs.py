@@ -1,17 +1,16 @@
-"""Background jobs on Dask distributed: a job is a library callable plus validated parameters.
+"""Background jobs on Dask distributed: a job is a request model plus the function answering it.
 
-:data:`JOB_KINDS` declares each kind (role needed, parameter model, ``module:function``);
-:class:`JobRunner` submits a job to the service's Dask cluster (a ``LocalCluster`` started
-on first use, or the scheduler given), keeps its row in the ``jobs`` table, and reports
-status (queued, running, done, failed), progress 0-1 and the result. A callable that takes
-a ``progress`` argument is given a function to report its progress with.
+:data:`JOB_KINDS` declares each kind (role needed, request model, ``module:function``);
+the request is built (and so validated) before the job is queued. :class:`JobRunner`
+submits a job to the service's Dask cluster (a ``LocalCluster`` started on first use, or
+the scheduler given), keeps its row in the ``jobs`` table, and reports status (queued,
+running, done, failed), progress 0-1 and the result. The function is called as
+``function(net, request, progress=report)`` with ``report(fraction)``.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import inspect
 import json
 import threading
 import uuid
@@ -20,98 +19,42 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from paxsilica.errors import PaxsilicaError
+from paxsilica.requests.base import Request
+from paxsilica.requests.exposure import ExposureRequest
+from paxsilica.requests.plan import PlanRequest
+from paxsilica.requests.simulate import SimulateRequest
 from paxsilica.service.problems import ProblemError
 from paxsilica.service.queries import records
 from paxsilica.service.state import ServiceState
-from paxsilica.store.trade import trade_flows
 
-__all__ = ["JOB_KINDS", "ExposureJob", "JobKind", "JobRunner", "PlanJob", "SimulateJob", "run_job"]
+__all__ = ["JOB_KINDS", "JobKind", "JobRunner", "run_job"]
 
 FINAL = ("done", "failed")
 FAILED_KEY = "__paxsilica_job_error__"
 """A job whose callable raised a user error returns ``{FAILED_KEY: message}``."""
 
 
-class ExposureJob(BaseModel):
-    """Parameters of an ``exposure`` job (as ``GET /api/v1/exposure``, direct tiers)."""
-
-    model_config = ConfigDict(extra="forbid")
-    item: str | None = None
-    stage: str | None = None
-    year: int | None = None
-    group: str = "pax_silica"
-    concern: str = "countries_of_concern"
-    as_of: str | None = Field(None, description="YYYY-MM-DD", examples=["2026-01-01"])
-    latest: bool = False
-
-
-class SimulateJob(BaseModel):
-    """Parameters of a ``simulate`` job: a library scenario's name, scenario YAML text, or the
-    scenario as an object (the keys of a scenario file)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"scenario": "coalition-ban", "days": 90}]})
-    scenario: str | dict = Field(..., description="Library scenario name, scenario YAML, or as JSON")
-    days: int | None = Field(None, ge=1, le=3650)
-
-
-class PlanJob(BaseModel):
-    """Parameters of a ``plan`` job: the problem (YAML text or the same as an object, see
-    docs/plan.md), and the solver's time limit (seconds) and relative MIP gap."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"problem": {"name": "x", "years": [2026], "concern": ["CHN"],
-                     "demand": [{"member": "USA", "item": "gallium", "quantity": 10}],
-                     "sources": [{"id": "s", "item": "gallium", "country": "JPN",
-                                  "capacity": 20, "cost": 3}]}}]})
-    problem: str | dict = Field(..., description="Planning problem YAML text, or as JSON")
-    time_limit: float | None = Field(None, gt=0, le=3600)
-    mip_gap: float | None = Field(None, ge=0, lt=1)
-
-
 @dataclass(frozen=True)
 class JobKind:
-    """One kind of job: who may start it, its parameters, and the library callable."""
+    """One kind of job: who may start it, its request model, and the function answering it."""
 
     name: str
     role: str
-    params: type[BaseModel]
+    request: type[Request]
     target: str
-    """``module:function``; the function takes the network first when ``network``."""
-    network: bool = True
-    requires: str = ""
-    """A module the callable needs (the kind is unavailable without it)."""
-    trade: bool = False
-    """Pass the store's trade flows as ``trade=`` (as the CLI does)."""
+    """``module:function`` called as ``function(net, request, progress=report)``."""
 
-    def unavailable(self) -> str | None:
-        """Why this kind cannot run in this installation, or None."""
-        module, function = self.target.split(":")
-        if self.requires and _find(self.requires) is None:
-            return f"{self.name} jobs need {self.requires}, which this installation does not have"
-        if _find(module) is None:
-            return f"{self.name} jobs need {module}, which this installation does not have"
-        if not hasattr(importlib.import_module(module), function):
-            return f"{self.name} jobs need {self.target}, which this installation does not have"
-        return None
-
-
-def _find(module: str) -> object:
-    try:
-        return importlib.util.find_spec(module)
-    except ModuleNotFoundError:
-        return None
+    def parse(self, params: dict) -> Request:
+        """The job's request from a client's parameters (a remote request: no files)."""
+        return self.request.parse(params, local_files=False)
 
 
 JOB_KINDS: dict[str, JobKind] = {kind.name: kind for kind in [
-    JobKind("exposure", "reader", ExposureJob, "paxsilica.service.queries:exposure_job"),
-    JobKind("simulate", "analyst", SimulateJob, "paxsilica.service.simulation:simulate_job",
-            requires="paxsilica.simulate", trade=True),
-    JobKind("plan", "analyst", PlanJob, "paxsilica.service.planning:plan_job",
-            requires="paxsilica.plan"),
+    JobKind("exposure", "reader", ExposureRequest, "paxsilica.service.queries:exposure_job"),
+    JobKind("simulate", "analyst", SimulateRequest, "paxsilica.service.simulation:simulate_job"),
+    JobKind("plan", "analyst", PlanRequest, "paxsilica.service.planning:plan_job"),
 ]}
 
 
@@ -127,7 +70,7 @@ def _jsonable_result(result: object) -> object:
     return result
 
 
-def run_job(target: str, params: dict, job_id: str, net: object | None, extra: dict | None = None) -> str:
+def run_job(target: str, request: Request, job_id: str, net: object) -> str:
     """Run one job on a Dask worker; the result as JSON text (records for a table)."""
     from distributed import Variable, get_client
 
@@ -135,12 +78,12 @@ def run_job(target: str, params: dict, job_id: str, net: object | None, extra: d
     variable.set({"status": "running", "progress": 0.0})
     module, function = target.split(":")
     call: Callable = getattr(importlib.import_module(module), function)
-    arguments = {**params, **(extra or {})}
-    if "progress" in inspect.signature(call).parameters:
-        arguments["progress"] = lambda fraction: variable.set(
-            {"status": "running", "progress": max(0.0, min(1.0, float(fraction)))})
+
+    def report(fraction: float) -> None:
+        variable.set({"status": "running", "progress": max(0.0, min(1.0, float(fraction)))})
+
     try:
-        result = call(net, **arguments) if net is not None else call(**arguments)
+        result = call(net, request, progress=report)
     except (PaxsilicaError, ProblemError) as exc:  # a user mistake: the job fails with it, no crash
         return json.dumps({FAILED_KEY: str(exc)})
     return json.dumps(_jsonable_result(result), ensure_ascii=False, default=str, allow_nan=False)
@@ -181,10 +124,10 @@ class JobRunner:
                     self._client = Client(self._cluster)
             return self._client
 
-    def submit(self, kind: JobKind, params: BaseModel, who: str) -> str:
-        """Queue a job; its id."""
+    def submit(self, kind: JobKind, request: Request, who: str) -> str:
+        """Queue a job answering ``request`` (already built, so valid); its id."""
         job_id = uuid.uuid4().hex
-        values = params.model_dump()
+        values = request.options()
         with self.state.writer() as store:
             store.connection.execute(
                 'INSERT INTO "jobs" VALUES (?, ?, ?, \'queued\', 0.0, ?, ?, NULL, NULL, NULL)',
@@ -193,10 +136,8 @@ class JobRunner:
 
         client = self.client()
         Variable(_progress_key(job_id), client=client).set({"status": "queued", "progress": 0.0})
-        net = self.state.network() if kind.network else None
-        extra = {"trade": trade_flows(self.state.reader())} if kind.trade else {}
-        future = client.submit(run_job, kind.target, values, job_id, net, extra, pure=False,
-                               key=f"paxsilica-job-{job_id}")
+        future = client.submit(run_job, kind.target, request, job_id, self.state.network(),
+                               pure=False, key=f"paxsilica-job-{job_id}")
         self._futures[job_id] = future
         future.add_done_callback(lambda done: self._finish(job_id, done))
         return job_id

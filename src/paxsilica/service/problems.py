@@ -22,8 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paxsilica.certify.certificate import CertificateError
-from paxsilica.errors import NotFoundError, PaxsilicaError, StoreError, ValidationError
+from paxsilica.errors import NotFoundError, ParameterError, PaxsilicaError, StoreError, ValidationError
 
 __all__ = ["PROBLEM_TYPE", "Problem", "ProblemError", "install_handlers", "problem_from_error",
            "problem_response"]
@@ -95,18 +94,22 @@ def _row_text(error: dict) -> str:
 
 
 def problem_from_error(exc: PaxsilicaError, field: str | None = None) -> Problem:
-    """The problem a library error means: invalid input 422, unknown name 404, bad
-    certificate 422, store trouble 503."""
+    """The problem a library error means: invalid input 422 (every problem listed, each
+    naming its field), unknown name 404 (422 when it names a parameter), bad certificate
+    422, store trouble 503."""
+    field = field or exc.field
     if isinstance(exc, ValidationError):
         errors = [{"file": e.file, "row": e.row, "field": e.field, "reason": e.reason}
                   for e in exc.errors]
         return Problem(422, str(exc), field or exc.errors[0].field, errors)
+    if isinstance(exc, ParameterError):
+        errors = [{"file": None, "row": None, "field": name, "reason": reason}
+                  for name, reason in exc.problems]
+        return Problem(422, str(exc), field, errors if len(errors) > 1 else [])
     if isinstance(exc, NotFoundError):
         return Problem(422 if field else 404, str(exc), field)
     if isinstance(exc, StoreError):
         return Problem(503, str(exc), field)
-    if isinstance(exc, CertificateError):
-        return Problem(422, str(exc), field)
     return Problem(422, str(exc), field)
 
 

@@ -1,67 +1,27 @@
-"""The simulate job: a scenario (library name, YAML text or object) run on the stored stack
-network with :func:`paxsilica.simulate.simulate`; the result is ``simulate --format json``.
+"""The simulate job: :func:`paxsilica.requests.simulate.answer_simulate` on the stored stack
+network; the result is what ``paxsilica simulate --format json`` prints.
 
-The service simulates its own stack network: a scenario may not point at an MRIO folder
-(``network.mrio``), since a request never names a file on the server.
-
-The simulator reads scenario files (``load_scenario``); text and objects sent to the
-service go through its :func:`~paxsilica.simulate.scenario.scenario_from_dict`, the same
-checks a file gets.
+The request is remote (built with ``local_files=False``): the scenario is a library name,
+YAML text or an object, never a file or an MRIO folder on the server, and the limits of
+:mod:`paxsilica.requests.limits` hold for the scenario's own ``days`` too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
-import yaml
-
-from paxsilica.errors import RowError, ValidationError
 from paxsilica.model.network import StackNetwork
+from paxsilica.requests.simulate import SimulateRequest, prepare_simulation
 
 __all__ = ["simulate_job"]
 
 
-def _document(net: StackNetwork, scenario: str | dict) -> tuple[object, str]:
-    """The scenario document and the name errors use for it."""
-    if isinstance(scenario, dict):
-        return scenario, "scenario"
-    from paxsilica.simulate.library import scenario_library
+def simulate_job(net: StackNetwork, request: SimulateRequest,
+                 progress: Callable[[float], None] | None = None) -> dict:
+    """Run one scenario on ``net``; ``{"scenario", "days", "series", "summary", …}``.
 
-    library = scenario_library(net)
-    if scenario in library:
-        return library[scenario], scenario
-    try:
-        return yaml.safe_load(scenario), "scenario"
-    except yaml.YAMLError as exc:
-        raise ValidationError([RowError("scenario", None, None,
-                                        f"neither a library scenario nor valid YAML: "
-                                        f"{' '.join(str(exc).split())}")]) from None
-
-
-def simulate_job(net: StackNetwork, scenario: str | dict, days: int | None = None,
-                 progress: Callable[[float], None] | None = None,
-                 trade: pd.DataFrame | None = None) -> dict:
-    """Run one scenario on ``net``; ``{"scenario", "days", "series", "summary"}``.
-
-    ``progress`` receives the fraction of days done; ``trade`` is the store's trade flows.
+    ``progress`` receives the fraction of days done.
     """
-    from paxsilica.simulate import simulate
-    from paxsilica.simulate.scenario import scenario_from_dict
-
-    document, file = _document(net, scenario)
-    if isinstance(document, dict) and isinstance(document.get("network"), dict) \
-            and document["network"].get("mrio") is not None:
-        raise ValidationError([RowError(file, None, "network.mrio", "the service simulates its "
-                                        "stored stack network; it does not read MRIO folders")])
-    parsed = scenario_from_dict(document, file=file)
-    total = days or parsed.days
-    done = [0]
-
-    def advance(steps: int) -> None:
-        done[0] += steps
-        if progress is not None:
-            progress(done[0] / total)
-
-    result = simulate(net, parsed, days=days, progress=advance, trade=trade)
+    prepared = prepare_simulation(request, net)
+    result = prepared.run(None if progress is None else lambda done, total: progress(done / total))
     return result.to_json_dict()

@@ -15,18 +15,17 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from paxsilica.analytics.exposure import exposure_summary
 from paxsilica.certify.lists import BUNDLED_LISTS, stored_lists
 from paxsilica.certify.rules import bundled_packs
 from paxsilica.errors import PaxsilicaError, ValidationError
-from paxsilica.model.network import as_date
 from paxsilica.report.charts import concern_bars
+from paxsilica.requests.exposure import ExposureRequest, answer_exposure
 from paxsilica.service.access import Principal, principal_for, role_allows
 from paxsilica.service.actions import certify_action, who
 from paxsilica.service.certifying import verify_document
 from paxsilica.service.jobs import JOB_KINDS
 from paxsilica.service.problems import ProblemError
-from paxsilica.service.queries import check_names, records
+from paxsilica.service.queries import records
 from paxsilica.service.security import COOKIE, get_state, principal
 from paxsilica.service.state import ServiceState
 
@@ -98,27 +97,19 @@ def logout() -> Response:
     return response
 
 
-def _filters(net: object, item: str | None, stage: str | None, group: str,
-             as_of: str | None) -> dict:
-    blank = {k: (v or None) for k, v in {"item": item, "stage": stage, "as_of": as_of}.items()}
-    check_names(net, group=group, **blank)
-    return {**blank, "group": group}
-
-
 def _exposure_panel(state: ServiceState, item: str | None, stage: str | None, group: str,
                     as_of: str | None) -> dict:
     net = state.network()
-    chosen = _filters(net, item, stage, group, as_of)
-    day = as_date(chosen["as_of"])
-    summary = exposure_summary(net, item=chosen["item"], stage=chosen["stage"], group=group,
-                               as_of=day, latest=True)
+    chosen = {"item": item or None, "stage": stage or None, "as_of": as_of or None, "group": group}
+    request = ExposureRequest.parse(chosen, summary=True, latest=True, local_files=False)
+    summary = answer_exposure(net, request)
     labels = dict(zip(net.items["item_id"], net.items["name"], strict=True))
     figure = concern_bars(summary, labels)
     figure.update_layout(autosize=True, margin=dict(t=40))
     rows = records(summary[["item", "stage", "year", "hhi", "top_country", "top_share",
                             "concern_share", "coalition_share", "confidence"]])
-    return {"figure": figure.to_json(), "rows": rows, "labels": labels, "day": day.isoformat(),
-            "chosen": chosen}
+    return {"figure": figure.to_json(), "rows": rows, "labels": labels,
+            "day": request.day.isoformat(), "chosen": chosen}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -150,7 +141,7 @@ def _jobs(state: ServiceState, found: Principal) -> list[dict]:
 @router.get("/scenarios", response_class=HTMLResponse)
 def scenarios(request: Request, state: ServiceState = Depends(get_state),
               found: Principal = user("reader")) -> HTMLResponse:
-    kinds = [(k.name, k.unavailable()) for k in JOB_KINDS.values() if role_allows(found.role, k.role)]
+    kinds = [k.name for k in JOB_KINDS.values() if role_allows(found.role, k.role)]
     return _render(request, "scenarios.html.j2", jobs=_jobs(state, found), kinds=kinds,
                    example=json.dumps({"item": "gallium", "as_of": date.today().isoformat()}))
 
@@ -162,14 +153,14 @@ def start_job(request: Request, kind: Annotated[str, Form()], params: Annotated[
     if job_kind is None:
         raise ProblemError(422, f"unknown job kind {kind!r}", "kind")
     try:
-        values = job_kind.params.model_validate(json.loads(params or "{}"))
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise ProblemError(422, f"parameters: {str(exc).splitlines()[0]}", "params") from None
+        values = json.loads(params or "{}")
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ProblemError(422, f"parameters: not JSON ({type(exc).__name__})", "params") from None
+    if not isinstance(values, dict):
+        raise ProblemError(422, "parameters: a JSON object of the request's fields", "params")
     if not role_allows(found.role, job_kind.role):
         raise ProblemError(403, f"{kind} runs need {job_kind.role!r} or above", "kind")
-    if (missing := job_kind.unavailable()) is not None:
-        raise ProblemError(501, missing, "kind")
-    request.app.state.jobs.submit(job_kind, values, who(found))
+    request.app.state.jobs.submit(job_kind, job_kind.parse(values), who(found))
     return _render(request, "_jobs.html.j2", jobs=_jobs(state, found))
 
 
@@ -224,9 +215,8 @@ def certify_fragment(request: Request, bom: Annotated[UploadFile, File()], rules
                      state: ServiceState = Depends(get_state),
                      found: Principal = user("certifier")) -> HTMLResponse:
     try:
-        text = certify_action(state, found, bom.filename or "bom.csv", bom.file.read(), rules=rules,
-                              specs=lists, threshold=None, subject=subject or None,
-                              use_store_ownership=False)
+        text = certify_action(state, found, bom.filename or "bom.csv", bom.file.read(),
+                              options={"rules": rules, "lists": lists, "subject": subject or None})
     except ValidationError as exc:
         return _render(request, "_certificate.html.j2", status=422, errors=exc.errors)
     except PaxsilicaError as exc:

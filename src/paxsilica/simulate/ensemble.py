@@ -175,15 +175,19 @@ def run_ensemble(source: object, scenario: Scenario | str | Path, *, members: in
                  folder: str | Path, seed: int = 0, days: int | None = None,
                  scheduler: str | None = None, workers: int = 2,
                  progress: Callable[[int], None] | None = None,
-                 trade: pd.DataFrame | None = None) -> EnsembleResult:
+                 resolver: object = None) -> EnsembleResult:
     """Run ``members`` members on Dask (``scheduler``: ``None`` for a LocalCluster of
     ``workers`` processes, ``tcp://host:port`` for a running cluster, ``synchronous`` to
-    run in this process) and return their regional series and p5/p50/p95 bands."""
+    run in this process) and return their regional series and p5/p50/p95 bands.
+
+    ``resolver``: the country/group resolver of a prepared stack network (``source`` then
+    being its :class:`SimNetwork`), so that nothing is built again."""
     if members < 1:
         raise ValidationError([RowError("<arguments>", None, "ensemble", "must be at least 1")])
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    net, resolver = network_and_resolver(source, scenario, trade=trade)
+    net, found = network_and_resolver(source, scenario)
+    resolver = resolver or found
     prepare(net, scenario, resolver=resolver)  # validates everything before any work
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

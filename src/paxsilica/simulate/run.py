@@ -19,9 +19,8 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import numpy as np
-import pandas as pd
 
-from paxsilica.errors import RowError, ValidationError
+from paxsilica.errors import ParameterError, RowError, ValidationError
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
 from paxsilica.simulate.events import EventSchedule, Resolver, compile_events
 from paxsilica.simulate.mrio import read_mrio_folder
@@ -52,10 +51,10 @@ def model_params(net: SimNetwork, model: ModelParams) -> ARIOParams:
                       alpha_tau=model.alpha_tau, order_type=model.order_type)
 
 
-def network_and_resolver(source: object, scenario: Scenario, file: str = "<scenario>", *,
-                         trade: pd.DataFrame | None = None) -> tuple[SimNetwork, Resolver | None]:
-    """The simulation network from an argument or the scenario's ``network`` key
-    (``trade``: stored trade flows for the stack network's sourcing; default global pool)."""
+def network_and_resolver(source: object, scenario: Scenario,
+                         file: str = "<scenario>") -> tuple[SimNetwork, Resolver | None]:
+    """The simulation network from an argument or the scenario's ``network`` key (a
+    :class:`~paxsilica.model.network.StackNetwork` brings its own stored trade flows)."""
     if isinstance(source, SimNetwork):
         return source, None
     if isinstance(source, str | Path):
@@ -73,18 +72,17 @@ def network_and_resolver(source: object, scenario: Scenario, file: str = "<scena
 
         source = StackNetwork.from_store(open_store(":memory:"))
     # the latest data (shares, quantities) build the network; groups resolve per event date
-    return stack_network(source, trade=trade)  # type: ignore[arg-type]
+    return stack_network(source)  # type: ignore[arg-type]
 
 
 def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None = None,
-            resolver: Resolver | None = None,
-            trade: pd.DataFrame | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
+            resolver: Resolver | None = None) -> tuple[Scenario, SimNetwork, ARIOParams, EventSchedule]:
     """Validate everything before the first step (nothing runs on bad input)."""
     if not isinstance(scenario, Scenario):
         file = file or str(scenario)
         scenario = load_scenario(scenario)
     file = file or "<scenario>"
-    net, found = network_and_resolver(source, scenario, file, trade=trade)
+    net, found = network_and_resolver(source, scenario, file)
     resolver = resolver or found
     params = model_params(net, scenario.model)
     schedule = compile_events(scenario, net, params, resolver=resolver, file=file)
@@ -93,8 +91,10 @@ def prepare(source: object, scenario: Scenario | str | Path, *, file: str | None
 
 def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedule: EventSchedule,
                  *, days: int | None = None, progress: Progress | None = None) -> SimulationResult:
-    """Loop the kernel ``days`` steps, recording production."""
+    """Loop the kernel ``days`` steps (default the scenario's), recording production."""
     days = scenario.days if days is None else days
+    if days < 1:
+        raise ParameterError(f"days must be at least 1, not {days}", field="days")
     state = initial_state(params, delay_days=schedule.max_delay)
     production = np.empty((days, params.n))
     for t in range(days):
@@ -106,7 +106,7 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
 
 
 def simulate(source: object, scenario: Scenario | str | Path, *, days: int | None = None,
-             progress: Progress | None = None, trade: pd.DataFrame | None = None) -> SimulationResult:
+             progress: Progress | None = None) -> SimulationResult:
     """Simulate a scenario on a network.
 
     Parameters
@@ -117,10 +117,9 @@ def simulate(source: object, scenario: Scenario | str | Path, *, days: int | Non
     scenario: a :class:`Scenario` or the path of its YAML file.
     days: override the scenario's number of days (steps).
     progress: called with 1 after each step (e.g. a progress bar's ``advance``).
-    trade: stored trade flows (:func:`paxsilica.store.trade.trade_flows`) for the stack
-        network's sourcing; default: the global pool.
+
+    The front ends enter through :func:`paxsilica.requests.simulate.prepare_simulation`,
+    which applies the request limits and builds the network once.
     """
-    scenario, net, params, schedule = prepare(source, scenario, trade=trade)
-    if days is not None and days < 1:
-        raise ValidationError([RowError("<arguments>", None, "days", "must be at least 1")])
+    scenario, net, params, schedule = prepare(source, scenario)
     return run_prepared(scenario, net, params, schedule, days=days, progress=progress)

@@ -86,11 +86,12 @@ def _producer_mix(snet: object) -> sp.csr_matrix:
     return mix
 
 
-def stack_network(net: StackNetwork, *, as_of: date | str | None = None,
-                  trade: pd.DataFrame | None = None) -> tuple[SimNetwork, Resolver]:
-    """The simulation network of the stack, and a resolver of country and group names."""
+def stack_network(net: StackNetwork, *,
+                  as_of: date | str | None = None) -> tuple[SimNetwork, Resolver]:
+    """The simulation network of the stack (sourced from the network's own stored trade
+    flows), and a resolver of country and group names."""
     day = as_date(as_of)
-    snet = sourcing_network(net, as_of=day, trade=trade)
+    snet = sourcing_network(net, as_of=day)
     nodes = snet.nodes
     producer = nodes["role"].isin(["producer", "unattributed"]).to_numpy()
     positions = np.flatnonzero(producer)

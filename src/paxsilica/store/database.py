@@ -283,10 +283,18 @@ class Store:
         return self.connection.execute(sql, parameters or []).fetchall()[0][0]
 
     def trade_flows(self, dataset: str | None = None) -> pd.DataFrame:
-        """Stored trade flows (see :func:`paxsilica.store.trade.trade_flows`)."""
-        from paxsilica.store.trade import trade_flows
-
-        return trade_flows(self, dataset)
+        """Stored trade flows (all datasets unless one is named); an empty frame when none
+        were imported (or the file predates the table). A Comtrade flow reported by its
+        exporter is dropped where its importer reported it too (mirror flows)."""
+        if "trade_flows" not in self.columns():
+            return self.read("trade_flows")
+        query = ("SELECT * FROM trade_flows t WHERE NOT (t.dataset = 'comtrade' "
+                 "AND coalesce(t.reporter = t.exporter, false) AND EXISTS (SELECT 1 FROM "
+                 "trade_flows m WHERE m.dataset = 'comtrade' AND m.reporter = m.importer "
+                 "AND m.year = t.year AND m.exporter = t.exporter AND m.importer = t.importer "
+                 "AND m.hs6 = t.hs6 AND m.item_id = t.item_id))"
+                 + (" AND t.dataset = ?" if dataset else ""))
+        return self.connection.execute(query, [dataset] if dataset else []).df()
 
     def imports(self) -> pd.DataFrame:
         """The import log: one row per import, newest last."""
@@ -337,14 +345,6 @@ class Store:
                 connection.unregister("incoming")
             self.log_import(import_id, kind.name, file, sha256, len(frame))
         return import_id
-
-    def export(self, directory: str | Path, fmt: str = "csv", *, raw: bool = False) -> list[Path]:
-        """Write every table (``csv`` or ``parquet``) and a manifest into ``directory``;
-        CSV text cells that a spreadsheet would run get a leading ``'`` unless ``raw``;
-        see :mod:`paxsilica.store.transfer`."""
-        from paxsilica.store.transfer import export_store
-
-        return export_store(self, directory, fmt, raw=raw)
 
     def close(self) -> None:
         if self._closed:

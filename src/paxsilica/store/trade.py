@@ -161,18 +161,12 @@ def import_trade_files(store: Store, paths: list[str | Path], *, dataset: str,
 
 
 def trade_flows(store: Store, dataset: str | None = None) -> pd.DataFrame:
-    """Stored flows (all datasets unless one is named); empty frame when none were imported.
+    """Stored flows (all datasets unless one is named); empty frame when none were imported
+    (see :meth:`Store.trade_flows <paxsilica.store.database.Store.trade_flows>`, which reads
+    them: the store does not import this module).
 
     Reads only (a database written before trade flows existed gives an empty frame)."""
-    if "trade_flows" not in store.columns():
-        return store.read("trade_flows")
-    # a Comtrade flow reported by its exporter is dropped where its importer reported it too
-    query = ("SELECT * FROM trade_flows t WHERE NOT (t.dataset = 'comtrade' "
-             "AND coalesce(t.reporter = t.exporter, false) AND EXISTS (SELECT 1 FROM trade_flows m "
-             "WHERE m.dataset = 'comtrade' AND m.reporter = m.importer "
-             "AND m.year = t.year AND m.exporter = t.exporter AND m.importer = t.importer AND m.hs6 = t.hs6 "
-             "AND m.item_id = t.item_id))" + (" AND t.dataset = ?" if dataset else ""))
-    return store.connection.execute(query, [dataset] if dataset else []).df()
+    return store.trade_flows(dataset)
 
 
 def trade_summary(flows: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,254 @@
+"""Simulate: one scenario, or an ensemble of it, entered once.
+
+:func:`prepare_simulation` decides everything a run needs, once: which scenario (a
+mapping, YAML text, a library name or, for local requests, a YAML file), which network
+(the scenario's MRIO folder, local requests only, else the stack network, built once),
+the limits of :mod:`~paxsilica.requests.limits` (a scenario's own ``days`` and events
+included, so no scenario object bypasses them), the kernel arrays and the event schedule.
+The :class:`PreparedSimulation` then runs once or as an ensemble without building
+anything again.
+
+Example:
+    >>> from paxsilica.store import open_store
+    >>> from paxsilica.model.network import StackNetwork
+    >>> net = StackNetwork.from_store(open_store(":memory:"))
+    >>> request = SimulateRequest(scenario="coalition-ban", days=5)
+    >>> result = answer_simulate(net, request)
+    >>> result.days, result.scenario
+    (5, 'coalition-ban')
+    >>> SimulateRequest(scenario="coalition-ban", days=100_000)
+    Traceback (most recent call last):
+    ...
+    paxsilica.errors.ParameterError: days: Input should be less than or equal to 36500
+    >>> SimulateRequest.parse(scenario="coalition-ban", days=5000, local_files=False)
+    Traceback (most recent call last):
+    ...
+    paxsilica.errors.ParameterError: days: at most 3650 for a remote request, not 5000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Self
+
+import yaml
+from pydantic import Field, StrictInt, ValidationInfo, model_validator
+
+from paxsilica.errors import NotFoundError, ParameterError, RowError, ValidationError
+from paxsilica.model.network import StackNetwork
+from paxsilica.requests.base import Request, is_document_text
+from paxsilica.requests.limits import (
+    MAX_DAYS,
+    MAX_ENSEMBLE_MEMBERS,
+    MAX_EVENTS,
+    MAX_NAME_CHARS,
+    MAX_WORKERS,
+    SERVICE_MAX_DAYS,
+)
+from paxsilica.simulate.ario import ARIOParams
+from paxsilica.simulate.ensemble import EnsembleResult, run_ensemble
+from paxsilica.simulate.events import EventSchedule, Resolver
+from paxsilica.simulate.network import SimNetwork
+from paxsilica.simulate.result import SimulationResult
+from paxsilica.simulate.run import network_and_resolver, prepare, run_prepared
+from paxsilica.simulate.scenario import Scenario, load_scenario, scenario_from_dict
+
+__all__ = ["PreparedSimulation", "SimulateRequest", "answer_simulate", "prepare_simulation"]
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: steps of one run, or members of an ensemble."""
+NetworkSource = StackNetwork | Callable[[], StackNetwork]
+"""The stack network, or a function building it when first needed (an MRIO scenario
+never needs it)."""
+
+
+class SimulateRequest(Request):
+    """``paxsilica simulate`` / ``POST /api/v1/simulate``."""
+
+    scenario: str | dict
+    """A library scenario's name, scenario YAML text, the scenario as a mapping (the keys
+    of a scenario file) or, for local requests, a scenario YAML file."""
+    days: Annotated[StrictInt, Field(ge=1, le=MAX_DAYS)] | None = None
+    """Days to simulate (default: the scenario's)."""
+    ensemble: Annotated[StrictInt, Field(ge=1, le=MAX_ENSEMBLE_MEMBERS)] | None = None
+    """Run this many Monte Carlo members (the scenario's ``uncertain`` draws) on Dask."""
+    seed: Annotated[StrictInt, Field(ge=0)] = 0
+    """Seed of the ensemble draws."""
+    scheduler: Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)] | None = None
+    """Dask scheduler ``tcp://host:port``, or ``synchronous`` (default: a local cluster)."""
+    workers: Annotated[StrictInt, Field(ge=1, le=MAX_WORKERS)] = 2
+    """Workers of the local cluster."""
+    folder: Path | None = None
+    """Where ensemble members are stored (default ``<scenario name>.members``)."""
+
+    @model_validator(mode="after")
+    def _rules(self, info: ValidationInfo) -> Self:
+        remote = info.context is not None and not info.context.get("local_files", True)
+        if remote and (self.ensemble is not None or self.scheduler is not None
+                       or self.folder is not None):
+            raise ParameterError("ensembles run locally (they write member files); a remote "
+                                 "request runs one scenario", field="ensemble")
+        if self.ensemble is None and (self.scheduler is not None or self.folder is not None):
+            raise ParameterError("scheduler and folder need ensemble",
+                                 field="scheduler" if self.scheduler is not None else "folder")
+        if isinstance(self.scenario, str) and not self.scenario.strip():
+            raise ParameterError("scenario: empty", field="scenario")
+        if remote and self.days is not None and self.days > SERVICE_MAX_DAYS:
+            raise ParameterError(f"days: at most {SERVICE_MAX_DAYS} for a remote request, "
+                                 f"not {self.days}", field="days")
+        return self
+
+    @property
+    def max_days(self) -> int:
+        """The longest run this request may ask for (the scenario's own days included)."""
+        return MAX_DAYS if self.local_files else SERVICE_MAX_DAYS
+
+
+@dataclass(frozen=True)
+class PreparedSimulation:
+    """Everything a run needs, validated and built once."""
+
+    request: SimulateRequest
+    scenario: Scenario
+    file: str
+    """How errors name the scenario (its file, library name or ``scenario``)."""
+    network: SimNetwork
+    resolver: Resolver | None
+    params: ARIOParams
+    schedule: EventSchedule
+
+    @property
+    def days(self) -> int:
+        return self.request.days or self.scenario.days
+
+    @property
+    def members_folder(self) -> Path:
+        return self.request.folder or Path(f"{self.scenario.name}.members")
+
+    def run(self, progress: Progress | None = None) -> SimulationResult:
+        """One run of :attr:`days` steps."""
+        total, done = self.days, [0]
+
+        def advance(steps: int) -> None:
+            done[0] += steps
+            if progress is not None:
+                progress(done[0], total)
+
+        return run_prepared(self.scenario, self.network, self.params, self.schedule,
+                            days=self.days, progress=advance)
+
+    def run_ensemble(self, progress: Progress | None = None) -> EnsembleResult:
+        """``request.ensemble`` members on Dask, stored in :attr:`members_folder` (members
+        already there are not run again)."""
+        members, done = self.request.ensemble or 1, [0]
+
+        def advance(count: int) -> None:
+            done[0] += count
+            if progress is not None:
+                progress(done[0], members)
+
+        return run_ensemble(self.network, self.scenario, resolver=self.resolver,
+                            members=members, folder=self.members_folder, seed=self.request.seed,
+                            days=self.request.days, scheduler=self.request.scheduler,
+                            workers=self.request.workers, progress=advance)
+
+
+def _looks_like_file(spec: str) -> bool:
+    path = Path(spec)
+    try:
+        return path.suffix.lower() in {".yaml", ".yml"} or path.exists()
+    except OSError:  # a name too long for the file system is not a file
+        return False
+
+
+def _from_text(text: str) -> Scenario:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ValidationError([RowError("scenario", mark.line + 1 if mark else None, None,
+                                        f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    return scenario_from_dict(document, file="scenario")
+
+
+class _Stack:
+    """The stack network's simulation network and resolver, built on first use only."""
+
+    def __init__(self, net: NetworkSource) -> None:
+        self._source = net
+        self._built: tuple[StackNetwork, SimNetwork, Resolver | None] | None = None
+
+    def get(self) -> tuple[StackNetwork, SimNetwork, Resolver | None]:
+        if self._built is None:
+            net = self._source() if callable(self._source) else self._source
+            from paxsilica.simulate.stack import stack_network
+
+            sim, resolver = stack_network(net)  # latest data; groups resolve per event date
+            self._built = (net, sim, resolver)
+        return self._built
+
+
+def _scenario(request: SimulateRequest, stack: _Stack) -> tuple[Scenario, str]:
+    spec = request.scenario
+    if isinstance(spec, dict):
+        return scenario_from_dict(spec, file="scenario"), "scenario"
+    if request.local_files and _looks_like_file(spec):
+        return load_scenario(spec), spec
+    if is_document_text(spec):
+        return _from_text(spec), "scenario"
+    from paxsilica.simulate.library import scenario_library
+
+    net, sim, _ = stack.get()
+    library = scenario_library(net, known_items=set(sim.industries["sector"]))
+    if spec not in library:
+        where = "a scenario file nor a library scenario" if request.local_files else "a library scenario"
+        raise NotFoundError(f"{spec!r} is neither {where} (see paxsilica scenarios list)",
+                            field="scenario")
+    return scenario_from_dict(library[spec], file=spec), spec
+
+
+def _check_limits(scenario: Scenario, file: str, request: SimulateRequest) -> None:
+    problems, local_files = [], request.local_files
+    if request.days is None and scenario.days > request.max_days:
+        problems.append(RowError(file, None, "days", f"{scenario.days} days; at most "
+                                 f"{request.max_days}" + ("" if local_files else
+                                                          " for a remote request")))
+    if len(scenario.events) > MAX_EVENTS:
+        problems.append(RowError(file, None, "events",
+                                 f"{len(scenario.events)} events; at most {MAX_EVENTS}"))
+    if not local_files and scenario.network.mrio is not None:
+        problems.append(RowError(file, None, "network.mrio", "a remote request runs on the stored "
+                                 "stack network; it does not read MRIO folders"))
+    if problems:
+        raise ValidationError(problems)
+
+
+def prepare_simulation(request: SimulateRequest, net: NetworkSource) -> PreparedSimulation:
+    """Resolve the scenario and its network once and validate everything (nothing runs on
+    bad input).
+
+    Raises:
+        ValidationError: a bad scenario (file or ``scenario`` and key named), over a limit.
+        NotFoundError: an unknown library scenario (``field`` ``scenario``).
+    """
+    stack = _Stack(net)
+    scenario, file = _scenario(request, stack)
+    _check_limits(scenario, file, request)
+    if scenario.mrio_path() is not None:
+        sim, resolver = network_and_resolver(None, scenario, file)
+    else:
+        _, sim, resolver = stack.get()
+    scenario, sim, params, schedule = prepare(sim, scenario, file=file, resolver=resolver)
+    return PreparedSimulation(request, scenario, file, sim, resolver, params, schedule)
+
+
+def answer_simulate(net: NetworkSource, request: SimulateRequest, *,
+                    progress: Progress | None = None) -> SimulationResult | EnsembleResult:
+    """Run the request: one :class:`SimulationResult`, or an :class:`EnsembleResult` when
+    ``request.ensemble`` is set."""
+    prepared = prepare_simulation(request, net)
+    if request.ensemble is not None:
+        return prepared.run_ensemble(progress)
+    return prepared.run(progress)
