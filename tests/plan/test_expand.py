@@ -132,3 +132,13 @@ def test_unknown_item_and_no_candidates(net):
         expand_coalition(net, "unobtainium", 1)
     with pytest.raises(NotFoundError, match="no eligible candidate"):
         expand_coalition(net, "gallium", 1, as_of="2026-06-01")  # China, Russia, members
+
+
+def test_bad_use_and_groups_are_refused(net):
+    from paxsilica.errors import ParameterError
+
+    for bad in (float("nan"), -0.1, 1.5, "a lot"):
+        with pytest.raises(ParameterError, match="use of rare_earth_ore"):
+            expand_coalition(net, "rare_earth_ore", 1, use={"rare_earth_ore": bad})
+    with pytest.raises(NotFoundError, match="unknown group"):
+        expand_coalition(net, "rare_earth_ore", 1, exclude=["no_such_group"])

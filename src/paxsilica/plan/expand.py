@@ -37,7 +37,7 @@ import pandas as pd
 import xarray as xr
 
 from paxsilica.analytics.exposure import exposure
-from paxsilica.errors import NotFoundError
+from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.plan.eligibility import concern_owned, exclusions, unmet_need
@@ -124,6 +124,10 @@ def expand_coalition(net: StackNetwork, item: str | list[str], k: int, *,
     """
     day = as_date(as_of)
     items = [item] if isinstance(item, str) else list(item)
+    for name, share in (use or {}).items():
+        if not (isinstance(share, int | float) and 0 <= share <= 1):
+            raise ParameterError(f"use of {name}: a share of world output within 0-1, "
+                                 f"not {share!r}", field="use")
     concern_set = set(net.members(concern, day))
     table = _with_ownership(net, _shares(net, items, stage, group, concern, day), concern_set)
     producers = table[table["share"] > 0]
