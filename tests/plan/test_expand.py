@@ -142,3 +142,19 @@ def test_bad_use_and_groups_are_refused(net):
             expand_coalition(net, "rare_earth_ore", 1, use={"rare_earth_ore": bad})
     with pytest.raises(NotFoundError, match="unknown group"):
         expand_coalition(net, "rare_earth_ore", 1, exclude=["no_such_group"])
+
+
+def test_need_from_consumption_shares(net):
+    # invented consumption rows (the bundled data have none for rare earths yet): members
+    # using 20 % + 10 % of world output need 30 % less what they produce themselves
+    rows = pd.DataFrame([{"item_id": "rare_earth_ore", "parameter": "consumption_share",
+                          "country": c, "year": 2025, "value": v, "unit": "share",
+                          "basis": "assumption", "confidence": "low", "source": "test"}
+                         for c, v in (("USA", 0.2), ("JPN", 0.1), ("CHN", 0.5))])
+    table = pd.concat([net.item_parameters, rows], ignore_index=True)
+    out = expand_coalition(dataclasses.replace(net, item_parameters=table), "rare_earth_ore",
+                           1, as_of="2026-06-01")
+    row = out.items.iloc[0]
+    assert row["use"] == pytest.approx(0.3)  # China is not a member
+    assert row["need"] == pytest.approx(0.3 - row["coalition_share"])
+    assert row["need_basis"] == "coalition use - member production" and not out.warnings
