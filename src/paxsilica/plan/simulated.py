@@ -23,10 +23,13 @@ A plan scenario may name a simulator scenario instead of typing outages::
 
 **Losses.** When the simulator reports losses in US dollars (summary column
 ``loss_usd``), the cost of a unit short of item i in the scenario is what a release of
-that item to the members avoids: (L₀ − L₁) / Q, L the members' simulated loss in USD
-without and with a ``stockpile_release`` of Q (a tenth of the members' yearly demand of
-i, over the run). Otherwise the problem's ``unmet_penalty`` is used and a warning says
-the simulator gave no dollar losses.
+that item to the members avoids: (L₀ − L₁) / Q, L the coalition's simulated loss in USD
+(members with demand and the problem's ``coalition`` countries) without and with a
+``stockpile_release`` of Q (a tenth of the members' yearly demand of i, over the run).
+An item whose release avoids nothing there (no member's industry uses it in the
+simulation network, or the shortage does not reach them) keeps the problem's
+``unmet_penalty``, with a warning; so does every item when the simulator gives no dollar
+losses.
 
 **Ensembles** draw ``ensemble`` members (the same draws as ``paxsilica simulate
 --ensemble``: member i uses the i-th child of ``SeedSequence(seed)``), sort them by
@@ -239,15 +242,19 @@ class Simulator:
 
 
 def loss_rates(sim: Simulator, scenario: SimScenario, problem: Problem,
-               items: list[str]) -> dict[str, float] | None:
-    """USD lost per unit short of each item (release method; see the module); None when
-    the simulator reports no dollar losses."""
-    members = {d.member for d in problem.demand}
+               items: list[str]) -> tuple[dict[str, float] | None, list[str]]:
+    """USD lost per unit short of each item (release method; see the module), and notes;
+    None when the simulator reports no dollar losses. An item whose release avoids no
+    simulated loss for the members (none of their industries uses it in the simulation
+    network, or the shortage does not reach them there) gets no rate: its unmet demand
+    keeps the problem's price, and a note says why."""
+    members = {d.member for d in problem.demand} | set(problem.coalition or [])
     total = sim.loss(scenario, members)
     if total is None:
-        return None
+        return None, []
     demand = _demand(problem)
     rates: dict[str, float] = {}
+    notes: list[str] = []
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     for item in items:
         wanted = sum(demand.get(item, {}).values())
@@ -261,10 +268,19 @@ def loss_rates(sim: Simulator, scenario: SimScenario, problem: Problem,
         try:
             after = sim.loss(scenario_from_dict({**data, "events": events},
                                                 base_dir=scenario.base_dir), members)
-        except PaxsilicaError:  # the item or a member is not in the simulation network
+        except PaxsilicaError:  # the item or a member's users are not in the network
+            notes.append(f"{scenario.name}: the simulation network has no industry of the "
+                         f"members using {item}; unmet {item} costs the problem's "
+                         "unmet_penalty")
             continue
-        rates[item] = max((total - (after or 0.0)) / quantity, 0.0)
-    return rates
+        avoided = total - (after or 0.0)
+        if avoided <= 0:
+            notes.append(f"{scenario.name}: a release of {item} avoids no simulated loss for "
+                         f"the members (simulated loss {total:,.0f} USD); unmet {item} costs "
+                         "the problem's unmet_penalty")
+            continue
+        rates[item] = avoided / quantity
+    return rates, notes
 
 
 def _origin(spec: SimulatedScenario) -> str:
@@ -285,7 +301,7 @@ def _one(problem: Problem, scenario: Scenario, spec: SimulatedScenario, sim: Sim
                 for i in range(spec.ensemble)])
     found = [plan_outages(sim.net, m, problem.years, items, demand) for m in members]
     notes = sorted({note for _, n in found for note in n})
-    players = {d.member for d in problem.demand}
+    players = {d.member for d in problem.demand} | set(problem.coalition or [])
     in_dollars = sim.loss(members[0], players) is not None
     if spec.ensemble is not None and in_dollars:  # one run per member: its loss
         severity = [sim.loss(m, players) or 0.0 for m in members]
@@ -300,7 +316,9 @@ def _one(problem: Problem, scenario: Scenario, spec: SimulatedScenario, sim: Sim
     out = []
     for n, group in enumerate(groups):
         representative = members[int(group[len(group) // 2])]
-        rates = loss_rates(sim, representative, problem, items) if in_dollars else None
+        rates, found = (loss_rates(sim, representative, problem, items) if in_dollars
+                        else (None, []))
+        notes += found
         merged: dict[tuple, list[float]] = defaultdict(list)
         for member in group:
             for outage in found[int(member)][0]:
