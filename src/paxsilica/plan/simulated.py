@@ -316,9 +316,9 @@ def _one(problem: Problem, scenario: Scenario, spec: SimulatedScenario, sim: Sim
     out = []
     for n, group in enumerate(groups):
         representative = members[int(group[len(group) // 2])]
-        rates, found = (loss_rates(sim, representative, problem, items) if in_dollars
-                        else (None, []))
-        notes += found
+        rates, rate_notes = (loss_rates(sim, representative, problem, items) if in_dollars
+                             else (None, []))
+        notes += rate_notes
         merged: dict[tuple, list[float]] = defaultdict(list)
         for member in group:
             for outage in found[int(member)][0]:
