@@ -175,7 +175,7 @@ def test_simulated_scenario_file_next_to_the_problem(tmp_path):
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["scenarios"][1]["origin"] == "simulator: file ban.yaml"
-    assert any("US dollars" in w for w in answer["warnings"])
+    assert any("costs the problem's unmet_penalty" in w for w in answer["warnings"])
     missing = dict(data, scenarios=[{"name": "x", "simulate": {"file": "nope.yaml"}}])
     bad = runner.invoke(app, ["--db", ":memory:", "plan", write(tmp_path, missing)])
     assert bad.exit_code == 2 and "scenarios[0].simulate.file" in bad.stderr

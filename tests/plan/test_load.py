@@ -143,7 +143,11 @@ def test_concern_group_resolves_to_members(tmp_path, net):
     (lambda d: d["projects"][0].update(capex=float("inf")), "projects[0].capex",
      "finite number"),
     (lambda d: d["sources"][0].update(capacity=1e300), "sources[0].capacity",
-     "less than or equal"),
+     "beyond the largest accepted magnitude"),
+    (lambda d: d["scenarios"][1].update(unmet_penalty={"gallium": 1e300}),
+     "scenarios[1].unmet_penalty.gallium", "beyond the largest accepted magnitude"),
+    (lambda d: d.update(inventory=[{"item": "gallium", "holding_cost": True}]),
+     "inventory[0]", "holding_cost: true is not a number"),
     (lambda d: d["projects"][0].update(kind="magic"), "projects[0].kind", "Input should"),
     (lambda d: d["targets"][0].update(priority=-1), "targets[0].priority",
      "greater than or equal"),
@@ -206,13 +210,18 @@ def test_duplicate_yaml_keys_are_refused(tmp_path, net):
     path.write_text("name: t\nyears: [2026]\nconcern: [CHN]\n"
                     "demand: [{member: USA, item: gallium, quantity: 5}]\n"
                     "unmet_penalty: 10\nunmet_penalty: 1\n"
-                    "sources: [{id: a, item: gallium, country: JPN, capacity: 5, cost: 1,"
-                    " cost: 0}]\n", encoding="utf-8")
+                    "sources: [{id: a, item: gallium, country: JPN, capacity: 5, cost: 1}]\n",
+                    encoding="utf-8")
     with pytest.raises(ValidationError) as caught:
         load_problem(path, net)
     assert [str(e) for e in caught.value.errors] == [
-        f"{path} row 6, field 'unmet_penalty': key given twice",
-        f"{path} row 7, field 'sources[0].cost': key given twice"]
+        f"{path} row 6, field 'unmet_penalty': duplicate key 'unmet_penalty' (first on line 5)"]
+    path.write_text("name: t\nyears: [2026]\nconcern: [CHN]\n"
+                    "demand: [{member: USA, item: gallium, quantity: 5}]\n"
+                    "sources: [{id: a, item: gallium, country: JPN, capacity: 5, cost: 1,"
+                    " cost: 0}]\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"row 5, field 'sources\[0\]\.cost': duplicate key"):
+        load_problem(path, net)
 
 
 def test_recipe_cycle_is_refused(tmp_path, net):

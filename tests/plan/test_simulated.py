@@ -101,8 +101,10 @@ def test_file_scenario_equals_the_hand_typed_outages(tmp_path, net, run):
                                  "outages": [{"country": "CHN", "item": "gallium",
                                               "fraction": 1.0}]}]))
     assert simulated.objective == pytest.approx(typed.objective)
-    # until the simulator reports dollars, the problem's penalty prices unmet demand
-    assert any("no losses in US dollars" in w for w in simulated.warnings)
+    # the simulator reports dollars, but no member's industry uses gallium in its network
+    # (no located users): the problem's penalty prices unmet demand, and a warning says so
+    assert any("no industry of the members using gallium" in w
+               and "costs the problem's unmet_penalty" in w for w in simulated.warnings)
     assert simulated.scenarios["origin"].tolist() == ["problem file", "simulator: file ban.yaml"]
 
 
@@ -121,7 +123,9 @@ def test_ensemble_becomes_weighted_scenarios(tmp_path, net):
     assert names == ["base", "lic:1of3", "lic:2of3", "lic:3of3"]
     assert sum(s.probability for s in problem.scenarios) == pytest.approx(1.0)
     assert [s.probability for s in problem.scenarios[1:]] == pytest.approx([0.2, 0.2, 0.2])
-    # oracle: the same member draws the simulator's ensemble uses, sorted, in pairs
+    # oracle: the same member draws the simulator's ensemble uses, sorted, in pairs (the
+    # members lose nothing in dollars here: Japan's gallium producers gain a little, which
+    # is not a negative loss, so the supply cut ranks them)
     scenario = scenario_from_dict(doc)
     denied = sorted(member_scenario(scenario, draw_parameters(scenario, i, 7)).events[0].deny_rate
                     for i in range(6))
@@ -174,3 +178,13 @@ def test_remote_plan_requests_never_read_scenario_files(tmp_path, net):
     text = PlanRequest.parse(problem=yaml.safe_dump(data), local_files=False)
     with pytest.raises(ValidationError, match="not read here"):
         answer_plan(net, text)
+
+
+def test_a_members_gain_is_not_a_negative_loss():
+    import pandas as pd
+
+    from paxsilica.plan.simulated import _loss
+
+    summary = pd.DataFrame({"region": ["JPN", "USA", "CHN"], "loss_usd": [-3.0, 5.0, 7.0]})
+    assert _loss(summary, {"JPN", "USA"}) == 5.0  # Japan's extra sales do not offset
+    assert _loss(summary.drop(columns="loss_usd"), {"JPN"}) is None

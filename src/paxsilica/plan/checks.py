@@ -13,6 +13,7 @@ from itertools import pairwise
 from paxsilica.errors import NotFoundError, RowError
 from paxsilica.model.country import is_country, resolve_country
 from paxsilica.model.network import StackNetwork
+from paxsilica.plan.bounds import supply_problems
 from paxsilica.plan.problem import Problem, Recipe
 
 __all__ = ["CHECKS", "Checker", "check_countries", "plan_items", "recipe_lines"]
@@ -228,5 +229,10 @@ def _check_scenarios(c: Checker, problem: Problem) -> None:
         c.fail("scenarios", f"probabilities add up to {sum(probabilities):g}, not 1")  # type: ignore[arg-type]
 
 
+def _check_supply(c: Checker, problem: Problem) -> None:
+    if not c.errors:  # items resolved: a demand nothing supplies would crash the model
+        c.errors.extend(supply_problems(problem, c.file))
+
+
 CHECKS: list[Callable[[Checker, Problem], None]] = [_check_years, _resolve_all,
-                                                     _check_references]
+                                                     _check_references, _check_supply]

@@ -22,11 +22,12 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import ValidationError as PydanticError
 
 from paxsilica.errors import CycleError, PaxsilicaError, RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.plan.bounds import number_problems
 from paxsilica.plan.chain import catalogue_recipes, recipe_matrix, total_requirement
 from paxsilica.plan.checks import CHECKS, Checker, check_countries, plan_items, recipe_lines
 from paxsilica.plan.problem import Problem, Recipe
@@ -49,55 +50,12 @@ def _key(loc: tuple[object, ...]) -> str:
     return text
 
 
-def _key_lines(text: str, duplicates: list[tuple[str, int]] | None = None) -> dict[str, int]:
-    """1-based line of every key path (``projects[2].capacity``) in a YAML document;
-    keys given twice in one mapping are appended to ``duplicates`` (path, line)."""
-    lines: dict[str, int] = {}
-
-    def walk(node: yaml.Node, path: str) -> None:
-        if path:
-            lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: set[object] = set()
-            for key, value in node.value:
-                child = f"{path}.{key.value}" if path else str(key.value)
-                if duplicates is not None and key.value in seen:
-                    duplicates.append((child, key.start_mark.line + 1))
-                seen.add(key.value)
-                lines[child] = key.start_mark.line + 1
-                walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for n, value in enumerate(node.value):
-                walk(value, f"{path}[{n}]")
-
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
-    if root is not None:
-        walk(root, "")
-    return lines
-
-
-def _with_lines(error: ValidationError, lines: dict[str, int]) -> ValidationError:
-    """The same errors with the YAML line of each key (of its closest parent when absent)."""
-    def line(field: str | None) -> int | None:
-        while field:
-            if field in lines:
-                return lines[field]
-            field = field.rsplit(".", 1)[0] if "." in field else (
-                field.rsplit("[", 1)[0] if "[" in field else "")
-        return None
-    return ValidationError([RowError(e.file, e.row if e.row is not None else line(e.field),
-                                     e.field, e.reason) for e in error.errors])
-
-
 def parse_problem(data: object, file: str = "<problem>") -> Problem:
     """Shape checks only (types, ranges, required keys) of a loaded YAML document."""
     if not isinstance(data, dict):
         raise ValidationError([RowError(file, None, None, "a problem is a YAML mapping")])
     try:
-        return Problem.model_validate(data)
+        problem = Problem.model_validate(data)
     except PydanticError as exc:
         found: list[tuple[tuple, bool, str]] = []
         for error in exc.errors():
@@ -116,6 +74,10 @@ def parse_problem(data: object, file: str = "<problem>") -> Problem:
                   if not (wrong_kind and any(other[:len(loc)] == loc and not kind
                                              for other, kind, _ in found))]
         raise ValidationError(errors) from None
+    errors = number_problems(problem, file)
+    if errors:
+        raise ValidationError(errors)
+    return problem
 
 
 _KIND_ERRORS = {"literal_error", "list_type", "dict_type", "model_type", "string_type",
@@ -137,26 +99,13 @@ def load_problem(path: str | Path, net: StackNetwork | None = None, *,
         ValidationError: every problem found, each naming the file and key.
     """
     path = Path(path)
+    document = load_yaml(path, dates=False)  # as_of stays text: checked (and named) below
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PaxsilicaError(f"{path}: cannot read problem file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ValidationError([RowError(str(path), None, None,
-                                        f"not valid YAML{where}")]) from None
-    duplicates: list[tuple[str, int]] = []
-    lines = _key_lines(path.read_text(encoding="utf-8"), duplicates)
-    if duplicates:  # YAML keeps the last value silently: a typo'd copy would win
-        raise ValidationError([RowError(str(path), line, key, "key given twice")
-                               for key, line in duplicates])
-    try:
-        problem = parse_problem(data, str(path))
+        problem = parse_problem(document.data, str(path))
         return check_problem(problem, net or bundled_network(), str(path),
                              base_dir=path.parent, scenario_files=scenario_files)
     except ValidationError as exc:
-        raise _with_lines(exc, lines) from None
+        raise with_lines(exc, document) from None
 
 
 def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>", *,

@@ -21,6 +21,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from paxsilica.limits import MAX_PLAN_YEARS, SERVICE_MAX_DAYS
+from paxsilica.model.numbers import refuse_bool_numbers
+
 __all__ = ["TARGET_KINDS", "Chain", "Demand", "Inventory", "Outage", "Problem", "Project",
            "Recipe", "Scenario", "Shortfall", "SimulatedScenario", "Source", "Stockpile",
            "Target"]
@@ -31,14 +34,14 @@ TargetKind = Literal["max_concern_share", "min_domestic_share", "min_capacity_sh
 TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
 CAPACITY_KINDS = ("min_capacity_share", "min_recycling_capacity_share")
 """First-stage kinds: they count capacity (not flows) and hold in every scenario."""
-BIG = 1e15
-"""Largest quantity, capacity or cost accepted (units of the problem): above it HiGHS'
-tolerances lose the small numbers of the same problem."""
 
 
 class _Record(BaseModel):
-    # NaN and infinities are refused on every number (a NaN capacity would pass ge=0)
+    # NaN and infinities are refused on every number (a NaN capacity would pass ge=0);
+    # magnitudes above limits.MAX_QUANTITY and horizons above limits.MAX_PLAN_YEARS are
+    # refused with the whole problem in view (plan.bounds), booleans here
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+    _numbers = model_validator(mode="before")(refuse_bool_numbers)  # years: [true] refused
 
 
 class Demand(_Record):
@@ -47,7 +50,7 @@ class Demand(_Record):
     member: str = Field(description="ISO3 or country name of the consuming member")
     item: str = Field(description="catalogue item id or alias")
     year: int | Literal["all"] = Field("all", description="a year of the horizon, or all")
-    quantity: float = Field(ge=0, le=BIG, description="item unit per year")
+    quantity: float = Field(ge=0, description="item unit per year")
 
 
 class Source(_Record):
@@ -56,8 +59,8 @@ class Source(_Record):
     id: str
     item: str
     country: str = Field(description="where it is located (ISO3 or name)")
-    capacity: float = Field(ge=0, le=BIG, description="item unit per year")
-    cost: float = Field(ge=0, le=BIG, description="currency per unit delivered")
+    capacity: float = Field(ge=0, description="item unit per year")
+    cost: float = Field(ge=0, description="currency per unit delivered")
     kind: Literal["primary", "recycling"] = Field(
         "primary", description="recycling: secondary supply (counts for the recycling targets)")
     inputs: bool = Field(False, description="with a chain: consumes the recipe inputs of its "
@@ -71,10 +74,11 @@ class Project(_Record):
     id: str
     item: str
     country: str
-    capacity: float = Field(ge=0, le=BIG, description="item unit per year once online")
-    capex: float = Field(ge=0, le=BIG, description="currency, paid in the build year")
-    cost: float = Field(ge=0, le=BIG, description="currency per unit delivered")
-    lead_time: int = Field(0, ge=0, le=100, description="years from build decision to output")
+    capacity: float = Field(ge=0, description="item unit per year once online")
+    capex: float = Field(ge=0, description="currency, paid in the build year")
+    cost: float = Field(ge=0, description="currency per unit delivered")
+    lead_time: int = Field(0, ge=0, le=MAX_PLAN_YEARS,
+                           description="years from build decision to output")
     earliest_build: int | None = Field(None, description="first year it may be built")
     latest_build: int | None = Field(None, description="last year it may be built")
     partners: dict[str, float] = Field(default_factory=dict,
@@ -106,9 +110,9 @@ class Stockpile(_Record):
     id: str
     item: str
     member: str = Field(description="holder; draws serve only its own demand")
-    max_quantity: float = Field(ge=0, le=BIG, description="largest stock, item unit")
-    cost: float = Field(ge=0, le=BIG, description="currency per unit bought (first year)")
-    holding_cost: float = Field(0, ge=0, le=BIG, description="currency per unit held per year")
+    max_quantity: float = Field(ge=0, description="largest stock, item unit")
+    cost: float = Field(ge=0, description="currency per unit bought (first year)")
+    holding_cost: float = Field(0, ge=0, description="currency per unit held per year")
     release: Literal["disruption", "any"] = Field(
         "disruption", description="disruption: drawn only in years when a supplier of the "
                                   "item is cut in the scenario (a strategic reserve); any: "
@@ -135,10 +139,9 @@ class Inventory(_Record):
     """An item the coalition may carry from one year to the next (pooled stock)."""
 
     item: str
-    holding_cost: float = Field(ge=0, le=BIG, description="currency per unit per year")
-    initial: float = Field(0, ge=0, le=BIG, description="stock at the start, item unit")
-    capacity: float | None = Field(None, ge=0, le=BIG, description="largest stock (none: "
-                                                                    "unbounded)")
+    holding_cost: float = Field(ge=0, description="currency per unit per year")
+    initial: float = Field(0, ge=0, description="stock at the start, item unit")
+    capacity: float | None = Field(None, ge=0, description="largest stock (none: unbounded)")
 
 
 class Shortfall(_Record):
@@ -166,9 +169,9 @@ class Target(_Record):
     limit: float = Field(ge=0, le=1, description="fraction 0-1")
     priority: int = Field(1, ge=0, le=100, description="when targets conflict, lower "
                                                        "priorities give way first")
-    penalty: float | None = Field(None, ge=0, le=BIG, description="currency per unit (item "
-                                  "unit) by which the target is missed, per year (and "
-                                  "scenario); none: the target must hold")
+    penalty: float | None = Field(None, ge=0, description="currency per unit (item unit) by "
+                                  "which the target is missed, per year (and scenario); "
+                                  "none: the target must hold")
     member: str | None = Field(None, description="min_domestic_share: the member")
     from_: int | None = Field(None, alias="from", description="first year (default: first)")
     to: int | None = Field(None, description="last year (default: last)")
@@ -210,8 +213,8 @@ class SimulatedScenario(_Record):
     ensemble: int | None = Field(None, ge=2, le=500, description="members drawn")
     bins: int = Field(3, ge=1, le=10, description="weighted scenarios from the members")
     seed: int = Field(0, ge=0)
-    days: int | None = Field(None, ge=1, le=3650, description="simulated days (default: "
-                                                              "the scenario's)")
+    days: int | None = Field(None, ge=1, le=SERVICE_MAX_DAYS,
+                             description="simulated days (default: the scenario's)")
 
     @model_validator(mode="after")
     def _one(self) -> SimulatedScenario:
@@ -241,8 +244,8 @@ class Scenario(_Record):
     @model_validator(mode="after")
     def _penalties(self) -> Scenario:
         for item, value in (self.unmet_penalty or {}).items():
-            if not 0 <= value <= BIG:
-                raise ValueError(f"unmet_penalty of {item} must be within 0-{BIG:g}")
+            if value < 0:  # the size is checked with every number (plan.bounds)
+                raise ValueError(f"unmet_penalty of {item} must be at least 0, not {value:g}")
         if self.simulate is not None and self.outages:
             raise ValueError("a simulated scenario takes its outages from the simulator; "
                              "remove outages")
@@ -254,15 +257,14 @@ class Problem(_Record):
 
     name: str
     years: list[Annotated[int, Field(ge=1900, le=2300)]] = Field(
-        min_length=1, max_length=200, description="consecutive years")
+        min_length=1, description="consecutive years (at most limits.MAX_PLAN_YEARS)")
     discount_rate: float = Field(0.0, ge=0, lt=1, description="per year, fraction")
     concern: list[str] | str = Field("countries_of_concern",
                                      description="ISO3/names, or a group id")
     coalition: list[str] | str | None = Field(
         None, description="ISO3/names or a group id whose capacity counts as the "
                           "coalition's (default: the members with demand)")
-    unmet_penalty: float | None = Field(None, ge=0, le=BIG,
-                                        description="currency per unit unmet")
+    unmet_penalty: float | None = Field(None, ge=0, description="currency per unit unmet")
     as_of: str | None = Field(None, description="date for group memberships (YYYY-MM-DD)")
     demand: list[Demand] = Field(min_length=1)
     sources: list[Source] = Field(default_factory=list)

@@ -26,17 +26,18 @@ A plan scenario may name a simulator scenario instead of typing outages::
 that item to the members avoids: (L₀ − L₁) / Q, L the coalition's simulated loss in USD
 (members with demand and the problem's ``coalition`` countries) without and with a
 ``stockpile_release`` of Q (a tenth of the members' yearly demand of i, over the run).
-An item whose release avoids nothing there (no member's industry uses it in the
-simulation network, or the shortage does not reach them) keeps the problem's
-``unmet_penalty``, with a warning; so does every item when the simulator gives no dollar
-losses.
+Only losses count: a member's industry that gains sales while others are cut does not
+make a shortage cheaper. An item whose release avoids nothing there (no member's
+industry uses it in the simulation network, or the shortage does not reach them) keeps
+the problem's ``unmet_penalty``, with a warning; so does every item when the simulator
+gives no dollar losses.
 
 **Ensembles** draw ``ensemble`` members (the same draws as ``paxsilica simulate
 --ensemble``: member i uses the i-th child of ``SeedSequence(seed)``), sort them by
-severity (simulated loss when in dollars, else the mean outage fraction) and split
-them into ``bins`` equal groups; each group is one plan scenario with the group's
-share of the probability and its members' mean outages (losses from its median
-member).
+severity (the simulated loss when in dollars; ties, and runs without dollars, by the
+mean outage fraction) and split them into ``bins`` equal groups; each group is one plan
+scenario with the group's share of the probability and its members' mean outages
+(losses from its median member).
 
 Example:
     >>> from paxsilica.plan.load import bundled_network
@@ -212,11 +213,15 @@ def _demand(problem: Problem) -> dict[str, dict[str, float]]:
 
 
 def _loss(summary: object, members: set[str]) -> float | None:
-    """Members' simulated loss in US dollars (None when the simulator gives no dollars)."""
+    """Members' simulated loss in US dollars (None when the simulator gives no dollars).
+
+    Only losses count: an industry of a member that sells more while others are cut
+    (negative ``loss_usd``) does not make the shortage cheaper for the members that lack
+    the item, nor a unit short worth less."""
     if "loss_usd" not in summary.columns:  # type: ignore[attr-defined]
         return None
     rows = summary[summary["region"].isin(members)]  # type: ignore[index]
-    return float(rows["loss_usd"].fillna(0.0).sum())
+    return float(rows["loss_usd"].fillna(0.0).clip(lower=0.0).sum())
 
 
 class Simulator:
@@ -303,15 +308,17 @@ def _one(problem: Problem, scenario: Scenario, spec: SimulatedScenario, sim: Sim
     notes = sorted({note for _, n in found for note in n})
     players = {d.member for d in problem.demand} | set(problem.coalition or [])
     in_dollars = sim.loss(members[0], players) is not None
+    depth = [float(np.mean([o.fraction for o in outages])) if outages else 0.0
+             for outages, _ in found]
     if spec.ensemble is not None and in_dollars:  # one run per member: its loss
-        severity = [sim.loss(m, players) or 0.0 for m in members]
+        dollars = [sim.loss(m, players) or 0.0 for m in members]
     else:
-        severity = [float(np.mean([o.fraction for o in outages])) if outages else 0.0
-                    for outages, _ in found]
+        dollars = [0.0] * len(members)
     if not in_dollars:
         notes.append(f"{scenario.name}: the simulator reports no losses in US dollars; "
                      "unmet demand costs the problem's unmet_penalty")
-    order = np.argsort(severity, kind="stable")
+    # by simulated loss, ties (members losing nothing in dollars) by the supply cut
+    order = np.lexsort((depth, dollars))
     groups = np.array_split(order, spec.bins if spec.ensemble else 1)
     out = []
     for n, group in enumerate(groups):
