@@ -26,7 +26,8 @@ FLOORS = {
     "io": 3,
     "validate": 4, "analytics": 4,
     "store": 5,
-    "simulate": 6, "plan": 6, "certify": 6,
+    "simulate": 6, "certify": 6,
+    "plan": 6.5,  # the planner reads simulator scenarios and ownership control (issue 20)
     "requests": 7, "report": 7,
     "service": 8,
     "cli": 9,
