@@ -30,9 +30,11 @@ FLOORS = {
     "requests": 7, "report": 7,
     "service": 8,
     "cli": 9,
+    "__main__": 10,
 }
 """Floor of each package (docs/architecture.md draws the same): a package imports only
-packages on lower floors; ``paxsilica/__init__.py`` (the public API) stands above all."""
+packages on lower floors; ``paxsilica/__init__.py`` (the public API) stands above all, and
+``__main__.py`` (``python -m paxsilica``) above the CLI it runs."""
 
 
 def _module(path: Path) -> str:

@@ -11,18 +11,18 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
-import pandas as pd
 import typer
-from rich.progress import Progress
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
-from paxsilica.model.network import StackNetwork
-from paxsilica.plan.solve import DEFAULT_MIP_GAP
-from paxsilica.requests.expand import ExpandRequest, answer_expand
-from paxsilica.requests.plan import CostMethod, PlanRequest, answer_plan
+from paxsilica.requests.choices import CostMethod
+
+if TYPE_CHECKING:  # the planner (linopy) loads only when a command runs
+    import click
+    import pandas as pd
+
+    from paxsilica.model.network import StackNetwork
 
 __all__ = ["register"]
 
@@ -42,6 +42,8 @@ class _DefaultSolve(typer.core.TyperGroup):
 
 
 def _network(ctx: typer.Context, db: Path | None) -> StackNetwork:
+    from paxsilica.model.network import StackNetwork
+
     return StackNetwork.from_store(store_for(ctx, db, read_only=True))
 
 
@@ -51,13 +53,18 @@ def solve_command(
                                                  help="Planning problem (see docs/plan.md)")],
     fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds")] = None,
-    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = DEFAULT_MIP_GAP,
+    mip_gap: Annotated[float | None, typer.Option(
+        "--mip-gap", help="Relative MIP gap (default 0.0001)")] = None,
     costs: Annotated[CostMethod | None, typer.Option(
         "--costs", help="Also share costs: partners, benefit or shapley")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No solver log")] = False,
     db: DbOption = None,
 ) -> None:
     """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
+    from rich.progress import Progress
+
+    from paxsilica.requests.plan import PlanRequest, answer_plan
+
     request = PlanRequest.parse(problem=str(problem_file), time_limit=time_limit,
                                 mip_gap=mip_gap, costs=costs, log=not quiet)
     net = _network(ctx, db)
@@ -105,6 +112,8 @@ def expand_command(
     db: DbOption = None,
 ) -> None:
     """Rank candidate countries by coverage gained; best set of k (MILP) and greedy."""
+    from paxsilica.requests.expand import ExpandRequest, answer_expand
+
     request = ExpandRequest.parse(item=item, k=k, stage=stage, threshold=threshold, group=group,
                                   as_of=as_of)
     out = answer_expand(_network(ctx, db), request)

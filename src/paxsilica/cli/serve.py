@@ -9,7 +9,6 @@ import typer
 
 from paxsilica.cli.common import DbOption, err_console
 from paxsilica.errors import PaxsilicaError
-from paxsilica.store import default_db_path, open_store
 
 __all__ = ["register"]
 
@@ -36,6 +35,7 @@ def serve_command(
 
     from paxsilica.certify.certificate import load_private_key, load_public_key
     from paxsilica.service import RateLimit, ServiceConfig, create_app
+    from paxsilica.store import default_db_path, open_store
 
     if max_upload_mb <= 0:
         raise PaxsilicaError(f"--max-upload-mb must be positive, not {max_upload_mb}")

@@ -7,17 +7,18 @@ import os
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-import yaml
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import NotFoundError, RowError, ValidationError
-from paxsilica.model.network import StackNetwork
-from paxsilica.requests.simulate import PreparedSimulation, SimulateRequest, prepare_simulation
+
+if TYPE_CHECKING:  # the simulator (numpy, pandas, dask) loads only when a command runs
+    from rich.progress import Progress
+
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.simulate import PreparedSimulation
 
 __all__ = ["register"]
 
@@ -46,11 +47,14 @@ def _write_atomic(path: Path, write: object) -> None:
 
 
 def _progress(total: int, what: str) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=err_console, transient=True)
 
 
 def _library(ctx: typer.Context, db: Path | None) -> tuple[StackNetwork, dict[str, dict]]:
+    from paxsilica.model.network import StackNetwork
     from paxsilica.simulate.library import scenario_library
 
     net = StackNetwork.from_store(store_for(ctx, db))
@@ -71,6 +75,9 @@ def simulate_command(
     db: DbOption = None,
 ) -> None:
     """Simulate a disruption scenario day by day (ARIO model); print or write the result."""
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.simulate import SimulateRequest, prepare_simulation
+
     if fmt is SimFormat.parquet and output is None:
         raise ValidationError([RowError("<arguments>", None, "--output", "parquet needs -o PATH")])
     folder = Path(f"{output}.members") if output is not None and ensemble is not None else None
@@ -86,7 +93,9 @@ def simulate_command(
         task = bar.add_task("steps", total=prepared.days)
         result = prepared.run(lambda done, _total: bar.update(task, completed=done))
     if fmt is SimFormat.json:
-        text = json.dumps(result.to_json_dict(), ensure_ascii=False, default=float)
+        from paxsilica.io.records import rounded_document
+
+        text = json.dumps(rounded_document(result.to_json_dict()), ensure_ascii=False, default=float)
         _text_out(text, output)
     elif fmt is SimFormat.parquet:
         _write_atomic(output, lambda tmp: result.series().to_parquet(tmp, index=False))  # type: ignore[arg-type]
@@ -136,6 +145,8 @@ def list_command(ctx: typer.Context,
                  fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
                  db: DbOption = None) -> None:
     """List the library's scenarios."""
+    import pandas as pd
+
     _, library = _library(ctx, db)
     rows = [{"name": name, "start_date": doc.get("start_date"),
              "events": ", ".join(e["kind"] for e in doc["events"]) or "(none)",
@@ -147,6 +158,8 @@ def list_command(ctx: typer.Context,
 def show_command(ctx: typer.Context, name: str, db: DbOption = None,
                  as_of: Annotated[str | None, typer.Option("--as-of", help="Date of coalition-ban")] = None) -> None:
     """Print one scenario as YAML."""
+    import yaml
+
     typer.echo(yaml.safe_dump(_document(ctx, name, db, as_of), sort_keys=False, allow_unicode=True))
 
 
@@ -156,6 +169,8 @@ def export_command(ctx: typer.Context, name: str,
                    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of coalition-ban")] = None,
                    db: DbOption = None) -> None:
     """Write one scenario to a YAML file (edit it, then run paxsilica simulate on it)."""
+    import yaml
+
     document = _document(ctx, name, db, as_of)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     _write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -37,7 +37,8 @@ def no_trade_flows() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series([], dtype=object) for column in TRADE_COLUMNS})
 
 
-LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers"}
+LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "other_statuses", "item_ids", "targets",
+                "identifiers"}
 
 
 def as_date(value: date | str | None) -> date:

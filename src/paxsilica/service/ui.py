@@ -209,14 +209,16 @@ def bom_page(request: Request, state: ServiceState = Depends(get_state),
 
 
 @router.post("/ui/certify", response_class=HTMLResponse)
-def certify_fragment(request: Request, bom: Annotated[UploadFile, File()], rules: Annotated[str, Form()],
-                     lists: Annotated[list[str], Form(alias="list")],
+def certify_fragment(request: Request, bom: Annotated[UploadFile, File()],
+                     rules: Annotated[str | None, Form()] = None,
+                     lists: Annotated[list[str] | None, Form(alias="list")] = None,
                      subject: Annotated[str | None, Form(max_length=500)] = None,
                      state: ServiceState = Depends(get_state),
                      found: Principal = user("certifier")) -> HTMLResponse:
     try:
         text = certify_action(state, found, bom.filename or "bom.csv", bom.file.read(),
-                              options={"rules": rules, "lists": lists, "subject": subject or None})
+                              options={"rules": rules or None, "lists": lists or None,
+                                       "subject": subject or None})
     except ValidationError as exc:
         return _render(request, "_certificate.html.j2", status=422, errors=exc.errors)
     except PaxsilicaError as exc:
