@@ -4,7 +4,9 @@ Run by developers only (the package never reads shared/ at run time):
 
     .venv/bin/python scripts/build_bundled_data.py ../shared/reference
 
-Writes src/paxsilica/data/{memberships,supplies,export_controls,policy_targets}.csv.
+Writes src/paxsilica/data/{memberships,supplies,export_controls,policy_targets}.csv, then
+item_parameters.csv (``bundled_parameters.py``: world outputs copied from the supplies' world
+rows, and the cited figures of ``scripts/bundled/item_parameters.csv``).
 
 After the reference rows are read, the amendment tables in ``scripts/bundled/`` are
 applied (issue 13): each row has an ``action`` and the target table's key columns:
@@ -24,6 +26,8 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+
+from bundled_parameters import build_item_parameters
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "paxsilica" / "data"
 AMENDMENTS = Path(__file__).resolve().parent / "bundled"
@@ -254,3 +258,4 @@ if __name__ == "__main__":
     build_supplies(reference)
     build_memberships(reference)
     build_export_controls(reference)
+    build_item_parameters()

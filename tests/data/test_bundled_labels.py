@@ -21,7 +21,7 @@ import pytest
 from paxsilica.store.bundled import BUNDLED_FILES, bundled_path
 
 CONFIDENCE = {"high", "medium", "low"}
-BASIS = {"reported", "derived", "estimate", "target", "projection"}
+BASIS = {"reported", "derived", "estimate", "target", "projection", "assumption"}
 COMPILED = 2026
 """The year the bundled tables were compiled: later years are forward-looking."""
 RELAY = re.compile(r"\bvia\b|as relayed|relayed by|as reported by|as quoted by|as cited by|"
@@ -66,7 +66,7 @@ def test_every_row_cites_a_source_and_no_path_outside_the_package():
             bad.append(_where(name, number, row) + " (no source)")
         elif url and not url.startswith(("http://", "https://")):
             bad.append(_where(name, number, row) + f" (source_url {url!r} is not a URL)")
-        elif not url and not (row.get("basis") in ("derived", "estimate")
+        elif not url and not (row.get("basis") in ("derived", "estimate", "assumption")
                               and row["source"].lower().startswith("paxsilica")):
             bad.append(_where(name, number, row) + " (no URL, and not our own estimate)")
     assert not bad, bad
@@ -84,6 +84,13 @@ def test_high_confidence_rows_do_not_rest_on_a_relay():
         elif RELAY.search(row["source"]) and not (name == "memberships.csv"
                                                  and CORROBORATED.search(text)):
             bad.append(_where(name, number, row) + " (source is a relay)")
+    assert not bad, bad
+
+
+def test_assumptions_are_never_high_and_give_their_reasoning():
+    assumptions = [r for r in ROWS if r[2].get("basis") == "assumption"]
+    bad = [_where(*r) for r in assumptions
+           if r[2]["confidence"] == "high" or len(r[2].get("note") or "") < 40]
     assert not bad, bad
 
 

@@ -28,9 +28,15 @@ def test_headline_figures_are_those_of_the_engine(net, section):
     server = table.loc["market:WLD:ai_accelerator_server"]
     text = re.sub("<[^>]+>", "", section.body)
     assert f"own output located: {server['located_share']:.0%}" in text
-    assert f"At risk to countries of concern: {server['concern_share']:.0%}" in text
+    # a range, never a point alone (issue 18): low counts unlocated supply as safe, high as of
+    # concern, and the input whose unlocated supply drives the high end is named
+    assert server["concern_share_low"] < server["concern_share_high"]
+    assert (f"At risk to countries of concern: {server['concern_share_low']:.0%}–"
+            f"{server['concern_share_high']:.0%} (the high end assumes all unlocated supply is "
+            "of concern; the unlocated supply of") in text
     service = table.loc["market:WLD:ai_data_centre"]
-    assert f"At risk to countries of concern: {service['concern_share']:.0%}" in text
+    assert (f"At risk to countries of concern: {service['concern_share_low']:.0%}–"
+            f"{service['concern_share_high']:.0%}") in text
     assert "Taiwan" in text  # the server's own country is named
 
 

@@ -20,8 +20,8 @@ from paxsilica.analytics.concentration import country_shares, hhi
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 
-__all__ = ["coverage_timeline", "exposure", "exposure_change", "exposure_summary", "origin_dependence",
-           "unlocated_items"]
+__all__ = ["concern_bounds", "coverage_timeline", "exposure", "exposure_change", "exposure_summary",
+           "origin_dependence", "unlocated_items"]
 
 KEY = ["item_id", "stage", "year"]
 DEFAULT_GROUP = "pax_silica"
@@ -87,17 +87,36 @@ def exposure(net: StackNetwork, *, item: str | None = None, stage: str | None = 
     summary[["concern_share", "coalition_share", "named_share", "hhi"]] = summary[
         ["concern_share", "coalition_share", "named_share", "hhi"]].fillna(0.0)
     summary["unattributed_share"] = (1.0 - summary["named_share"]).clip(lower=0.0)
+    summary = concern_bounds(summary)
     table = shares.join(summary.drop(columns="named_share"), on=KEY)
     table = table.rename(columns={"item_id": "item"})
     table = table.sort_values(["item", "stage", "year", "share"],
                               ascending=[True, True, True, False])
     columns = ["country", "share", "item", "stage", "year", "hhi", "concern_share",
+               "concern_share_low", "concern_share_high",
                "coalition_share", "unattributed_share", "top_country", "top_share",
                "is_member", "is_concern", "quantity", "unit", "sources",
                "source_urls", "confidence", "basis", "share_method"]
     result = table[columns].reset_index(drop=True)
     result.attrs.update(as_of=day, group=group, concern=concern)
     return result
+
+
+def concern_bounds(summary: pd.DataFrame) -> pd.DataFrame:
+    """Add ``concern_share_low`` and ``concern_share_high`` to item-level figures (0-1).
+
+    Supply no cited row locates (``unattributed_share``) is counted as not of concern for
+    the low bound (which is ``concern_share``) and as of concern for the high bound, capped
+    at 1; the two are equal when nothing is unattributed. The true share lies between them.
+
+    >>> row = pd.DataFrame({"concern_share": [0.13], "unattributed_share": [0.87]})
+    >>> concern_bounds(row)[["concern_share_low", "concern_share_high"]].values.tolist()
+    [[0.13, 1.0]]
+    """
+    out = summary.copy()
+    out["concern_share_low"] = out["concern_share"]
+    out["concern_share_high"] = (out["concern_share"] + out["unattributed_share"]).clip(upper=1.0)
+    return out
 
 
 def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
@@ -110,8 +129,8 @@ def exposure_summary(net: StackNetwork, **selection: object) -> pd.DataFrame:
     first = table.groupby(keys, sort=True).first()
     sources = table.groupby(keys)["sources"].agg(lambda lists: sorted({s for x in lists for s in x}))
     countries = table.groupby(keys)["country"].count().rename("countries")
-    result = first[["hhi", "top_country", "top_share", "concern_share", "coalition_share",
-                    "unattributed_share"]].assign(as_of=table.attrs["as_of"],
+    result = first[["hhi", "top_country", "top_share", "concern_share", "concern_share_low",
+                    "concern_share_high", "coalition_share", "unattributed_share"]].assign(as_of=table.attrs["as_of"],
                                                   group=table.attrs["group"],
                                                   confidence=first["confidence"]).join(countries)
     result["sources"] = sources

@@ -222,7 +222,10 @@ def multitier_exposure(net: StackNetwork, *, group: str = "pax_silica",
     """Embodied exposure of every node, through all recipe tiers, as of a date.
 
     Columns: ``node, role, country, item, stage, concern_share`` (at-risk share if the
-    countries of concern stop, all tiers), ``direct_concern_share`` (first tier only),
+    countries of concern stop, all tiers), ``concern_share_low``/``concern_share_high``
+    (bounds: producers of unknown location counted as not of concern, which is
+    ``concern_share``, and as of concern; equal when everything upstream is located),
+    ``direct_concern_share`` (first tier only),
     ``coalition_share`` (share that survives if every non-member, and every producer of
     unknown location, stops: the supply secured inside ``group``), ``coalition_share_max``
     (the same if producers of unknown location were all inside ``group``: only located
@@ -248,13 +251,17 @@ def multitier_exposure(net: StackNetwork, *, group: str = "pax_silica",
     concern_flags = _origin_flags(snet, net.members(concern, day))
     outside = _origin_flags(snet, net.members(group, day), invert=True)
     unknown = _origin_flags(snet, {UNATTRIBUTED})
-    scenarios = np.column_stack([concern_flags, outside, unknown, outside & ~unknown])
+    scenarios = np.column_stack([concern_flags, outside, unknown, outside & ~unknown,
+                                 concern_flags | unknown])
     if mode == "essential":
         risk = at_risk(snet, scenarios, mode=mode)
     else:
-        risk = np.column_stack([at_risk(snet, scenarios[:, k], mode=mode) for k in range(4)])
+        risk = np.column_stack([at_risk(snet, scenarios[:, k], mode=mode)
+                                for k in range(scenarios.shape[1])])
     table = snet.nodes.rename(columns={"item_id": "item"}).assign(
-        concern_share=risk[:, 0], direct_concern_share=_direct_share(snet, concern_flags),
+        concern_share=risk[:, 0], concern_share_low=risk[:, 0],
+        concern_share_high=np.maximum(risk[:, 4], risk[:, 0]),
+        direct_concern_share=_direct_share(snet, concern_flags),
         coalition_share=1.0 - risk[:, 1], coalition_share_max=1.0 - risk[:, 3],
         unattributed_share=risk[:, 2], located_share=1.0 - _direct_share(snet, unknown),
         mode=mode, as_of=day, group=group, concern=concern)
@@ -266,8 +273,9 @@ def multitier_exposure(net: StackNetwork, *, group: str = "pax_silica",
             raise NotFoundError(f"unknown stage {stage!r} (known: {', '.join(net.stage_order)})")
         table = table[table["stage"] == stage]
     table = table[table["role"].isin(roles)]
-    columns = ["node", "role", "country", "item", "stage", "concern_share", "direct_concern_share",
-               "coalition_share", "coalition_share_max", "unattributed_share", "located_share",
+    columns = ["node", "role", "country", "item", "stage", "concern_share", "concern_share_low",
+               "concern_share_high", "direct_concern_share", "coalition_share",
+               "coalition_share_max", "unattributed_share", "located_share",
                "mode", "sourcing", "as_of", "group", "concern"]
     return table[columns].sort_values(["item", "role", "country"]).reset_index(drop=True)
 

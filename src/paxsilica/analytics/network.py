@@ -17,6 +17,9 @@ from which supplier node (shares of a group add up to 1).
 - A country market of *k* (trade data present) keeps its own world share ``w_c`` as
   domestic supply and fills ``1 - w_c`` in proportion to import values by exporter;
   an exporter that does not produce *k* passes on the world pool (re-export).
+- An input the catalogue flags ``tradable: false`` (electricity) is bought from the buyer's own
+  country's producer of it when the data locate one there (data centres in the US run on US
+  electricity), else from the pool as above.
 - An item with no cited producer shares but with trade data takes its world shares from
   export values by exporter (a proxy; the world market's ``sourcing`` says
   ``export shares``), so exporters become its producers.
@@ -285,6 +288,14 @@ def _export_shares(mix: pd.DataFrame) -> pd.DataFrame:
     return exports.rename(columns={"exporter": "country"})[["item_id", "country", "share"]]
 
 
+def _non_tradables(net: StackNetwork) -> set[str]:
+    """Items the catalogue flags ``tradable: false`` (electricity, data-centre service)."""
+    if "tradable" not in net.items:
+        return set()
+    flags = net.items["tradable"].map(lambda v: str(v).strip().lower() not in ("false", "0"))
+    return set(net.items.loc[~flags, "item_id"])
+
+
 def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
                      trade: pd.DataFrame | None = None) -> SourcingNetwork:
     """The country-level sourcing network of the store's items, recipes and facilities.
@@ -359,12 +370,16 @@ def sourcing_network(net: StackNetwork, *, as_of: date | str | None = None,
             supplier = index[f"market:WLD:{item}"] if supplier is None else supplier
             edges.append((market, supplier, item, (1 - domestic) * value / total, True, 1.0))
     recipes = net.recipes
+    local = _non_tradables(net)
     for position in np.flatnonzero(nodes["role"].isin(["producer", "unattributed", "facility"])):
         node = nodes.iloc[position]
         lines = recipes[recipes["output_item"] == node["item_id"]]
         for line in lines.itertuples():
             market = index.get(f"market:{node['country']}:{line.input_item}",
                                index[f"market:WLD:{line.input_item}"])
+            if line.input_item in local and node["country"] != UNATTRIBUTED:
+                # not traded across borders: made where it is used, when the data locate it there
+                market = producer(node["country"], line.input_item) or market
             edges.append((int(position), market, line.input_item, 1.0, bool(line.essential),
                           float(line.quantity)))
     frame = pd.DataFrame(edges, columns=["buyer", "supplier", "input_item", "share", "essential",

@@ -6,6 +6,8 @@ from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
 from paxsilica.model.kinds import KINDS, Kind, kind_named
+from paxsilica.model.parameter_record import ItemParameter, parameter_specs
+from paxsilica.model.parameters import item_parameter
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.supply import Supply
 
@@ -16,6 +18,7 @@ __all__ = [
     "Facility",
     "Group",
     "Item",
+    "ItemParameter",
     "Kind",
     "Membership",
     "Ownership",
@@ -24,7 +27,9 @@ __all__ = [
     "Supply",
     "country_name",
     "is_country",
+    "item_parameter",
     "kind_named",
+    "parameter_specs",
     "region_kind",
     "resolve_country",
 ]

@@ -40,3 +40,7 @@ class Item(Record):
     description: str = ""
     source: str | None = None
     source_url: str | None = None
+    tradable: bool = Field(default=True, description="False for what cannot cross borders "
+                           "(electricity, data-centre service): a ban never moves it")
+    capital: bool = Field(default=False, description="True for fixed assets (servers, fab "
+                          "equipment): a shortage cuts additions to the fleet, not the fleet")

@@ -19,6 +19,7 @@ from paxsilica.model.control import ExportControl
 from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
+from paxsilica.model.parameter_record import ItemParameter
 from paxsilica.model.recipe import RecipeLine
 from paxsilica.model.supply import Supply
 
@@ -72,6 +73,8 @@ KINDS: dict[str, Kind] = {
              {"owned_id": "companies"}),
         Kind("export_controls", "export control", ExportControl, ("measure_id",),
              {"item_ids": "items"}),
+        Kind("item_parameters", "item parameter", ItemParameter,
+             ("item_id", "parameter", "country", "year"), {"item_id": "items"}),
     ]
 }
 

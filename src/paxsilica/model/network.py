@@ -26,7 +26,7 @@ import pandas as pd
 from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.kinds import KINDS
 
-__all__ = ["StackNetwork", "as_date", "end_items", "no_trade_flows"]
+__all__ = ["StackNetwork", "as_date", "end_items", "no_item_parameters", "no_trade_flows"]
 
 TRADE_COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t",
                  "dataset", "source", "reporter"]
@@ -35,6 +35,12 @@ TRADE_COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd",
 def no_trade_flows() -> pd.DataFrame:
     """An empty trade-flow table (the network of a store without imported trade data)."""
     return pd.DataFrame({column: pd.Series([], dtype=object) for column in TRADE_COLUMNS})
+
+
+def no_item_parameters() -> pd.DataFrame:
+    """An empty item-parameter table (a network built without the economy's data)."""
+    return pd.DataFrame({column: pd.Series([], dtype=object)
+                         for column in KINDS["item_parameters"].columns})
 
 
 LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "other_statuses", "item_ids", "targets",
@@ -96,6 +102,7 @@ class StackNetwork:
     ownership: pd.DataFrame
     export_controls: pd.DataFrame
     trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
+    item_parameters: pd.DataFrame = field(default_factory=no_item_parameters)
 
     @classmethod
     def from_store(cls, store: object) -> StackNetwork:

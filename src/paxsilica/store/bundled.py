@@ -38,6 +38,7 @@ BUNDLED_FILES: list[tuple[str, str, str]] = [
     ("recipes", "paxsilica.data", "recipes.csv"),
     ("ownership", "paxsilica.data", "ownership.csv"),
     ("export_controls", "paxsilica.data", "export_controls.csv"),
+    ("item_parameters", "paxsilica.data", "item_parameters.csv"),
 ]
 
 
@@ -73,7 +74,8 @@ def bundled_version() -> str:
 
 # Kinds no other record refers to: rows of an older bundle that the new one no longer
 # ships are removed on upgrade (a corrected or withdrawn figure must not linger).
-RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls")
+RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls",
+                   "item_parameters")
 
 
 def ensure_bundled(store: Store) -> bool:

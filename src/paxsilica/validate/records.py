@@ -26,9 +26,14 @@ from pydantic import ValidationError as PydanticError
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.tables import Table
 from paxsilica.model.kinds import Kind, kind_named
+from paxsilica.validate import parameters
 from paxsilica.validate.checks import CHECK_CONTEXT, KIND_CHECKS, SHARE_SUM_TOLERANCE
 
 __all__ = ["SHARE_SUM_TOLERANCE", "context_kinds", "validate_table"]
+
+CHECKS = {**KIND_CHECKS, "item_parameters": parameters.CHECKS}
+CONTEXT = {**CHECK_CONTEXT, "item_parameters": parameters.CONTEXT}
+"""Checks across rows of each kind, and the stored tables they read."""
 
 STORE_COLUMNS = {"import_id"}
 """Columns the store adds on export; ignored on import so exports can be re-imported."""
@@ -115,7 +120,7 @@ def _check_references(kind: Kind, table: Table, frame: pd.DataFrame,
 def context_kinds(kind_name: str) -> set[str]:
     """The stored tables that validating ``kind_name`` reads (references and checks)."""
     kind = kind_named(kind_name)
-    return set(kind.references.values()) | CHECK_CONTEXT.get(kind.name, set())
+    return set(kind.references.values()) | CONTEXT.get(kind.name, set())
 
 
 def validate_table(kind_name: str, table: Table,
@@ -148,7 +153,7 @@ def validate_table(kind_name: str, table: Table,
     frame = _fill_defaults(kind, frame, context)
     errors = _check_duplicates(kind, table, frame)
     errors += _check_references(kind, table, frame, context)
-    for check in KIND_CHECKS.get(kind.name, []):
+    for check in CHECKS.get(kind.name, []):
         errors += check(table, frame, context)
     if errors:
         raise ValidationError(sorted(errors, key=lambda error: error.row or 0))

@@ -42,11 +42,13 @@ def build(data: ReportData) -> Section | None:
         "headline", TITLE,
         "At risk = share of the item's supply lost if every producer in a country of concern "
         "stopped, through all recipe tiers: essential inputs bind (Leontief); the weighted "
-        "reading also counts substitutable inputs. Unlocated = supply whose producing country "
-        "no cited row names, counted as a gap, not as safe. " + basis_text(headline.basis)
-        + " Without trade data a data centre buys electricity from the world mix, although "
-        "electricity is not traded between continents: the data-centre figure then overstates "
-        "the risk for data centres outside China. Weak rows: low confidence, or derived or "
+        "reading also counts substitutable inputs. It is a range, never a point: the low end "
+        "counts supply whose producing country no cited row names as safe, the high end counts "
+        "it as of concern; the true share lies between, and the input named as driving the "
+        "range is where locating more supply would narrow it most. " + basis_text(headline.basis)
+        + " Electricity is not traded across borders (catalogue: tradable false): a data "
+        "centre runs on its own country's electricity where the data locate it (IEA regions; "
+        "the unlocated remainder stays in the pool). Weak rows: low confidence, or derived or "
         "estimated, or located by exports (docs/data.md).",
         "".join(parts) + _weak_note(data, headline.weak))
 
@@ -67,21 +69,49 @@ def _end_item(data: ReportData, headline: HeadlineData, item: str) -> str:
         rows.append(
             f"<tr><td>{html.escape(labels.get(line.input_item, line.input_item))}</td>"
             f"<td>{'yes' if line.essential else 'no'}</td>"
-            f"<td class='num'>{_pct(source['concern_share'])}</td>"
+            f"<td class='num'>{_range(source)}</td>"
             f"<td class='num'>{_pct(source['unattributed_share'])}</td>"
             f"<td class='num'>{_pct(weak.get(line.input_item, 0.0))}</td></tr>")
     return (f"<h3>{html.escape(labels.get(item, item))}</h3>"
             "<p class='callout'>"
-            f"At risk to countries of concern: <b>{_pct(row['concern_share'])}</b> "
-            f"(weighted reading {_pct(headline.weighted.loc[item, 'concern_share'])}); "
+            f"At risk to countries of concern: <b>{_range(row)}</b> "
+            f"({_driver(data, world, item)}; "
+            f"weighted reading {_range(headline.weighted.loc[item])}); "
             f"inside the coalition: {_pct(row['coalition_share'])}; "
             f"own output located: {_pct(row['located_share'])}; "
             f"unlocated upstream: {_pct(row['unattributed_share'])}; "
             f"own location resting on weak rows: {_pct(weak.get(item, 0.0))}.</p>"
             f"<p>Countries it depends on alone (through all tiers): {named or 'none located'}.</p>"
             "<table><thead><tr><th>Direct input</th><th>Essential</th>"
-            "<th>At risk through all tiers</th><th>Unlocated</th><th>Located share on weak rows</th>"
+            "<th>At risk through all tiers (low–high)</th><th>Unlocated</th><th>Located share on weak rows</th>"
             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _range(row: pd.Series) -> str:
+    """``low–high`` (one figure when the bounds agree to the percent)."""
+    low = row["concern_share"]
+    high = row.get("concern_share_high", low)
+    return _pct(low) if f"{low:.0%}" == f"{high:.0%}" else f"{_pct(low)}–{_pct(high)}"
+
+
+def _driver(data: ReportData, world: pd.DataFrame, item: str) -> str:
+    """Which essential input's unlocated supply opens the range most: the assumption that
+    drives it."""
+    row = world.loc[item]
+    if "concern_share_high" not in world or row["concern_share_high"] - row["concern_share"] < 0.005:
+        return "everything upstream is located, so the range is a point"
+    inputs = data.recipes[(data.recipes["output_item"] == item) & data.recipes["essential"]]
+    inputs = [i for i in inputs["input_item"] if i in world.index]
+    if not inputs:
+        return "the range comes from the item's own unlocated output"
+    highs = world.loc[inputs, "concern_share_high"]
+    drivers = [i for i in inputs if highs[i] >= highs.max() - 0.005]
+    named = "; ".join(f"{html.escape(data.item_labels.get(i, i))} {_range(world.loc[i])}"
+                      for i in drivers[:4])
+    more = f" and {len(drivers) - 4} more" if len(drivers) > 4 else ""
+    verb = "drives" if len(drivers) == 1 else "each drive"
+    return (f"the high end assumes all unlocated supply is of concern; the unlocated supply of "
+            f"{named}{more} {verb} it")
 
 
 def _weak_note(data: ReportData, weak: pd.Series) -> str:
