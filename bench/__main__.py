@@ -9,8 +9,10 @@ Each benchmark prints its own table with the ratio against the peer tool the iss
   about 5 GB for pymrio);
 * ``bench_simulate`` — ARIO seconds per step vs BoARIO, n = 100 000, ensemble speed-up.
 * ``bench_plan`` — 500 projects × 20 items × 30 countries × 10 years × 10 scenarios (build, solve to 1 % gap).
-* ``bench_service`` — HTTP latency and throughput of exposure, screen, certify at 1/8/32 clients
-  vs the same library call without HTTP, and readers during an import (loopback only).
+* ``bench_service`` — HTTP latency and throughput of /healthz, a one-item exposure, exposure,
+  screen, certify at 1/8/32 clients vs the same library call without HTTP, and readers
+  during an import (loopback only).
+* ``bench_cli`` — CLI start (``--help``) and a one-item exposure query on a warm database.
 
 ``--only NAME`` (repeatable) runs a subset, e.g. ``python -m bench --only mrio``.
 """
@@ -29,6 +31,7 @@ BENCHMARKS = {
     "simulate": "bench.bench_simulate",
     "plan": "bench.bench_plan",
     "service": "bench.bench_service",
+    "cli": "bench.bench_cli",
 }
 
 

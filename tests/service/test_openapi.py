@@ -50,7 +50,7 @@ def test_errors_documented_where_they_can_happen():
     for (method, path), operation in API.items():
         answers = operation["responses"]
         assert {"401", "403", "422"} <= set(answers), (method, path)
-        assert ("413" in answers) == ("requestBody" in operation), (method, path)
+        assert ("413" in answers) == ("400" in answers) == ("requestBody" in operation), (method, path)
         if "{" in path:
             assert "404" in answers, (method, path)
         for status, answer in answers.items():

@@ -52,10 +52,10 @@ class JobKind:
     request: type[Request]
     target: str
     """``module:function`` called as ``function(net, checked, progress=report)``."""
-    check: str
+    check: str | None = None
     """``module:function`` called at the door as ``function(net, request)``: raises a
     library error for anything wrong (422 before any job exists) and returns what the job
-    runs (the request, or what was prepared from it)."""
+    runs (the request, or what was prepared from it); ``None``: the request as it is."""
 
     def parse(self, params: dict) -> Request:
         """The job's request from a client's parameters (a remote request: no files)."""
@@ -63,6 +63,8 @@ class JobKind:
 
     def checked(self, net: object, request: Request) -> object:
         """What the job runs, after the kind's check of ``request`` against ``net``."""
+        if self.check is None:
+            return request
         module, function = self.check.split(":")
         return getattr(importlib.import_module(module), function)(net, request)
 

@@ -87,6 +87,7 @@ def table_content(model: type) -> dict:
 
 
 PROBLEM_DESCRIPTIONS = {
+    400: "The body cannot be parsed (not JSON, not multipart)",
     401: "No, unknown or revoked token",
     403: "The token's role is too low",
     404: "Not found",
@@ -101,8 +102,8 @@ PROBLEM_DESCRIPTIONS = {
 
 def problems(*statuses: int, body: bool = False) -> dict[int, dict]:
     """The ``responses`` entries of the problems a route can give: 401, 403, 422 and 503
-    on every ``/api`` route, 413 on routes with a body, and ``statuses``."""
-    chosen = sorted({401, 403, 422, 503, *statuses, *((413,) if body else ())})
+    on every ``/api`` route, 400 and 413 on routes with a body, and ``statuses``."""
+    chosen = sorted({401, 403, 422, 503, *statuses, *((400, 413) if body else ())})
     return {status: {"description": PROBLEM_DESCRIPTIONS[status],
                      "content": {"application/problem+json": {
                          "schema": {"$ref": "#/components/schemas/Problem"}}}}
