@@ -97,3 +97,39 @@ def test_python_dash_m_runs_the_program():
     result = subprocess.run([sys.executable, "-m", "paxsilica", "--version"], capture_output=True,
                             text=True, timeout=120, check=False)
     assert result.returncode == 0 and result.stdout.startswith("paxsilica ")
+
+
+WARM = """
+import contextlib, io, json, os, sys
+from paxsilica.cli.app import app
+import typer
+command = typer.main.get_command(app)
+before = os.stat({db!r})
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        command.main(["--db", {db!r}, "exposure", "--item", "gallium", "--format", "json"],
+                     prog_name="paxsilica", standalone_mode=False)
+    except SystemExit:
+        pass
+after = os.stat({db!r})
+print(json.dumps({{"rows": len(json.loads(out.getvalue())),
+                   "same_file": (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns),
+                   "loaded": sorted(m for m in sys.modules if m.startswith(
+                       ("paxsilica.store.importer", "paxsilica.validate", "paxsilica.store.transfer",
+                        "paxsilica.analytics.multitier", "scipy", "fastapi", "linopy", "dask")))}}))
+"""
+
+
+def test_a_warm_query_rebuilds_nothing(tmp_path):
+    """On a database already holding the bundled data, a one-item exposure writes nothing
+    (no DDL, no import: the file is untouched) and loads no importer, validator, all-tier
+    analysis or service library."""
+    db = str(tmp_path / "warm.duckdb")
+    first = subprocess.run([sys.executable, "-m", "paxsilica", "--db", db, "data", "status"],
+                           capture_output=True, text=True, timeout=300, check=False)
+    assert first.returncode == 0, first.stderr
+    probe = subprocess.run([sys.executable, "-c", WARM.format(db=db)], capture_output=True,
+                           text=True, timeout=300, check=False)
+    assert probe.returncode == 0, probe.stderr
+    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert found["rows"] > 1 and found["same_file"] and found["loaded"] == []
