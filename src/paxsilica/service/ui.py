@@ -178,7 +178,9 @@ def compare(request: Request, a: Annotated[str, Query(max_length=64)], b: Annota
         row = request.app.state.jobs.job(job_id)
         if row is None or row["submitted_by"] != who(found):
             raise ProblemError(404, f"no run {job_id!r} of yours", "a" if job_id == a else "b")
-        result = row["result"] if isinstance(row["result"], list) else []
+        done = row["status"] == "done"
+        result = request.app.state.jobs.result(job_id) if done else None
+        result = result if isinstance(result, list) else []
         runs.append({**row, "rows": result[:200], "columns": list(result[0]) if result else []})
     return _render(request, "_compare.html.j2", runs=runs)
 
