@@ -9,7 +9,7 @@ Example:
     >>> paging = Paging(limit=2, offset=1)
     >>> page([{"a": 1}, {"a": 2}, {"a": 3}], paging).body
     b'{"total":3,"limit":2,"offset":1,"results":[{"a":2},{"a":3}]}'
-    >>> page([{"a": ["x", "y"]}, {"a": "=1+2"}], Paging(), TableFormat.csv).body
+    >>> page([{"a": ["x", "y"]}, {"a": "=1+2"}], Paging(limit=10, offset=0), TableFormat.csv).body
     b"a\\nx;y\\n'=1+2\\n"
 """
 
