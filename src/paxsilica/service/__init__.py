@@ -8,7 +8,7 @@ web framework.
 
 from __future__ import annotations
 
-from importlib import import_module
+from paxsilica._lazy import lazy_names
 
 NAMES: dict[str, str] = {
     "create_app": "paxsilica.service.app",
@@ -19,14 +19,4 @@ NAMES: dict[str, str] = {
 
 __all__ = sorted(NAMES)
 
-
-def __getattr__(name: str) -> object:
-    if name not in NAMES:
-        raise AttributeError(f"module 'paxsilica.service' has no attribute {name!r}")
-    value = getattr(import_module(NAMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(NAMES))
+__getattr__, __dir__ = lazy_names(__name__, NAMES)

@@ -175,11 +175,16 @@ class JobRunner:
             raise
         from distributed import Variable
 
-        client = self.client()
-        Variable(_progress_key(job_id), client=client).set({"status": "queued", "progress": 0.0})
-        future = client.submit(run_job, kind.target, request if checked is None else checked,
-                               job_id, self.state.network(), pure=False,
-                               key=f"paxsilica-job-{job_id}")
+        try:
+            client = self.client()
+            Variable(_progress_key(job_id), client=client).set({"status": "queued",
+                                                                "progress": 0.0})
+            future = client.submit(run_job, kind.target, request if checked is None else checked,
+                                   job_id, self.state.network(), pure=False,
+                                   key=f"paxsilica-job-{job_id}")
+        except BaseException:  # the cluster cannot take it: the slot is free again
+            self._release(job_id)
+            raise
         self._futures[job_id] = future
         future.add_done_callback(lambda done: self._finish(job_id, done))
         return job_id

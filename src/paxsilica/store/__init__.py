@@ -11,7 +11,7 @@ quickly.
 
 from __future__ import annotations
 
-from importlib import import_module
+from paxsilica._lazy import lazy_names
 
 NAMES: dict[str, str] = {
     "TABLES": "paxsilica.store.schema",
@@ -30,14 +30,4 @@ NAMES: dict[str, str] = {
 
 __all__ = sorted(NAMES)
 
-
-def __getattr__(name: str) -> object:
-    if name not in NAMES:
-        raise AttributeError(f"module 'paxsilica.store' has no attribute {name!r}")
-    value = getattr(import_module(NAMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(NAMES))
+__getattr__, __dir__ = lazy_names(__name__, NAMES)
