@@ -11,8 +11,8 @@ Run: ``.venv/bin/python -m bench.bench_cli [--repeat N]``.
 
 Each figure is the median wall time of ``--repeat`` runs in fresh processes (the first run
 of each, which fills the OS file cache, is not counted). :func:`rows` returns the figures in
-the layout of ``bench/table.py`` (``part, case, ours, peer, unit, goal…``); when that module
-is present, they go to its collected table too.
+the layout of ``bench/table.py`` (``part, case, ours, peer, unit, goal…``), and
+:func:`main` adds them to its collected table (``python -m bench``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.table import record
 
 PROGRAM = [sys.executable, "-m", "paxsilica"]
 
@@ -89,11 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row['part'] + ': ' + row['case']:<56} {row['ours']:>8.3f} {row['peer']:>15.3f} "
               f"{row['goal'].split('=')[1]:>6}  {row['note']}")
     print(f"(median of {args.repeat} runs each; load average {load:.1f})")
-    try:  # the collected table of python -m bench, where it exists
-        from bench.table import record
-    except ImportError:
-        return 0
-    for row in found:
+    for row in found:  # and to the collected table of python -m bench
         record(row["part"], row["case"], row["ours"], row["unit"], peer=row["peer"],
                peer_name=row["peer_name"], better=row["better"], goal=row["goal"],
                note=row["note"])

@@ -147,6 +147,8 @@ def rounded_document(document: dict) -> dict:
                        for cell in cells):
                     frame[column] = pd.Series(cells, index=frame.index, dtype=object)
             out[key] = json_records(rounded(frame))
+        elif isinstance(value, dict):  # a nested part (the economy's totals and industries)
+            out[key] = rounded_document(value)
         else:
             out[key] = value
     return out

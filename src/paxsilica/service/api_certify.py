@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from paxsilica.requests.screen import ScreenRequest
 from paxsilica.service.access import Principal
@@ -88,13 +89,19 @@ def certify_route(
 
 
 @router.post("/verify", operation_id="verify_certificate", response_model=VerifyResult,
-             responses=problems(body=True), summary="Verify a certificate's signature",
-             dependencies=[Depends(require("reader"))])
-def verify_route(
-    request: Request,
-    document: Annotated[Any, Body(description="The certificate JSON, as certify writes it",
-                                  examples=[{"certificate": {"verdict": "pass"}, "signature": None}])],
-) -> JSON:
+             responses=problems(415, body=True), summary="Verify a certificate's signature",
+             dependencies=[Depends(require("reader"))],
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"type": "object", "description": "The certificate JSON, as certify "
+                                                             "writes it"},
+                 "example": {"certificate": {"verdict": "pass"}, "signature": None}}}}})
+async def verify_route(request: Request) -> JSON:
     """Whether a certificate's Ed25519 signature verifies with one of the service's keys
-    (an invalid certificate is a 200 with ``valid`` false and the reason)."""
-    return JSON(verify_document(document, request.app.state.service.public_keys))
+    (an invalid certificate is a 200 with ``valid`` false and the reason). The bytes as sent
+    are verified (a duplicate key is invalid); a body that is not JSON is a 415."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind and kind != "application/json" and not kind.endswith("+json"):
+        raise ProblemError(415, f"send the certificate as application/json, not {kind}",
+                           "certificate")
+    raw = await request.body()  # the bytes as sent are verified, never a re-serialisation
+    return JSON(await run_in_threadpool(verify_document, raw, request.app.state.service.public_keys))

@@ -98,7 +98,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None, default_response_class=JSON)
     install_handlers(app)
     ui.install_ui_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_upload_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_upload_bytes,
+                       json_bytes=config.max_json_bytes, body_timeout=config.body_timeout)
 
     @app.get("/healthz", tags=["service"], operation_id="get_health",
              summary="Liveness: 200 while the service runs")

@@ -114,6 +114,13 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _queue_full(unfinished: int, cap: int) -> ProblemError:
+    """The 429 of a submitter with ``unfinished`` jobs queued or running, ``cap`` allowed."""
+    return ProblemError(429, f"{unfinished} of your jobs are queued or running; at most {cap} "
+                             "at a time (poll them at /api/v1/jobs/ID, then try again)", "kind",
+                        headers={"Retry-After": "10"})
+
+
 class JobRunner:
     """Submits jobs to Dask and records them in the ``jobs`` table."""
 
@@ -155,20 +162,21 @@ class JobRunner:
         Raises:
             ProblemError: 429 when ``who`` already has
                 :attr:`~paxsilica.service.state.ServiceConfig.max_queued_jobs` jobs queued
-                or running (nothing is written then).
+                or running: counted in memory (this runner's jobs, submissions under way
+                included), then in the ``jobs`` table (rows this runner does not hold) and
+                again inside the write that records the job, so two requests at once cannot
+                both slip under the cap. Nothing is written then.
         """
         job_id = uuid.uuid4().hex
         values = request.options()
         cap = self.state.config.max_queued_jobs
-        with self._lock:  # counted in memory: a refused job costs no write of the store
+        with self._lock:  # counted in memory first: most refusals cost no query of the store
             if self._unfinished[who] >= cap:
-                raise ProblemError(429, f"{self._unfinished[who]} of your jobs are queued or "
-                                        f"running; at most {cap} at a time (poll them at "
-                                        "/api/v1/jobs/ID, then try again)", "kind",
-                                   headers={"Retry-After": "10"})
+                raise _queue_full(self._unfinished[who], cap)
             self._unfinished[who] += 1
             self._owners[job_id] = who
         try:
+            self._check_queue(self.state.reader(), who)  # cheap: a refused job copies no file
             self._record(job_id, kind, values, who)
         except BaseException:
             self._release(job_id)
@@ -199,9 +207,20 @@ class JobRunner:
 
     def _record(self, job_id: str, kind: JobKind, values: dict, who: str) -> None:
         with self.state.writer() as store:
+            self._check_queue(store, who)  # again inside the write: no two slip under the cap
             store.connection.execute(
                 'INSERT INTO "jobs" VALUES (?, ?, ?, \'queued\', 0.0, ?, ?, NULL, NULL, NULL)',
                 [job_id, kind.name, json.dumps(values), who, _now()])
+
+    def _check_queue(self, store: object, who: str) -> None:
+        """429 when the ``jobs`` table holds ``max_queued_jobs`` unfinished jobs of ``who``
+        (the job being submitted is not recorded yet)."""
+        cap = self.state.config.max_queued_jobs
+        (unfinished,) = store.connection.execute(  # type: ignore[attr-defined]
+            "SELECT count(*) FROM \"jobs\" WHERE submitted_by = ? AND status NOT IN ('done', 'failed')",
+            [who]).fetchone()
+        if unfinished >= cap:
+            raise _queue_full(unfinished, cap)
 
     def _finish(self, job_id: str, future: object) -> None:
         result = error = None

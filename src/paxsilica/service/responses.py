@@ -91,8 +91,10 @@ PROBLEM_DESCRIPTIONS = {
     401: "No, unknown or revoked token",
     403: "The token's role is too low",
     404: "Not found",
+    408: "The body did not arrive in time",
     409: "Not ready yet (the job has not finished)",
-    413: "Body over the upload limit",
+    413: "Body over the upload limit (JSON bodies: a lower limit)",
+    415: "The body is not JSON",
     422: "Invalid input: every problem listed, each naming its field (and file row)",
     429: "Rate limit reached, or too many of your jobs unfinished (Retry-After says when to retry)",
     503: "The store cannot be read or written right now",
@@ -102,8 +104,8 @@ PROBLEM_DESCRIPTIONS = {
 
 def problems(*statuses: int, body: bool = False) -> dict[int, dict]:
     """The ``responses`` entries of the problems a route can give: 401, 403, 422 and 503
-    on every ``/api`` route, 400 and 413 on routes with a body, and ``statuses``."""
-    chosen = sorted({401, 403, 422, 503, *statuses, *((400, 413) if body else ())})
+    on every ``/api`` route, 400, 408 and 413 on routes with a body, and ``statuses``."""
+    chosen = sorted({401, 403, 422, 503, *statuses, *((400, 408, 413) if body else ())})
     return {status: {"description": PROBLEM_DESCRIPTIONS[status],
                      "content": {"application/problem+json": {
                          "schema": {"$ref": "#/components/schemas/Problem"}}}}

@@ -26,11 +26,15 @@ def check_simulate(net: StackNetwork, request: SimulateRequest) -> PreparedSimul
 
 def simulate_job(net: StackNetwork, request: SimulateRequest | PreparedSimulation,
                  progress: Callable[[float], None] | None = None) -> dict:
-    """Run one scenario on ``net``; ``{"scenario", "days", "series", "summary", …}`` with
-    numbers rounded as the CLI prints them (float noise such as ``-5.9e-11`` is 0).
+    """Run one scenario on ``net``; ``simulate --format json``'s document (``scenario``,
+    ``days``, ``warnings``, the ``series`` the request asks for, ``summary`` with USD,
+    ``items``, ``flows_cut``, ``economy`` …): the series as computed, the rest rounded as the
+    CLI rounds it (float noise such as ``-5.9e-11`` is 0).
 
     ``progress`` receives the fraction of days done.
     """
     prepared = request if isinstance(request, PreparedSimulation) else prepare_simulation(request, net)
     result = prepared.run(None if progress is None else lambda done, total: progress(done / total))
-    return rounded_document(result.to_json_dict())
+    document = result.to_json_dict(prepared.request.series)
+    series = document.pop("series")  # as computed, as the CLI streams it
+    return {**rounded_document(document), "series": series}
