@@ -13,18 +13,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
-import pandas as pd
 import typer
-from rich.markup import escape
-from rich.progress import Progress
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import PaxsilicaError
-from paxsilica.model.network import StackNetwork
-from paxsilica.plan.solve import DEFAULT_MIP_GAP
-from paxsilica.requests.expand import ExpandRequest, answer_expand
-from paxsilica.requests.plan import CostMethod, PlanRequest, answer_plan
+from paxsilica.requests.choices import CostMethod
+
+if TYPE_CHECKING:  # the planner (linopy) loads only when a command runs
+    import click
+    import pandas as pd
+
+    from paxsilica.model.network import StackNetwork
 
 if TYPE_CHECKING:
     from paxsilica.plan.results import PlanResult
@@ -47,6 +46,8 @@ class _DefaultSolve(typer.core.TyperGroup):
 
 
 def _network(ctx: typer.Context, db: Path | None) -> StackNetwork:
+    from paxsilica.model.network import StackNetwork
+
     return StackNetwork.from_store(store_for(ctx, db, read_only=True))
 
 
@@ -56,13 +57,18 @@ def solve_command(
                                                  help="Planning problem (see docs/plan.md)")],
     fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds")] = None,
-    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = DEFAULT_MIP_GAP,
+    mip_gap: Annotated[float | None, typer.Option(
+        "--mip-gap", help="Relative MIP gap (default 0.0001)")] = None,
     costs: Annotated[CostMethod | None, typer.Option(
         "--costs", help="Also share costs: partners, benefit or shapley")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No solver log")] = False,
     db: DbOption = None,
 ) -> None:
     """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
+    from rich.progress import Progress
+
+    from paxsilica.requests.plan import PlanRequest, answer_plan
+
     request = PlanRequest.parse(problem=str(problem_file), time_limit=time_limit,
                                 mip_gap=mip_gap, costs=costs, log=not quiet)
     net = _network(ctx, db)
@@ -83,6 +89,8 @@ def solve_command(
     else:
         _tables(answer.result, answer.shares)
     if not answer.solved:
+        from rich.markup import escape
+
         # one line, however narrow the terminal: scripts grep it
         err_console.print(f"[bold red]{escape(answer.result.message or answer.result.status)}[/]",
                           highlight=False, soft_wrap=True)
@@ -139,6 +147,8 @@ def expand_command(
     db: DbOption = None,
 ) -> None:
     """Rank eligible countries by the coalition's unmet need they cover; best set of k."""
+    from paxsilica.requests.expand import ExpandRequest, answer_expand
+
     options: dict[str, object] = {}
     if exclude is not None:
         options["exclude"] = [g for g in exclude if g != "none"]

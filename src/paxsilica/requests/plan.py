@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -48,22 +47,15 @@ from paxsilica.plan import (
 )
 from paxsilica.plan.results import PlanResult
 from paxsilica.requests.base import Document, Number, Request, StrictBool, is_document_text
+from paxsilica.requests.choices import CostMethod
 from paxsilica.requests.limits import MAX_TIME_LIMIT_SECONDS
 
-__all__ = ["CostMethod", "PlanAnswer", "PlanRequest", "answer_plan"]
+__all__ = ["CostMethod", "PlanAnswer", "PlanRequest", "answer_plan", "checked_plan_problem"]
 
 Steps = Callable[[int, str], None]
 """``steps(step, message)``: step 1 (problem checked), 2 (model built), 3 (solved)."""
 Counts = Callable[[int, int], None]
 """``counts(done, total)``: Shapley cost sharing, plans solved so far."""
-
-
-class CostMethod(StrEnum):
-    """How joint costs are shared."""
-
-    partners = "partners"
-    benefit = "benefit"
-    shapley = "shapley"
 
 
 class PlanRequest(Request):
@@ -119,7 +111,13 @@ class PlanAnswer:
         return json.loads(json.dumps(answer, default=str))
 
 
-def _problem(request: PlanRequest, net: StackNetwork) -> Problem:
+def checked_plan_problem(request: PlanRequest, net: StackNetwork) -> Problem:
+    """The request's problem, parsed and checked against ``net`` (what :func:`answer_plan`
+    solves); a service checks it at the door before queueing the solve.
+
+    Raises:
+        ValidationError: the problem is not valid (file or ``problem`` and key named).
+    """
     spec = request.problem
     # a remote problem must not make the server read files (simulator scenario files)
     files = request.local_files
@@ -144,7 +142,7 @@ def answer_plan(net: StackNetwork, request: PlanRequest, *, steps: Steps | None 
     Raises:
         ValidationError: the problem is not valid (file or ``problem`` and key named).
     """
-    problem = _problem(request, net)
+    problem = checked_plan_problem(request, net)
     if steps is not None:
         steps(1, f"loaded {problem.name}: {len(problem.projects)} projects, "
                  f"{len(problem.scenarios)} scenarios, {len(problem.years)} years")
