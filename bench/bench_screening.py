@@ -45,6 +45,7 @@ from paxsilica.certify.screening.normalize import name_form
 from paxsilica.certify.screening.parallel import workers_for
 from paxsilica.certify.screening.screener import Screener
 from paxsilica.io.tables import read_table
+from paxsilica.limits import MAX_NAME_LENGTH
 
 EVAL = Path(__file__).parents[1] / "tests" / "fixtures" / "certify" / "screening_eval.csv"
 SYLLABLES = ["ka", "lo", "mi", "ra", "zen", "tor", "vex", "qua", "lin", "sha", "dor", "mak",
@@ -178,11 +179,12 @@ def baseline_matches(queries: pd.DataFrame, names: list[str], owners: list[str])
 
 
 def _memory_growth(screener: Screener) -> tuple[float, float]:
-    """tracemalloc peak (MB) of screening one name of 3 000 and of 30 000 characters."""
+    """tracemalloc peak (MB) of screening one name of a tenth of the longest name screened
+    (limits.MAX_NAME_LENGTH; longer ones are refused) and of the longest."""
     import tracemalloc
 
     peaks = []
-    for length in (3_000, 30_000):
+    for length in (MAX_NAME_LENGTH // 10, MAX_NAME_LENGTH):
         name = ("Shenzhen Huaweitechnology " * (length // 26 + 1))[:length]
         tracemalloc.start()
         screener.screen_one(pd.DataFrame({"query_id": ["q"], "name": [name]}))
@@ -265,8 +267,9 @@ def main() -> None:
     print()
     print(f"speed ratio (paxsilica / peer): {ours_rate / base_rate:,.1f}x")
     memory = _memory_growth(screener)
-    print(f"memory of one name (tracemalloc peak): 3 000 characters {memory[0]:.2f} MB, "
-          f"30 000 characters {memory[1]:.2f} MB ({memory[1] / max(memory[0], 1e-9):.1f}x for 10x the length)")
+    print(f"memory of one name (tracemalloc peak): {MAX_NAME_LENGTH // 10:,} characters {memory[0]:.2f} MB, "
+          f"{MAX_NAME_LENGTH:,} characters {memory[1]:.2f} MB ({memory[1] / max(memory[0], 1e-9):.1f}x "
+          "for 10x the length)")
     quality = (f"eval P {ours_eval['precision']:.3f} R {ours_eval['recall']:.3f}; synthetic P "
                f"{ours_syn['precision']:.3f} R {ours_syn['recall']:.3f}")
     case = f"{len(queries):,} names x {len(entities):,} entities"

@@ -46,7 +46,8 @@ def mrio_folder(n: int, density: float) -> Path:
     """A pymrio text folder of a random MRIO (written once, then reused)."""
     from bench.bench_simulate import make_mrio
 
-    folder = CACHE / f"e2e-mrio-{n}-{density:g}"
+    # no dot in the name: pymrio's save takes a path with a suffix for a file
+    folder = CACHE / f"e2e-mrio-{n}-fill{round(density * 100)}"
     if (folder / "file_parameters.json").exists():
         return folder
     import pymrio

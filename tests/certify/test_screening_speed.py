@@ -20,6 +20,8 @@ from paxsilica.certify.screening.key_hashes import name_key_hashes, string_hashe
 from paxsilica.certify.screening.keys import DELETION_MAX, name_keys
 from paxsilica.certify.screening.normalize import name_form
 from paxsilica.certify.screening.screener import Screener
+from paxsilica.errors import ParameterError
+from paxsilica.limits import MAX_NAME_LENGTH
 
 
 def _string_keys(forms: list) -> list[tuple[int, int, float]]:
@@ -72,23 +74,29 @@ def test_one_key_per_row_and_no_duplicate_columns(screener):
 
 def _peak_bytes(screener: Screener, name: str) -> int:
     tracemalloc.start()
-    screener.screen_one(pd.DataFrame({"query_id": ["q"], "name": [name]}))
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
+    try:
+        screener.screen_one(pd.DataFrame({"query_id": ["q"], "name": [name]}))
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 @pytest.mark.parametrize("word", ["huaweitechnologies", "zz"])
 def test_memory_grows_linearly_with_a_names_length(screener, word):
     """Ten times longer, about ten times the memory (it was a hundred: deletion keys of
-    every long word); one long word and many short ones."""
-    short_name = ((word + " ") * (3_000 // (len(word) + 1)))[:3_000]
-    long_name = ((word + " ") * (30_000 // (len(word) + 1)))[:30_000]
-    one_word = "q" * 3_000, "q" * 30_000
+    every long word); one long word and many short ones, up to the longest name screened
+    (limits.MAX_NAME_LENGTH; longer ones are refused before any work)."""
+    large_length = MAX_NAME_LENGTH
+    small_length = large_length // 10
+    short_name = ((word + " ") * small_length)[:small_length]
+    long_name = ((word + " ") * large_length)[:large_length]
+    one_word = "q" * small_length, "q" * large_length
     for small, large in ((short_name, long_name), one_word):
         base = _peak_bytes(screener, "x")
         grown = (_peak_bytes(screener, large) - base) / max(_peak_bytes(screener, small) - base, 1)
         assert grown < 20, grown
+    with pytest.raises(ParameterError, match="at most"):
+        _peak_bytes(screener, "q" * (large_length + 1))
 
 
 SCRIPT = textwrap.dedent("""

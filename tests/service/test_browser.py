@@ -26,6 +26,9 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
+EXTERNAL: list[str] = []
+"""Every request the browser tried to send elsewhere than the service (all refused)."""
+
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is not installed (make test installs it)")
 
@@ -82,8 +85,14 @@ def page(server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                      else route.abort())  # offline: nothing but the service may be fetched
+        def offline(route: object) -> None:  # nothing but the service may be fetched
+            if route.request.url.startswith(base) or route.request.url.startswith("data:"):
+                route.continue_()
+            else:
+                EXTERNAL.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", offline)
         tab = context.new_page()
         tab.goto("/login")
         tab.fill("#token", token)
@@ -181,6 +190,36 @@ def test_pages_fit_the_screen(page, width, tmp_path):
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 5_000
     page.set_viewport_size({"width": 1400, "height": 900})
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_api_docs_work_offline(page, width, tmp_path):
+    """/docs draws every operation from the vendored Swagger UI, with no request leaving the
+    machine (external requests are refused, and none is tried)."""
+    EXTERNAL.clear()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/docs")
+    page.wait_for_selector(".opblock", timeout=60_000)
+    operations = page.locator(".opblock").count()
+    listed = len([op for path in httpx.get(page.url.replace("/docs", "/openapi.json")).json()["paths"].values()
+                  for op in path.values()])
+    assert operations == listed >= 20
+    assert "get_exposure" in page.content()
+    page.screenshot(path=str(tmp_path / f"docs-{width}.png"))
+    assert EXTERNAL == []
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_bom_defaults_fail_the_red_drone(page):
+    """No pack chosen, no list ticked: the strictest pack and every installed list; the
+    DJI camera fails it, and the verdict says the lists are samples."""
+    page.goto("/bom")
+    page.set_input_files("#bom", str(FIXTURES / "drone_bom_red.csv"))
+    page.click("#bom-submit")
+    page.wait_for_selector("#bom-verdict")
+    assert page.get_attribute("#bom-verdict", "data-verdict") == "fail"
+    assert "SAMPLE" in page.inner_text("#bom-verdict-text")
+    assert page.locator("#bom-warnings li").count() >= 3
 
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from paxsilica.cli.common import (
@@ -15,8 +14,12 @@ from paxsilica.cli.common import (
     print_notes,
     store_for,
 )
-from paxsilica.model.network import StackNetwork
-from paxsilica.requests.exposure import ExposureRequest, Tiers, answer_exposure
+from paxsilica.requests.choices import Tiers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from paxsilica.requests.exposure import ExposureRequest
 
 __all__ = ["register"]
 
@@ -29,7 +32,7 @@ def _table_view(table: pd.DataFrame, request: ExposureRequest) -> pd.DataFrame:
     """What the terminal table shows of the answer (formatting only)."""
     if request.secondary:
         return table.drop(columns=["sources", "basis"]).assign(
-            secondary_year=table["secondary_year"].map(lambda y: "" if pd.isna(y) else str(y)))
+            secondary_year=table["secondary_year"].astype("string").fillna(""))
     if request.tiers is Tiers.all:
         if request.by_country:
             return table.assign(country=table["country"].replace("", "(not in data)")).drop(
@@ -83,6 +86,9 @@ def exposure_command(
     and secondary shares, the recycled part placed in countries of concern and in the
     group (with an upper bound counting the unplaced part as of concern).
     """
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.exposure import ExposureRequest, answer_exposure
+
     request = ExposureRequest.parse(
         item=item, stage=stage, group=group, concern=concern, as_of=as_of, year=year,
         latest=latest, summary=summary, compare=compare, tiers=tiers, mode=mode,

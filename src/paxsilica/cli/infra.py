@@ -17,12 +17,6 @@ from typing import Annotated
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, err_console, store_for
-from paxsilica.cli.output import provenance_last
-from paxsilica.cli.progress import progress_bar
-from paxsilica.io.records import jsonable
-from paxsilica.model.network import StackNetwork
-from paxsilica.requests.connectivity import ConnectivityRequest, answer_connectivity
-from paxsilica.store.cables import import_cable_release
 
 __all__ = ["register"]
 
@@ -41,6 +35,10 @@ def import_cables_command(
     """Import a submarine cable map folder: every cable, landing point and landing, in one
     transaction (a bad file imports nothing and is named in the error). The release is
     authoritative for the cables it lists: their stored landings are replaced."""
+    # loaded here, not at the top: --help stays light (tests/cli/test_light.py)
+    from paxsilica.cli.progress import progress_bar
+    from paxsilica.store.cables import import_cable_release
+
     store = store_for(ctx, db)
     with progress_bar() as bar:
         task = bar.add_task("reading cable files", total=None)
@@ -78,6 +76,10 @@ def connectivity_command(
     JSON: {"country", "year", "cables", "cables_after", "isolated", "isolated_before",
     "lost_share", "landing_sites", "landing_sites_after", "isolating_sites",
     "isolating_sites_after", "cable_table", "corridors", "closed", "cut"}."""
+    from paxsilica.io.records import jsonable
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.connectivity import ConnectivityRequest, answer_connectivity
+
     request = ConnectivityRequest.parse(country=country, year=year, close=close, cut=cut, concern=concern)
     answer = answer_connectivity(StackNetwork.from_store(store_for(ctx, db, read_only=True)), request)
     if fmt is OutputFormat.json:
@@ -101,6 +103,8 @@ def cables_command(ctx: typer.Context, db: DbOption = None,
                    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
                    limit: Annotated[int, typer.Option(help="At most this many rows")] = 1000) -> None:
     """The stored cables (bundled or imported) with their sources."""
+    from paxsilica.cli.output import provenance_last
+
     frame = store_for(ctx, db, read_only=True).table("cables").drop(columns="import_id")
     emit(provenance_last(frame.head(limit)), fmt, title="cables")
 

@@ -4,9 +4,8 @@ ground stations, and a SATCAT refresh of the constellations' counts (issue 21)."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from paxsilica.cli.common import (
@@ -19,17 +18,12 @@ from paxsilica.cli.common import (
     print_notes,
     store_for,
 )
-from paxsilica.model.network import StackNetwork
-from paxsilica.requests.base import parse_day
-from paxsilica.requests.telecom import (
-    GroundStationsRequest,
-    Measure,
-    SatellitesRequest,
-    VendorsRequest,
-    answer_ground_stations,
-    answer_satellites,
-    answer_vendors,
-)
+from paxsilica.requests.choices import Measure
+
+if TYPE_CHECKING:  # the library loads in the commands: --help stays light
+    import pandas as pd
+
+    from paxsilica.model.network import StackNetwork
 
 __all__ = ["register"]
 
@@ -48,11 +42,13 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:
         if str(frame[column].dtype) == "Int64":
-            frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else str(v))
+            frame[column] = frame[column].astype("string").fillna("")
     return frame
 
 
 def _net(ctx: typer.Context, db: Path | None) -> StackNetwork:
+    from paxsilica.model.network import StackNetwork
+
     return StackNetwork.from_store(store_for(ctx, db, read_only=True))
 
 
@@ -79,6 +75,8 @@ def vendors_command(
     Each market uses its latest observed year on or before --as-of unless --year is given.
     A row naming several vendors together counts as of concern only if all of them are.
     """
+    from paxsilica.requests.telecom import VendorsRequest, answer_vendors
+
     request = VendorsRequest.parse(item=item, market=market, measure=measure, year=year,
                                    summary=summary, group=group, concern=concern, as_of=as_of)
     table = answer_vendors(_net(ctx, db), request)
@@ -107,6 +105,8 @@ def satellites_command(
     Counts are compared only on the same basis (in orbit, launched); a count dated after
     --as-of is left out. Refresh counts from a SATCAT copy with 'telecom import-satcat'.
     """
+    from paxsilica.requests.telecom import SatellitesRequest, answer_satellites
+
     request = SatellitesRequest.parse(orbit=orbit, group=group, concern=concern, as_of=as_of)
     table = answer_satellites(_net(ctx, db), request)
     shown = table
@@ -132,6 +132,8 @@ def ground_stations_command(
 ) -> None:
     """Ground stations (in --country, or all) with their operator's country, whether the
     operator is of concern and whether the station is open on --as-of."""
+    from paxsilica.requests.telecom import GroundStationsRequest, answer_ground_stations
+
     request = GroundStationsRequest.parse(country=country, group=group, concern=concern,
                                           as_of=as_of)
     table = answer_ground_stations(_net(ctx, db), request)
@@ -153,6 +155,7 @@ def import_satcat_command(
     """Count each stored constellation's satellites in orbit on --as-of in a SATCAT copy
     and store the counts (all or nothing). A constellation that no payload matches keeps
     its stored count, with a warning."""
+    from paxsilica.requests.base import parse_day
     from paxsilica.store.satcat import import_satcat
 
     result = import_satcat(store_for(ctx, db), file, as_of=parse_day(as_of, "as_of"))

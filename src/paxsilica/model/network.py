@@ -53,8 +53,8 @@ def no_item_parameters() -> pd.DataFrame:
     return _empty_kind("item_parameters")
 
 
-LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers",
-                "owners", "suppliers", "cable_ids", "vendors", "name_patterns"}
+LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "other_statuses", "item_ids", "targets",
+                "identifiers", "owners", "suppliers", "cable_ids", "vendors", "name_patterns"}
 
 
 def as_date(value: date | str | None) -> date:

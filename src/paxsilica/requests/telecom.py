@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 import pandas as pd
 from pydantic import field_validator
@@ -29,27 +28,10 @@ from paxsilica.errors import NotFoundError, ParameterError  # noqa: F401 (doctes
 from paxsilica.model.country import resolve_country
 from paxsilica.model.network import StackNetwork
 from paxsilica.requests.base import Day, Name, Request, StrictBool, Year, check_names, with_notes
+from paxsilica.requests.choices import Measure, Orbit
 
 __all__ = ["GroundStationsRequest", "Measure", "Orbit", "SatellitesRequest", "VendorsRequest",
            "answer_ground_stations", "answer_satellites", "answer_vendors"]
-
-
-class Measure(StrEnum):
-    """What a vendor share counts (:data:`paxsilica.model.vendor.MEASURES`)."""
-
-    revenue = "revenue"
-    installed_base = "installed_base"
-    sites = "sites"
-    subscribers = "subscribers"
-
-
-class Orbit(StrEnum):
-    """Orbit classes of constellations."""
-
-    LEO = "LEO"
-    MEO = "MEO"
-    GEO = "GEO"
-    HEO = "HEO"
 
 
 class _Dated(Request):

@@ -234,7 +234,9 @@ def compare(request: Request, a: Annotated[str, Query(max_length=64)], b: Annota
         row = request.app.state.jobs.job(job_id)
         if row is None or row["submitted_by"] != who(found):
             raise ProblemError(404, f"no run {job_id!r} of yours", "a" if job_id == a else "b")
-        result = row["result"] if isinstance(row["result"], list) else []
+        done = row["status"] == "done"
+        result = request.app.state.jobs.result(job_id) if done else None
+        result = result if isinstance(result, list) else []
         runs.append({**row, "rows": result[:200], "columns": list(result[0]) if result else []})
     return _render(request, "_compare.html.j2", runs=runs)
 
@@ -263,14 +265,16 @@ def bom_page(request: Request, state: ServiceState = Depends(get_state),
 
 
 @router.post("/ui/certify", response_class=HTMLResponse)
-def certify_fragment(request: Request, bom: Annotated[UploadFile, File()], rules: Annotated[str, Form()],
-                     lists: Annotated[list[str], Form(alias="list")],
+def certify_fragment(request: Request, bom: Annotated[UploadFile, File()],
+                     rules: Annotated[str | None, Form()] = None,
+                     lists: Annotated[list[str] | None, Form(alias="list")] = None,
                      subject: Annotated[str | None, Form(max_length=500)] = None,
                      state: ServiceState = Depends(get_state),
                      found: Principal = user("certifier")) -> HTMLResponse:
     try:
         text = certify_action(state, found, bom.filename or "bom.csv", bom.file.read(),
-                              options={"rules": rules, "lists": lists, "subject": subject or None})
+                              options={"rules": rules or None, "lists": lists or None,
+                                       "subject": subject or None})
     except ValidationError as exc:
         return _render(request, "_certificate.html.j2", status=422, errors=exc.errors)
     except PaxsilicaError as exc:
