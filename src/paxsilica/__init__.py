@@ -53,6 +53,19 @@ API: dict[str, str] = {
     "sourcing_network": "paxsilica.analytics.network",
     "chokepoints": "paxsilica.analytics.chokepoints",
     "criticality": "paxsilica.analytics.criticality",
+    "connectivity": "paxsilica.analytics.connectivity",
+    "minimum_isolating_sites": "paxsilica.analytics.connectivity",
+    "cable_map": "paxsilica.analytics.cable_map",
+    "connectivity_overview": "paxsilica.analytics.cable_map",
+    "read_cable_release": "paxsilica.io.cables",
+    "import_cable_release": "paxsilica.store.cables",
+    "supply_by_type": "paxsilica.analytics.secondary",
+    "secondary_supply": "paxsilica.analytics.secondary",
+    "vendor_exposure": "paxsilica.analytics.vendors",
+    "vendor_exposure_summary": "paxsilica.analytics.vendors",
+    "constellation_exposure": "paxsilica.analytics.space",
+    "ground_station_exposure": "paxsilica.analytics.space",
+    "import_satcat": "paxsilica.store.satcat",
     # certify
     "resolve_lists": "paxsilica.certify.lists",
     "screen_names": "paxsilica.certify.screen",
@@ -80,16 +93,19 @@ __all__ = [
     "CertificateError",
     "CertifyRequest",
     "ChokepointsRequest",
+    "ConnectivityRequest",
     "CriticalityRequest",
     "CycleError",
     "ExpandRequest",
     "ExposureRequest",
+    "GroundStationsRequest",
     "NotFoundError",
     "ParameterError",
     "PaxsilicaError",
     "PlanRequest",
     "PublishedCriticalityRequest",
     "RowError",
+    "SatellitesRequest",
     "ScreenRequest",
     "SimulateRequest",
     "StackNetwork",
@@ -97,18 +113,28 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "ValidationError",
+    "VendorsRequest",
     "__version__",
+    "answer_cable_map",
     "answer_certify",
     "answer_chokepoints",
+    "answer_connectivity",
     "answer_criticality",
     "answer_expand",
     "answer_exposure",
+    "answer_ground_stations",
     "answer_plan",
     "answer_published_criticality",
+    "answer_satellites",
     "answer_screen",
     "answer_simulate",
+    "answer_vendors",
+    "cable_map",
     "certify_bom",
     "chokepoints",
+    "connectivity",
+    "connectivity_overview",
+    "constellation_exposure",
     "coverage_timeline",
     "criticality",
     "embodied_origins",
@@ -117,21 +143,30 @@ __all__ = [
     "exposure",
     "exposure_change",
     "exposure_summary",
+    "ground_station_exposure",
+    "import_cable_release",
     "import_files",
+    "import_satcat",
     "load_problem",
     "load_scenario",
+    "minimum_isolating_sites",
     "multitier_exposure",
     "open_store",
     "origin_dependence",
     "prepare_simulation",
+    "read_cable_release",
     "render_report",
     "report_data",
     "resolve_lists",
     "run_ensemble",
     "scenario_library",
     "screen_names",
+    "secondary_supply",
     "share_costs",
     "sourcing_network",
+    "supply_by_type",
+    "vendor_exposure",
+    "vendor_exposure_summary",
     "verify_certificate",
 ]
 
@@ -149,7 +184,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from paxsilica.analytics.cable_map import cable_map, connectivity_overview
     from paxsilica.analytics.chokepoints import chokepoints
+    from paxsilica.analytics.connectivity import connectivity, minimum_isolating_sites
     from paxsilica.analytics.criticality import criticality
     from paxsilica.analytics.exposure import (
         coverage_timeline,
@@ -160,9 +197,13 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from paxsilica.analytics.multitier import embodied_origins, multitier_exposure
     from paxsilica.analytics.network import sourcing_network
+    from paxsilica.analytics.secondary import secondary_supply, supply_by_type
+    from paxsilica.analytics.space import constellation_exposure, ground_station_exposure
+    from paxsilica.analytics.vendors import vendor_exposure, vendor_exposure_summary
     from paxsilica.certify import certify_bom, verify_certificate
     from paxsilica.certify.lists import resolve_lists
     from paxsilica.certify.screen import screen_names
+    from paxsilica.io.cables import read_cable_release
     from paxsilica.model.network import StackNetwork, end_items
     from paxsilica.plan.costs import share_costs
     from paxsilica.plan.expand import expand_coalition
@@ -171,6 +212,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.report.html import render_report
     from paxsilica.requests.certify import CertifyRequest, answer_certify
     from paxsilica.requests.chokepoints import ChokepointsRequest, answer_chokepoints
+    from paxsilica.requests.connectivity import ConnectivityRequest, answer_cable_map, answer_connectivity
     from paxsilica.requests.criticality import (
         CriticalityRequest,
         PublishedCriticalityRequest,
@@ -182,9 +224,19 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from paxsilica.requests.plan import PlanRequest, answer_plan
     from paxsilica.requests.screen import ScreenRequest, answer_screen
     from paxsilica.requests.simulate import SimulateRequest, answer_simulate, prepare_simulation
+    from paxsilica.requests.telecom import (
+        GroundStationsRequest,
+        SatellitesRequest,
+        VendorsRequest,
+        answer_ground_stations,
+        answer_satellites,
+        answer_vendors,
+    )
     from paxsilica.simulate.ensemble import run_ensemble
     from paxsilica.simulate.library import scenario_library
     from paxsilica.simulate.scenario import load_scenario
     from paxsilica.store.bundled import open_store
+    from paxsilica.store.cables import import_cable_release
     from paxsilica.store.database import Store
     from paxsilica.store.importer import import_files
+    from paxsilica.store.satcat import import_satcat

@@ -36,8 +36,9 @@ def test_red_drone_fails_with_explained_findings(lists):
     assert result.verdict == "fail"
     findings = result.findings
     fails = findings[findings["severity"] == "fail"]
-    assert fails["part_id"].tolist() == ["CAM-1", "CAM-1"]  # DJI on the 1260H and the CSL
-    assert set(fails["list_name"]) == {"dod_1260h", "csl_sample"}
+    # DJI on the FCC Covered List (since 22 Dec 2025), the 1260H list and the CSL
+    assert fails["part_id"].tolist() == ["CAM-1", "CAM-1", "CAM-1"]
+    assert set(fails["list_name"]) == {"fcc_covered", "dod_1260h", "csl_sample"}
     assert (fails["score"] >= 0.7).all()
     warns = findings[findings["severity"] == "warn"]
     # battery from CATL (listed, not a covered component) and both parts' origin in China
@@ -67,9 +68,41 @@ def test_fcc_pack_uses_only_the_covered_list(lists):
     bom = load_bom(FIXTURES / "drone_bom.cdx.json")  # Hikvision camera
     fcc = check_bom(bom, lists, load_pack("fcc-covered"))
     assert fcc.verdict == "fail"
-    assert set(fcc.findings["list_name"]) == {"fcc_covered"}
+    # findings from list matches name only the Covered List (origin rules name no list)
+    assert set(fcc.findings["list_name"].dropna()) == {"fcc_covered"}
     with_csl = check_bom(bom, [lists[0], lists[2]], load_pack("fcc-covered"))
-    assert set(with_csl.findings["list_name"]) == {"fcc_covered"}
+    assert set(with_csl.findings["list_name"].dropna()) == {"fcc_covered"}
+
+
+def test_fcc_pack_fails_the_red_drone_on_the_covered_list_alone(lists):
+    # issue 23: a DJI camera passed the fcc-covered pack before the Dec 2025 additions
+    result = check_bom(load_bom(FIXTURES / "drone_bom_red.csv"), [lists[0]],
+                       load_pack("fcc-covered"))
+    assert result.verdict == "fail"
+    fails = result.findings[result.findings["severity"] == "fail"]
+    assert fails["part_id"].tolist() == ["CAM-1"]
+    assert "SZ DJI Technology" in fails["reason"].iloc[0]
+    warns = result.findings[result.findings["severity"] == "warn"]
+    # the CATL battery is produced abroad (a UAS critical component since 22 Dec 2025)
+    assert ("BAT-1", "uas-critical-component-produced-abroad") in set(
+        zip(warns["part_id"], warns["rule"], strict=True))
+
+
+def test_fcc_pack_warns_on_foreign_produced_drone_parts_only(lists):
+    # hand-worked from the fixture: US-made flight controller, radio and camera raise
+    # nothing; the Taiwanese motor, Swiss GNSS and flight software, the Japanese battery
+    # and the Taiwanese quadcopter itself are foreign-produced; the gimbal, frame,
+    # propeller and memory card are no UAS critical components in the notice.
+    result = check_bom(load_bom(FIXTURES / "drone_bom.csv"), [lists[0]], load_pack("fcc-covered"))
+    assert result.verdict == "pass"
+    assert set(zip(result.findings["part_id"], result.findings["rule"], strict=True)) == {
+        ("MOT-1", "uas-critical-component-produced-abroad"),
+        ("GPS-1", "uas-critical-component-produced-abroad"),
+        ("BAT-1", "uas-critical-component-produced-abroad"),
+        ("OS-1", "uas-critical-component-produced-abroad"),
+        ("UAS-1", "uas-produced-abroad")}
+    assert set(result.findings["severity"]) == {"warn"}
+    assert "Blue UAS" in result.findings["reason"].iloc[0]
 
 
 def test_listed_on_a_list_not_given_is_an_error(lists):
@@ -97,11 +130,11 @@ def test_certificate_body_records_inputs(lists):
     assert body["bom"]["sha256"] == bom.sha256
     assert [lst["name"] for lst in body["lists"]] == ["fcc_covered", "dod_1260h", "csl_sample"]
     assert body["rule_pack"]["id"] == "uas-ndaa848"
-    assert body["summary"] == {"fail": 2, "warn": 3}
+    assert body["summary"] == {"fail": 3, "warn": 3}
     assert set(body["findings"][0]) >= {"part_id", "rule", "severity", "entity_id", "score",
                                         "reason"}
     scores = pd.Series([f["score"] for f in body["findings"] if f["score"] is not None])
-    assert len(scores) == 3 and scores.between(0, 1).all()
+    assert len(scores) == 4 and scores.between(0, 1).all()  # 3 DJI matches + CATL
 
 
 def test_certificate_body_records_ownership_inputs(lists, tmp_path):

@@ -13,6 +13,7 @@ from paxsilica.testing import assert_one_line_error as fails
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
 BOM = FIXTURES / "drone_bom_red.csv"
+CLEAN_BOM = FIXTURES / "drone_bom.csv"  # passes: outputs are written (the red one fails)
 runner = CliRunner()
 
 
@@ -102,8 +103,8 @@ def test_output_under_a_file_and_twice_the_same_file(tmp_path):
 
 def test_all_outputs_are_written_together(tmp_path):
     outputs = [tmp_path / "c.json", tmp_path / "sub" / "c.html", tmp_path / "c.cdx.json"]
-    result = run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
-                 "-o", outputs[0], "--html", outputs[1], "--cyclonedx", outputs[2])
+    result = run("certify", CLEAN_BOM, "--list", "bundled:fcc_covered", "--rules",
+                 "uas-ndaa848", "-o", outputs[0], "--html", outputs[1], "--cyclonedx", outputs[2])
     assert result.exit_code == 0, result.output
     assert all(path.stat().st_size > 0 for path in outputs)
     assert not [p for p in tmp_path.rglob(".*")]  # no temporaries left
@@ -121,7 +122,7 @@ def test_verify_missing_bom_is_a_usage_error(tmp_path):
     keys = tmp_path / "keys"
     assert run("keys", "new", "-o", keys).exit_code == 0
     cert = tmp_path / "cert.json"
-    assert run("certify", BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
+    assert run("certify", CLEAN_BOM, "--list", "bundled:fcc_covered", "--rules", "uas-ndaa848",
                "--sign", keys / "paxsilica.key", "-o", cert).exit_code == 0
     fails(run("verify", cert, "--public-key", keys / "paxsilica.pub", "--bom",
               tmp_path / "nonexistent.csv"), "nonexistent.csv", "bom", "no such file")

@@ -197,7 +197,7 @@ def test_certificate_names_list_age_and_samples_in_json_and_html(tmp_path, keys)
     assert result.exit_code == 0, result.output
     body = json.loads(cert.read_text(encoding="utf-8"))["certificate"]
     record = body["lists"][0]
-    assert record["bundled_sample"] is True and record["as_of"] == "2022-09-20"
+    assert record["bundled_sample"] is True and record["as_of"] == "2026-03-23"
     assert record["age_days"] > 30 and body["max_list_age_days"] == 30
     assert any("bundled SAMPLE" in w for w in body["warnings"])
     assert any("days old" in w and "more than 30 days" in w for w in body["warnings"])

@@ -99,3 +99,23 @@ def test_a_list_without_entities_is_an_error(tmp_path, text, reason):
     with pytest.raises(ValidationError) as caught:
         load_list(path)
     assert caught.value.errors[0].file == str(path) and reason in str(caught.value)
+
+
+def test_bundled_fcc_sample_is_dated_by_its_citation_not_its_last_entry():
+    from datetime import date
+
+    from paxsilica.certify.lists import bundled_list_as_of, bundled_list_sources, list_scope
+
+    as_of = bundled_list_as_of("fcc_covered")
+    lst = load_list(bundled_list_path("fcc_covered"))
+    assert lst.version == as_of.isoformat() == "2026-03-23"
+    # every entry was listed on or before the date the sample stands for
+    assert (lst.entities["listed_on"].map(date.fromisoformat) <= as_of).all()
+    assert lst.entities["listed_on"].max() == "2025-12-22"  # DJI, Autel (FY25 NDAA s.1709)
+    record, warnings = list_scope(lst, date(2026, 12, 7), 90)
+    assert record["as_of"] == "2026-03-23" and record["age_days"] == 259
+    assert any("259 days old" in w for w in warnings)
+    # a list without an as_of keeps its latest listing date as version
+    assert bundled_list_as_of("dod_1260h") is None
+    assert set(bundled_list_sources()) == {"fcc_covered", "dod_1260h", "csl_sample"}
+    assert "pillsburylaw.com" in bundled_list_sources()["fcc_covered"]["notes"]

@@ -42,8 +42,12 @@ def test_csl_bundled_sample_has_official_header():
 
 def test_fcc_and_dod_bundled_lists():
     fcc = read_fcc_covered(LISTS / "fcc_covered.csv")
-    assert len(fcc) == 11
-    assert set(fcc["listed_on"]) == {"2021-03-12", "2022-03-25", "2022-09-20"}
+    assert len(fcc) == 13
+    assert set(fcc["listed_on"]) == {"2021-03-12", "2022-03-25", "2022-09-20", "2025-12-22"}
+    # FY2025 NDAA s.1709(a)(1) names DJI by its registered name: an alias of the entry
+    dji = fcc.set_index("name").loc["SZ DJI Technology Co. Ltd."]
+    assert "Shenzhen Da-Jiang Innovations Sciences and Technologies Company Limited" in dji[
+        "aliases"] and dji["countries"] == ["CHN"] and dji["listed_on"] == "2025-12-22"
     assert fcc.set_index("name").loc["AO Kaspersky Lab", "countries"] == ["RUS"]
     dod = read_dod_1260h(LISTS / "dod_1260h.csv")
     assert (dod["countries"].map(tuple) == ("CHN",)).all()

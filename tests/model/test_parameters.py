@@ -88,8 +88,10 @@ def test_the_bundled_network_flags_non_tradables_and_capital(net):
     items = net.items.set_index("item_id")
     assert set(items.index[~items["tradable"].astype(bool)]) == {"data_centre_electricity",
                                                                   "ai_data_centre"}
+    # RAN base stations (issue 21) are durable equipment too
     assert set(items.index[items["capital"].astype(bool)]) == {"ai_accelerator_server",
-                                                               "euv_lithography_system"}
+                                                               "euv_lithography_system",
+                                                               "ran_equipment"}
 
 
 def test_a_network_built_in_code_has_an_empty_parameter_table():

@@ -17,12 +17,15 @@ SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-# Elements whose right edge passes the viewport, outside a horizontally scrolling box.
+# Elements whose right edge passes the viewport, outside a horizontally scrolling box. The
+# parts of an <svg> are clipped by it (a zoomed map draws the world beyond its frame), so
+# the <svg> itself is checked, not its parts.
 OFFENDERS_JS = """() => {
   const width = document.documentElement.clientWidth;
   const out = [];
   for (const el of document.querySelectorAll('main *, header *, nav')) {
     if (el.closest('.scroll') || el.closest('nav')) continue;
+    if (el.ownerSVGElement) continue;
     const box = el.getBoundingClientRect();
     if (box.width > 0 && box.right > width + 1) out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right));
   }
@@ -87,3 +90,36 @@ def test_toolbar_does_not_cover_the_heatmap_headers(browser, report_url):
     toolbars = page.evaluate("document.querySelectorAll('.modebar-container .modebar-btn').length")
     page.close()
     assert toolbars == 0
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_cable_map_is_drawn_from_the_file_alone(browser, report_url, width):
+    """The map's outline is embedded: with every non-file URL blocked, nothing is attempted
+    and the outline, the cables and the ringed isolating sites are drawn."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    attempted: list[str] = []
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith("file:"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            attempted.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", guard)
+    page.goto(report_url, wait_until="load")
+    page.wait_for_selector("#cable-map .geo .layer path")
+    page.wait_for_selector("#cable-map-zoom .geo .layer path")
+    outline = page.evaluate("document.querySelectorAll('#cable-map .geo .layer path').length")
+    traces = page.evaluate("document.getElementById('cable-map')._fullData.map(t => [t.name, t.lat.length])")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#connectivity").screenshot(path=str(SHOTS / f"report-cables-{width}.png"))
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.close()
+    assert attempted == []
+    assert outline > 5
+    names = {name for name, _ in traces}
+    assert any(name.startswith("Isolating sites of Taiwan") for name in names)
+    assert "Taiwan's cables of concern" in names
+    assert overflow <= 0

@@ -220,3 +220,38 @@ def test_bom_defaults_fail_the_red_drone(page):
     assert page.get_attribute("#bom-verdict", "data-verdict") == "fail"
     assert "SAMPLE" in page.inner_text("#bom-verdict-text")
     assert page.locator("#bom-warnings li").count() >= 3
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_cable_map_is_drawn_offline_and_fits(page, server, width):
+    base, _ = server
+    outside: list[str] = []
+    listener = lambda request: outside.append(request.url) if not request.url.startswith(base) else None  # noqa: E731
+    page.on("request", listener)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/infra?country=TWN&year=2024")
+    page.wait_for_selector("#infra-map[data-drawn]")
+    page.wait_for_selector("#infra-zoom[data-drawn]")
+    # the outline was drawn (land and coastline paths), the isolating sites are ringed
+    land = page.evaluate("document.querySelectorAll('#infra-map .geo .layer path').length")
+    rings = page.evaluate("document.getElementById('infra-map')._fullData.filter("
+                          "t => t.name.startsWith('Isolating')).map(t => t.lat.length)")
+    _no_horizontal_overflow(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"dashboard-cables-{width}.png"), full_page=True)
+    # what-if: close every ringed site, the page says it is isolated
+    drawn = page.get_attribute("#infra-map", "data-drawn")
+    page.evaluate("""() => { const boxes = document.querySelectorAll('#infra-form input[name=close]');
+      boxes.forEach(b => { b.checked = true; });
+      boxes[boxes.length - 1].dispatchEvent(new Event('change', {bubbles: true})); }""")
+    page.wait_for_function("(old) => { const d = document.getElementById('infra-map'); "
+                           "return d && d.dataset.drawn && d.dataset.drawn !== old && "
+                           "document.getElementById('infra-note').dataset.isolated === 'true'; }",
+                           arg=drawn)
+    page.remove_listener("request", listener)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    assert land > 5 and rings and rings[0] >= 1
+    assert outside == [], f"the page tried to fetch {outside}"

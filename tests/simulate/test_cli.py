@@ -34,7 +34,8 @@ def test_json_has_the_issue_shape(scenario_file):
     result = runner.invoke(app, ["simulate", str(scenario_file), "--format", "json", "--days", "20"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert {"scenario", "days", "series", "summary", "warnings"} <= set(document)
+    assert {"scenario", "days", "series", "summary", "warnings", "connectivity", "cable_repairs"} <= set(document)
+    assert document["connectivity"] == [] == document["cable_repairs"]  # no cable cut
     assert document["scenario"] == "reg2-flood" and document["days"] == 20
     assert set(document["series"][0]) == {"step", "region", "sector", "production", "loss_usd",
                                           "value_added_loss_usd"}

@@ -7,11 +7,11 @@ Example:
     >>> from paxsilica.certify.rules import load_pack
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "bom.csv"
     >>> _ = path.write_text("part_id,parent_id,description,category,manufacturer,"
-    ...     "country_of_origin,quantity\\nD,,Drone,system,Acme Drones,TW,1\\n")
+    ...     "country_of_origin,quantity\\nD,,Drone,system,Acme Drones,US,1\\n")
     >>> body = certificate_body(load_bom(path), [load_list(bundled_list_path("fcc_covered"))],
     ...                         load_pack("fcc-covered"), issued_at="2026-01-01T00:00:00Z")
     >>> body["verdict"], body["findings"], body["lists"][0]["rows"]
-    ('pass', [], 11)
+    ('pass', [], 13)
 """
 
 from __future__ import annotations

@@ -9,7 +9,11 @@ same name and version again replaces it, in one transaction.
 Example:
     >>> lst = load_list(bundled_list_path("fcc_covered"))
     >>> lst.name, lst.format, lst.version, len(lst.entities)
-    ('fcc_covered', 'fcc_covered', '2022-09-20', 11)
+    ('fcc_covered', 'fcc_covered', '2026-03-23', 13)
+
+A bundled sample's version is the ``as_of`` date its citation in
+``data/lists/sources.yaml`` gives (the date it was last checked against the
+publisher), not its latest listing date.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from paxsilica.errors import NotFoundError, RowError, ValidationError
 from paxsilica.io.csl import read_csl
@@ -37,7 +42,9 @@ from paxsilica.store.database import Store
 __all__ = [
     "BUNDLED_LISTS",
     "RestrictedList",
+    "bundled_list_as_of",
     "bundled_list_path",
+    "bundled_list_sources",
     "bundled_sample_digests",
     "combined_entities",
     "detect_list_format",
@@ -76,11 +83,42 @@ class RestrictedList:
 
 
 @cache
+def _bundled_digest_names() -> dict[str, str]:
+    return {hashlib.sha256(bundled_list_path(name).read_bytes()).hexdigest(): name
+            for name in BUNDLED_LISTS}
+
+
 def bundled_sample_digests() -> frozenset[str]:
     """SHA-256 of the bundled sample list files: a list with one of these digests is a
     sample (however it was given: ``bundled:NAME``, the file, or imported into a store)."""
-    return frozenset(hashlib.sha256(bundled_list_path(name).read_bytes()).hexdigest()
-                     for name in BUNDLED_LISTS)
+    return frozenset(_bundled_digest_names())
+
+
+@cache
+def bundled_list_sources() -> dict[str, dict]:
+    """The citation of each bundled sample list (``data/lists/sources.yaml``), by list name:
+    ``list``, ``publisher``, ``url``, ``year``, ``as_of`` (a ``date``, when given),
+    ``confidence``, ``notes``.
+
+    >>> bundled_list_sources()["fcc_covered"]["publisher"].startswith("Federal Communications")
+    True
+    """
+    text = (resources.files("paxsilica.data").joinpath("lists").joinpath("sources.yaml")
+            .read_text(encoding="utf-8"))
+    by_file = {entry["file"]: entry for entry in yaml.safe_load(text)["lists"]}
+    return {name: by_file.get(file, {}) for name, file in BUNDLED_LISTS.items()}
+
+
+def bundled_list_as_of(name: str) -> date | None:
+    """The date a bundled sample stands for (``as_of`` in ``sources.yaml``), or ``None``.
+
+    >>> bundled_list_as_of("fcc_covered")
+    datetime.date(2026, 3, 23)
+    """
+    value = bundled_list_sources().get(name, {}).get("as_of")
+    if value is None:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def list_scope(lst: RestrictedList, issued: date, max_age_days: int | None) -> tuple[dict, list[str]]:
@@ -90,9 +128,9 @@ def list_scope(lst: RestrictedList, issued: date, max_age_days: int | None) -> t
 
     Example:
         >>> lst = load_list(bundled_list_path("fcc_covered"))
-        >>> record, warnings = list_scope(lst, date(2026, 1, 1), 365)
+        >>> record, warnings = list_scope(lst, date(2027, 1, 1), 365)
         >>> record["as_of"], record["age_days"], record["bundled_sample"]
-        ('2022-09-20', 1199, True)
+        ('2026-03-23', 284, True)
         >>> print(warnings[0][:60])
         list fcc_covered is a bundled SAMPLE of a few entries, not t
     """
@@ -160,8 +198,9 @@ def load_list(path: str | Path, name: str | None = None,
               version: str | None = None) -> RestrictedList:
     """Read a list file of any supported format.
 
-    ``name`` defaults to the file name without extension; ``version`` to the latest
-    listing date in the file (or the first 12 hex digits of its SHA-256).
+    ``name`` defaults to the file name without extension; ``version`` to the ``as_of``
+    date of a bundled sample (recognised by its SHA-256, see :func:`bundled_list_as_of`),
+    else the latest listing date in the file (or the first 12 hex digits of its SHA-256).
 
     Raises:
         ValidationError: a malformed file (see the readers), or one without any listed
@@ -183,6 +222,9 @@ def load_list(path: str | Path, name: str | None = None,
             "the list has no listed entities (all are marked \"target\": false)")])
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     list_name = name or path.name.split(".")[0]
+    if version is None and sha256 in _bundled_digest_names():
+        as_of = bundled_list_as_of(_bundled_digest_names()[sha256])
+        version = as_of.isoformat() if as_of else None
     return RestrictedList(name=list_name, version=version or _default_version(entities, sha256),
                           format=fmt, sha256=sha256, entities=entities, ownership=ownership)
 

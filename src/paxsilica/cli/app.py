@@ -58,6 +58,8 @@ COMMAND_MODULES = [
     "paxsilica.cli.plan",
     "paxsilica.cli.serve",
     "paxsilica.cli.tokens",
+    "paxsilica.cli.infra",
+    "paxsilica.cli.telecom",
 ]
 
 

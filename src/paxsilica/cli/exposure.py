@@ -30,6 +30,9 @@ DIRECT_TABLE = ["item", "stage", "year", "country", "share", "hhi", "concern_sha
 
 def _table_view(table: pd.DataFrame, request: ExposureRequest) -> pd.DataFrame:
     """What the terminal table shows of the answer (formatting only)."""
+    if request.secondary:
+        return table.drop(columns=["sources", "basis"]).assign(
+            secondary_year=table["secondary_year"].astype("string").fillna(""))
     if request.tiers is Tiers.all:
         if request.by_country:
             return table.assign(country=table["country"].replace("", "(not in data)")).drop(
@@ -61,6 +64,9 @@ def exposure_command(
     by_country: Annotated[bool, typer.Option(
         "--by-country", help="With --tiers all: dependence of each item's world supply on "
                              "each origin country alone, through all tiers")] = False,
+    secondary: Annotated[bool, typer.Option(
+        "--secondary", help="Primary vs secondary (recycled) shares of each item's world "
+                            "supply, and who recycles it")] = False,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv")] = OutputFormat.table,
     wide: WideOption = False,
     db: DbOption = None,
@@ -75,6 +81,10 @@ def exposure_command(
     trade flows where imported (else the global pool); --summary keeps the world-supply
     row of each item, --by-country lists the origin countries. Each item uses its latest
     non-projection year on or before --as-of, so --year and --compare do not apply.
+
+    With --secondary: one row per item with a world secondary (recycled) share: primary
+    and secondary shares, the recycled part placed in countries of concern and in the
+    group (with an upper bound counting the unplaced part as of concern).
     """
     from paxsilica.model.network import StackNetwork
     from paxsilica.requests.exposure import ExposureRequest, answer_exposure
@@ -82,7 +92,7 @@ def exposure_command(
     request = ExposureRequest.parse(
         item=item, stage=stage, group=group, concern=concern, as_of=as_of, year=year,
         latest=latest, summary=summary, compare=compare, tiers=tiers, mode=mode,
-        by_country=by_country)
+        by_country=by_country, secondary=secondary)
     table = answer_exposure(StackNetwork.from_store(store_for(ctx, db, read_only=True)), request)
     shown = _table_view(table, request) if fmt is OutputFormat.table else table
     emit(shown, fmt, title=table.attrs["title"] if fmt is OutputFormat.table else "", wide=wide)

@@ -1,5 +1,6 @@
 """Typed records of the stack and the immutable network they form."""
 
+from paxsilica.model.cable import Cable, CableLanding, Corridor, LandingPoint
 from paxsilica.model.control import ExportControl
 from paxsilica.model.country import country_name, is_country, region_kind, resolve_country
 from paxsilica.model.entity import Company, Facility, Ownership
@@ -13,13 +14,17 @@ from paxsilica.model.supply import Supply
 
 __all__ = [
     "KINDS",
+    "Cable",
+    "CableLanding",
     "Company",
+    "Corridor",
     "ExportControl",
     "Facility",
     "Group",
     "Item",
     "ItemParameter",
     "Kind",
+    "LandingPoint",
     "Membership",
     "Ownership",
     "RecipeLine",

@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from paxsilica.errors import NotFoundError
+from paxsilica.model.cable import Cable, CableLanding, Corridor, LandingPoint
 from paxsilica.model.control import ExportControl
 from paxsilica.model.entity import Company, Facility, Ownership
 from paxsilica.model.group import Group, Membership
 from paxsilica.model.item import Item, Stage
 from paxsilica.model.parameter_record import ItemParameter
 from paxsilica.model.recipe import RecipeLine
+from paxsilica.model.secondary import SecondarySupply
+from paxsilica.model.space import Constellation, GroundStation
 from paxsilica.model.supply import Supply
+from paxsilica.model.vendor import VendorShare
 
 __all__ = ["KINDS", "Kind", "kind_named"]
 
@@ -75,6 +79,21 @@ KINDS: dict[str, Kind] = {
              {"item_ids": "items"}),
         Kind("item_parameters", "item parameter", ItemParameter,
              ("item_id", "parameter", "country", "year"), {"item_id": "items"}),
+        # digital infrastructure (issue 21): submarine cables and where they land
+        Kind("cables", "cable", Cable, ("cable_id",)),
+        Kind("landing_points", "landing point", LandingPoint, ("landing_point_id",)),
+        Kind("cable_landings", "cable landing", CableLanding, ("cable_id", "landing_point_id"),
+             {"cable_id": "cables", "landing_point_id": "landing_points"}),
+        Kind("corridors", "corridor", Corridor, ("corridor_id",), {"cable_ids": "cables"}),
+        Kind("secondary_supplies", "secondary supply", SecondarySupply,
+             ("item_id", "country", "year", "share_of", "measure"), {"item_id": "items"}),
+        Kind("vendor_shares", "vendor share", VendorShare,
+             ("item_id", "market", "vendors", "year", "measure"),
+             {"item_id": "items", "vendors": "companies"}),
+        Kind("constellations", "constellation", Constellation, ("constellation_id",),
+             {"operator": "companies"}),
+        Kind("ground_stations", "ground station", GroundStation, ("station_id",),
+             {"operator": "companies", "constellation_id": "constellations"}),
     ]
 }
 

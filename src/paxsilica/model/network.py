@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -37,14 +38,23 @@ def no_trade_flows() -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series([], dtype=object) for column in TRADE_COLUMNS})
 
 
+def _empty_kind(name: str) -> pd.DataFrame:
+    """An empty table of a record kind (a network built without that kind's rows)."""
+    return pd.DataFrame({column: pd.Series([], dtype=object) for column in KINDS[name].columns})
+
+
+def _no_rows(name: str) -> Callable[[], pd.DataFrame]:
+    """A ``default_factory`` for a table of kind ``name`` (empty when the store has none)."""
+    return lambda: _empty_kind(name)
+
+
 def no_item_parameters() -> pd.DataFrame:
     """An empty item-parameter table (a network built without the economy's data)."""
-    return pd.DataFrame({column: pd.Series([], dtype=object)
-                         for column in KINDS["item_parameters"].columns})
+    return _empty_kind("item_parameters")
 
 
 LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "other_statuses", "item_ids", "targets",
-                "identifiers"}
+                "identifiers", "owners", "suppliers", "cable_ids", "vendors", "name_patterns"}
 
 
 def as_date(value: date | str | None) -> date:
@@ -89,6 +99,12 @@ class StackNetwork:
     ``trade_flows`` are the stored bilateral flows (``year, exporter, importer, hs6,
     item_id, value_kusd, quantity_t, dataset, source, reporter``; Comtrade mirror
     reports resolved), empty when none were imported: the sourcing network uses them.
+    ``cables``, ``landing_points``, ``cable_landings`` and ``corridors`` hold the
+    submarine cable data (:mod:`paxsilica.analytics.connectivity` reads them).
+    ``secondary_supplies`` are recycled output and capacity, apart from ``supplies``
+    (:mod:`paxsilica.model.secondary`); ``vendor_shares`` are equipment vendors' shares of
+    market countries (:mod:`paxsilica.model.vendor`); ``constellations`` and
+    ``ground_stations`` are satellite operators' assets (:mod:`paxsilica.model.space`).
     """
 
     stages: pd.DataFrame
@@ -103,6 +119,14 @@ class StackNetwork:
     export_controls: pd.DataFrame
     trade_flows: pd.DataFrame = field(default_factory=no_trade_flows)
     item_parameters: pd.DataFrame = field(default_factory=no_item_parameters)
+    cables: pd.DataFrame = field(default_factory=_no_rows("cables"))
+    landing_points: pd.DataFrame = field(default_factory=_no_rows("landing_points"))
+    cable_landings: pd.DataFrame = field(default_factory=_no_rows("cable_landings"))
+    corridors: pd.DataFrame = field(default_factory=_no_rows("corridors"))
+    secondary_supplies: pd.DataFrame = field(default_factory=_no_rows("secondary_supplies"))
+    vendor_shares: pd.DataFrame = field(default_factory=_no_rows("vendor_shares"))
+    constellations: pd.DataFrame = field(default_factory=_no_rows("constellations"))
+    ground_stations: pd.DataFrame = field(default_factory=_no_rows("ground_stations"))
 
     @classmethod
     def from_store(cls, store: object) -> StackNetwork:

@@ -28,11 +28,13 @@ def _country(value: object) -> str:
 
 
 def _id_list(value: object) -> list[str]:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # empty or NaN cell
         return []
     if isinstance(value, str):
         return [part.strip() for part in value.split(";") if part.strip()]
-    return [str(part).strip() for part in value if str(part).strip()]  # type: ignore[union-attr]
+    if not isinstance(value, list | tuple | set):
+        return [str(value).strip()] if str(value).strip() else []  # a number in a list cell
+    return [str(part).strip() for part in value if str(part).strip()]
 
 
 CountryCode = Annotated[str, BeforeValidator(_country)]

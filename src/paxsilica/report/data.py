@@ -23,6 +23,7 @@ from datetime import date
 
 import pandas as pd
 
+from paxsilica.analytics.cable_map import CableMap, cable_map, connectivity_overview
 from paxsilica.analytics.chokepoints import chokepoints
 from paxsilica.analytics.exposure import (
     coverage_timeline,
@@ -32,13 +33,25 @@ from paxsilica.analytics.exposure import (
 )
 from paxsilica.analytics.multitier import MODES, country_dependence, embodied_origins, multitier_exposure
 from paxsilica.analytics.network import SourcingNetwork, sourcing_network
-from paxsilica.errors import CycleError
+from paxsilica.errors import CycleError, NotFoundError
 from paxsilica.model.network import StackNetwork, as_date, end_items
 
-__all__ = ["HEADLINE_ITEMS", "STEPS", "HeadlineData", "ReportContext", "ReportData", "headline_data",
-           "report_data", "weak_shares"]
+__all__ = [
+    "HEADLINE_ITEMS",
+    "STEPS",
+    "HeadlineData",
+    "InfraData",
+    "ReportContext",
+    "ReportData",
+    "TelecomData",
+    "headline_data",
+    "infra_data",
+    "report_data",
+    "telecom_data",
+    "weak_shares",
+]
 
-STEPS = ["exposure", "coverage", "multitier", "headline"]
+STEPS = ["exposure", "coverage", "multitier", "headline", "connectivity", "telecom"]
 """The computation steps of :func:`report_data`, in order (for progress displays)."""
 FOCUS_ROWS = 12
 """Items in the embodied-versus-direct table: the end item's inputs most at risk."""
@@ -115,6 +128,56 @@ def headline_data(net: StackNetwork, latest: pd.DataFrame, *, as_of: date, group
 
 
 @dataclass(frozen=True, eq=False)
+class InfraData:
+    """Submarine-cable connectivity of the members (issue 21), and the map of one of them."""
+
+    year: int
+    overview: pd.DataFrame
+    """:func:`connectivity_overview` of the members."""
+    focus: CableMap | None
+    """:func:`cable_map` of the member with the most cables (``None``: no member has one)."""
+
+
+def infra_data(net: StackNetwork, members: list[str], *, as_of: date, concern: str) -> InfraData:
+    """The members' cable connectivity in the report's year; the map shows the member most
+    linked abroad (most cables; ties by code), whose isolating sites matter most."""
+    overview = connectivity_overview(net, members, as_of.year, concern=concern, as_of=as_of)
+    linked = overview[overview["cables"] > 0]
+    focus = (cable_map(net, str(linked.iloc[0]["country"]), as_of.year, concern=concern, as_of=as_of)
+             if not linked.empty else None)
+    return InfraData(as_of.year, overview, focus)
+
+
+@dataclass(frozen=True, eq=False)
+class TelecomData:
+    """Issue 21's tables: :func:`vendor_exposure_summary` (one row per market),
+    :func:`constellation_exposure` and :func:`supply_by_type`; each empty without data."""
+
+    vendors: pd.DataFrame
+    constellations: pd.DataFrame
+    secondary: pd.DataFrame
+
+
+def telecom_data(net: StackNetwork, *, as_of: date, group: str, concern: str) -> TelecomData:
+    """The tables of the telecom and recycling section (empty frames where a table has no
+    rows: a store without those kinds still renders)."""
+    from paxsilica.analytics.secondary import supply_by_type
+    from paxsilica.analytics.space import constellation_exposure
+    from paxsilica.analytics.vendors import vendor_exposure_summary
+
+    options = {"group": group, "concern": concern, "as_of": as_of}
+    tables = []
+    for call in (lambda: vendor_exposure_summary(net, item=None, **options),
+                 lambda: constellation_exposure(net, **options),
+                 lambda: supply_by_type(net, **options)):
+        try:
+            tables.append(call())
+        except NotFoundError:
+            tables.append(pd.DataFrame())
+    return TelecomData(*tables)
+
+
+@dataclass(frozen=True, eq=False)
 class ReportData:
     """The tables the report renders (DataFrames read-only), with the date and groups."""
 
@@ -146,6 +209,10 @@ class ReportData:
     chokepoints: pd.DataFrame
     multitier_error: CycleError | None = None
     headline: HeadlineData | None = None
+    infra: InfraData | None = None
+    """Submarine-cable connectivity of the members and one member's map (issue 21)."""
+    telecom: TelecomData | None = None
+    """Vendor shares by market, constellations and secondary supply (issue 21)."""
     stress_test: object | None = None
     """:func:`paxsilica.simulate.stress.stress_test` (an ensemble); ``None``: the stress-test
     section runs it when it renders (it is the slowest table, so a caller that needs it twice
@@ -227,6 +294,11 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
     step("headline")
     headline = headline_data(net, latest, as_of=day, group=group, concern=concern, snet=snet,
                              essential=essential)
+    step("connectivity")
+    members = sorted(net.members(group, day))
+    infra = infra_data(net, members, as_of=day, concern=concern)
+    step("telecom")
+    telecom = telecom_data(net, as_of=day, group=group, concern=concern)
     supplies = net.supplies.dropna(subset=["source_url"])
     return ReportData(
         as_of=day, group=group, concern=concern, group_name=group_name,
@@ -236,4 +308,4 @@ def report_data(net: StackNetwork, *, as_of: date | str | None = None, group: st
         latest=latest, summary=summary, membership_dates=dates, timeline=timeline,
         change=change, export_controls=net.export_controls, recipes=_recipes(net),
         end_item=end_item, basis=basis, origins=origins, multitier=focus, chokepoints=choke,
-        multitier_error=error, headline=headline, net=net)
+        multitier_error=error, headline=headline, infra=infra, telecom=telecom, net=net)

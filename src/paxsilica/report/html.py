@@ -42,7 +42,9 @@ SECTIONS = [
     "paxsilica.report.sections.recipes",
     "paxsilica.report.sections.multitier",
     "paxsilica.report.sections.scenario",
+    "paxsilica.report.sections.infra",
     "paxsilica.report.sections.plan",
+    "paxsilica.report.sections.telecom",
     "paxsilica.report.sections.sources",
 ]
 

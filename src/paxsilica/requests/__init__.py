@@ -6,7 +6,8 @@ formats the result; option rules and dispatch live here only. Each module holds 
 question: :mod:`~paxsilica.requests.exposure`, :mod:`~paxsilica.requests.chokepoints`,
 :mod:`~paxsilica.requests.criticality`, :mod:`~paxsilica.requests.screen`,
 :mod:`~paxsilica.requests.certify`, :mod:`~paxsilica.requests.simulate`,
-:mod:`~paxsilica.requests.plan`. Limits are declared once in
+:mod:`~paxsilica.requests.plan`, :mod:`~paxsilica.requests.connectivity`,
+:mod:`~paxsilica.requests.telecom`. Limits are declared once in
 :mod:`~paxsilica.requests.limits`.
 
 Names load on first use (``paxsilica.requests.ExposureRequest`` imports only its module).
@@ -37,6 +38,15 @@ REQUESTS: dict[str, str] = {
     "answer_plan": "paxsilica.requests.plan",
     "ExpandRequest": "paxsilica.requests.expand",
     "answer_expand": "paxsilica.requests.expand",
+    "ConnectivityRequest": "paxsilica.requests.connectivity",
+    "answer_connectivity": "paxsilica.requests.connectivity",
+    "answer_cable_map": "paxsilica.requests.connectivity",
+    "VendorsRequest": "paxsilica.requests.telecom",
+    "answer_vendors": "paxsilica.requests.telecom",
+    "SatellitesRequest": "paxsilica.requests.telecom",
+    "answer_satellites": "paxsilica.requests.telecom",
+    "GroundStationsRequest": "paxsilica.requests.telecom",
+    "answer_ground_stations": "paxsilica.requests.telecom",
 }
 """Public name -> the module that defines it."""
 

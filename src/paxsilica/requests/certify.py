@@ -22,7 +22,7 @@ Example:
     'pass'
     >>> body = answer_certify(CertifyRequest(bom=folder / "bom.csv"))["certificate"]
     >>> [lst["name"] for lst in body["lists"]], body["rule_pack"]["id"]
-    (['fcc_covered', 'dod_1260h', 'csl_sample'], 'uas-ndaa848')
+    (['fcc_covered', 'dod_1260h', 'csl_sample'], 'fcc-covered')
     >>> body["verdict_text"][:40]
     'PASS only against what was checked: scre'
 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["CostMethod", "Method", "Mode", "Tiers"]
+__all__ = ["CostMethod", "Measure", "Method", "Mode", "Orbit", "Tiers"]
 
 
 class Tiers(StrEnum):
@@ -42,3 +42,21 @@ class CostMethod(StrEnum):
     partners = "partners"
     benefit = "benefit"
     shapley = "shapley"
+
+
+class Measure(StrEnum):
+    """What a vendor share counts (:data:`paxsilica.model.vendor.MEASURES`)."""
+
+    revenue = "revenue"
+    installed_base = "installed_base"
+    sites = "sites"
+    subscribers = "subscribers"
+
+
+class Orbit(StrEnum):
+    """Orbit classes of constellations."""
+
+    LEO = "LEO"
+    MEO = "MEO"
+    GEO = "GEO"
+    HEO = "HEO"

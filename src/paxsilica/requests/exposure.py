@@ -31,6 +31,7 @@ from paxsilica.analytics.exposure import (
     origin_dependence,
     unlocated_items,
 )
+from paxsilica.analytics.secondary import supply_by_type
 from paxsilica.errors import ParameterError
 from paxsilica.io.records import EXPOSURE_JSON_KEYS, ordered_columns
 from paxsilica.model.network import StackNetwork
@@ -74,9 +75,23 @@ class ExposureRequest(Request):
     """All tiers only (default essential)."""
     by_country: StrictBool = False
     """All tiers only: dependence of each item's world supply on each origin country."""
+    secondary: StrictBool = False
+    """Primary vs secondary (recycled) shares of each item's world supply
+    (:func:`~paxsilica.analytics.secondary.supply_by_type`); with item, group, concern and
+    as_of only."""
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
+        if self.secondary:
+            given = [name for name, on in (
+                ("stage", self.stage is not None), ("year", self.year is not None),
+                ("latest", self.latest), ("summary", self.summary),
+                ("compare", self.compare is not None), ("tiers", self.tiers is Tiers.all),
+                ("mode", self.mode is not None), ("by_country", self.by_country)) if on]
+            if given:
+                raise ParameterError(f"secondary works alone (with item, group, concern and "
+                                     f"as_of; each item uses its latest observed year), not "
+                                     f"with {given[0]}", field=given[0])
         if self.tiers is Tiers.all:
             if self.year is not None:
                 raise ParameterError("year does not apply to tiers=all: each item uses its "
@@ -138,6 +153,11 @@ def answer_exposure(net: StackNetwork, request: ExposureRequest) -> pd.DataFrame
     check_names(net, item=request.item, stage=request.stage, group=request.group,
                 concern=request.concern)
     notes = [item_choice_note(net, request.item, request.stage)] if request.item else []
+    if request.secondary:
+        table = supply_by_type(net, item=request.item, group=request.group,
+                               concern=request.concern, as_of=request.day)
+        return with_notes(table, f"Primary vs secondary supply as of {request.day} "
+                                 f"({request.group})", notes)
     if request.tiers is Tiers.all:
         table, title, note = _all_tiers(net, request)
         return with_notes(table.reset_index(drop=True), title, [*notes, note])

@@ -66,17 +66,20 @@ def exposure_route(
     compare: Annotated[str | None, Query(description="Coverage change from this date to as_of",
                                          pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     mode: Annotated[Literal["essential", "weighted"] | None, Query(description="tiers=all only")] = None,
-    by_country: bool = False) -> Response:
+    by_country: bool = False,
+    secondary: Annotated[bool, Query(description="Primary vs secondary (recycled) shares "
+                                                 "per item; with item, as_of, group, concern")] = False) -> Response:
     """Who supplies each item, how concentrated, how much from countries of concern and how
     much the coalition covers, as of a date: direct shares (one row per item, stage, year
     and country), a summary per item (``summary``), the coverage change between two dates
-    (``compare``), or shares through every recipe tier (``tiers=all``, with ``by_country``
-    the dependence on each origin). The row type follows the options (see the schemas).
+    (``compare``), shares through every recipe tier (``tiers=all``, with ``by_country``
+    the dependence on each origin), or primary against secondary (recycled) supply
+    (``secondary``). The row type follows the options (see the schemas).
     An unknown item, stage or group is a 422 naming the parameter."""
     question = ExposureRequest.parse(
         item=item, stage=stage, year=year, as_of=as_of, group=group, concern=concern,
         tiers=tiers, latest=latest, summary=summary, compare=compare, mode=mode,
-        by_country=by_country, local_files=False)
+        by_country=by_country, secondary=secondary, local_files=False)
     if question.tiers is Tiers.all:  # all tiers builds the sourcing network: an expensive request
         charge(request, request.state.principal)
     rows = state.answer(("exposure", question.model_dump_json()),

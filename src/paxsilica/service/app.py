@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from paxsilica._version import __version__
-from paxsilica.service import api_admin, api_certify, api_jobs, api_read, ui
+from paxsilica.service import api_admin, api_certify, api_infra, api_jobs, api_read, api_telecom, ui
 from paxsilica.service.jobs import JobRunner
 from paxsilica.service.limits import BodyLimitMiddleware, TokenBuckets
 from paxsilica.service.problems import install_handlers
@@ -116,7 +116,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
             swagger_favicon_url="data:,",  # no request for an icon
             swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": False})
 
-    for module in (api_read, api_certify, api_jobs, api_admin, ui):
+    for module in (api_read, api_infra, api_telecom, api_certify, api_jobs, api_admin, ui):
         app.include_router(module.router)
     static = resources.files("paxsilica.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["AuditRow", "Certificate", "ChokepointRow", "CountryRow", "CoverageChangeRow",
            "CriticalityRow", "ExposurePage", "ExposureRow", "ExposureSummaryRow", "JobAccepted", "JobStatus",
-           "MultitierRow", "OriginDependenceRow", "Page", "ScreenResult", "SourceRow",
+           "MultitierRow", "OriginDependenceRow", "Page", "ScreenResult", "SecondaryRow", "SourceRow",
            "StoredListRow", "TokenRow"]
 
 T = TypeVar("T")
@@ -130,12 +130,35 @@ class OriginDependenceRow(_Row):
     as_of: str
 
 
-ExposureAnswer = ExposureRow | ExposureSummaryRow | CoverageChangeRow | MultitierRow | OriginDependenceRow
+class SecondaryRow(_Row):
+    """``secondary=true``: an item's world supply split into primary and secondary (recycled)."""
+
+    item: str
+    year: int = Field(description="Year of the secondary share")
+    secondary_share: float = Field(description="Secondary (recycled) share of ``share_of``, 0-1")
+    primary_share: float = Field(description="1 - secondary_share")
+    share_of: str = Field(description="What the shares divide: total_supply, consumption…")
+    secondary_year: int | None = Field(description="Year of the recyclers' country split")
+    secondary_located_share: float | None = Field(description="Part of the recycled supply placed in a country, 0-1")
+    secondary_concern_share: float | None = Field(description="Recycled share made in countries of concern, 0-1")
+    secondary_concern_share_max: float | None = Field(
+        description="Upper bound: the unplaced part counted as of concern, 0-1")
+    secondary_coalition_share: float | None = Field(description="Recycled share made in the group, 0-1")
+    producer_year: int | None
+    producer_concern_share: float | None = Field(description="Primary producers' concern share, 0-1")
+    producer_coalition_share: float | None
+    sources: list[str]
+    confidence: str
+    basis: str
+
+
+ExposureAnswer = (ExposureRow | ExposureSummaryRow | CoverageChangeRow | MultitierRow
+                  | OriginDependenceRow | SecondaryRow)
 
 
 class ExposurePage(Page[ExposureAnswer]):  # type: ignore[misc]
     """One page of exposure rows; the row type follows the options (direct, summary,
-    compare, tiers=all, by_country)."""
+    compare, tiers=all, by_country, secondary)."""
 
 
 class ChokepointRow(_Row):

@@ -20,7 +20,10 @@ from paxsilica.certify.rules import bundled_packs
 from paxsilica.errors import ParameterError, PaxsilicaError, ValidationError
 from paxsilica.io.restricted import strict_json
 from paxsilica.limits import MAX_NESTING
+from paxsilica.model.country import country_name
 from paxsilica.report.charts import concern_bars
+from paxsilica.report.maps import OUTLINE, cable_map_figure, cable_zoom_figure, outline_bytes
+from paxsilica.requests.connectivity import ConnectivityRequest, answer_cable_map, most_connected_member
 from paxsilica.requests.exposure import ExposureRequest, answer_exposure
 from paxsilica.service.access import Principal, principal_for, role_allows
 from paxsilica.service.actions import certify_action, who
@@ -74,6 +77,13 @@ def plotly_js() -> FileResponse:
     path = resources.files("plotly").joinpath("package_data").joinpath("plotly.min.js")
     return FileResponse(str(path), media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get(f"/static/vendor/geo/{OUTLINE}")
+def world_outline() -> Response:
+    """The vendored world outline plotly.js draws maps on (report/vendor/README.md)."""
+    return Response(outline_bytes(), media_type="application/json",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -131,6 +141,50 @@ def exposure_fragment(request: Request, state: ServiceState = Depends(get_state)
                       stage: str | None = None, group: str = "pax_silica",
                       as_of: str | None = None) -> HTMLResponse:
     return _render(request, "_exposure.html.j2", **_exposure_panel(state, item, stage, group, as_of))
+
+
+def _infra_panel(state: ServiceState, country: str | None, year: int | None, close: list[str],
+                 cut: list[str], shown: str | None) -> dict:
+    """The cable map of ``country`` (default: the coalition member with the most cables) in
+    ``year`` after closing ``close`` and cutting ``cut`` (kept only while the same country
+    is shown: the check boxes belong to it)."""
+    net = state.network()
+    year = year or date.today().year
+    country = country or most_connected_member(net, year) or "TWN"
+    if shown and shown != country:
+        close, cut = [], []
+    request = ConnectivityRequest.parse(country=country, year=year, close=close, cut=cut, local_files=False)
+    layout = answer_cable_map(net, request)
+    world = cable_map_figure(layout, height=420)
+    zoom = cable_zoom_figure(layout, height=320)
+    points = layout.points.set_index("landing_point_id")
+    own = layout.cables[layout.cables["connects"]]
+    countries = sorted(set(net.landing_points["country"].dropna()), key=country_name)
+    return {"answer": layout.answer, "who": country_name(layout.answer.country), "year": year,
+            "world": world.to_json(), "zoom": zoom.to_json() if zoom is not None else None,
+            "cables": records(own.drop(columns=["source_url"], errors="ignore")),
+            "site_names": {p: str(points.loc[p, "name"]) for p in points.index},
+            "sites": sorted(set(layout.answer.sites) | set(layout.answer.isolating_sites)),
+            "unlocated": layout.unlocated_sites, "close": set(request.close), "cut": set(request.cut),
+            "countries": [(code, country_name(code)) for code in countries]}
+
+
+@router.get("/infra", response_class=HTMLResponse)
+def infra_page(request: Request, state: ServiceState = Depends(get_state), _: Principal = user("reader"),
+               country: Annotated[str | None, Query(max_length=100)] = None,
+               year: Annotated[int | None, Query(ge=1850, le=2100)] = None) -> HTMLResponse:
+    return _render(request, "infra.html.j2", **_infra_panel(state, country, year, [], [], None))
+
+
+@router.get("/ui/infra", response_class=HTMLResponse)
+def infra_fragment(request: Request, state: ServiceState = Depends(get_state), _: Principal = user("reader"),
+                   country: Annotated[str | None, Query(max_length=100)] = None,
+                   year: Annotated[int | None, Query(ge=1850, le=2100)] = None,
+                   close: Annotated[list[str] | None, Query(max_length=200)] = None,
+                   cut: Annotated[list[str] | None, Query(max_length=200)] = None,
+                   shown: Annotated[str | None, Query(max_length=100)] = None) -> HTMLResponse:
+    return _render(request, "_infra.html.j2",
+                   **_infra_panel(state, country, year, close or [], cut or [], shown))
 
 
 def _jobs(state: ServiceState, found: Principal) -> list[dict]:

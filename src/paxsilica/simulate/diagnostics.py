@@ -93,7 +93,8 @@ def flows_cut(net: SimNetwork, schedule: EventSchedule) -> pd.DataFrame:
 
 
 def _touched(net: SimNetwork, schedule: EventSchedule) -> np.ndarray:
-    """Industries an event reaches directly (cut suppliers and buyers, capacity losses, holders)."""
+    """Industries an event reaches directly (cut suppliers and buyers, capacity losses, holders,
+    industries depending on cut cables)."""
     params = schedule.params
     rows = np.repeat(np.arange(params.h.shape[0]), np.diff(params.h.indptr))
     hit = np.zeros(net.n, dtype=bool)
@@ -105,6 +106,8 @@ def _touched(net: SimNetwork, schedule: EventSchedule) -> np.ndarray:
         hit[event.industries] = True
     for release in schedule.releases:
         hit[params.stock_industry[release.entries]] = True
+    if schedule.cables is not None:  # industries that lose capacity with their country's cables
+        hit[schedule.cables.rows] = True  # type: ignore[attr-defined]
     return hit
 
 

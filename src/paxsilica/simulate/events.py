@@ -78,6 +78,10 @@ class EventSchedule:
     releases: list[_Release] = field(default_factory=list)
     fleet: CapitalFleet | None = None
     notes: list[str] = field(default_factory=list)
+    losses: list[Callable[[int], np.ndarray | None]] = field(default_factory=list)
+    """Other daily capacity-loss profiles (cable cuts, :mod:`paxsilica.simulate.cables`)."""
+    cables: object | None = None
+    """The run's cable_cut events compiled together (:class:`~paxsilica.simulate.cables.CableCuts`)."""
     _cache_key: tuple | None = None
     _cache: tuple | None = None
 
@@ -88,9 +92,10 @@ class EventSchedule:
 
     def capacity_loss(self, t: int) -> np.ndarray | None:
         """Δ(t) per industry (BoARIO's linear recovery timeline)."""
-        if not self.capacity:
+        extra = [loss for profile in self.losses if (loss := profile(t)) is not None]
+        if not self.capacity and not extra:
             return None
-        loss = np.zeros(self.params.n)
+        loss = np.zeros(self.params.n) + sum(extra)
         for event in self.capacity:
             if t < event.start:
                 continue
@@ -183,6 +188,7 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
     own = net.region_codes()
     product, _ = net.products()
     schedule = EventSchedule(params, net.final / 365.0)
+    cable_events: list = []
     for index, event in enumerate(scenario.events):
         key = f"events.{index}"
         start = scenario.step_of(event.start)
@@ -201,6 +207,11 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
                 continue
             schedule.capacity.append(_Capacity(start, event.duration, event.recovery,
                                                event.fraction, hit, index))
+            continue
+        if event.kind == "cable_cut":  # compiled together after the loop (simulate/cables.py)
+            close_end = scenario.days if event.end is None else scenario.step_of(event.end)
+            cable_events.append((index, event, start, close_end,
+                                 day.year if day else date.today().year))
             continue
         if event.kind == "stockpile_release":
             holders = names.places([event.holder], f"{key}.holder", day)
@@ -272,6 +283,13 @@ def compile_events(scenario: Scenario, net: SimNetwork, params: ARIOParams, *,
             cut.reroute = reroute_matrix(net.final, params.x0, params.y0, product, cut_source,
                                          rows_all, cols_all)
         schedule.flows.append(cut)
+    if cable_events:
+        from paxsilica.simulate.cables import compile_cable_cuts
+
+        schedule.cables, found = compile_cable_cuts(cable_events, net, scenario.days, file)
+        names.problems += found
+        if schedule.cables is not None:
+            schedule.losses.append(schedule.cables.loss)
     problems = names.problems + _contradictions(scenario, schedule, file)
     if problems:
         raise ValidationError(problems)

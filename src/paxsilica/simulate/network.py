@@ -64,6 +64,8 @@ class SimNetwork:
     sectors: pd.DataFrame | None = None
     parameters: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    infra: object | None = None
+    """The stack's :class:`~paxsilica.model.network.StackNetwork` (cable data for cable_cut)."""
 
     @classmethod
     def from_arrays(cls, regions: list[str], sectors: list[str], z: sp.spmatrix,

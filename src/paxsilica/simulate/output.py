@@ -7,7 +7,8 @@ on a large network never holds its series in memory; :meth:`ResultWriter.finish`
 summary. What goes where:
 
 * ``json``: ``{"scenario", "days", "series": [...], "summary": [...], "warnings", "items",
-  "flows_cut", "reaches_located"}`` (and ``economy`` when the scenario names one); series
+  "flows_cut", "connectivity", "cable_repairs", "reaches_located"}`` (and ``economy`` when
+  the scenario names one; the cable tables empty without a cable cut); series
   rows ``{"step", "region", "sector", "production"}`` per industry, or
   ``{"step", "region", "production"}`` per region, or none;
 * ``parquet`` and ``csv``: the series table; with ``series="none"`` the summary table.

@@ -67,6 +67,11 @@ class SimulationResult:
     economy_table: str = ""
     tally: LossTally | None = field(default=None, repr=False)
     steps: int | None = None
+    connectivity: pd.DataFrame | None = None
+    """Cable cuts: ``step, country, cables, cables_connected, lost_share`` per day for each
+    country losing a cable (:mod:`paxsilica.simulate.cables`); ``None`` without cuts."""
+    cable_repairs: pd.DataFrame | None = None
+    """Cable cuts: when each cut cable is repaired (:func:`~paxsilica.simulate.cables.queue_repairs`)."""
 
     @property
     def days(self) -> int:
@@ -185,7 +190,8 @@ class SimulationResult:
 
     def to_json_dict(self, series: str | bool = "industries") -> dict:
         """``{"scenario", "days", "warnings", "reaches_located", "series", "summary", "items",
-        "flows_cut"}``, and ``economy`` (``table``, ``totals``, ``industries``) when the
+        "flows_cut", "connectivity", "cable_repairs"}`` (the last two empty without cable
+        cuts), and ``economy`` (``table``, ``totals``, ``industries``) when the
         scenario names an economy-wide table (the CLI's JSON; NaN becomes ``null``).
 
         ``series``: per industry (``"industries"`` or ``True``), per region
@@ -203,6 +209,8 @@ class SimulationResult:
         document["summary"] = _records(self.summary())
         document["items"] = _records(self.items) if self.items is not None else []
         document["flows_cut"] = _records(self.flows_cut) if self.flows_cut is not None else []
+        for name, frame in (("connectivity", self.connectivity), ("cable_repairs", self.cable_repairs)):
+            document[name] = _records(frame) if frame is not None else []  # cable cuts (issue 21)
         if self.economy is not None:
             document["economy"] = {"table": self.economy_table, "totals": _records(self.economy_totals()),
                                    "industries": _records(self.economy)}

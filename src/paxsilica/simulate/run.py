@@ -25,6 +25,7 @@ import numpy as np
 from paxsilica.errors import ParameterError, RowError, SolverError, ValidationError
 from paxsilica.limits import MAX_DAYS
 from paxsilica.simulate.ario import ARIOParams, build_params, initial_state, step, with_model
+from paxsilica.simulate.cables import with_cable_cuts
 from paxsilica.simulate.capital import ASSUMED_SERVICE_LIFE_YEARS, capital_fleets
 from paxsilica.simulate.diagnostics import diagnosed
 from paxsilica.simulate.economy import economy_losses, load_economy
@@ -164,7 +165,8 @@ def run_prepared(scenario: Scenario, net: SimNetwork, params: ARIOParams, schedu
                               price=net.price, va_ratio=net.va_ratio,
                               sized=per_industry(net, "sized", True), outside_lost=outside,
                               final_regions=list(net.regions), tally=tally, steps=days)
-    result = diagnosed(result, net, scenario, schedule)
+    # after the diagnosis, which sets the warnings: the cable tables and warnings add to them
+    result = with_cable_cuts(diagnosed(result, net, scenario, schedule), schedule.cables)  # type: ignore[assignment,arg-type]
     if scenario.economy is None:
         return result
     table, mapping = load_economy(scenario.economy, scenario.base_dir)

@@ -154,10 +154,35 @@ class StockpileRelease(_Event):
     rate: float = Field(gt=0, le=MAX_QUANTITY, description="per day")
 
 
-Event = Annotated[CapacityLoss | ExportBan | LicenceRegime | ChokepointClosure | StockpileRelease,
-                  Field(discriminator="kind")]
+class CableCut(_Event):
+    """Submarine cables cut (each repaired when a ship of its zone is free) and landing
+    points closed (until ``end``); see :mod:`paxsilica.simulate.cables`."""
+
+    kind: Literal["cable_cut"]
+    cables: list[str] = Field(default_factory=list, description="cable ids to cut")
+    landing_points: list[str] = Field(default_factory=list, description="landing point ids to close")
+    corridor: str | None = Field(None, description="cut every cable of this corridor")
+    end: Step | None = Field(None, description="first step the landing points are open again")
+    zone: str | None = Field(None, description="repair zone of every cut (default: by landings)")
+    ships: int | None = Field(None, ge=1, le=100, description="repair ships (default: the zone's)")
+    wait_days: int | None = Field(None, ge=0, le=3650, description="days before a ship can start")
+    repair_days: int | None = Field(None, ge=1, le=3650, description="days one repair takes")
+    items: list[str] | None = Field(None, description="items that depend on connectivity")
+    dependence: Fraction | None = Field(None, description="capacity lost per unit of lost share")
+    year: int | None = Field(None, ge=1850, le=2100, description="cable data year (default: the year "
+                             "of the first cable_cut's start; a run's cable_cut events share it)")
+
+    @model_validator(mode="after")
+    def _something(self) -> CableCut:
+        if not (self.cables or self.landing_points or self.corridor):
+            raise ValueError("give cables, landing_points or a corridor")
+        return self
+
+
+Event = Annotated[CapacityLoss | ExportBan | LicenceRegime | ChokepointClosure | StockpileRelease
+                  | CableCut, Field(discriminator="kind")]
 EVENT_KINDS = ["capacity_loss", "export_ban", "licence_regime", "chokepoint_closure",
-               "stockpile_release"]
+               "stockpile_release", "cable_cut"]
 
 
 class Distribution(_Strict):

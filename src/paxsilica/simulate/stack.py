@@ -215,7 +215,7 @@ def stack_network(net: StackNetwork, *,
                      unit="item units per year", kind="stack",
                      units=tuple(str(sectors.loc[i, "unit"]) for i in items), soft=soft, aliases=aliases,
                      price=econ.price_of(items, regions), va_ratio=econ.va_ratio_of(items, regions),
-                     sectors=sectors, parameters=econ.parameters, notes=tuple(notes))
+                     sectors=sectors, parameters=econ.parameters, notes=tuple(notes), infra=net)
     return sim, _resolver(net)
 
 

@@ -35,10 +35,22 @@ BUNDLED_FILES: list[tuple[str, str, str]] = [
     ("companies", "paxsilica.data", "companies.csv"),
     ("facilities", "paxsilica.data", "facilities.csv"),
     ("supplies", "paxsilica.data", "supplies.csv"),
+    ("secondary_supplies", "paxsilica.data", "secondary_supplies.csv"),
     ("recipes", "paxsilica.data", "recipes.csv"),
     ("ownership", "paxsilica.data", "ownership.csv"),
     ("export_controls", "paxsilica.data", "export_controls.csv"),
     ("item_parameters", "paxsilica.data", "item_parameters.csv"),
+    # submarine cables (issue 21): built and cited by paxsilica, not TeleGeography's data
+    ("companies", "paxsilica.data", "cable_companies.csv"),
+    ("ownership", "paxsilica.data", "cable_ownership.csv"),
+    ("cables", "paxsilica.data", "cables.csv"),
+    ("landing_points", "paxsilica.data", "landing_points.csv"),
+    ("cable_landings", "paxsilica.data", "cable_landings.csv"),
+    ("corridors", "paxsilica.data", "corridors.csv"),
+    # telecom equipment and space (issue 21)
+    ("vendor_shares", "paxsilica.data", "vendor_shares.csv"),
+    ("constellations", "paxsilica.data", "constellations.csv"),
+    ("ground_stations", "paxsilica.data", "ground_stations.csv"),
 ]
 
 
@@ -75,7 +87,8 @@ def bundled_version() -> str:
 # Kinds no other record refers to: rows of an older bundle that the new one no longer
 # ships are removed on upgrade (a corrected or withdrawn figure must not linger).
 RETIRABLE_KINDS = ("supplies", "memberships", "recipes", "ownership", "export_controls",
-                   "item_parameters")
+                   "item_parameters", "corridors", "cable_landings", "secondary_supplies",
+                   "vendor_shares", "ground_stations")
 
 
 def ensure_bundled(store: Store) -> bool:

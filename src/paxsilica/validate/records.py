@@ -28,11 +28,12 @@ from paxsilica.io.tables import Table
 from paxsilica.model.kinds import Kind, kind_named
 from paxsilica.validate import parameters
 from paxsilica.validate.checks import CHECK_CONTEXT, KIND_CHECKS, SHARE_SUM_TOLERANCE
+from paxsilica.validate.market_checks import MARKET_CHECKS, MARKET_CONTEXT
 
 __all__ = ["SHARE_SUM_TOLERANCE", "context_kinds", "validate_table"]
 
-CHECKS = {**KIND_CHECKS, "item_parameters": parameters.CHECKS}
-CONTEXT = {**CHECK_CONTEXT, "item_parameters": parameters.CONTEXT}
+CHECKS = {**KIND_CHECKS, "item_parameters": parameters.CHECKS, **MARKET_CHECKS}
+CONTEXT = {**CHECK_CONTEXT, "item_parameters": parameters.CONTEXT, **MARKET_CONTEXT}
 """Checks across rows of each kind, and the stored tables they read."""
 
 STORE_COLUMNS = {"import_id"}

@@ -7,7 +7,9 @@
       var source = document.getElementById(el.dataset.chart);
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.react(el, figure.data, figure.layout, {responsive: true, displaylogo: false})
+      // maps read the vendored world outline from the service, never from a CDN
+      window.Plotly.react(el, figure.data, figure.layout, {responsive: true, displaylogo: false,
+                                                           topojsonURL: "/static/vendor/geo/"})
         .then(function () { el.dataset.drawn = String(Date.now()); });
     });
   }
