@@ -8,70 +8,40 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from importlib import resources
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paxsilica.certify.lists import BUNDLED_LISTS, stored_lists
 from paxsilica.certify.rules import bundled_packs
 from paxsilica.errors import PaxsilicaError, ValidationError
+from paxsilica.report.assets import plotly_js as plotly_bytes
 from paxsilica.report.charts import concern_bars
 from paxsilica.requests.exposure import ExposureRequest, answer_exposure
-from paxsilica.service.access import Principal, principal_for, role_allows
-from paxsilica.service.actions import certify_action, who
+from paxsilica.service import ui_map, ui_runs, ui_screen
+from paxsilica.service.access import Principal, principal_for
+from paxsilica.service.actions import certify_action
 from paxsilica.service.certifying import verify_document
-from paxsilica.service.jobs import JOB_KINDS
-from paxsilica.service.problems import ProblemError
+from paxsilica.service.pages import LoginRequiredError, render, user
 from paxsilica.service.queries import records
-from paxsilica.service.security import COOKIE, get_state, principal
+from paxsilica.service.security import COOKIE, get_state
 from paxsilica.service.state import ServiceState
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-templates = Environment(loader=PackageLoader("paxsilica.service", "templates"),
-                        autoescape=select_autoescape(["html", "j2"]))
-
-
-class LoginRequiredError(Exception):
-    """The dashboard was opened without a valid session."""
-
-
-def _render(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
-    user = getattr(request.state, "principal", None)
-    text = templates.get_template(name).render(
-        user=user, can=lambda role: user is not None and role_allows(user.role, role),
-        path=request.url.path, **context)
-    return HTMLResponse(text, status_code=status)
-
-
-def user(role: str):
-    """The signed-in user (cookie), at least ``role``; else the sign-in page or a 403 page."""
-
-    def dependency(request: Request) -> Principal:
-        try:
-            found = principal(request, None)
-        except ProblemError as exc:
-            if exc.problem.status == 401:
-                raise LoginRequiredError from None
-            raise
-        if not role_allows(found.role, role):
-            raise ProblemError(403, f"your token {found.name!r} has role {found.role!r}; this page "
-                                    f"needs {role!r} or above")
-        return found
-
-    return Depends(dependency)
+_render = render
+for _module in (ui_runs, ui_screen, ui_map):
+    router.include_router(_module.router)
 
 
 @router.get("/static/vendor/plotly.min.js")
-def plotly_js() -> FileResponse:
-    """plotly.js as shipped inside the plotly Python package (no network needed)."""
-    path = resources.files("plotly").joinpath("package_data").joinpath("plotly.min.js")
-    return FileResponse(str(path), media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+def plotly_js() -> Response:
+    """The report's plotly.js partial bundle (report/vendor/PLOTLY.md; no network needed)."""
+    return Response(plotly_bytes(), media_type="text/javascript",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -108,14 +78,19 @@ def _exposure_panel(state: ServiceState, item: str | None, stage: str | None, gr
     figure.update_layout(autosize=True, margin=dict(t=40))
     rows = records(summary[["item", "stage", "year", "hhi", "top_country", "top_share",
                             "concern_share", "coalition_share", "confidence"]])
+    query = urlencode({key: value for key, value in chosen.items() if value})
     return {"figure": figure.to_json(), "rows": rows, "labels": labels,
-            "day": request.day.isoformat(), "chosen": chosen}
+            "day": request.day.isoformat(), "chosen": chosen, "query": query,
+            "download": "exposure" + "".join(f"-{v}" for v in chosen.values() if v)}
 
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, state: ServiceState = Depends(get_state), _: Principal = user("reader"),
-              item: str | None = None, stage: str | None = None, group: str = "pax_silica",
-              as_of: str | None = None) -> HTMLResponse:
+              item: Annotated[str | None, Query(max_length=200)] = None,
+              stage: Annotated[str | None, Query(max_length=200)] = None,
+              group: Annotated[str, Query(max_length=200)] = "pax_silica",
+              as_of: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
+    """The exposure page; its filters are its URL's query (shareable, kept on reload)."""
     net = state.network()
     panel = _exposure_panel(state, item, stage, group, as_of)
     return _render(request, "dashboard.html.j2", net_items=records(net.items[["item_id", "name", "stage"]]),
@@ -125,62 +100,17 @@ def dashboard(request: Request, state: ServiceState = Depends(get_state), _: Pri
 
 @router.get("/ui/exposure", response_class=HTMLResponse)
 def exposure_fragment(request: Request, state: ServiceState = Depends(get_state),
-                      _: Principal = user("reader"), item: str | None = None,
-                      stage: str | None = None, group: str = "pax_silica",
-                      as_of: str | None = None) -> HTMLResponse:
-    return _render(request, "_exposure.html.j2", **_exposure_panel(state, item, stage, group, as_of))
-
-
-def _jobs(state: ServiceState, found: Principal) -> list[dict]:
-    frame = state.reader().connection.execute(
-        "SELECT job_id, kind, status, progress, created, finished, error FROM jobs "
-        "WHERE submitted_by = ? ORDER BY created DESC LIMIT 50", [who(found)]).df()
-    return records(frame)
-
-
-@router.get("/scenarios", response_class=HTMLResponse)
-def scenarios(request: Request, state: ServiceState = Depends(get_state),
-              found: Principal = user("reader")) -> HTMLResponse:
-    kinds = [k.name for k in JOB_KINDS.values() if role_allows(found.role, k.role)]
-    return _render(request, "scenarios.html.j2", jobs=_jobs(state, found), kinds=kinds,
-                   example=json.dumps({"item": "gallium", "as_of": date.today().isoformat()}))
-
-
-@router.post("/ui/jobs", response_class=HTMLResponse)
-def start_job(request: Request, kind: Annotated[str, Form()], params: Annotated[str, Form(max_length=100_000)],
-              state: ServiceState = Depends(get_state), found: Principal = user("reader")) -> HTMLResponse:
-    job_kind = JOB_KINDS.get(kind)
-    if job_kind is None:
-        raise ProblemError(422, f"unknown job kind {kind!r}", "kind")
-    try:
-        values = json.loads(params or "{}")
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ProblemError(422, f"parameters: not JSON ({type(exc).__name__})", "params") from None
-    if not isinstance(values, dict):
-        raise ProblemError(422, "parameters: a JSON object of the request's fields", "params")
-    if not role_allows(found.role, job_kind.role):
-        raise ProblemError(403, f"{kind} runs need {job_kind.role!r} or above", "kind")
-    request.app.state.jobs.submit(job_kind, job_kind.parse(values), who(found))
-    return _render(request, "_jobs.html.j2", jobs=_jobs(state, found))
-
-
-@router.get("/ui/jobs", response_class=HTMLResponse)
-def jobs_fragment(request: Request, state: ServiceState = Depends(get_state),
-                  found: Principal = user("reader")) -> HTMLResponse:
-    return _render(request, "_jobs.html.j2", jobs=_jobs(state, found))
-
-
-@router.get("/ui/compare", response_class=HTMLResponse)
-def compare(request: Request, a: Annotated[str, Query(max_length=64)], b: Annotated[str, Query(max_length=64)],
-            found: Principal = user("reader")) -> HTMLResponse:
-    runs = []
-    for job_id in (a, b):
-        row = request.app.state.jobs.job(job_id)
-        if row is None or row["submitted_by"] != who(found):
-            raise ProblemError(404, f"no run {job_id!r} of yours", "a" if job_id == a else "b")
-        result = row["result"] if isinstance(row["result"], list) else []
-        runs.append({**row, "rows": result[:200], "columns": list(result[0]) if result else []})
-    return _render(request, "_compare.html.j2", runs=runs)
+                      _: Principal = user("reader"),
+                      item: Annotated[str | None, Query(max_length=200)] = None,
+                      stage: Annotated[str | None, Query(max_length=200)] = None,
+                      group: Annotated[str, Query(max_length=200)] = "pax_silica",
+                      as_of: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
+    """The filtered chart and table; the browser's address becomes the page's URL with
+    these filters (``HX-Push-Url``), so a reload or a shared link shows the same view."""
+    panel = _exposure_panel(state, item, stage, group, as_of)
+    return _render(request, "_exposure.html.j2",
+                   headers={"HX-Push-Url": "/" + (f"?{panel['query']}" if panel["query"] else "")},
+                   **panel)
 
 
 @router.get("/verify", response_class=HTMLResponse)
