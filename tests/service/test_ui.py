@@ -76,6 +76,28 @@ def test_bom_page_is_for_certifiers(browser, tokens):
     assert broken.status_code == 422 and "b.csv" in broken.text
 
 
+def test_bom_defaults_are_the_safe_ones(browser, tokens):
+    """No list ticked and no pack chosen: every installed list and the strictest pack; the
+    red drone BOM (DJI camera, CATL battery) fails; a PASS on sample lists says so."""
+    sign_in(browser, tokens["certifier"])
+    page = browser.get("/bom").text
+    assert 'checked' not in page and "every installed list" in page and "strictest pack" in page
+    red = FIXTURES / "drone_bom_red.csv"
+    result = browser.post("/ui/certify", files={"bom": (red.name, red.read_bytes())}, data={"rules": ""})
+    assert result.status_code == 200 and 'data-verdict="fail"' in result.text
+    for name in ("fcc_covered", "dod_1260h"):
+        assert name in re.search(r'id="bom-scope">(.*?)</p>', result.text, re.S).group(1)
+    assert 'id="bom-warnings"' in result.text and "SAMPLE" in result.text
+    clean = FIXTURES / "drone_bom.csv"
+    passed = browser.post("/ui/certify", files={"bom": (clean.name, clean.read_bytes())})
+    assert 'data-verdict="pass"' in passed.text
+    words = re.search(r'id="bom-verdict-text">(.*?)</p>', passed.text, re.S).group(1)
+    assert "PASS only against what was checked" in words and "SAMPLE" in words
+    # the warnings sit inside the verdict box, beside PASS
+    box = passed.text[passed.text.index('id="bom-verdict"'):]
+    assert box.index('id="bom-warnings"') < box.index("</div>")
+
+
 def test_verify_page(browser, client, tokens):
     bom = FIXTURES / "drone_bom.csv"
     certificate = client.post("/api/v1/certify", headers=auth(tokens["certifier"]),
