@@ -71,7 +71,8 @@ def axe_violations():
               const result = await axe.run({exclude: exclude.map(s => [s])}, {resultTypes: ['violations']});
               return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
                 .map(v => v.id + ' (' + v.impact + '): ' +
-                          v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+                          v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' [' +
+                            (n.any[0] || n.all[0] || n.none[0] || {message: ''}).message + ']').join(' | '));
             }""", list(exclude))
         return found
 

@@ -32,6 +32,8 @@ def short_id(job_id: str) -> str:
 
 
 templates.filters["short_id"] = short_id
+# rows embedded for download keep their columns' order (region, sector, … not alphabetical)
+templates.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
 
 class LoginRequiredError(Exception):

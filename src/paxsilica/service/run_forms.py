@@ -29,12 +29,15 @@ import pandas as pd
 from paxsilica.errors import NotFoundError, ParameterError
 
 __all__ = ["EventField", "compare_summaries", "event_fields", "run_name", "scenario_from_form",
-           "trajectories"]
+           "short_labels", "trajectories"]
 
 OVERRIDABLE = ("start", "end", "ramp_up", "delay_days", "deny_rate", "share", "severity",
                "fraction", "duration", "recovery", "quantity", "rate")
 """Numbers of an event the form may override, in the order shown."""
 TOP_TRAJECTORIES = 8
+SHORT_LABEL = 30
+"""Characters of a chart label (axis category, legend entry) that fit beside a bar or line
+on a 360-px phone; the full name is in the hover text."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,24 @@ def run_name(kind: str, params: dict) -> str:
     return f"{kind}: " + ", ".join(shown) if shown else kind
 
 
+def short_labels(labels: list[str], width: int = SHORT_LABEL) -> list[str]:
+    """``labels`` cut to ``width`` characters (with "…"), still told apart: a chart draws
+    two bars with the same category label as one.
+
+    >>> short_labels(["CHN · Gallium (primary low-purity)", "CHN · Gallium (primary high-purity)", "JPN · x"], 20)
+    ['CHN · Gallium (prim…', 'CHN · Gallium (prim… (2)', 'JPN · x']
+    """
+    out: list[str] = []
+    for label in labels:
+        short = label if len(label) <= width else label[:width - 1].rstrip() + "…"
+        candidate, number = short, 1
+        while candidate in out:
+            number += 1
+            candidate = f"{short} ({number})"
+        out.append(candidate)
+    return out
+
+
 def trajectories(result: dict, region: str | None = None, item: str | None = None,
                  top: int = TOP_TRAJECTORIES) -> pd.DataFrame:
     """Output of each (region, item) of a simulation relative to its first day, for the
@@ -168,26 +189,32 @@ def trajectories(result: dict, region: str | None = None, item: str | None = Non
 def compare_summaries(a: dict, b: dict) -> pd.DataFrame:
     """Two simulations' summaries side by side per (region, item): loss share, peak loss
     share and days to recover of run A and run B, and B − A; the pairs either run hits
-    (peak > 0), worst first.
+    (peak > 0), worst first. Days to recover stay missing (NaN) where a run did not recover
+    by its last day; a pair only one run has counts as not hit in the other.
 
     >>> one = {"summary": [{"region": "JPN", "sector": "ga", "loss_share": 0.1,
     ...                     "peak_loss_share": 0.2, "days_to_recover": 10}]}
     >>> two = {"summary": [{"region": "JPN", "sector": "ga", "loss_share": 0.3,
-    ...                     "peak_loss_share": 0.5, "days_to_recover": 40}]}
-    >>> compare_summaries(one, two)[["peak_a", "peak_b", "peak_change"]].values.tolist()
-    [[0.2, 0.5, 0.3]]
+    ...                     "peak_loss_share": 0.5, "days_to_recover": None}]}
+    >>> table = compare_summaries(one, two)
+    >>> table[["peak_a", "peak_b", "peak_change"]].values.tolist(), table["recover_b"].isna().tolist()
+    ([[0.2, 0.5, 0.3]], [True])
     """
     columns = {"loss_share": "loss", "peak_loss_share": "peak", "days_to_recover": "recover"}
     frames = []
     for suffix, run in (("a", a), ("b", b)):
-        summary = pd.DataFrame(run.get("summary") or [],
-                               columns=["region", "sector", *columns])
+        summary = pd.DataFrame(run.get("summary") or [], columns=["region", "sector", *columns])
+        summary = summary.assign(**{c: pd.to_numeric(summary[c], errors="coerce").astype(float)
+                                    for c in columns})
         frames.append(summary.set_index(["region", "sector"])[list(columns)]
                       .rename(columns={k: f"{v}_{suffix}" for k, v in columns.items()}))
-    both = frames[0].join(frames[1], how="outer").fillna(0.0)
+    both = frames[0].join(frames[1], how="outer")
+    for suffix in "ab":
+        absent = both[f"loss_{suffix}"].isna()  # not in this run's network: not hit
+        both.loc[absent, [f"{name}_{suffix}" for name in columns.values()]] = 0.0
     for name in columns.values():
         both[f"{name}_change"] = both[f"{name}_b"] - both[f"{name}_a"]
-    hit = (both["peak_a"] > 0) | (both["peak_b"] > 0)
-    both = both[hit].assign(worst=both[["peak_a", "peak_b"]].max(axis=1))
-    both = both.sort_values(["worst", "loss_b"], ascending=False).drop(columns="worst")
-    return both.reset_index()
+    hit = both[(both["peak_a"] > 0) | (both["peak_b"] > 0)]
+    hit = hit.assign(worst=hit[["peak_a", "peak_b"]].max(axis=1))
+    hit = hit.sort_values(["worst", "loss_b"], ascending=False).drop(columns="worst")
+    return hit.reset_index()

@@ -50,13 +50,13 @@ def world_outline() -> Response:
                     headers={"Cache-Control": "public, max-age=86400"})
 
 
-def supply_map(rows: pd.DataFrame, title: str) -> go.Figure:
+def supply_map(rows: pd.DataFrame) -> go.Figure:
     """Countries coloured by their share of the item's supply (``country, share`` rows;
     regions and unnamed supply are not countries and are left to the table).
 
-    >>> figure = supply_map(pd.DataFrame({"country": ["CHN", "WLD"], "share": [0.9, 0.1]}), "x")
-    >>> list(figure.data[0].locations), figure.layout.geo.showframe
-    (['CHN'], False)
+    >>> figure = supply_map(pd.DataFrame({"country": ["CHN", "WLD"], "share": [0.9, 0.1]}))
+    >>> list(figure.data[0].locations), figure.layout.geo.showframe, figure.layout.geo.fitbounds
+    (['CHN'], False, False)
     """
     countries = rows[rows["country"].map(lambda c: isinstance(c, str) and is_country(c))]
     names = [country_name(code) for code in countries["country"]]
@@ -66,11 +66,14 @@ def supply_map(rows: pd.DataFrame, title: str) -> go.Figure:
         colorbar=dict(title="share", tickformat=".0%", len=0.8, thickness=12),
         hovertemplate="%{text}: %{z:.1%}<extra></extra>", marker_line_color="#ffffff",
         marker_line_width=0.5))
-    figure.update_layout(title=dict(text=title, x=0, font=dict(size=14)), height=420, autosize=True,
-                         margin=dict(l=0, r=0, t=40, b=0),
+    # the whole world, never zoomed to the supplying countries (plotly.js fits the view to
+    # the locations unless told not to, which cut the map to a strip); no figure title: it
+    # cannot wrap on a phone, and the page names the item and year above the map
+    figure.update_layout(height=420, autosize=True, margin=dict(l=0, r=0, t=10, b=0),
                          geo=dict(showframe=False, showcoastlines=False, projection_type="natural earth",
                                   showcountries=True, countrycolor="#c3c8d0", showland=True,
-                                  landcolor="#f4f6f8", resolution=110))
+                                  landcolor="#f4f6f8", resolution=110, fitbounds=False,
+                                  lonaxis=dict(range=[-180, 180]), lataxis=dict(range=[-60, 85])))
     return figure
 
 
@@ -83,7 +86,7 @@ def _map_panel(state: ServiceState, item: str | None, as_of: str | None) -> dict
     shares = (rows.groupby("country", dropna=False)["share"].sum().reset_index()
               .sort_values("share", ascending=False))
     year = int(rows["year"].max()) if len(rows) else None
-    figure = supply_map(shares, f"{name}: share of world supply by country ({year})")
+    figure = supply_map(shares)
     table = shares.assign(name=shares["country"].map(lambda c: country_name(c) if isinstance(c, str) and c
                                                      else "location not in data"),
                           is_country=shares["country"].map(lambda c: isinstance(c, str) and is_country(c)))

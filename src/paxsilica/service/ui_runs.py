@@ -29,6 +29,7 @@ from paxsilica.service.run_forms import (
     event_fields,
     run_name,
     scenario_from_form,
+    short_labels,
     trajectories,
 )
 from paxsilica.service.security import get_state
@@ -42,10 +43,23 @@ EXAMPLE_PLAN = "plans/ndpr_magnets.yaml"
 FORM_KEYS = 200
 
 
+_LIBRARY: dict[tuple[int, date], tuple[object, dict[str, dict]]] = {}
+
+
 def _library(state: ServiceState) -> dict[str, dict]:
+    """The scenario library of the service's network today (read-only: callers copy).
+
+    Kept per network and day: building it takes the stack network (about a second), which
+    every change of the form's scenario would otherwise pay."""
     from paxsilica.simulate.library import scenario_library
 
-    return scenario_library(state.network())
+    net = state.network()
+    key = (id(net), date.today())
+    found = _LIBRARY.get(key)
+    if found is None or found[0] is not net:  # the id of a network since dropped: rebuild
+        _LIBRARY.clear()
+        found = _LIBRARY[key] = (net, scenario_library(net))
+    return found[1]
 
 
 def _kinds(found: Principal) -> list[str]:
@@ -166,11 +180,18 @@ def _run(request: Request, job_id: str, found: Principal, field: str = "id") -> 
     return {**row, "result": result, "name": run_name(row["kind"], row["params"])}
 
 
+def _hover(label: str) -> str:
+    """``label`` as plotly hover text (``%{`` would start a placeholder)."""
+    return label.replace("%{", "% {")
+
+
 def _trajectory_figure(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     figure = go.Figure()
-    for position, ((region, sector), part) in enumerate(frame.groupby(["region", "sector"], sort=False)):
-        figure.add_trace(go.Scatter(x=part["step"], y=part["relative"] * 100, mode="lines",
-                                    name=f"{region} · {names.get(sector, sector)}",
+    groups = list(frame.groupby(["region", "sector"], sort=False))
+    full = [f"{region} · {names.get(sector, sector)}" for (region, sector), _ in groups]
+    for position, ((_, part), label, short) in enumerate(zip(groups, full, short_labels(full), strict=True)):
+        figure.add_trace(go.Scatter(x=part["step"], y=part["relative"] * 100, mode="lines", name=short,
+                                    hovertemplate=_hover(label) + "<br>day %{x}: %{y:.1f} %<extra></extra>",
                                     line=dict(color=PALETTE[position % len(PALETTE)], width=2)))
     figure.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="day",
                          yaxis_title="output, % of day 0", legend=dict(orientation="h", y=-0.25),
@@ -203,6 +224,18 @@ def run_page(request: Request, job_id: str, state: ServiceState = Depends(get_st
     return render(request, "run.html.j2", **context)
 
 
+def _totals(table: pd.DataFrame, key: str, run: dict) -> dict:
+    """One run of a comparison in figures: region-items hit, worst peak, longest recovery
+    (``None`` with ``unrecovered`` > 0 when some did not recover within the run's days)."""
+    hit = table[table[f"peak_{key}"] > 0]
+    recover = hit[f"recover_{key}"]
+    result = run["result"] if isinstance(run["result"], dict) else {}
+    return {"name": run["name"], "pairs_hit": len(hit),
+            "worst_peak": float(hit[f"peak_{key}"].max()) if len(hit) else 0.0,
+            "longest_recovery": int(recover.max()) if recover.notna().any() else None,
+            "unrecovered": int(recover.isna().sum()), "days": result.get("days")}
+
+
 @router.get("/ui/compare", response_class=HTMLResponse)
 def compare(request: Request, a: Annotated[str, Query(max_length=64)], b: Annotated[str, Query(max_length=64)],
             state: ServiceState = Depends(get_state), found: Principal = user("reader")) -> HTMLResponse:
@@ -217,20 +250,17 @@ def compare(request: Request, a: Annotated[str, Query(max_length=64)], b: Annota
         table = compare_summaries(runs[0]["result"] or {}, runs[1]["result"] or {})
         names = dict(zip(state.network().items["item_id"], state.network().items["name"], strict=True))
         top = table.head(12)
-        labels = [f"{r} · {names.get(s, s)}" for r, s in zip(top["region"], top["sector"], strict=True)]
-        figure = go.Figure([go.Bar(y=labels, x=top["peak_a"] * 100, name="A: " + runs[0]["name"],
-                                   orientation="h", marker_color=PALETTE[0]),
-                            go.Bar(y=labels, x=top["peak_b"] * 100, name="B: " + runs[1]["name"],
-                                   orientation="h", marker_color=PALETTE[1])])
+        full = [f"{r} · {names.get(s, s)}" for r, s in zip(top["region"], top["sector"], strict=True)]
+        labels = short_labels(full)  # long names pushed the bars off a phone's screen
+        figure = go.Figure([go.Bar(y=labels, x=top[f"peak_{key}"] * 100, name=f"{key.upper()}: {run['name']}",
+                                   orientation="h", marker_color=colour, customdata=full,
+                                   hovertemplate="%{customdata}: %{x:.1f} %<extra>" + key.upper() + "</extra>")
+                            for key, run, colour in zip("ab", runs, PALETTE, strict=False)])
         figure.update_layout(barmode="group", height=max(300, 40 * len(labels) + 100), autosize=True,
                              xaxis_title="peak output loss, %", yaxis=dict(autorange="reversed", automargin=True),
                              legend=dict(orientation="h", y=1.02, yanchor="bottom"),
                              margin=dict(l=10, r=10, t=40, b=10), paper_bgcolor="white", plot_bgcolor="white")
-        totals = [{"name": run["name"],
-                   "pairs_hit": int((table[f"peak_{key}"] > 0).sum()),
-                   "worst_peak": float(table[f"peak_{key}"].max()) if len(table) else 0.0,
-                   "longest_recovery": int(table[f"recover_{key}"].max()) if len(table) else 0}
-                  for key, run in zip("ab", runs, strict=True)]
+        totals = [_totals(table, key, run) for key, run in zip("ab", runs, strict=True)]
         context.update(table=records(table.head(200)), figure=figure.to_json(), totals=totals, names=names)
     else:
         for run in runs:

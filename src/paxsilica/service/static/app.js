@@ -21,6 +21,12 @@
       var source = document.getElementById(el.dataset.chart);
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
+      // the box keeps the figure's height: plotly's resize (a phone turned, a window
+      // resized) otherwise left the box at its CSS minimum with the plot spilling over
+      // the table below it
+      if (figure.layout && figure.layout.height) {
+        el.style.minHeight = (figure.layout.height + 2) + "px";  // + the box's 1-px borders
+      }
       // maps read the vendored world outline from the service, never from a CDN
       window.Plotly.react(el, figure.data, themed(figure.layout || {}),
                           {responsive: true, displaylogo: false, topojsonURL: "/static/vendor/geo/"})
@@ -65,7 +71,8 @@
         button.type = "button";
         button.className = "secondary";
         button.textContent = "Download " + format[0];
-        button.setAttribute("aria-label", "Download " + label + " as " + format[0]);
+        // the spoken name starts with the visible one (WCAG 2.5.3, label in name)
+        button.setAttribute("aria-label", "Download " + format[0] + " of " + label);
         button.dataset.format = format[0].toLowerCase();
         button.addEventListener("click", function () {
           var rows = JSON.parse(document.getElementById(box.dataset.rows).textContent);
