@@ -326,3 +326,30 @@ def test_map_is_offline_and_lists_non_countries(analyst):
     assert 'value="2024-06-30"' in reloaded  # the pushed URL shows the same view
     _is_error_page(analyst.get("/ui/map", params={"item": "unobtainium"}), 422, "unobtainium")
     _is_error_page(analyst.get("/map", params={"item": "gallium", "as_of": "yesterday"}), 422, "as_of")
+
+
+def test_unfinished_run_shows_its_progress(analyst):
+    """A running job: the runs table shows its progress and keeps polling; its page says it
+    has not finished (no chart, no download) instead of failing on a missing result."""
+    from datetime import UTC, datetime
+
+    job_id = "ab" * 16
+    params = {"scenario": {"name": "still running", "events": []}, "days": 30}
+    state = analyst.app.state.service
+    with state.writer() as store:
+        store.connection.execute(
+            "INSERT INTO \"jobs\" VALUES (?, 'simulate', ?, 'running', 0.4, 'token:analyst', ?, NULL, NULL, NULL)",
+            [job_id, json.dumps(params), datetime.now(UTC).isoformat()])
+    try:
+        jobs = analyst.get("/ui/jobs").text
+        row = re.search(rf'<tr data-status="running" data-kind="simulate" data-job="{job_id}">(.*?)</tr>',
+                        jobs, re.S).group(1)
+        assert "still running · 30 days" in row and 'value="0.4"' in row and "40%" in row
+        assert 'name="a"' not in row  # only finished runs can be compared
+        assert 'hx-trigger="load delay:2s"' in jobs  # the table refreshes itself while a run is going
+        page = analyst.get(f"/runs/{job_id}")
+        assert page.status_code == 200 and "has not finished" in page.text and "40%" in page.text
+        assert 'id="trajectory-figure"' not in page.text and 'class="downloads"' not in page.text
+    finally:
+        with state.writer() as store:
+            store.connection.execute('DELETE FROM "jobs" WHERE job_id = ?', [job_id])
