@@ -21,7 +21,7 @@ BELOW_REQUESTS = ["model", "io", "validate", "store", "linalg", "analytics", "si
 
 
 FLOORS = {
-    "errors": 1, "_version": 1, "testing": 1,
+    "errors": 1, "_version": 1, "testing": 1, "limits": 1,
     "model": 2, "linalg": 2,
     "io": 3,
     "validate": 4, "analytics": 4,

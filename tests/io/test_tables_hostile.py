@@ -47,14 +47,21 @@ def test_deeply_nested_yaml_is_refused(tmp_path, depth):
         read_table(path)
 
 
-def test_yaml_alias_bomb_is_read_in_linear_time(tmp_path):
+def test_yaml_alias_bomb_is_refused_naming_its_line(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 12)]
     lines.append("stages: [{stage_id: *a11}]")
     path = _write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
-    # 9**12 leaves if expanded; nesting_depth walks each shared list once
-    table = read_table(path, "stages")
-    assert len(table.frame) == 1
+    # 9**12 leaves if expanded; the loader counts each shared node once and stops at the
+    # first anchor whose expansion passes the bound (a6: 9**7 values)
+    with pytest.raises(ValidationError, match=r"bomb.yaml row 7, field 'a6': more than 1,000,000 values"):
+        read_table(path, "stages")
+
+
+def test_yaml_aliases_below_the_bound_are_read(tmp_path):
+    path = _write(tmp_path, "aliased.yaml", "x: &s {stage_id: mine, name: Mining, order: 1}\n"
+                                            "stages: [*s]\n")
+    assert read_table(path, "stages").frame.to_dict("records")[0]["stage_id"] == "mine"
 
 
 def test_nesting_depth_counts_without_recursion():

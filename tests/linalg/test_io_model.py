@@ -113,6 +113,33 @@ def test_region_level_accounts_without_sector_imports():
     np.testing.assert_allclose(full.D_cba.sum(axis=1), full.D_pba.sum(axis=1), rtol=1e-10)
 
 
+@pytest.mark.parametrize(("count", "asked"), [(3, ["r2"]), (3, ["r3", "r0"]), (40, ["r1", "r4"]), (40, "r5")])
+def test_sector_imports_for_the_regions_asked_match_pymrio(count, asked):
+    """Only the consuming regions asked: their columns of pymrio's D_imp (K·R solves for few
+    stressors, the domestic blocks for many), everything else as for all regions."""
+    flows, demand, stressors, final = _random_system(regions=6, sectors=40, seed=7, stressors=count)
+    system = pymrio.IOSystem(Z=flows, Y=demand)
+    system.pollution = pymrio.Extension(name="pollution", F=stressors, F_Y=final)
+    system.calc_all()
+    mrio = read_mrio(flows, demand, {"pollution": {"F": stressors, "F_Y": final}})
+    result = calc_all(mrio, method="dense", sector_imports=asked)
+    accounts = result.accounts["pollution"]
+    regions = [asked] if isinstance(asked, str) else sorted(asked, key=lambda r: int(r[1:]))
+    assert list(dict.fromkeys(accounts.D_imp.columns.get_level_values(0))) == regions
+    assert_matches(accounts.D_imp, system.pollution.D_imp.loc[:, regions])
+    assert_matches(result.M["pollution"], system.pollution.M)
+    for account in ["D_cba", "D_pba", "D_exp", "D_imp_reg"]:
+        assert_matches(getattr(accounts, account), getattr(system.pollution, account))
+    with pytest.raises(PaxsilicaError, match="unknown region"):
+        calc_all(mrio, sector_imports=["r1", "mars"])
+    chosen = list(stressors.index[[2, 0]])
+    narrow = calc_all(mrio, method="dense", sector_imports=asked, import_stressors=chosen).accounts["pollution"]
+    assert list(narrow.D_imp.index) == sorted(chosen, key=list(stressors.index).index)
+    assert_matches(narrow.D_imp, system.pollution.D_imp.loc[narrow.D_imp.index, regions])
+    with pytest.raises(PaxsilicaError, match="unknown stressor"):
+        calc_all(mrio, import_stressors=["k0", "smog"])
+
+
 def test_reader_rejects_bad_input():  # MRIOInputError is a PaxsilicaError and a ValueError
     flows, demand, stressors, _ = _random_system(regions=2, sectors=3, seed=2)
     with pytest.raises(ValueError, match="Y has no row"):

@@ -46,10 +46,15 @@ def test_a_scenario_file_is_read_for_local_requests_only(net, tmp_path):
 
 def test_the_service_cap_holds_for_the_scenario_s_own_days(net):
     big = {**BAN, "days": SERVICE_MAX_DAYS + 1}
-    remote = SimulateRequest.parse(scenario=big, local_files=False)
-    with pytest.raises(ValidationError) as info:
-        prepare_simulation(remote, net)
-    assert info.value.errors[0].field == "days" and "remote" in str(info.value)
+    with pytest.raises(ParameterError) as info:  # refused when the request is built
+        SimulateRequest.parse(scenario=big, local_files=False)
+    assert info.value.field == "scenario.days" and "remote" in str(info.value)
+    # a library name is resolved when prepared: the same cap holds there
+    request = SimulateRequest.parse(scenario=big, days=10, local_files=False)
+    object.__setattr__(request, "days", None)  # as if built without the door check
+    with pytest.raises(ValidationError) as prepared:
+        prepare_simulation(request, net)
+    assert prepared.value.errors[0].field == "days" and "remote" in str(prepared.value)
     # a shorter run of the same scenario is within the cap; locally the scenario may be longer
     assert prepare_simulation(SimulateRequest.parse(scenario=big, days=10, local_files=False),
                               net).days == 10
@@ -65,8 +70,11 @@ def test_remote_requests_run_no_mrio_folder(net, tmp_path):
 def test_too_many_events_are_refused(net):
     events = [{"kind": "capacity_loss", "country": "CHN", "item": "gallium", "fraction": 0.1,
                "start": 0}] * 1001
-    with pytest.raises(ValidationError, match="1001 events; at most 1000"):
-        prepare_simulation(SimulateRequest(scenario={"name": "e", "days": 5, "events": events}), net)
+    with pytest.raises(ParameterError, match=r"scenario\.events: 1001 events; at most 1000"):
+        SimulateRequest(scenario={"name": "e", "days": 5, "events": events})  # at the door
+    # and the scenario model itself holds the bound (a library caller is bounded too)
+    with pytest.raises(ValidationError, match=r"events.*at most 1000 items.*not 1001"):
+        scenario_from_dict({"name": "e", "days": 5, "events": events})
 
 
 def test_unknown_library_name(net):

@@ -34,14 +34,26 @@ def test_json_has_the_issue_shape(scenario_file):
     result = runner.invoke(app, ["simulate", str(scenario_file), "--format", "json", "--days", "20"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert list(document) == ["scenario", "days", "series", "summary"]
+    assert {"scenario", "days", "series", "summary", "warnings"} <= set(document)
     assert document["scenario"] == "reg2-flood" and document["days"] == 20
-    assert set(document["series"][0]) == {"step", "region", "sector", "production"}
+    assert set(document["series"][0]) == {"step", "region", "sector", "production", "loss_usd",
+                                          "value_added_loss_usd"}
     assert len(document["series"]) == 20 * 48
     assert set(document["summary"][0]) == {"region", "sector", "production_loss", "loss_share",
-                                           "peak_loss_share", "days_to_recover"}
+                                           "peak_loss_share", "days_to_recover", "loss_usd",
+                                           "value_added_loss_usd"}
+    # pymrio's test MRIO is in 'Mill USD': a unit of output is worth 1e6 USD; value added is
+    # output less intermediate inputs
+    for row in document["summary"]:
+        assert row["loss_usd"] == pytest.approx(row["production_loss"] * 1e6, rel=1e-12, abs=1e-6)
+        assert abs(row["value_added_loss_usd"]) <= abs(row["loss_usd"]) + 1e-6  # ratio in [0, 1]
+    assert document["warnings"] == []
     hit = [row for row in document["summary"] if row["region"] == "reg2" and row["sector"] == "manufactoring"]
     assert hit[0]["peak_loss_share"] == pytest.approx(0.3, abs=1e-6)
+    # the streamed series' daily money adds up to the summary's
+    daily = sum(row["loss_usd"] for row in document["series"]
+                if row["region"] == "reg2" and row["sector"] == "manufactoring")
+    assert daily == pytest.approx(hit[0]["loss_usd"], rel=1e-9) and daily > 0
 
 
 def test_parquet_and_csv_outputs(scenario_file, tmp_path):
@@ -52,7 +64,7 @@ def test_parquet_and_csv_outputs(scenario_file, tmp_path):
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(out)) == 40 * 48
     csv = runner.invoke(app, ["simulate", str(scenario_file), "--format", "csv", "--days", "3"])
-    assert csv.stdout.splitlines()[0] == "step,region,sector,production"
+    assert csv.stdout.splitlines()[0] == "step,region,sector,production,loss_usd,value_added_loss_usd"
 
 
 @pytest.mark.parametrize(("change", "key"), [
@@ -92,12 +104,19 @@ def test_malformed_mrio_folder(scenario_file, tmp_path):
 
 def test_scenarios_list_show_export(tmp_path):
     listed = runner.invoke(app, ["--db", ":memory:", "scenarios", "list", "--format", "json"])
-    names = [row["name"] for row in json.loads(listed.stdout)]
-    assert "cn-mofcom-gac-2023-23" in names and "coalition-ban" in names
-    assert "cn-mofcom-gac-2025-18" in names  # April 2025 rare earths
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert {"cn-mofcom-gac-2023-23", "coalition-ban", "usgs-ofr-2024-1057"} <= set(rows)
+    assert "cn-mofcom-gac-2025-18" in rows  # April 2025 rare earths
+    assert all(isinstance(row["reaches_located"], bool) for row in rows.values())
+    assert rows["usgs-ofr-2024-1057"]["reaches_located"] is True
+    refused = rows["cn-mofcom-2024-46-1"]
+    assert refused["status"] == "refused" and "no item mapping" in refused["description"]
     shown = yaml.safe_load(runner.invoke(app, ["--db", ":memory:", "scenarios", "show",
                                                "coalition-ban", "--as-of", "2026-03-01"]).stdout)
     assert shown["start_date"] == "2026-03-01" and shown["events"][0]["importers"] == ["pax_silica"]
+    assert "gallium" in shown["events"][0]["items"]
+    run_refused = runner.invoke(app, ["--db", ":memory:", "simulate", "cn-mofcom-2024-46-1"])
+    assert run_refused.exit_code == 2 and "no item mapping" in run_refused.output
     out = tmp_path / "ga.yaml"
     result = runner.invoke(app, ["--db", ":memory:", "scenarios", "export", "cn-mofcom-2024-46-2",
                                  "-o", str(out)])
@@ -118,5 +137,23 @@ def test_ensemble_from_the_cli(scenario_file, tmp_path):
                                  "--days", "15", "--format", "json", "-o", str(out)])
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text())
-    assert document["members"] == 3 and {"p05", "p50", "p95"} <= set(document["bands"][0])
-    assert len(list((tmp_path / "bands.json.members").glob("member-*.parquet"))) == 3
+    assert document["members"] == 3 and {"p5", "p50", "p95"} <= set(document["bands"][0])
+    # members are kept under the run's key (a hash of scenario and options)
+    assert len(list((tmp_path / "bands.json.members").glob("*/member-*.parquet"))) == 3
+
+
+def test_series_option_chooses_what_is_written(scenario_file, tmp_path):
+    import pandas as pd
+
+    regions = runner.invoke(app, ["simulate", str(scenario_file), "--format", "json", "--days", "5",
+                                  "--series", "regions"])
+    assert regions.exit_code == 0, regions.output
+    document = json.loads(regions.stdout)
+    assert len(document["series"]) == 5 * 6 and set(document["series"][0]) == {"step", "region", "production"}
+    out = tmp_path / "summary.parquet"
+    none = runner.invoke(app, ["simulate", str(scenario_file), "--format", "parquet", "--series", "none",
+                               "-o", str(out)])
+    assert none.exit_code == 0, none.output
+    assert len(pd.read_parquet(out)) == 48 and "loss_share" in pd.read_parquet(out).columns
+    bad = runner.invoke(app, ["simulate", str(scenario_file), "--series", "sectors"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

@@ -13,7 +13,7 @@ from paxsilica.simulate.scenario import scenario_from_dict
 from paxsilica.store import open_store
 
 
-def test_section_has_bands_and_the_option_that_matters_most():
+def test_section_has_money_ranges_assumptions_and_the_option_that_matters_most():
     assert "paxsilica.report.sections.scenario" in SECTIONS
     context = report_data(StackNetwork.from_store(open_store(":memory:")), as_of=__import__(
         "datetime").date(2026, 7, 1))
@@ -21,6 +21,9 @@ def test_section_has_bands_and_the_option_that_matters_most():
     assert built is not None and built.section_id == "scenario"
     assert "scenario-bands" in built.body and "Response that matters most" in built.body
     assert "gallium" in built.body  # China's controlled items are banned
+    assert "Value of output lost worldwide" in built.body and "p5–p95" in built.body and "$" in built.body
+    assert "Assumptions that drive the result" in built.body
+    assert "qualification_scale" in built.body and "Substitutable share" in built.body
 
 
 def _hand_net():

@@ -95,3 +95,25 @@ def test_item_aliases_name_items(stack):
         {"kind": "capacity_loss", "country": "COD", "item": "kryptonite", "fraction": 0.5, "start": 1}]})
     with pytest.raises(ValidationError, match=r"events\.0\.item.*unknown item 'kryptonite'"):
         simulate(stack, unknown)
+
+
+def test_outside_demand_follows_trade_where_no_consumption_is_cited(stack):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    trade = pd.DataFrame({"year": [2024], "exporter": ["CHN"], "importer": ["USA"], "hs6": ["811292"],
+                          "item_id": ["gallium"], "value_kusd": [20_000.0], "quantity_t": [None],
+                          "dataset": ["baci"], "source": ["test"], "reporter": ["USA"]})
+    net, _ = stack_network(replace(stack, trade_flows=trade), as_of="2026-01-01")
+    assert net.sectors.loc["gallium", "demand_placement"] == "trade (apparent consumption)"
+    gallium = (net.industries["sector"] == "gallium").to_numpy()
+    usa = net.regions.index("USA")
+    price = net.price[gallium][0]
+    # 20 million USD of Chinese gallium reach US users: that share of the world's use outside
+    # the stack sits in the US
+    outside = net.final[gallium].sum()
+    world = net.output()[gallium].sum()
+    assert net.final[gallium, usa].sum() * price == pytest.approx(20e6 * outside / world, rel=1e-9)
+    plain, _ = stack_network(stack, as_of="2026-01-01")
+    assert plain.sectors.loc["gallium", "demand_placement"] == "where produced"

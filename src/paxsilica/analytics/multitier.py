@@ -80,10 +80,27 @@ def _check_mode(mode: str) -> None:
         raise PaxsilicaError(f"unknown mode {mode!r} (use {' or '.join(MODES)})")
 
 
+DIRECT_W_NNZ = 1_000_000
+"""Above this many links, :func:`weighted_matrix` is assembled from the links' rows rather
+than by a sparse product (which needs two passes and a second index array)."""
+
+
 def weighted_matrix(snet: SourcingNetwork, weights: np.ndarray | None = None) -> sp.csr_matrix:
-    """``W = B_w L`` (nodes x nodes): weight of supplier *s* in buyer *n*'s output."""
+    """``W = B_w L`` (nodes x nodes): weight of supplier *s* in buyer *n*'s output.
+
+    Groups are sorted by buyer, so a buyer's row of ``W`` is its groups' rows of ``L``
+    one after the other, each scaled by its weight; on large networks it is built so
+    (a supplier in two groups of one buyer is then two entries, which every product sums).
+    """
     w = snet.groups["weight"].to_numpy(dtype=float) if weights is None else weights
-    return (snet.buyer_matrix(w) @ snet.links).tocsr()
+    links, buyers = snet.links, snet.groups["buyer"].to_numpy()
+    if links.nnz <= DIRECT_W_NNZ or (buyers.size and (np.diff(buyers) < 0).any()):
+        return (snet.buyer_matrix(w) @ links).tocsr()
+    per_group = np.diff(links.indptr)
+    indptr = np.zeros(len(snet.nodes) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(buyers, weights=per_group, minlength=len(snet.nodes)).astype(np.int64), out=indptr[1:])
+    return sp.csr_matrix((links.data * np.repeat(np.asarray(w, dtype=float), per_group), links.indices.copy(),
+                          indptr), shape=(len(snet.nodes), len(snet.nodes)))
 
 
 def solve_sparse(matrix: sp.csr_matrix, rhs: np.ndarray, *, transpose: bool = False,
@@ -191,8 +208,8 @@ def at_risk(snet: SourcingNetwork, origin: np.ndarray, *, mode: str = "essential
     if mode == "essential":
         return _essential_fixed_point(snet, d, max_iter)
     w = weighted_matrix(snet, weights)
-    keep = sp.diags(1.0 - d)
-    return solve_sparse((keep @ w).tocsr(), d, max_iter=max_iter, names=snet.item_names())
+    w.data *= np.repeat(1.0 - d, np.diff(w.indptr))  # origins keep none of their inputs' risk
+    return solve_sparse(w, d, max_iter=max_iter, names=snet.item_names())
 
 
 def _origin_flags(snet: SourcingNetwork, countries: frozenset[str] | set[str],

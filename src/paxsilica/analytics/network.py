@@ -47,10 +47,11 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from paxsilica.analytics.concentration import country_shares
+from paxsilica.analytics.edge_groups import grouped_links
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 
-__all__ = ["GLOBAL_POOL", "SourcingNetwork", "cycles", "reaching", "sourcing_basis",
+__all__ = ["GLOBAL_POOL", "SourcingNetwork", "cycles", "network_from_arrays", "reaching", "sourcing_basis",
            "sourcing_network", "sourcing_network_from_edges"]
 
 UNATTRIBUTED = ""
@@ -172,34 +173,22 @@ def sourcing_network_from_edges(nodes: pd.DataFrame, edges: pd.DataFrame) -> Sou
     >>> sourcing_network_from_edges(nodes, edges).links.toarray().tolist()
     [[1.0, 0.0]]
     """
-    buyer = edges["buyer"].to_numpy(dtype=np.int64)
-    supplier = edges["supplier"].to_numpy(dtype=np.int64)
     item_codes, item_labels = pd.factorize(edges["input_item"], sort=False)
-    key = buyer * (len(item_labels) + 1) + item_codes
-    order = np.argsort(key, kind="stable")
-    key_sorted = key[order]
-    starts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
-    group_sorted = np.cumsum(np.r_[False, key_sorted[1:] != key_sorted[:-1]])
-    group_of = np.empty_like(group_sorted)
-    group_of[order] = group_sorted
-    share = edges["share"].to_numpy(dtype=float)
-    totals = np.bincount(group_of, weights=share, minlength=len(starts))
-    share = np.divide(share, totals[group_of], out=np.zeros_like(share), where=totals[group_of] > 0)
-    first = order[starts]
-    essential = (edges["essential"].to_numpy(dtype=bool)[first] if "essential" in edges
-                 else np.ones(len(starts), dtype=bool))
-    quantity = (edges["quantity"].to_numpy(dtype=float)[first] if "quantity" in edges
-                else np.ones(len(starts)))
-    group_buyer = buyer[first]
-    per_buyer = np.bincount(group_buyer, minlength=len(nodes))
-    groups = pd.DataFrame({"buyer": group_buyer, "input_item": item_labels[item_codes[first]],
-                           "essential": essential, "quantity": quantity,
-                           "weight": 1.0 / per_buyer[group_buyer]})
-    links = sp.csr_matrix((share, (group_of, supplier)), shape=(len(starts), len(nodes)))
-    links.sum_duplicates()
+    return network_from_arrays(
+        nodes, edges["buyer"].to_numpy(dtype=np.int64), edges["supplier"].to_numpy(dtype=np.int64),
+        item_codes, item_labels, edges["share"].to_numpy(dtype=float),
+        edges["essential"].to_numpy(dtype=bool) if "essential" in edges else None,
+        edges["quantity"].to_numpy(dtype=float) if "quantity" in edges else None)
+
+
+def network_from_arrays(nodes: pd.DataFrame, buyer: np.ndarray, supplier: np.ndarray, item: np.ndarray,
+                        item_labels: pd.Index | np.ndarray, share: np.ndarray,
+                        essential: np.ndarray | None = None, quantity: np.ndarray | None = None) -> SourcingNetwork:
+    """The network of an edge list given as arrays (``item``: codes into ``item_labels``;
+    grouping in :func:`~paxsilica.analytics.edge_groups.grouped_links`)."""
+    groups, links = grouped_links(len(nodes), buyer, supplier, item, item_labels, share, essential, quantity)
     nodes = nodes.reset_index(drop=True)
-    for column, default in (("role", "producer"), ("item_id", ""), ("facility_id", ""),
-                            ("sourcing", "")):
+    for column, default in (("role", "producer"), ("item_id", ""), ("facility_id", ""), ("sourcing", "")):
         if column not in nodes:
             nodes = nodes.assign(**{column: default})
     return SourcingNetwork(nodes, groups, links)

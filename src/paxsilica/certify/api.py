@@ -54,7 +54,13 @@ from paxsilica.certify.ownership import check_ownership, ownership_file_record
 from paxsilica.certify.rules import RulePack, load_pack
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.ftm import read_ftm
-from paxsilica.io.restricted import check_columns, list_countries, split_multi, strict_json
+from paxsilica.io.restricted import (
+    check_columns,
+    list_countries,
+    name_length_problem,
+    split_multi,
+    strict_json,
+)
 from paxsilica.io.tables import read_table
 from paxsilica.store import Store
 
@@ -65,7 +71,8 @@ __all__ = ["Verification", "certify_bom", "check_queries", "read_ownership_links
 def check_queries(queries: pd.DataFrame, file: str = "queries",
                   rows: list[int] | None = None) -> pd.DataFrame:
     """``queries`` with ``country`` resolved to ISO3 codes, after checking every row:
-    a non-empty, unique ``query_id`` and a ``name``; each ``country`` (``;``-joined codes or
+    a non-empty, unique ``query_id`` and a ``name`` of at most
+    :data:`~paxsilica.limits.MAX_NAME_LENGTH` characters; each ``country`` (``;``-joined codes or
     names) known — an unknown one is an error, never silently dropped (it would drop the
     country evidence and, with it, a match).
 
@@ -93,6 +100,8 @@ def check_queries(queries: pd.DataFrame, file: str = "queries",
             seen[query] = line
         if _blank(name):
             errors.append(RowError(file, line, "name", "empty"))
+        elif (reason := name_length_problem(name)) is not None:
+            errors.append(RowError(file, line, "name", reason))
         countries.append(";".join(list_countries(split_multi(country), file, line, "country",
                                                  errors)) or None)
     if errors:

@@ -27,11 +27,12 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.bom_csv import read_bom_csv
 from paxsilica.io.cyclonedx import read_cyclonedx
+from paxsilica.io.restricted import name_length_problem
+from paxsilica.io.yamlfile import load_yaml
 from paxsilica.model.country import resolve_country
 
 __all__ = ["BillOfMaterials", "categories", "load_bom", "validate_bom"]
@@ -41,7 +42,7 @@ __all__ = ["BillOfMaterials", "categories", "load_bom", "validate_bom"]
 def categories() -> dict[str, dict]:
     """The category vocabulary: ``{name: {covered: bool, description: str}}``."""
     text = resources.files("paxsilica.certify").joinpath("categories.yaml").read_text("utf-8")
-    return yaml.safe_load(text)["categories"]
+    return load_yaml(text, "categories.yaml").data["categories"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ def validate_bom(frame: pd.DataFrame) -> pd.DataFrame:
                                    f"{', '.join(known)})"))
         if not record.get("manufacturer"):
             errors.append(RowError(file, line, "manufacturer", "missing manufacturer"))
+        elif (reason := name_length_problem(record["manufacturer"])) is not None:
+            errors.append(RowError(file, line, "manufacturer", reason))
         try:
             quantity = float(record.get("quantity") or "nan")
         except ValueError:

@@ -27,15 +27,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from paxsilica.errors import CertificateError, PaxsilicaError
+from paxsilica.errors import CertificateError
+from paxsilica.io.atomic import check_outputs, write_atomic, write_files_atomic
 
 __all__ = ["CERTIFICATE_FORMAT", "ENVELOPE", "SIGNATURE_FIELDS", "CertificateError",
            "canonical_bytes", "check_outputs", "fingerprint", "load_private_key",
@@ -65,68 +64,6 @@ def new_key_pair() -> tuple[Ed25519PrivateKey, Ed25519PublicKey]:
     """A fresh Ed25519 key pair."""
     private = Ed25519PrivateKey.generate()
     return private, private.public_key()
-
-
-def check_outputs(outputs: dict[str, Path | None]) -> list[Path]:
-    """The given output paths (``{option: path}``), after checking they can be files.
-
-    Run before any work so that a bad path fails before anything is computed or written.
-
-    Raises:
-        PaxsilicaError: a path is a directory, lies under a file, or is named twice.
-    """
-    seen: dict[Path, str] = {}
-    for option, path in outputs.items():
-        if path is None:
-            continue
-        if path.is_dir():
-            raise PaxsilicaError(f"{option} {path}: is a directory; give a file name")
-        folder = path.parent
-        while not folder.exists() and folder != folder.parent:
-            folder = folder.parent
-        if folder.exists() and not folder.is_dir():
-            raise PaxsilicaError(f"{option} {path}: {folder} is a file, not a directory")
-        key = path.resolve()
-        if key in seen:
-            raise PaxsilicaError(f"{option} {path}: the same file as {seen[key]}")
-        seen[key] = option
-    return [path for path in outputs.values() if path is not None]
-
-
-def write_files_atomic(files: list[tuple[Path, bytes, int]]) -> None:
-    """Write every ``(path, data, mode)`` to a temporary file next to its path, then rename
-    them all into place; when any write fails, no file is renamed and the temporaries go.
-
-    Raises:
-        PaxsilicaError: a file could not be written (the message names it).
-    """
-    temporaries: list[str] = []
-    current = files[0][0] if files else Path()
-    try:
-        for path, data, mode in files:
-            current = path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-            temporaries.append(temporary)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, mode)
-        for (path, _, _), temporary in zip(files, temporaries, strict=True):
-            current = path
-            os.replace(temporary, path)
-    except OSError as exc:
-        for temporary in temporaries:
-            Path(temporary).unlink(missing_ok=True)
-        raise PaxsilicaError(f"cannot write {current}: {exc.strerror or exc}") from None
-    except BaseException:
-        for temporary in temporaries:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
-    write_files_atomic([(path, data, mode)])
 
 
 def write_key_pair(directory: Path, name: str = "paxsilica") -> tuple[Path, Path]:

@@ -49,11 +49,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic import ValidationError as PydanticValidationError
 
 from paxsilica.errors import NotFoundError, RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.model.country import resolve_country
 
 __all__ = ["PLACEHOLDERS", "Condition", "Rule", "RulePack", "bundled_packs", "load_pack"]
@@ -289,13 +289,11 @@ def load_pack(name_or_path: str | Path) -> RulePack:
     file = str(path)
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))
     except OSError as exc:
         raise ValidationError([RowError(file, None, None,
                                         f"cannot read the pack: {exc.strerror}")]) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        reason = " ".join(str(exc).split())
-        raise ValidationError([RowError(file, None, None, f"not valid YAML: {reason}")]) from None
+    document = load_yaml(raw, file)
+    data = document.data
     if data is not None and not isinstance(data, dict):
         raise ValidationError([RowError(
             file, None, None, "a rule pack must be a YAML mapping with id, title, version, "
@@ -303,11 +301,11 @@ def load_pack(name_or_path: str | Path) -> RulePack:
     try:
         pack = RulePack.model_validate({**(data or {}), "sha256": hashlib.sha256(raw).hexdigest()})
     except PydanticValidationError as exc:
-        raise ValidationError([
+        raise with_lines(ValidationError([
             RowError(file, None, ".".join(str(p) for p in error["loc"]),
                      "unknown key" if error["type"] == "extra_forbidden" else error["msg"])
-            for error in exc.errors()]) from None
+            for error in exc.errors()]), document) from None
     pack, errors = _check(pack, file)
     if errors:
-        raise ValidationError(errors)
+        raise with_lines(ValidationError(errors), document)
     return pack

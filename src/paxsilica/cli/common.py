@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from paxsilica.cli.output import fitted, output_width, rounded
+from paxsilica.io.atomic import write_atomic
 from paxsilica.io.csv_safety import neutralised_frame
 from paxsilica.io.records import json_records, jsonable
 from paxsilica.store import Store, default_db_path, open_store
@@ -104,8 +105,7 @@ def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
     else:
         text = flat(frame).to_string(index=False)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
         err_console.print(f"wrote {output}", markup=False)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -35,6 +35,7 @@ import pandas as pd
 
 from paxsilica.errors import NotFoundError, RowError, ValidationError
 from paxsilica.io.tables import read_table
+from paxsilica.limits import MAX_QUANTITY
 
 __all__ = ["BEA_YEAR", "BEATable", "bea_io_table", "item_industries", "read_bea_table",
            "us_io_system"]
@@ -68,18 +69,26 @@ def read_bea_table(path: str | Path) -> pd.DataFrame:
         raise ValidationError([RowError(table.file, None, None, "the file has no data rows")])
     names = dict(zip(frame.columns[2:], frame.iloc[0, 2:].fillna(""), strict=True))
     body = frame.iloc[1:]
+    counts = body["code"].value_counts()  # one pass: a list.count per row was quadratic
     errors = [RowError(table.file, table.row(int(p)), "code", f"duplicate row code {code!r}")
               for p, code in enumerate(body["code"], start=1)
-              if pd.notna(code) and list(body["code"]).count(code) > 1]
+              if pd.notna(code) and counts.get(code, 0) > 1]
     errors += [RowError(table.file, table.row(int(p)), "code", "a data row without a code")
                for p, code in enumerate(body["code"], start=1) if pd.isna(code)]
     values = body.iloc[:, 2:]
     numbers = values.apply(lambda c: pd.to_numeric(c.fillna("0").str.replace(",", ""),
                                                    errors="coerce"))
-    bad = ~np.isfinite(numbers.to_numpy(dtype=float))
+    array = numbers.to_numpy(dtype=float)
+    bad = ~np.isfinite(array)
     for row, column in zip(*np.nonzero(bad), strict=True):
         errors.append(RowError(table.file, table.row(int(row) + 1), str(values.columns[column]),
                                f"not a finite number: {values.iat[row, column]!r}"))
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(np.where(bad, 0.0, array)) > MAX_QUANTITY  # sums would overflow
+    for row, column in zip(*np.nonzero(huge), strict=True):
+        errors.append(RowError(table.file, table.row(int(row) + 1), str(values.columns[column]),
+                               f"{array[row, column]:g} is beyond the largest accepted magnitude "
+                               f"({MAX_QUANTITY:g})"))
     if errors:
         raise ValidationError(errors[:50])
     out = numbers.astype(float)

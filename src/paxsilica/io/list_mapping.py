@@ -18,12 +18,12 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from paxsilica.errors import NotFoundError, RowError, ValidationError
 from paxsilica.io.restricted import check_columns, entity_frame, list_countries, list_date, split_multi
 from paxsilica.io.tables import read_table
+from paxsilica.io.yamlfile import load_yaml
 
 __all__ = ["ListMapping", "list_mapping", "read_mapped_list", "slug"]
 
@@ -85,7 +85,8 @@ def slug(text: str) -> str:
 @cache
 def _mappings() -> dict[str, ListMapping]:
     text = resources.files("paxsilica.io").joinpath("lists.yaml").read_text(encoding="utf-8")
-    return {name: ListMapping.model_validate(spec) for name, spec in yaml.safe_load(text).items()}
+    return {name: ListMapping.model_validate(spec)
+            for name, spec in load_yaml(text, "lists.yaml").data.items()}
 
 
 def list_mapping(name: str) -> ListMapping:

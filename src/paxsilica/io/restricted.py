@@ -31,11 +31,12 @@ import pandas as pd
 
 from paxsilica.errors import RowError, ValidationError
 from paxsilica.io.tables import Table, not_a_file
+from paxsilica.limits import MAX_NAME_LENGTH
 from paxsilica.model.country import resolve_country
 
 __all__ = ["ENTITY_COLUMNS", "MAX_JSON_DEPTH", "check_columns", "check_ownership",
-           "country_codes", "entity_frame", "list_countries", "list_date", "read_text",
-           "split_multi", "strict_json"]
+           "country_codes", "entity_frame", "list_countries", "list_date", "name_length_problem",
+           "read_text", "split_multi", "strict_json"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNTRY_ALIASES = {"XK": "XKX", "XKX": "XKX"}
@@ -206,6 +207,19 @@ def list_date(value: object, file: str, row: int, field: str, errors: list[RowEr
     return None
 
 
+def name_length_problem(name: object) -> str | None:
+    """Why ``name`` is too long to screen (``None`` when it is not): at most
+    :data:`~paxsilica.limits.MAX_NAME_LENGTH` characters.
+
+    >>> name_length_problem("Huawei") is None, name_length_problem("A" * 5000)
+    (True, '5,000 characters; a name has at most 1,000')
+    """
+    length = len(str(name))
+    if length > MAX_NAME_LENGTH:
+        return f"{length:,} characters; a name has at most {MAX_NAME_LENGTH:,}"
+    return None
+
+
 def check_columns(table: Table, required: Iterable[str], what: str) -> None:
     """Raise one :class:`ValidationError` naming every missing column."""
     missing = [column for column in required if column not in table.frame.columns]
@@ -224,6 +238,13 @@ def entity_frame(records: list[dict], file: str, rows: list[int]) -> pd.DataFram
     for record, row in zip(records, rows, strict=True):
         if not record.get("name"):
             errors.append(RowError(file, row, "name", "empty name"))
+        elif (reason := name_length_problem(record["name"])) is not None:
+            errors.append(RowError(file, row, "name", reason))
+        aliases = record.get("aliases")
+        for alias in aliases if isinstance(aliases, list) else []:
+            if (reason := name_length_problem(alias)) is not None:
+                errors.append(RowError(file, row, "aliases", f"an alias of {reason}"))
+                break
         if not record.get("entity_id"):
             errors.append(RowError(file, row, "id", "empty id"))
         elif not isinstance(record["entity_id"], str):
@@ -270,9 +291,14 @@ def check_ownership(links: pd.DataFrame, file: str = "ownership", first_row: int
     in_range = (shares > 0) & (shares <= 100)
     bad_share = ~in_range & (frame["percentage"].notna() if allow_missing else True)
     no_owner, no_owned = _blank(frame["owner"]), _blank(frame["owned"])
+    long_owner = frame["owner"].astype(str).str.len() > MAX_NAME_LENGTH
+    long_owned = frame["owned"].astype(str).str.len() > MAX_NAME_LENGTH
+    too_long = f"longer than {MAX_NAME_LENGTH:,} characters"
     checks = [  # (rows, field, reason) in the order one row's problems are reported
         (no_owner, "owner", "empty"),
         (no_owned, "owned", "empty"),
+        (long_owner, "owner", too_long),
+        (long_owned, "owned", too_long),
         (~no_owner & ~no_owned & frame["owner"].eq(frame["owned"]), "owned",
          "an entity cannot own itself"),
         (bad_share, "percentage", "expected a percentage in (0, 100], got {raw!r}"),

@@ -24,16 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.yamlfile import decode_utf8, load_yaml
+from paxsilica.limits import MAX_NESTING
 
 __all__ = ["MAX_NESTING", "Table", "json_objects", "nesting_depth", "not_a_file", "read_table"]
 
-MAX_NESTING = 32
-"""Deepest nesting of lists and objects accepted in a JSON line or YAML file. Records are
-flat (a list cell is depth 2 in a JSON line); the bound keeps a hostile file from
-exhausting the parser's recursion and the error from being a traceback."""
 
 
 @dataclass(frozen=True)
@@ -78,27 +75,7 @@ def not_a_file(path: Path) -> ValidationError:
 
 
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ValidationError(
-            [RowError(str(path), line, None,
-                      f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                      "save the file as UTF-8")]
-        ) from None
-
-
-class _TextDatesLoader(yaml.SafeLoader):
-    """YAML without implicit dates: ``2026-02-30`` stays text, for validation to report at
-    its row and field (PyYAML would fail on the whole file)."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    return decode_utf8(path.read_bytes(), str(path))
 
 
 def _read_delimited(text: str, separator: str, name: str) -> tuple[pd.DataFrame, tuple[int, ...]]:
@@ -108,11 +85,17 @@ def _read_delimited(text: str, separator: str, name: str) -> tuple[pd.DataFrame,
     column)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     records, lines, start = [], [], 1
-    for row in reader:
-        if row:
-            records.append(row)
-            lines.append(start)
-        start = reader.line_num + 1
+    try:
+        for row in reader:
+            if row:
+                records.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:  # a cell past the csv module's limit, a NUL byte, …
+        limit = csv.field_size_limit()
+        reason = (f"a cell longer than {limit:,} characters" if "field limit" in str(exc)
+                  else f"cannot read the row: {exc}")
+        raise ValidationError([RowError(name, start, None, reason)]) from None
     if not records:
         return pd.DataFrame(), ()
     header = [column.strip() or f"Unnamed: {i}" for i, column in enumerate(records[0])]
@@ -228,12 +211,8 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
             return Table(_as_text(frame), name, 1)
         text = _decode(path)
         if suffix in {".yaml", ".yml"}:
-            try:
-                data = yaml.load(text, Loader=_TextDatesLoader) or []  # a SafeLoader
-            except RecursionError:
-                raise ValueError(_too_deep()) from None
-            if nesting_depth(data, MAX_NESTING + 2) > MAX_NESTING + 2:  # {kind: [rows]}: +2
-                raise ValueError(_too_deep())
+            # {kind: [rows]}: records sit two levels below the top
+            data = load_yaml(text, name, dates=False, max_depth=MAX_NESTING + 2).data or []
             if isinstance(data, dict):
                 data = data.get(kind, []) if kind in data else next(iter(data.values()), [])
             if not isinstance(data, list):
@@ -247,6 +226,6 @@ def read_table(path: str | Path, kind: str | None = None) -> Table:
         return Table(_as_text(frame), name, 2, lines)
     except ValidationError:
         raise
-    except (ValueError, yaml.YAMLError, csv.Error, OSError) as exc:
+    except (ValueError, csv.Error, OSError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError([RowError(name, None, None, f"cannot read file: {reason}")]) from None

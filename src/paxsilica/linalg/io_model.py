@@ -38,6 +38,7 @@ Example (a two-sector economy):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -214,39 +215,81 @@ def _by_region(frame: pd.DataFrame, level: str = "region") -> pd.DataFrame:
     return frame.T.groupby(level=level, sort=False).sum().T
 
 
-def regional_multipliers(mrio: MRIO, extension: str, method: str = "auto") -> np.ndarray:
+def regional_multipliers(mrio: MRIO, extension: str, method: str = "auto",
+                         regions: Sequence[str] | None = None,
+                         stressors: Sequence[int] | None = None) -> np.ndarray:
     """``M⁽ʳ⁾ = S_r L`` for every region r (``S_r``: S with columns outside region r set to 0).
 
     Returns an array of shape (regions, stressors, n) in the order regions first appear in
-    ``Y``'s columns; ``Σ_r M⁽ʳ⁾ = M`` when every producing region also has final demand.
+    ``Y``'s columns (or of ``regions`` when given: only those, in one multi-right-hand-side
+    solve of ``K`` columns per region; ``stressors``: positions of the stressors to keep);
+    ``Σ_r M⁽ʳ⁾ = M`` when every producing region also has final demand.
     """
     s = stressor_coefficients(mrio, extension).to_numpy()
-    regions = pd.unique(mrio.Y.columns.get_level_values(0))
-    region_of_row = pd.Index(regions).get_indexer(pd.Index(mrio.labels.get_level_values(0)))
-    masked = np.concatenate([(s * (region_of_row == r)[None, :]).T for r in range(len(regions))], axis=1)
+    if stressors is not None:
+        s = s[np.asarray(stressors, dtype=np.int64)]
+    chosen = pd.unique(mrio.Y.columns.get_level_values(0)) if regions is None else list(regions)
+    row_region = pd.Index(mrio.labels.get_level_values(0))
+    masked = np.concatenate([(s * (row_region == r)[None, :]).T for r in chosen], axis=1)
     solved = leontief_solver(mrio, method).solve_transposed(masked)  # n × (R·K)
-    return solved.T.reshape(len(regions), s.shape[0], -1)
+    return solved.T.reshape(len(chosen), s.shape[0], -1)
 
 
-def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_imports: bool = True,
-                       multiplier: pd.DataFrame | None = None, regional: np.ndarray | None = None) -> Accounts:
+def _import_regions(mrio: MRIO, sector_imports: bool | str | Sequence[str]) -> list | None:
+    """The consumer regions whose sector-resolved ``D_imp`` is asked, in ``Y``'s order (``None``: none)."""
+    if sector_imports is False:
+        return None
+    regions = list(pd.unique(mrio.Y.columns.get_level_values(0)))
+    if sector_imports is True:
+        return regions
+    asked = [sector_imports] if isinstance(sector_imports, str) else list(sector_imports)
+    unknown = sorted(set(map(str, asked)) - set(map(str, regions)))
+    if unknown:
+        raise NotFoundError(f"sector_imports: unknown region(s) {', '.join(unknown[:10])} "
+                            f"(final-demand regions: {', '.join(map(str, regions[:10]))}…)")
+    wanted = set(map(str, asked))
+    return [region for region in regions if str(region) in wanted] or None
+
+
+def _import_stressors(coefficients: pd.DataFrame, asked: Sequence[str] | None) -> np.ndarray:
+    """Positions of the stressors whose ``D_imp`` is asked (all when ``None``)."""
+    if asked is None:
+        return np.arange(len(coefficients))
+    asked = [asked] if isinstance(asked, str) else list(asked)
+    found = pd.Index(coefficients.index).get_indexer(asked)
+    if (found < 0).any():
+        unknown = [str(name) for name, position in zip(asked, found, strict=True) if position < 0]
+        raise NotFoundError(f"import_stressors: unknown stressor(s) {', '.join(unknown[:10])}")
+    return np.unique(found)
+
+
+def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto",
+                       sector_imports: bool | str | Sequence[str] = True,
+                       multiplier: pd.DataFrame | None = None, regional: np.ndarray | None = None,
+                       import_stressors: Sequence[str] | None = None) -> Accounts:
     """Consumption-, production-, import- and export-based accounts (pymrio ``calc_accounts``).
 
-    ``sector_imports=False`` skips the sector-resolved ``D_imp`` (its K·R transposed solves,
-    :func:`regional_multipliers`, or with a dense LU and many stressors the domestic blocks of
-    :func:`~paxsilica.linalg.blocks.domestic_blocks`); ``D_imp_reg`` is always computed, from
-    ``X = L·[Y_1 … Y_R]``.
-    ``multiplier`` and ``regional`` may pass results computed before.
+    ``sector_imports`` says for which consuming regions the sector-resolved ``D_imp`` is
+    computed: all (``True``), none (``False``: ``D_imp`` is ``None``) or the regions listed
+    (``D_imp`` then has only their columns). It costs K·R transposed solves
+    (:func:`regional_multipliers`, with R the regions asked) or, with a dense LU and many
+    stressors, the domestic blocks of :func:`~paxsilica.linalg.blocks.domestic_blocks` (all
+    regions, ``⅔ n³`` flops); the cheaper is used. ``D_imp_reg`` is always computed, from
+    ``X = L·[Y_1 … Y_R]``. ``import_stressors`` limits ``D_imp`` to the stressors named
+    (its rows; the K of the cost above). ``multiplier`` and ``regional`` may pass results
+    computed before (``regional`` for the regions and stressors asked).
     """
     solver = leontief_solver(mrio, method)
     coefficients = stressor_coefficients(mrio, extension)
     s = coefficients.to_numpy()
+    asked = _import_regions(mrio, sector_imports)
+    kept = _import_stressors(coefficients, import_stressors)
     blocks = None
-    if sector_imports and regional is None:
-        if _blocks_cheaper(len(mrio.labels), len(s), mrio.Y.columns.get_level_values(0).nunique()):
+    if asked is not None and regional is None:
+        if _blocks_cheaper(len(mrio.labels), len(kept), len(asked)):
             blocks = _home_blocks(mrio, method)
         if blocks is None:
-            regional = regional_multipliers(mrio, extension, method)
+            regional = regional_multipliers(mrio, extension, method, asked, kept)
     if multiplier is None:
         multiplier = multipliers(mrio, extension, method)
     m = multiplier.to_numpy()
@@ -274,15 +317,19 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto", sector_
     imports_reg = np.stack([(s * induced[:, r][None, :] * (region_of_row != r)[None, :]).sum(axis=1)
                             for r in range(len(regions))], axis=1)
     d_imp = None
-    if sector_imports and blocks is not None:  # Σ_j S[k, (r, j)] T[r, j, s] for each origin r
-        per_origin = np.einsum("kaj,ajs->kas", s.reshape(len(s), *shape), blocks)
-        consumer = pd.Index(regions).get_indexer(origins)
-        home = np.zeros((len(s), len(regions), shape[1]))
-        home[:, consumer[consumer >= 0]] = per_origin[:, consumer >= 0]
-        d_imp = pd.DataFrame(cba - home.reshape(m.shape[0], -1), index=index, columns=columns)
-    elif sector_imports:
-        home = np.einsum("rkas,asr->krs", regional.reshape(len(regions), m.shape[0], *shape), y_cube)
-        d_imp = pd.DataFrame(cba - home.reshape(m.shape[0], -1), index=index, columns=columns)
+    if asked is not None:
+        chosen = pd.Index(regions).get_indexer(asked)
+        if blocks is not None:  # Σ_j S[k, (r, j)] T[r, j, s] for each origin r
+            per_origin = np.einsum("kaj,ajs->kas", s[kept].reshape(len(kept), *shape), blocks)
+            consumer = pd.Index(regions).get_indexer(origins)
+            home = np.zeros((len(kept), len(regions), shape[1]))
+            home[:, consumer[consumer >= 0]] = per_origin[:, consumer >= 0]
+            home = home[:, chosen]
+        else:
+            home = np.einsum("rkas,asr->krs", regional.reshape(len(asked), len(kept), *shape), y_cube[:, :, chosen])
+        imports = cba.reshape(m.shape[0], len(regions), shape[1])[kept][:, chosen] - home
+        d_imp = pd.DataFrame(imports.reshape(len(kept), -1), index=index[kept],
+                             columns=pd.MultiIndex.from_product([asked, sectors], names=columns.names))
     final = mrio.extensions[extension].F_Y
     f_y = 0 if final is None else _by_region(final, final.columns.names[0] or 0).reindex(columns=regions)
     return Accounts(
@@ -306,23 +353,32 @@ class MRIOResults:
 
 
 def calc_all(mrio: MRIO, extensions: list[str] | None = None, method: str = "auto", ghosh: bool = False,
-             sector_imports: bool = True) -> MRIOResults:
+             sector_imports: bool | str | Sequence[str] = True,
+             import_stressors: Sequence[str] | None = None) -> MRIOResults:
     """Output, stressor coefficients, multipliers and footprint accounts — pymrio's ``calc_all``
-    results without forming ``A``, ``L`` (or ``G``) densely. ``ghosh=True`` adds ``M_down``."""
+    results without forming ``A``, ``L`` (or ``G``) densely. ``ghosh=True`` adds ``M_down``;
+    ``sector_imports`` and ``import_stressors`` as in :func:`footprint_accounts` (the
+    sector-resolved ``D_imp`` for all, none, or the consuming regions and stressors named)."""
     names = list(mrio.extensions) if extensions is None else extensions
     result = MRIOResults(output(mrio), {}, {}, {})
+    asked = _import_regions(mrio, sector_imports)
+    regions = list(pd.unique(mrio.Y.columns.get_level_values(0)))
     for name in names:
         result.S[name] = stressor_coefficients(mrio, name)
-        n, regions = len(mrio.labels), mrio.Y.columns.get_level_values(0).nunique()
-        by_blocks = sector_imports and _blocks_cheaper(n, len(result.S[name]), regions) and (
+        n = len(mrio.labels)
+        kept = _import_stressors(result.S[name], import_stressors)
+        by_blocks = asked is not None and _blocks_cheaper(n, len(kept), len(asked)) and (
             _home_blocks(mrio, method) is not None)
-        regional = regional_multipliers(mrio, name, method) if sector_imports and not by_blocks else None
-        covered = set(pd.unique(mrio.Y.columns.get_level_values(0))) >= set(mrio.labels.get_level_values(0))
+        regional = (regional_multipliers(mrio, name, method, asked, kept) if asked is not None and not by_blocks
+                    else None)
+        covered = (asked == regions and len(kept) == len(result.S[name])
+                   and set(regions) >= set(mrio.labels.get_level_values(0)))
         if regional is not None and covered:  # M = Σ_r S_r L: no separate solve needed
             result.M[name] = pd.DataFrame(regional.sum(axis=0), index=result.S[name].index, columns=mrio.labels)
         else:
             result.M[name] = multipliers(mrio, name, method)
-        result.accounts[name] = footprint_accounts(mrio, name, method, sector_imports, result.M[name], regional)
+        result.accounts[name] = footprint_accounts(mrio, name, method, asked if asked is not None else False,
+                                                   result.M[name], regional, import_stressors)
         if ghosh:
             result.M_down[name] = downstream_multipliers(mrio, name, method)
     return result

@@ -42,6 +42,7 @@ class Region(BaseModel):
 def regions() -> dict[str, Region]:
     """The non-country codes of ``catalog/regions.yaml``, by code."""
     text = resources.files("paxsilica.catalog").joinpath("regions.yaml").read_text("utf-8")
+    # a bundled file (floor 2 cannot use io/yamlfile, which every user's YAML goes through)
     entries = yaml.safe_load(text)["regions"]
     return {entry["code"]: Region(**entry) for entry in entries}
 

@@ -23,12 +23,13 @@ from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError as PydanticError
 
 from paxsilica.errors import NotFoundError, PaxsilicaError, RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.model.country import is_country, resolve_country
 from paxsilica.model.network import StackNetwork, as_date
+from paxsilica.plan.bounds import number_problems, supply_problems
 from paxsilica.plan.problem import Problem
 
 __all__ = ["bundled_network", "check_problem", "load_problem", "parse_problem"]
@@ -48,50 +49,12 @@ def _key(loc: tuple[object, ...]) -> str:
     return text
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """1-based line of every key path (``projects[2].capacity``) in a YAML document."""
-    lines: dict[str, int] = {}
-
-    def walk(node: yaml.Node, path: str) -> None:
-        if path:
-            lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = f"{path}.{key.value}" if path else str(key.value)
-                lines[child] = key.start_mark.line + 1
-                walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for n, value in enumerate(node.value):
-                walk(value, f"{path}[{n}]")
-
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
-    if root is not None:
-        walk(root, "")
-    return lines
-
-
-def _with_lines(error: ValidationError, lines: dict[str, int]) -> ValidationError:
-    """The same errors with the YAML line of each key (of its closest parent when absent)."""
-    def line(field: str | None) -> int | None:
-        while field:
-            if field in lines:
-                return lines[field]
-            field = field.rsplit(".", 1)[0] if "." in field else (
-                field.rsplit("[", 1)[0] if "[" in field else "")
-        return None
-    return ValidationError([RowError(e.file, e.row if e.row is not None else line(e.field),
-                                     e.field, e.reason) for e in error.errors])
-
-
 def parse_problem(data: object, file: str = "<problem>") -> Problem:
     """Shape checks only (types, ranges, required keys) of a loaded YAML document."""
     if not isinstance(data, dict):
         raise ValidationError([RowError(file, None, None, "a problem is a YAML mapping")])
     try:
-        return Problem.model_validate(data)
+        problem = Problem.model_validate(data)
     except PydanticError as exc:
         errors = []
         for error in exc.errors():
@@ -101,6 +64,10 @@ def parse_problem(data: object, file: str = "<problem>") -> Problem:
                 reason = "unknown key"
             errors.append(RowError(file, None, _key(loc) or None, reason))
         raise ValidationError(errors) from None
+    errors = number_problems(problem, file)
+    if errors:
+        raise ValidationError(errors)
+    return problem
 
 
 def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
@@ -110,21 +77,12 @@ def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
         ValidationError: every problem found, each naming the file and key.
     """
     path = Path(path)
+    document = load_yaml(path, dates=False)  # as_of stays text: checked (and named) below
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PaxsilicaError(f"{path}: cannot read problem file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ValidationError([RowError(str(path), None, None,
-                                        f"not valid YAML{where}")]) from None
-    lines = _key_lines(path.read_text(encoding="utf-8"))
-    try:
-        problem = parse_problem(data, str(path))
+        problem = parse_problem(document.data, str(path))
         return check_problem(problem, net or bundled_network(), str(path))
     except ValidationError as exc:
-        raise _with_lines(exc, lines) from None
+        raise with_lines(exc, document) from None
 
 
 class _Checker:
@@ -270,8 +228,13 @@ def _check_scenarios(c: _Checker, problem: Problem) -> None:
         c.fail("scenarios", f"probabilities add up to {sum(probabilities):g}, not 1")  # type: ignore[arg-type]
 
 
+def _check_supply(c: _Checker, problem: Problem) -> None:
+    if not c.errors:  # items resolved: a demand nothing supplies would crash the model
+        c.errors.extend(supply_problems(problem, c.file))
+
+
 CHECKS: list[Callable[[_Checker, Problem], None]] = [_check_years, _resolve_all,
-                                                     _check_references]
+                                                     _check_references, _check_supply]
 
 
 def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>") -> Problem:

@@ -21,6 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from paxsilica.model.numbers import refuse_bool_numbers
+
 __all__ = ["TARGET_KINDS", "Demand", "Outage", "Problem", "Project", "Scenario", "Source",
            "Stockpile", "Target"]
 
@@ -29,7 +31,9 @@ TARGET_KINDS = ("max_concern_share", "min_domestic_share", "min_capacity_share",
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # .inf/.nan are refused where they are read (a number is finite, see plan.bounds)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+    _numbers = model_validator(mode="before")(refuse_bool_numbers)  # years: [true] refused
 
 
 class Demand(_Record):

@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import time
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from paxsilica.errors import ParameterError
 from paxsilica.plan.model import PlanModel, build
 from paxsilica.plan.results import (
     PlanResult,
@@ -48,34 +50,42 @@ INFEASIBLE = {"infeasible", "infeasible_or_unbounded"}
 
 
 @contextmanager
-def solver_output_to_stderr() -> Iterator[None]:
+def solver_output_to_stderr(quiet: bool = False) -> Iterator[None]:
     """HiGHS prints its banner on the process's standard output (file descriptor 1) when a
     solver object is made, whatever its options; point that descriptor at stderr for the
-    solve, so that JSON or a report on stdout is never mixed with solver text."""
+    solve (at the null device when ``quiet``: no banner at all), so that JSON or a report
+    on stdout is never mixed with solver text."""
     sys.stdout.flush()
     try:
         saved = os.dup(1)
     except OSError:  # no descriptor 1 (embedded interpreters): nothing to protect
         yield
         return
+    target = os.open(os.devnull, os.O_WRONLY) if quiet else 2
     try:
-        os.dup2(2, 1)
+        os.dup2(target, 1)
         yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+        if quiet:
+            os.close(target)
 
 
 def _run(pm: PlanModel, options: dict[str, object]) -> str:
     # linopy logs a warning for every non-optimal status; the answer reports it instead
     logging.getLogger("linopy").setLevel(logging.ERROR)
-    with solver_output_to_stderr():
+    with solver_output_to_stderr(quiet=not options["output_flag"]):
         _, condition = pm.model.solve(solver_name="highs", io_api="direct", **options)
     return str(condition)
 
 
 def _options(time_limit: float | None, mip_gap: float, log: bool) -> dict[str, object]:
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+        raise ParameterError(f"time_limit must be a positive number of seconds, not {time_limit}")
+    if not (math.isfinite(mip_gap) and 0 <= mip_gap < 1):
+        raise ParameterError(f"mip_gap must be within 0-1, not {mip_gap}")
     options: dict[str, object] = {"mip_rel_gap": mip_gap, "log_to_console": log,
                                   "output_flag": log}
     if time_limit is not None:

@@ -146,6 +146,10 @@ class ReportData:
     chokepoints: pd.DataFrame
     multitier_error: CycleError | None = None
     headline: HeadlineData | None = None
+    stress_test: object | None = None
+    """:func:`paxsilica.simulate.stress.stress_test` (an ensemble); ``None``: the stress-test
+    section runs it when it renders (it is the slowest table, so a caller that needs it twice
+    computes it once and puts it here)."""
     net: StackNetwork | None = None
     """The network the tables were computed from. Sections should render the tables above;
     a section whose results are not computed here yet (the planner's and the simulator's)

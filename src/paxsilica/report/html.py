@@ -11,9 +11,7 @@ failed run never leaves half a report.
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -25,6 +23,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paxsilica._version import __version__
 from paxsilica.errors import PaxsilicaError
+from paxsilica.io.atomic import check_output, write_atomic
 from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork
 from paxsilica.report.assets import plotly_gzip_base64
@@ -212,12 +211,17 @@ def _environment() -> Environment:
 
 
 def check_report_path(path: str | Path) -> Path:
-    """``path`` as a ``Path``; raises :class:`PaxsilicaError` when it is a directory."""
+    """``path`` as a ``Path`` once a file can be written there
+    (:func:`~paxsilica.io.atomic.check_output`).
+
+    Raises:
+        PaxsilicaError: a directory, a path under a file, or a folder that cannot be written.
+    """
     path = Path(path)
     if path.is_dir():
         raise PaxsilicaError(f"cannot write the report to {path}: it is a directory "
                              f"(give a file name, e.g. {path / 'paxsilica-report.html'})")
-    return path
+    return check_output(path)
 
 
 def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | None = None,
@@ -261,22 +265,5 @@ def write_report(data: ReportData, path: str | Path, *,
         members=[(code, country_name(code)) for code in data.members],
         member_summary=member_summary(data.members),
         plotly_gzip=plotly_gzip_base64())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-", suffix=".html")
-    except OSError as exc:
-        raise PaxsilicaError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(page)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; a report is for sharing
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise PaxsilicaError(f"cannot write the report to {path}: "
-                                 f"{exc.strerror or exc}") from None
-        raise
+    write_atomic(path, page)
     return path

@@ -39,9 +39,11 @@ from pydantic import (
 from pydantic import ValidationError as PydanticError
 
 from paxsilica.errors import NotFoundError, ParameterError, PaxsilicaError
+from paxsilica.io.tables import nesting_depth
+from paxsilica.limits import MAX_NESTING
 from paxsilica.requests.limits import MAX_NAME_CHARS, MAX_YEAR, MIN_YEAR
 
-__all__ = ["Day", "Fraction", "Name", "Number", "PositiveInt", "Request", "StrictBool", "Year",
+__all__ = ["Day", "Document", "Fraction", "Name", "Number", "PositiveInt", "Request", "StrictBool", "Year",
            "check_names", "is_document_text", "item_choice_note", "parameter_error",
            "parse_day", "with_notes"]
 
@@ -81,6 +83,18 @@ Year = Annotated[StrictInt, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 PositiveInt = Annotated[StrictInt, Field(ge=1)]
 Number = Annotated[float, BeforeValidator(_number), AfterValidator(_finite)]
 """A finite number (no ``NaN``, no infinity, no ``true``)."""
+def _document(value: dict) -> dict:
+    if nesting_depth(value, MAX_NESTING) > MAX_NESTING:
+        raise ValueError(f"nested more than {MAX_NESTING} levels deep")
+    return value
+
+
+Document = Annotated[dict, AfterValidator(_document)]
+"""A scenario or problem sent as an object: nested at most
+:data:`~paxsilica.limits.MAX_NESTING` levels (as a YAML file may be), so nothing that reads
+it next runs out of recursion."""
+
+
 def _fraction(value: float) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"must be a number from 0 to 1, not {value}")

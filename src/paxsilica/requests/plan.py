@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import Annotated, Self
 
 import pandas as pd
-import yaml
 from pydantic import Field, ValidationInfo, model_validator
 
 from paxsilica.errors import ParameterError, RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.model.network import StackNetwork
 from paxsilica.plan import DEFAULT_MIP_GAP, Problem, build, checked_problem, share_costs, solve
 from paxsilica.plan.results import PlanResult
-from paxsilica.requests.base import Number, Request, StrictBool, is_document_text
+from paxsilica.requests.base import Document, Number, Request, StrictBool, is_document_text
 from paxsilica.requests.limits import MAX_TIME_LIMIT_SECONDS
 
 __all__ = ["CostMethod", "PlanAnswer", "PlanRequest", "answer_plan"]
@@ -60,7 +60,7 @@ class CostMethod(StrEnum):
 class PlanRequest(Request):
     """``paxsilica plan`` / ``POST /api/v1/plan``."""
 
-    problem: str | dict
+    problem: str | Document
     """Planning problem YAML text, the same as a mapping or, for local requests, a
     problem file (see docs/plan.md)."""
     time_limit: Annotated[Number, Field(gt=0, le=MAX_TIME_LIMIT_SECONDS)] | None = None
@@ -112,15 +112,14 @@ def _problem(request: PlanRequest, net: StackNetwork) -> Problem:
         return checked_problem(spec, net, file="problem")
     if request.local_files and not is_document_text(spec):
         return checked_problem(Path(spec), net)
-    try:
-        document = yaml.safe_load(spec)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ValidationError([RowError("problem", None, None, f"not valid YAML{where}")]) from None
-    if not isinstance(document, dict):
+    # the one YAML loader (duplicate keys, alias bombs, deep nesting refused); as_of stays text
+    document = load_yaml(spec, "problem", dates=False)
+    if not isinstance(document.data, dict):
         raise ValidationError([RowError("problem", None, None, "a problem is a YAML mapping")])
-    return checked_problem(document, net, file="problem")
+    try:
+        return checked_problem(document.data, net, file="problem")
+    except ValidationError as exc:
+        raise with_lines(exc, document) from None
 
 
 def answer_plan(net: StackNetwork, request: PlanRequest, *, steps: Steps | None = None,

@@ -31,14 +31,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
-import yaml
 from pydantic import Field, StrictInt, ValidationInfo, model_validator
 
 from paxsilica.errors import NotFoundError, ParameterError, RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.model.network import StackNetwork
-from paxsilica.requests.base import Request, is_document_text
+from paxsilica.requests.base import Document, Request, is_document_text
 from paxsilica.requests.limits import (
     MAX_DAYS,
     MAX_ENSEMBLE_MEMBERS,
@@ -51,6 +51,7 @@ from paxsilica.simulate.ario import ARIOParams
 from paxsilica.simulate.ensemble import EnsembleResult, run_ensemble
 from paxsilica.simulate.events import EventSchedule, Resolver
 from paxsilica.simulate.network import SimNetwork
+from paxsilica.simulate.recorder import SeriesSink
 from paxsilica.simulate.result import SimulationResult
 from paxsilica.simulate.run import network_and_resolver, prepare, run_prepared
 from paxsilica.simulate.scenario import Scenario, load_scenario, scenario_from_dict
@@ -67,7 +68,7 @@ never needs it)."""
 class SimulateRequest(Request):
     """``paxsilica simulate`` / ``POST /api/v1/simulate``."""
 
-    scenario: str | dict
+    scenario: str | Document
     """A library scenario's name, scenario YAML text, the scenario as a mapping (the keys
     of a scenario file) or, for local requests, a scenario YAML file."""
     days: Annotated[StrictInt, Field(ge=1, le=MAX_DAYS)] | None = None
@@ -82,6 +83,9 @@ class SimulateRequest(Request):
     """Workers of the local cluster."""
     folder: Path | None = None
     """Where ensemble members are stored (default ``<scenario name>.members``)."""
+    series: Literal["industries", "regions", "none"] = "industries"
+    """The daily series a run reports: output per industry, per region (summed over
+    sectors), or none (the summary only)."""
 
     @model_validator(mode="after")
     def _rules(self, info: ValidationInfo) -> Self:
@@ -98,12 +102,38 @@ class SimulateRequest(Request):
         if remote and self.days is not None and self.days > SERVICE_MAX_DAYS:
             raise ParameterError(f"days: at most {SERVICE_MAX_DAYS} for a remote request, "
                                  f"not {self.days}", field="days")
+        _check_document(self.scenario, self.days, remote)
         return self
 
     @property
     def max_days(self) -> int:
         """The longest run this request may ask for (the scenario's own days included)."""
         return MAX_DAYS if self.local_files else SERVICE_MAX_DAYS
+
+
+def _check_document(spec: str | dict, days: int | None, remote: bool) -> None:
+    """A scenario sent as an object or YAML text is held to the day and event limits when
+    the request is built (a job is refused at the door, not failed later). Anything else
+    wrong with it is reported, at its line, when the simulation is prepared."""
+    document: object = spec
+    if isinstance(spec, str):
+        if not is_document_text(spec):
+            return
+        try:
+            document = load_yaml(spec, "scenario").data
+        except ValidationError:
+            return  # named with its line by prepare_simulation
+    if not isinstance(document, dict):
+        return
+    cap = SERVICE_MAX_DAYS if remote else MAX_DAYS
+    own = document.get("days")
+    if days is None and isinstance(own, int) and not isinstance(own, bool) and own > cap:
+        raise ParameterError(f"scenario.days: {own} days; at most {cap}"
+                             + (" for a remote request" if remote else ""), field="scenario.days")
+    events = document.get("events")
+    if isinstance(events, list) and len(events) > MAX_EVENTS:
+        raise ParameterError(f"scenario.events: {len(events)} events; at most {MAX_EVENTS}",
+                             field="scenario.events")
 
 
 @dataclass(frozen=True)
@@ -127,8 +157,11 @@ class PreparedSimulation:
     def members_folder(self) -> Path:
         return self.request.folder or Path(f"{self.scenario.name}.members")
 
-    def run(self, progress: Progress | None = None) -> SimulationResult:
-        """One run of :attr:`days` steps."""
+    def run(self, progress: Progress | None = None, *, sink: SeriesSink | None = None,
+            keep: bool = True) -> SimulationResult:
+        """One run of :attr:`days` steps; the series the request asks for goes to ``sink``
+        in chunks of steps as the run goes (:func:`~paxsilica.simulate.run.run_prepared`),
+        and ``keep=False`` keeps no series in memory."""
         total, done = self.days, [0]
 
         def advance(steps: int) -> None:
@@ -137,7 +170,8 @@ class PreparedSimulation:
                 progress(done[0], total)
 
         return run_prepared(self.scenario, self.network, self.params, self.schedule,
-                            days=self.days, progress=advance)
+                            days=self.days, progress=advance, series=self.request.series, sink=sink,
+                            keep=keep)
 
     def run_ensemble(self, progress: Progress | None = None) -> EnsembleResult:
         """``request.ensemble`` members on Dask, stored in :attr:`members_folder` (members
@@ -164,13 +198,11 @@ def _looks_like_file(spec: str) -> bool:
 
 
 def _from_text(text: str) -> Scenario:
+    document = load_yaml(text, "scenario")  # duplicate keys, alias bombs, deep nesting refused
     try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValidationError([RowError("scenario", mark.line + 1 if mark else None, None,
-                                        f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    return scenario_from_dict(document, file="scenario")
+        return scenario_from_dict(document.data, file="scenario")
+    except ValidationError as exc:
+        raise with_lines(exc, document) from None
 
 
 class _Stack:
@@ -198,11 +230,14 @@ def _scenario(request: SimulateRequest, stack: _Stack) -> tuple[Scenario, str]:
         return load_scenario(spec), spec
     if is_document_text(spec):
         return _from_text(spec), "scenario"
-    from paxsilica.simulate.library import scenario_library
+    from paxsilica.simulate.library import refused_measures, scenario_library
 
     net, sim, _ = stack.get()
-    library = scenario_library(net, known_items=set(sim.industries["sector"]))
+    library = scenario_library(net, sim=sim)
     if spec not in library:
+        reason = refused_measures(net, sim=sim).get(spec)
+        if reason:  # a goods measure without an item mapping is never simulated
+            raise ValidationError([RowError(spec, None, None, f"refused: {reason}")])
         where = "a scenario file nor a library scenario" if request.local_files else "a library scenario"
         raise NotFoundError(f"{spec!r} is neither {where} (see paxsilica scenarios list)",
                             field="scenario")
@@ -240,8 +275,22 @@ def prepare_simulation(request: SimulateRequest, net: NetworkSource) -> Prepared
         sim, resolver = network_and_resolver(None, scenario, file)
     else:
         _, sim, resolver = stack.get()
-    scenario, sim, params, schedule = prepare(sim, scenario, file=file, resolver=resolver)
+    try:
+        scenario, sim, params, schedule = prepare(sim, scenario, file=file, resolver=resolver)
+    except ValidationError as exc:  # events checked against the network: name their lines too
+        raise _with_document_lines(exc, request.scenario, file) from None
     return PreparedSimulation(request, scenario, file, sim, resolver, params, schedule)
+
+
+def _with_document_lines(error: ValidationError, spec: str | dict, file: str) -> ValidationError:
+    """``error`` with the YAML line of each key, when the scenario came as a file or text."""
+    if isinstance(spec, dict):
+        return error
+    try:
+        document = load_yaml(Path(file) if file == spec and _looks_like_file(spec) else spec, file)
+    except ValidationError:
+        return error
+    return with_lines(error, document)
 
 
 def answer_simulate(net: NetworkSource, request: SimulateRequest, *,

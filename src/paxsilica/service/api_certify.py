@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from paxsilica.requests.screen import ScreenRequest
 from paxsilica.service.access import Principal
@@ -80,10 +81,15 @@ def certify_route(
 
 
 @router.post("/verify", response_model=VerifyResult, summary="Verify a certificate's signature",
-             dependencies=[Depends(require("reader"))])
-def verify_route(
-    request: Request,
-    document: Annotated[Any, Body(description="The certificate JSON, as certify writes it",
-                                  examples=[{"certificate": {"verdict": "pass"}, "signature": None}])],
-) -> JSON:
-    return JSON(verify_document(document, request.app.state.service.public_keys))
+             dependencies=[Depends(require("reader"))],
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"type": "object", "description": "The certificate JSON, as certify "
+                                                             "writes it"},
+                 "example": {"certificate": {"verdict": "pass"}, "signature": None}}}}})
+async def verify_route(request: Request) -> JSON:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind and kind != "application/json" and not kind.endswith("+json"):
+        raise ProblemError(415, f"send the certificate as application/json, not {kind}",
+                           "certificate")
+    raw = await request.body()  # the bytes as sent are verified, never a re-serialisation
+    return JSON(await run_in_threadpool(verify_document, raw, request.app.state.service.public_keys))

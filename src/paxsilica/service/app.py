@@ -66,6 +66,7 @@ def _openapi(app: FastAPI) -> dict:
             answers = operation.setdefault("responses", {})
             for status, description in (("401", "No, unknown or revoked token"),
                                         ("403", "The token's role is too low"),
+                                        ("408", "The body did not arrive in time"),
                                         ("413", "Body over the upload limit"),
                                         ("422", "Invalid input (field and row named)"),
                                         ("429", "Rate limit reached")):
@@ -93,7 +94,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
                   lifespan=lifespan, docs_url="/docs", redoc_url=None, default_response_class=JSON)
     install_handlers(app)
     ui.install_ui_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_upload_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_upload_bytes,
+                       json_bytes=config.max_json_bytes, body_timeout=config.body_timeout)
 
     @app.get("/healthz", tags=["service"], summary="Liveness: 200 while the service runs")
     def healthz() -> JSON:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from paxsilica.certify.api import read_ownership_links, verify_certificate
 from paxsilica.certify.bom import load_bom
 from paxsilica.certify.certificate import fingerprint
-from paxsilica.errors import RowError, ValidationError
+from paxsilica.errors import ParameterError, RowError, ValidationError
 from paxsilica.requests.certify import CertifyRequest, answer_certify
 from paxsilica.requests.screen import ScreenRequest, answer_screen
 from paxsilica.store import Store
@@ -84,16 +84,27 @@ def certify_upload(store: Store, filename: str, data: bytes, *, options: dict,
         return answer_certify(request, key=key, store=store)
 
 
-def verify_document(document: object, keys: list[Ed25519PublicKey]) -> dict:
+def verify_document(raw: bytes | str, keys: list[Ed25519PublicKey]) -> dict:
     """``{"valid", "reason"}`` (plus subject, verdict and issued_at when valid) for a
-    certificate document, checked against the service's keys."""
+    certificate's bytes as sent, checked against the service's keys.
+
+    The bytes themselves are verified (:func:`~paxsilica.certify.api.verify_certificate`:
+    strict JSON, no duplicate keys), never a re-serialisation: a certificate with a second
+    ``"verdict"`` is invalid here as in ``paxsilica verify``. Bytes that are not JSON at
+    all are a :class:`~paxsilica.errors.ParameterError` naming ``certificate`` (422).
+    """
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 JSON text"
+        raise ParameterError(f"the certificate is not JSON: {reason}", field="certificate") from None
     if not keys:
         return {"valid": False, "reason": "the service has no public key to verify with "
                                           "(start it with --sign KEY or --trust PUB)"}
     signature = document.get("signature") if isinstance(document, dict) else None
     wanted = signature.get("public_key_sha256") if isinstance(signature, dict) else None
     key = next((k for k in keys if fingerprint(k) == wanted), keys[0])
-    result = verify_certificate(json.dumps(document, ensure_ascii=False), key)
+    result = verify_certificate(raw, key)
     if not result.valid:
         return {"valid": False, "reason": result.reason}
     body = result.certificate or {}

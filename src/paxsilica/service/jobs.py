@@ -125,10 +125,18 @@ class JobRunner:
             return self._client
 
     def submit(self, kind: JobKind, request: Request, who: str) -> str:
-        """Queue a job answering ``request`` (already built, so valid); its id."""
+        """Queue a job answering ``request`` (already built, so valid); its id.
+
+        Raises:
+            ProblemError: 429 when ``who`` already has ``max_queued_jobs`` unfinished jobs
+                (counted in the write transaction that records the job, so two requests
+                at once cannot both slip under the cap).
+        """
         job_id = uuid.uuid4().hex
         values = request.options()
+        self._check_queue(self.state.reader(), who)  # cheap: a refused job copies no file
         with self.state.writer() as store:
+            self._check_queue(store, who)  # again inside the write: no two slip under the cap
             store.connection.execute(
                 'INSERT INTO "jobs" VALUES (?, ?, ?, \'queued\', 0.0, ?, ?, NULL, NULL, NULL)',
                 [job_id, kind.name, json.dumps(values), who, _now()])
@@ -141,6 +149,16 @@ class JobRunner:
         self._futures[job_id] = future
         future.add_done_callback(lambda done: self._finish(job_id, done))
         return job_id
+
+    def _check_queue(self, store: object, who: str) -> None:
+        cap = self.state.config.max_queued_jobs
+        (unfinished,) = store.connection.execute(  # type: ignore[attr-defined]
+            "SELECT count(*) FROM \"jobs\" WHERE submitted_by = ? AND status NOT IN ('done', 'failed')",
+            [who]).fetchone()
+        if unfinished >= cap:
+            raise ProblemError(429, f"{unfinished} of your jobs are still queued or running; at "
+                                    f"most {cap} at a time (poll them, then try again)", "kind",
+                               headers={"Retry-After": "10"})
 
     def _finish(self, job_id: str, future: object) -> None:
         result = error = None

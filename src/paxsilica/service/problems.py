@@ -31,7 +31,7 @@ PROBLEM_TYPE = "about:blank"
 """RFC 9457: the problem means what its HTTP status means; details are in the members."""
 MEDIA_TYPE = "application/problem+json"
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 413: "Content too large",
+          405: "Method not allowed", 408: "Request timeout", 409: "Conflict", 413: "Content too large",
           415: "Unsupported media type", 422: "Unprocessable content", 429: "Too many requests",
           500: "Internal server error", 501: "Not implemented", 503: "Service unavailable"}
 

@@ -9,7 +9,7 @@ scenario mapping a :class:`~paxsilica.requests.simulate.SimulateRequest` takes, 
 rule of the request model (and of the scenario) applies unchanged.
 
 Example:
-    >>> library = {"ban": {"name": "ban", "days": 365, "events": [
+    >>> library = {"ban": {"name": "ban", "days": 365, "start_date": "2025-01-01", "events": [
     ...     {"kind": "export_ban", "exporters": ["CHN"], "importers": ["all"], "start": 0}]}}
     >>> [f.key for f in event_fields(library["ban"]["events"][0], 0)]
     ['events.0.start', 'events.0.end', 'events.0.ramp_up']
@@ -17,12 +17,19 @@ Example:
     ...                                         "events.0.start": "30", "events.0.end": ""})
     >>> scenario["name"], scenario["events"][0]["start"], "end" in scenario["events"][0]
     ('late ban', 30, False)
+    >>> scenario_from_form(library, {"scenario": "ban", "events.0.end": "2025-11-09"})["events"][0]["end"]
+    '2025-11-09'
+    >>> scenario_from_form(library, {"scenario": "ban", "events.0.ramp_up": "-5"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    paxsilica.errors.ValidationError: the scenario form, field 'events.0.ramp_up': ...
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -49,6 +56,8 @@ class EventField:
     value: object
     integer: bool
     description: str
+    dated: bool = False
+    """The event model takes a calendar date too (``YYYY-MM-DD``) as well as a day number."""
 
 
 def _event_model(kind: str) -> type | None:
@@ -73,17 +82,29 @@ def event_fields(event: dict, position: int) -> list[EventField]:
             continue
         value = event.get(name, None if field.is_required() else field.default)
         integer = field.annotation is int or "int" in str(field.annotation)
+        dated = "date" in str(field.annotation)
+        if isinstance(value, date):
+            value = value.isoformat()
         found.append(EventField(f"events.{position}.{name}", name, value, integer,
-                                field.description or ""))
+                                field.description or "", dated))
     return found
 
 
-def _number(text: str, integer: bool, key: str) -> int | float:
+def _number(text: str, field: EventField) -> int | float | str:
+    """The form's text as the event's value: a number, or for a dated field a day number or
+    an ISO date (kept as text, which the scenario model reads)."""
     try:
-        return int(text) if integer else float(text)
+        return int(text) if field.integer else float(text)
     except ValueError:
-        raise ParameterError(f"{key}: not a {'whole ' if integer else ''}number: {text!r}",
-                             field=key) from None
+        pass
+    if field.dated:
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ParameterError(f"{field.key}: not a day number or a date (YYYY-MM-DD): {text!r}",
+                                 field=field.key) from None
+    raise ParameterError(f"{field.key}: not a {'whole ' if field.integer else ''}number: {text!r}",
+                         field=field.key)
 
 
 def scenario_from_form(library: dict[str, dict], form: dict[str, str]) -> dict:
@@ -93,6 +114,9 @@ def scenario_from_form(library: dict[str, dict], form: dict[str, str]) -> dict:
     Raises:
         NotFoundError: no such library scenario (field ``scenario``).
         ParameterError: a field that is not a number (field ``events.<i>.<name>``).
+        ValidationError: a number the scenario refuses (non-finite, out of range), named by
+            field: checked here, as the request model checks only the days and the number
+            of events before the job runs.
     """
     chosen = form.get("scenario") or ""
     if chosen not in library:
@@ -108,9 +132,12 @@ def scenario_from_form(library: dict[str, dict], form: dict[str, str]) -> dict:
                 continue
             text = str(form[field.key]).strip()
             if text:
-                event[field.name] = _number(text, field.integer, field.key)
+                event[field.name] = _number(text, field)
             elif field.name not in ("start",):
                 event.pop(field.name, None)
+    from paxsilica.simulate.scenario import scenario_from_dict
+
+    scenario_from_dict(scenario, file="the scenario form")
     return scenario
 
 

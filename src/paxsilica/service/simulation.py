@@ -18,10 +18,11 @@ __all__ = ["simulate_job"]
 
 def simulate_job(net: StackNetwork, request: SimulateRequest,
                  progress: Callable[[float], None] | None = None) -> dict:
-    """Run one scenario on ``net``; ``{"scenario", "days", "series", "summary", …}``.
+    """Run one scenario on ``net``; ``simulate --format json``'s document (``scenario``,
+    ``days``, ``warnings``, ``series``, ``summary`` with USD, ``items``, ``flows_cut``, …).
 
     ``progress`` receives the fraction of days done.
     """
     prepared = prepare_simulation(request, net)
     result = prepared.run(None if progress is None else lambda done, total: progress(done / total))
-    return result.to_json_dict()
+    return result.to_json_dict(request.series)

@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from paxsilica.certify.certificate import load_private_key, load_public_key
+from paxsilica.limits import BODY_TIMEOUT_SECONDS, MAX_JSON_BODY_BYTES, MAX_QUEUED_JOBS
 from paxsilica.model.network import StackNetwork
 from paxsilica.store import Store, open_store
 
@@ -48,6 +49,12 @@ class ServiceConfig:
     rate_limit: RateLimit = field(default_factory=RateLimit)
     max_names: int = 1000
     """Most names one ``/screen`` request may hold."""
+    max_json_bytes: int = MAX_JSON_BODY_BYTES
+    """Largest JSON request body (uploads are held to ``max_upload_bytes``)."""
+    body_timeout: float = BODY_TIMEOUT_SECONDS
+    """Seconds a request body may take to arrive in full (408 after)."""
+    max_queued_jobs: int = MAX_QUEUED_JOBS
+    """Most unfinished jobs per token (429 beyond)."""
 
 
 class ServiceState:

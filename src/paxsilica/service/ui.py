@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paxsilica.certify.rules import bundled_packs
-from paxsilica.errors import PaxsilicaError, ValidationError
+from paxsilica.errors import ParameterError, PaxsilicaError, ValidationError
 from paxsilica.report.assets import plotly_js as plotly_bytes
 from paxsilica.report.charts import concern_bars
 from paxsilica.requests.certify import CertifyRequest
@@ -122,12 +122,10 @@ def verify_page(request: Request, _: Principal = user("reader")) -> HTMLResponse
 @router.post("/ui/verify", response_class=HTMLResponse)
 def verify_fragment(request: Request, certificate: Annotated[UploadFile, File()],
                     state: ServiceState = Depends(get_state), _: Principal = user("reader")) -> HTMLResponse:
-    try:
-        document = json.loads(certificate.file.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    try:  # the file's bytes are verified as uploaded (duplicate keys refused)
+        result = verify_document(certificate.file.read(), state.public_keys)
+    except ParameterError as exc:
         result = {"valid": False, "reason": f"not a JSON file: {exc}"}
-    else:
-        result = verify_document(document, state.public_keys)
     return _render(request, "_verify.html.j2", result=result, file=certificate.filename)
 
 

@@ -41,6 +41,8 @@ router = APIRouter(include_in_schema=False)
 PALETTE = ["#1f6feb", "#c0392b", "#2e7d32", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b"]
 EXAMPLE_PLAN = "plans/ndpr_magnets.yaml"
 FORM_KEYS = 200
+FORM_VALUE_CHARS = 100_000
+"""Longest form field (a plan's YAML is the long one)."""
 
 
 _LIBRARY: dict[tuple[int, date], tuple[object, dict[str, dict]]] = {}
@@ -153,7 +155,10 @@ async def start_job(request: Request, state: ServiceState = Depends(get_state),
                     found: Principal = user("reader")) -> HTMLResponse:
     """Start a run from the form's fields (validated by the kind's request model first)."""
     form = await request.form(max_files=0, max_fields=FORM_KEYS)
-    fields = {key: str(value)[:100_000] for key, value in form.items()}
+    fields = {key: str(value) for key, value in form.items()}
+    for key, value in fields.items():  # refused, never cut: a cut plan would run another plan
+        if len(value) > FORM_VALUE_CHARS:
+            raise ProblemError(422, f"{key}: {len(value):,} characters; at most {FORM_VALUE_CHARS:,}", key)
     kind = fields.get("kind", "")
     job_kind = JOB_KINDS.get(kind)
     if job_kind is None:

@@ -11,9 +11,7 @@ Data (annual tables divided by 365, BoARIO's ``steply_factor``):
 * ``Z`` daily inter-industry flows, ``X0 = Z·1 + Y·1`` daily output, ``Y`` final demand;
 * ``T_k = Σ_{i∈p} Z_ij / X0_j`` — BoARIO's ``tech_mat`` (technical coefficients summed
   per product), ``H`` the ``K × n`` matrix with ``H[(p, j), i] = Z_ij`` for ``i ∈ p``
-  (every entry of ``Z`` once), so every sum over suppliers is one product with ``H``
-  (sparse; for a dense MRIO whose sectors each have one industry per region, batched
-  dense products over per-product blocks of ``H``);
+  (every entry of ``Z`` once), so every sum over suppliers is one product with ``H``;
 * ``s_p`` target inventory days (``main_inv_dur``; BoARIO sets values ≤ 1 to 2),
   ``1/τ_p`` inventory restoration rate (``inventory_restoration_tau``), ``ψ`` (``psi``),
   ``α_b, α_max, τ_α`` overproduction (``alpha_base, alpha_max, alpha_tau``).
@@ -38,13 +36,27 @@ Step ``t`` (BoARIO ``Simulation.next_step``; ``Δ`` = capacity lost by events):
    ``Z_ij π_i`` with ``π = x^cap / X0``: ``g_k = G_k / (H π)_k``; ``noalt`` keeps
    ``π = 1`` (the shares of ``Z``).
 
+Two layouts of the same arrays (same answers, chosen by :func:`build_params`):
+
+* *sparse*: only the stock entries with an input exist, sorted by buyer; ``H`` is CSR.
+  Any network, any fill (the stack network, 10⁶ industries);
+* *grid*, for a dense MRIO whose sectors each have one industry per region (``m``
+  products × ``R`` regions): every entry ``(p, j)`` exists, product-major
+  (``k = p·n + j``), so a stock array is an ``m × n`` matrix seen flat, an industry
+  vector broadcasts over it without a gather, and the products with ``H`` are batched
+  dense products over its per-product blocks (``m × n × R``, BLAS). Entries without an
+  input have ``T_k = 0`` and never move, as in BoARIO's dense arrays.
+
 Extensions (zero cost when unused) enter through :class:`Shocks`: link factors scale
 ``H``'s entries (``deliver`` = share of a flow that still crosses; ``weight`` = share
 of the original weight a buyer still gives to the link when it renormalises its
 orders, so ``weight = 1`` keeps ordering the lost share and ``weight = deliver``
 reroutes it all to the other suppliers), a delayed share of deliveries (licences,
-slow straits) arrives ``days`` later, ``final`` scales final demand, and ``inject``
-adds goods to stocks (stockpile releases).
+slow straits) arrives ``days`` later, ``final`` scales final demand, ``inject``
+adds goods to stocks (stockpile releases), and ``output_cap`` bounds production after
+step 4 without changing ``x^opt`` (so stock goals and orders still follow demand): the
+hook of :mod:`paxsilica.simulate.capital`, where a shrunken fleet of servers limits
+what a data centre can run while its orders still aim to rebuild the fleet.
 
 Example (two industries, one product each; steady state is kept):
     >>> import scipy.sparse as sp
@@ -57,45 +69,18 @@ Example (two industries, one product each; steady state is kept):
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
+from paxsilica.simulate.ario_params import ARIOParams, build_params, with_model
+
 __all__ = ["ARIOParams", "ARIOState", "Shocks", "build_params", "initial_state", "step", "with_model"]
 
-TECHNOLOGY_THRESHOLD = 1e-5
-"""BoARIO: an input below this share of daily output (annual Z vs daily x) never constrains."""
-YEAR = 365
-
-
-@dataclass(frozen=True, eq=False)
-class ARIOParams:
-    """Constant arrays of one model (daily units); treat every array as read-only."""
-
-    x0: np.ndarray            # (n,) daily output X0
-    y0: np.ndarray            # (n,) daily final demand
-    h: sp.csr_matrix          # (K, n) H[(p, j), i] = Z_ij daily
-    stock_industry: np.ndarray  # (K,) j of entry k, sorted
-    stock_product: np.ndarray   # (K,) p of entry k
-    tech: np.ndarray          # (K,) T_k
-    inv_days: np.ndarray      # (K,) s_p(k)
-    restore_rate: np.ndarray  # (K,) 1/τ_p(k)
-    constrains: np.ndarray    # (K,) bool: T_k above BoARIO's threshold
-    starts: np.ndarray        # first k of each industry with stock entries
-    has_stock: np.ndarray     # (n,) bool
-    psi: float = 0.8
-    alpha_base: float = 1.0
-    alpha_max: float = 1.25
-    alpha_tau: float = 365.0
-    alt_orders: bool = True
-    blocks: np.ndarray | None = None      # (m, n, R) dense H by product (buyer × supplier), when Z is dense
-    block_rows: np.ndarray | None = None  # (m, R) industry of each block row
-
-    @property
-    def n(self) -> int:
-        """Number of industries."""
-        return int(self.x0.size)
+RTOL, ATOL = 1e-5, 1e-8
+"""``numpy.allclose``'s tolerances, with which BoARIO decides that stocks did not move."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,114 +107,95 @@ class Shocks:
     delayed: tuple[tuple[int, np.ndarray], ...] = ()  # (days, (E,) share delivered late)
     final: np.ndarray | None = None           # (n,) share of final demand still served
     inject: np.ndarray | None = None          # (K,) goods added to stocks this step
+    output_cap: np.ndarray | None = None      # (n,) most each industry can make (hook: capital fleets)
 
 
 NO_SHOCK = Shocks()
 
 
-def build_params(z_annual: sp.spmatrix, y_annual: np.ndarray, product: np.ndarray, *,
-                 inventory_days: float | np.ndarray = 90.0, inventory_tau: float | np.ndarray = 60.0,
-                 psi: float = 0.8, alpha_base: float = 1.0, alpha_max: float = 1.25,
-                 alpha_tau: float = 365.0, order_type: str = "alt",
-                 soft: sp.spmatrix | None = None) -> ARIOParams:
-    """Daily model arrays from annual flows.
-
-    Parameters
-    ----------
-    z_annual: ``n × n`` inter-industry flows per year (network units, e.g. M USD/yr).
-    y_annual: ``(n,)`` final demand per year, all categories and regions summed.
-    product: ``(n,)`` integer product code ``0..m-1`` of each industry.
-    inventory_days, inventory_tau: scalar or ``(m,)`` per product (days).
-    soft: optional ``n × n`` mask (same pattern as ``Z``): inputs that are substitutable
-        and never constrain output (BoARIO's ``infinite_inventories_sect``, per link).
-    """
-    z_annual = sp.csr_matrix(z_annual, dtype=float)
-    z_annual.eliminate_zeros()
-    product = np.asarray(product, dtype=np.int64)
-    n = z_annual.shape[0]
-    m = int(product.max()) + 1 if n else 0
-    x_annual = np.asarray(z_annual.sum(axis=1)).ravel() + np.asarray(y_annual, dtype=float)
-    coo = z_annual.tocoo()
-    # stock entry of each Z entry: (product of the supplier row, buyer column)
-    key = coo.col.astype(np.int64) * max(m, 1) + product[coo.row]
-    keys, entry = np.unique(key, return_inverse=True)
-    stock_industry, stock_product = keys // max(m, 1), keys % max(m, 1)
-    daily = coo.data / YEAR
-    h = sp.csr_matrix((daily, (entry, coo.row)), shape=(keys.size, n))
-    zc_annual = np.bincount(entry, weights=coo.data, minlength=keys.size)
-    x_col = x_annual[stock_industry]
-    tech = np.divide(zc_annual, x_col, out=np.zeros_like(zc_annual), where=x_col != 0)
-    constrains = zc_annual > x_col / YEAR * TECHNOLOGY_THRESHOLD
-    if soft is not None:
-        soft_entry = np.asarray(sp.csr_matrix(soft)[coo.row, coo.col]).ravel() != 0
-        constrains &= np.bincount(entry, weights=soft_entry, minlength=keys.size) == 0
-    blocks, block_rows = _dense_blocks(z_annual, product, m)
-    counts = np.bincount(stock_industry, minlength=n)
-    starts = np.r_[0, np.cumsum(counts)[:-1]][counts > 0]
-    structure = ARIOParams(
-        x0=x_annual / YEAR, y0=np.asarray(y_annual, dtype=float) / YEAR, h=h,
-        stock_industry=stock_industry, stock_product=stock_product, tech=tech,
-        inv_days=np.zeros(keys.size), restore_rate=np.zeros(keys.size), constrains=constrains,
-        starts=starts, has_stock=counts > 0, blocks=blocks, block_rows=block_rows)
-    return with_model(structure, inventory_days=inventory_days, inventory_tau=inventory_tau, psi=psi,
-                      alpha_base=alpha_base, alpha_max=alpha_max, alpha_tau=alpha_tau,
-                      order_type=order_type)
-
-
-def with_model(params: ARIOParams, *, inventory_days: float | np.ndarray = 90.0,
-               inventory_tau: float | np.ndarray = 60.0, psi: float = 0.8, alpha_base: float = 1.0,
-               alpha_max: float = 1.25, alpha_tau: float = 365.0, order_type: str = "alt") -> ARIOParams:
-    """The same network with other model parameters (cheap: ensemble members reuse ``H``)."""
-    m = int(params.stock_product.max()) + 1 if params.stock_product.size else 0
-    days = np.broadcast_to(np.asarray(inventory_days, dtype=float), (m,)).copy()
-    days[days <= 1] = 2  # BoARIO: inventories of one step or less become 2 steps
-    taus = np.broadcast_to(np.asarray(inventory_tau, dtype=float), (m,))
-    return replace(params, inv_days=days[params.stock_product],
-                   restore_rate=1.0 / taus[params.stock_product], psi=float(psi),
-                   alpha_base=float(alpha_base), alpha_max=float(alpha_max),
-                   alpha_tau=float(alpha_tau), alt_orders=order_type == "alt")
-
-
-DENSE_SHARE = 0.3
-DENSE_LIMIT = 8000
-
-
-def _dense_blocks(z_annual: sp.csr_matrix, product: np.ndarray,
-                  m: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """``H`` as dense blocks when ``Z`` is dense and every product has as many industries
-    (an MRIO: regions × sectors). The products over ``H`` are then batched dense products
-    (memory-bound, several times faster than a sparse product on the same non-zeros)."""
-    n = z_annual.shape[0]
-    if n == 0 or n > DENSE_LIMIT or z_annual.nnz < DENSE_SHARE * n * n:
-        return None, None
-    counts = np.bincount(product, minlength=m)
-    if counts.min() != counts.max():
-        return None, None
-    rows = np.argsort(product, kind="stable").reshape(m, counts[0])
-    dense = z_annual.toarray() / YEAR
-    # (product, buyer, supplier row): both products over H are then BLAS calls on
-    # C-contiguous operands (the fastest layout measured for both directions)
-    return np.ascontiguousarray(np.swapaxes(dense[rows], 1, 2)), rows
-
-
-def _h_products(params: ARIOParams, vectors: np.ndarray) -> np.ndarray:
-    """``H @ vectors`` (``vectors``: n × c) → K × c, by dense blocks when available."""
+def _ht_product(params: ARIOParams, gap: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:
+    """``(H ∘ factor)ᵀ @ gap`` (K → n); ``factor`` per entry of ``H`` (``None``: 1)."""
     if params.blocks is None:
-        return params.h @ vectors
-    out = np.matmul(params.blocks, vectors[params.block_rows])  # (m, n, R) @ (m, R, c)
-    return out[params.stock_product, params.stock_industry]     # (K, c)
-
-
-def _ht_product(params: ARIOParams, gap: np.ndarray) -> np.ndarray:
-    """``Hᵀ @ gap`` (K → n), by dense blocks when available."""
-    if params.blocks is None:
-        return params.h.T @ gap
+        return _scaled(params.h, factor).T @ gap
     m, n, _ = params.blocks.shape
-    grid = np.zeros((m, 1, n))
-    grid[params.stock_product, 0, params.stock_industry] = gap
     out = np.empty(params.n)
-    out[params.block_rows] = np.matmul(grid, params.blocks)[:, 0, :]  # (m, 1, n) @ (m, n, R)
+    blocks = _scaled_blocks(params, factor)
+    out[params.block_rows] = np.matmul(gap.reshape(m, 1, n), blocks)[:, 0, :]  # (m,1,n) @ (m,n,R)
     return out
+
+
+def _h_pair(params: ARIOParams, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``H @ first`` and ``H @ second`` in one pass over ``H``'s blocks (in :attr:`ARIOParams.shape`)."""
+    if params.blocks is None:
+        return params.h @ first, params.h @ second
+    both = np.empty((params.n, 2))
+    both[:, 0], both[:, 1] = first, second
+    out = np.matmul(params.blocks, both[params.block_rows])  # (m, n, R) @ (m, R, 2)
+    return out[..., 0], out[..., 1]
+
+
+def _h_product(params: ARIOParams, vector: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
+    """``(H ∘ factor) @ vector`` (n → K, in :attr:`ARIOParams.shape`)."""
+    if params.blocks is None:
+        return _scaled(params.h, factor) @ vector
+    return np.matmul(_scaled_blocks(params, factor), vector[params.block_rows][..., None])[..., 0]
+
+
+CACHED_BLOCKS_BYTES = 1 << 28
+"""Blocks scaled by link factors are kept (the last few) up to this size each."""
+
+
+def _remembered(params: ARIOParams, name: str, keys: tuple[np.ndarray, ...], make: object,
+                keep: int, size: int) -> np.ndarray:
+    """``make()`` for the arrays ``keys``, remembered while they are the same objects (an
+    event schedule reuses its link arrays while they do not change)."""
+    found = params.cache.setdefault(name, [])
+    for refs, value in found:
+        if len(refs) == len(keys) and all(ref() is key for ref, key in zip(refs, keys, strict=True)):
+            return value
+    value = make()  # type: ignore[operator]
+    if value.nbytes <= size:
+        found.append((tuple(weakref.ref(key) for key in keys), value))
+        del found[:-keep]
+    return value
+
+
+def _scaled_blocks(params: ARIOParams, factor: np.ndarray | None) -> np.ndarray:
+    """The grid blocks with each entry of ``H`` multiplied by ``factor`` (``None``: the blocks)."""
+    if factor is None:
+        return params.blocks  # type: ignore[return-value]
+
+    def make() -> np.ndarray:
+        scaled = params.blocks.copy()  # type: ignore[union-attr]
+        flat = scaled.reshape(-1)
+        if params.h.nnz == flat.size:  # every entry present: H's data are the blocks in order
+            flat *= factor
+        else:
+            flat[_block_positions(params)] *= factor
+        return scaled
+
+    return _remembered(params, "scaled blocks", (factor,), make, keep=3, size=CACHED_BLOCKS_BYTES)
+
+
+def _block_positions(params: ARIOParams) -> np.ndarray:
+    """Position in the flattened blocks of each stored entry of ``H`` (grid layout)."""
+    if "block positions" not in params.cache:
+        m, _, regions = params.blocks.shape  # type: ignore[union-attr]
+        within = np.empty(params.n, dtype=np.int64)
+        within[params.block_rows.ravel()] = np.tile(np.arange(regions), m)  # type: ignore[union-attr]
+        rows = np.repeat(np.arange(params.h.shape[0]), np.diff(params.h.indptr))
+        params.cache["block positions"] = rows * regions + within[params.h.indices]
+    return params.cache["block positions"]
+
+
+def _factor(params: ARIOParams, name: str, parts: tuple[np.ndarray, ...], make: object) -> np.ndarray:
+    """A link factor combined from the arrays ``parts`` (remembered while they are the same)."""
+    return _remembered(params, name, parts, make, keep=4, size=1 << 62)
+
+
+def _at_buyers(params: ARIOParams, values: np.ndarray) -> np.ndarray:
+    """An industry vector at each stock entry's buyer (a broadcast row in the grid layout)."""
+    return values[None, :] if params.blocks is not None else values[params.stock_industry]
 
 
 def initial_state(params: ARIOParams, *, delay_days: int = 0) -> ARIOState:
@@ -250,29 +216,50 @@ def _scaled(matrix: sp.csr_matrix, factor: np.ndarray | None) -> sp.csr_matrix:
 
 
 def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.divide(a, b, out=np.zeros_like(a), where=b != 0)
+    return np.divide(a, b, out=np.zeros(np.broadcast_shapes(a.shape, b.shape)), where=b != 0)
+
+
+ALLCLOSE_CHUNK = 1 << 16
+"""Values compared at a time by :func:`_allclose` (temporaries stay in cache)."""
+
+
+def _allclose(a: np.ndarray, b: np.ndarray) -> bool:
+    """``numpy.allclose(a, b)`` for finite arrays of one shape, chunk by chunk along the
+    first axis (small temporaries; stops at the first chunk that differs)."""
+    rows = max(1, ALLCLOSE_CHUNK * a.shape[0] // max(a.size, 1))
+    for start in range(0, a.shape[0], rows):
+        part, other = a[start:start + rows], b[start:start + rows]
+        diff = np.subtract(part, other)
+        np.abs(diff, out=diff)
+        bound = np.abs(other)
+        bound *= RTOL
+        bound += ATOL
+        if not (diff <= bound).all():
+            return False
+    return True
 
 
 def _input_limit(params: ARIOParams, stocks: np.ndarray, x_opt: np.ndarray) -> np.ndarray:
-    """Step 4: per industry ``min(1, min_k S_k / C_k)`` over its constraining inputs."""
-    need = params.psi * params.inv_days * params.tech * x_opt[params.stock_industry]
-    ratio = np.ones_like(stocks)
-    np.divide(stocks, need, out=ratio, where=params.constrains & (need != 0))
-    limit = np.ones(params.n)
-    if params.starts.size:
-        limit[params.has_stock] = np.minimum.reduceat(ratio, params.starts)
-    return np.minimum(limit, 1.0)
+    """Step 4: per industry ``min(1, min_k S_k / C_k)`` over its constraining inputs,
+    as ``min_k (S_k / (ψ s_p T_k)) / x^opt_j`` (NaN, which ``fmin`` skips, elsewhere)."""
+    ratio = stocks * params.limit_coef.reshape(stocks.shape)
+    if params.blocks is not None:
+        lowest = np.fmin.reduce(ratio, axis=0)
+    else:
+        lowest = np.full(params.n, np.nan)
+        if params.starts.size:
+            lowest[params.has_stock] = np.fmin.reduceat(ratio, params.starts)
+    limit = np.divide(lowest, x_opt, out=np.full(params.n, np.nan), where=x_opt != 0)
+    return np.fmin(limit, 1.0)
 
 
 def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARIOState:
     """Advance one day (equations 1–6 of the module docstring); returns a new state."""
-    h_deliver = _scaled(params.h, shocks.deliver)
+    shape = params.shape
     y = params.y0 if shocks.final is None else params.y0 * shocks.final
     # 1. demand = orders placed at the previous step (minus what can no longer cross) + Y
-    plain = shocks.deliver is None
-    ordered = state.order_weight * (_ht_product(params, state.order_gap) if plain
-                                     else h_deliver.T @ state.order_gap)
-    demand = ordered + y
+    ordered = _ht_product(params, state.order_gap, shocks.deliver)
+    demand = state.order_weight * ordered + y
     # 2. overproduction
     alpha = state.overprod
     if state.t > 1:
@@ -287,46 +274,61 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         capacity = capacity * (1.0 - shocks.capacity_loss)
     x_opt = np.fmin(demand, capacity)
     # 4. inventory constraint
-    production = x_opt * _input_limit(params, state.stocks, x_opt)
+    stocks = state.stocks.reshape(shape)
+    production = x_opt * _input_limit(params, stocks, x_opt)
+    if shocks.output_cap is not None:  # after x_opt, so stock goals still follow demand
+        production = np.minimum(production, shocks.output_cap)
     # 5. distribution proportional to demand; deliveries restock the buyers
     served = state.order_weight * _divide(production, demand)
-    late_share = None
-    if shocks.delayed:
-        late_share = np.sum([share for _, share in shocks.delayed], axis=0)
-        base = shocks.deliver if shocks.deliver is not None else 1.0
-        h_now = _scaled(params.h, base * (1.0 - late_share))
-    else:
-        h_now = h_deliver
     weight = _divide(capacity, params.x0) if params.alt_orders else np.ones(params.n)
-    shared = h_now is params.h and shocks.weight is None
-    if shared:  # one pass over H for both products (deliveries now, order normaliser below)
-        both = _h_products(params, np.column_stack([served, weight]))
-        delivered, normaliser = both[:, 0], both[:, 1]
+    if shocks.deliver is None and shocks.weight is None and not shocks.delayed:
+        delivered, normaliser = _h_pair(params, served, weight)
     else:
-        delivered = h_now @ served
-        normaliser = _scaled(params.h, shocks.weight) @ weight
-    add = state.order_gap * delivered
-    use = params.tech * production[params.stock_industry]
-    stocks = state.stocks
-    if not np.allclose(add, use):
-        stocks = stocks - use + add
+        base = shocks.deliver if shocks.deliver is not None else 1.0
+        now = None
+        if shocks.deliver is not None or shocks.delayed:  # the share delivered now
+            parts = tuple(a for a in (shocks.deliver, *(share for _, share in shocks.delayed)) if a is not None)
+            now = _factor(params, "now", parts, lambda: base * (1.0 - (np.sum(
+                [share for _, share in shocks.delayed], axis=0) if shocks.delayed else 0.0)))
+        delivered = _h_product(params, served, now)
+        normaliser = _h_product(params, weight, shocks.weight)
+    # stock arrays below are fresh buffers reused in place: a network of 10⁶ industries has
+    # 10⁷ stock entries, and every temporary of that size is 80 MB of page faults
+    add = delivered.reshape(shape)
+    add *= state.order_gap.reshape(shape)
+    use = params.tech.reshape(shape) * _at_buyers(params, production)
+    fresh = not _allclose(add, use)  # whether `stocks` is this step's own buffer
+    if fresh:
+        stocks = np.subtract(stocks, use)
+        stocks += add
     pipeline = state.pipeline
     if pipeline is not None:
-        stocks = stocks + pipeline[0]
+        stocks = stocks + pipeline[0].reshape(shape)
         pipeline = np.roll(pipeline, -1, axis=0)
         pipeline[-1] = 0.0
         base = shocks.deliver if shocks.deliver is not None else 1.0
         for days, share in shocks.delayed:
-            late = state.order_gap * (_scaled(params.h, base * share) @ served)
-            pipeline[min(days, pipeline.shape[0]) - 1] += late
+            parts = (share,) if shocks.deliver is None else (shocks.deliver, share)
+            late = _factor(params, "late", parts, lambda base=base, share=share: base * share)
+            arriving = state.order_gap * _h_product(params, served, late).ravel()
+            pipeline[min(days, pipeline.shape[0]) - 1] += arriving
+        fresh = True
     if shocks.inject is not None:
-        stocks = stocks + shocks.inject
-    stocks = np.maximum(stocks, 0.0)  # rounding only: use never exceeds what the limit allows
+        stocks = stocks + shocks.inject.reshape(shape)
+        fresh = True
+    # rounding only: use never exceeds what the limit allows
+    stocks = np.maximum(stocks, 0.0, out=stocks if fresh else None)
     # 6. orders for the next step
-    goal = params.inv_days * params.tech * x_opt[params.stock_industry]
+    goal = params.goal_coef.reshape(shape) * _at_buyers(params, x_opt)
     # BoARIO: no restoration gap at all when stocks are allclose to their goal
-    close = np.allclose(stocks, goal)
-    gap = use + (0.0 if close else np.maximum(goal - stocks, 0.0) * params.restore_rate)
-    order_gap = _divide(gap, normaliser)
-    return replace(state, t=state.t + 1, production=production, overprod=alpha, stocks=stocks,
-                   order_gap=order_gap, order_weight=weight, demand=demand, pipeline=pipeline)
+    if _allclose(stocks, goal):
+        gap = use
+    else:
+        gap = np.subtract(goal, stocks, out=goal)
+        np.maximum(gap, 0.0, out=gap)
+        gap *= params.restore_rate.reshape(shape)
+        gap += use
+    normaliser = normaliser.reshape(shape)
+    order_gap = np.divide(gap, normaliser, out=normaliser, where=normaliser != 0)  # 0 where it is 0
+    return replace(state, t=state.t + 1, production=production, overprod=alpha, stocks=stocks.ravel(),
+                   order_gap=order_gap.ravel(), order_weight=weight, demand=demand, pipeline=pipeline)

@@ -40,6 +40,14 @@ class SimNetwork:
             constrains the buyer's output; non-essential recipe lines).
         aliases: other names of sectors (lower case → sector labels), e.g. ``cobalt`` →
             ``cobalt_ore`` on the stack network; a sector label always wins.
+        price: ``(n,)`` USD per network unit of each industry's output (``NaN``: unpriced).
+        va_ratio: ``(n,)`` value added ÷ gross output of each industry (``NaN``: unknown).
+        sectors: per sector (index: sector label) what the economy knows about it — see
+            :data:`paxsilica.simulate.sectors.SECTOR_COLUMNS` (world output, qualification
+            time, substitutable share, tradable, capital and service life, with ranges).
+        parameters: the cited item-parameter rows the network was built from (long
+            table, for ensembles and for naming the assumptions behind a result).
+        notes: warnings found while building the network (unsized, unpriced items …).
     """
 
     industries: pd.DataFrame
@@ -51,6 +59,11 @@ class SimNetwork:
     units: tuple[str, ...] = ()
     soft: sp.csr_matrix | None = None
     aliases: dict[str, tuple[str, ...]] | None = None
+    price: np.ndarray | None = None
+    va_ratio: np.ndarray | None = None
+    sectors: pd.DataFrame | None = None
+    parameters: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()
 
     @classmethod
     def from_arrays(cls, regions: list[str], sectors: list[str], z: sp.spmatrix,

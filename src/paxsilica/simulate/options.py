@@ -7,7 +7,7 @@ by how much output loss they avoid. The options (all on top of the scenario's ev
   flow (its steady-state daily imports, network units) at the daily import rate, from
   the event's start — a strategic stockpile sized in days of imports;
 * ``stocks``: firms hold twice the target input stocks (``inventory_days`` × 2);
-* ``rerouting``: buyers reroute lost orders three times faster (``ramp_up`` / 3);
+* ``rerouting``: buyers qualify other suppliers three times faster (``qualification_scale`` / 3);
 * ``capacity``: other suppliers can overproduce up to 50 % (``alpha_max`` 1.5).
 
 The measure is the *loss share*: output lost over the run as a share of baseline output,
@@ -41,7 +41,7 @@ __all__ = ["OPTIONS", "compare_options", "stockpile_events"]
 OPTIONS = {
     "stockpile": "release 90 days of lost imports from the ban's start",
     "stocks": "firms hold twice the input stocks",
-    "rerouting": "buyers reroute lost orders 3x faster",
+    "rerouting": "buyers qualify other suppliers 3x faster",
     "capacity": "other suppliers can overproduce up to 50 %",
 }
 STOCKPILE_DAYS = 90
@@ -93,8 +93,8 @@ def compare_options(source: object, scenario: Scenario) -> pd.DataFrame:
     variants = {
         "stockpile": {**data, "events": data["events"] + stockpile_events(net, scenario, resolver=resolver)},
         "stocks": {**data, "model": {**data["model"], "inventory_days": 2 * scenario.model.inventory_days}},
-        "rerouting": {**data, "events": [{**e, "ramp_up": e["ramp_up"] // 3} if "ramp_up" in e else e
-                                         for e in data["events"]]},
+        "rerouting": {**data, "model": {**data["model"],
+                                        "qualification_scale": scenario.model.qualification_scale / 3}},
         "capacity": {**data, "model": {**data["model"], "alpha_max": max(1.5, scenario.model.alpha_max)}},
     }
     rows = []

@@ -22,7 +22,7 @@ Example:
     ...     {"kind": "export_ban", "exporters": ["CHN"], "importers": ["pax_silica"],
     ...      "items": ["gallium"], "start": 5}]})
     >>> s.events[0].ramp_up, s.model.psi
-    (30, 0.8)
+    (None, 0.8)
 """
 
 from __future__ import annotations
@@ -31,11 +31,14 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
 
 from paxsilica.errors import RowError, ValidationError
+from paxsilica.io.yamlfile import load_yaml, with_lines
+from paxsilica.limits import MAX_DAYS, MAX_EVENTS, MAX_QUANTITY
+from paxsilica.model.numbers import refuse_bool_numbers
+from paxsilica.simulate.uncertain import uncertain_problems
 
 __all__ = ["EVENT_KINDS", "Scenario", "load_scenario", "scenario_from_dict"]
 
@@ -45,7 +48,9 @@ Names = Annotated[list[str], Field(min_length=1)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # numbers are finite (.inf/.nan refused where read) and never booleans (days: true)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    _numbers = model_validator(mode="before")(refuse_bool_numbers)
 
 
 class ModelParams(_Strict):
@@ -54,10 +59,13 @@ class ModelParams(_Strict):
     order_type: Literal["alt", "noalt"] = "alt"
     alpha_base: float = Field(1.0, ge=1.0, description="base overproduction factor (BoARIO alpha_base)")
     alpha_max: float = Field(1.25, ge=1.0, description="maximum overproduction factor")
-    alpha_tau: float = Field(365.0, gt=0, description="overproduction characteristic time, days")
-    inventory_days: float = Field(90.0, gt=0, description="target input stock, days of use (main_inv_dur)")
-    inventory_tau: float = Field(60.0, gt=0, description="inventory restoration time, days")
+    alpha_tau: float = Field(365.0, gt=0, le=MAX_DAYS, description="overproduction characteristic time, days")
+    inventory_days: float = Field(90.0, gt=0, le=MAX_DAYS,
+                                  description="target input stock, days of use (main_inv_dur)")
+    inventory_tau: float = Field(60.0, gt=0, le=MAX_DAYS, description="inventory restoration time, days")
     psi: float = Field(0.8, gt=0, le=1.0, description="share of target stock below which output falls")
+    qualification_scale: float = Field(1.0, gt=0, le=100, description=(
+        "multiplies every qualification time and rerouting ramp (a sensitivity; 1 = as cited)"))
 
     @model_validator(mode="after")
     def _alpha_order(self) -> ModelParams:
@@ -80,8 +88,8 @@ class CapacityLoss(_Event):
     country: str | list[str] | None = None
     item: str | list[str] | None = None
     fraction: Fraction
-    duration: int = Field(1, ge=0)
-    recovery: int = Field(1, ge=1, description="steps of linear recovery")
+    duration: int = Field(1, ge=0, le=MAX_DAYS)
+    recovery: int = Field(1, ge=1, le=MAX_DAYS, description="steps of linear recovery")
 
     @model_validator(mode="after")
     def _where(self) -> CapacityLoss:
@@ -94,8 +102,15 @@ class CapacityLoss(_Event):
 
 class _Flows(_Event):
     end: Step | None = Field(None, description="first step (or date) at which it no longer acts")
-    items: list[str] | None = Field(None, description="items (sectors); default every item")
-    ramp_up: int = Field(30, ge=0, description="days until buyers fully reroute lost orders")
+    items: list[str] | None = Field(None, description="items (sectors); default every traded item")
+    ramp_up: int | None = Field(None, ge=0, le=3650, description=(
+        "days over which buyers move lost orders to other suppliers, after the qualification "
+        "time (default: at once where the item's qualification time is cited, else 30 days)"))
+    qualification_days: int | None = Field(None, ge=0, le=3650, description=(
+        "days before moved orders can arrive (default: the item's cited qualification_days)"))
+    substitutable_share: Fraction | None = Field(None, description=(
+        "share of a cut flow buyers can move to other suppliers (default: the item's cited "
+        "substitutable_share, else 1)"))
 
 
 class ExportBan(_Flows):
@@ -134,8 +149,9 @@ class StockpileRelease(_Event):
     kind: Literal["stockpile_release"]
     holder: str
     item: str
-    quantity: float = Field(gt=0, description="network units (item units, or money for an MRIO)")
-    rate: float = Field(gt=0, description="per day")
+    quantity: float = Field(gt=0, le=MAX_QUANTITY,
+                            description="network units (item units, or money for an MRIO)")
+    rate: float = Field(gt=0, le=MAX_QUANTITY, description="per day")
 
 
 Event = Annotated[CapacityLoss | ExportBan | LicenceRegime | ChokepointClosure | StockpileRelease,
@@ -167,6 +183,27 @@ class Distribution(_Strict):
 
 class NetworkRef(_Strict):
     mrio: str | None = Field(None, description="pymrio text folder, relative to the YAML")
+    usd_per_unit: float | None = Field(None, gt=0, lt=1e15, description=(
+        "USD per unit of the MRIO's flows (default: read from its unit, e.g. 'M USD' = 1e6)"))
+
+
+class EconomyRef(_Strict):
+    """The economy-wide table a run's losses are carried through (simulate/economy.py)."""
+
+    table: Literal["bea-us"] | None = Field(None, description=(
+        "a bundled table: 'bea-us' = BEA 2023 US summary table with the bundled item mapping"))
+    mrio: str | None = Field(None, description="a pymrio text folder, relative to the YAML")
+    mapping: str | None = Field(None, description=(
+        "CSV item_id,sector[,share]: the table industry each item is made in (default: bundled)"))
+    usd_per_unit: float | None = Field(None, gt=0, lt=1e15, description="USD per unit of the table")
+
+    @model_validator(mode="after")
+    def _one(self) -> EconomyRef:
+        if (self.table is None) == (self.mrio is None):
+            raise ValueError("give exactly one of table or mrio")
+        if self.mrio is not None and self.mapping is None:
+            raise ValueError("an mrio table needs a mapping (item_id,sector CSV)")
+        return self
 
 
 class Scenario(_Strict):
@@ -175,11 +212,12 @@ class Scenario(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     network: NetworkRef = NetworkRef()
-    days: int = Field(365, ge=1, le=36500)
+    days: int = Field(365, ge=1, le=MAX_DAYS)
     start_date: date | None = None
     model: ModelParams = ModelParams()
-    events: list[Event] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
     uncertain: dict[str, Distribution] = Field(default_factory=dict)
+    economy: EconomyRef | None = None
     base_dir: str = Field(".", exclude=True)
 
     def uncertain_key_problem(self, key: str) -> str | None:
@@ -238,6 +276,8 @@ def scenario_from_dict(data: object, *, file: str = "<scenario>", base_dir: str 
         raise _errors(file, exc) from None
     problems = [RowError(file, None, f"uncertain.{key}", reason) for key in scenario.uncertain
                 if (reason := scenario.uncertain_key_problem(key))]
+    if not problems:  # draws that could leave their parameter's valid range
+        problems += uncertain_problems(scenario, file)
     for index, event in enumerate(scenario.events):
         for key in ("start", "end"):
             value = getattr(event, key, None)
@@ -260,19 +300,11 @@ def scenario_from_dict(data: object, *, file: str = "<scenario>", base_dir: str 
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file."""
+    """Read and validate a scenario YAML file (:func:`~paxsilica.io.yamlfile.load_yaml`:
+    duplicate keys, alias bombs and deep nesting refused); errors name the file, line and key."""
     path = Path(path)
+    document = load_yaml(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError([RowError(str(path), None, None, "scenario file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError([RowError(str(path), None, None, f"cannot read: {exc}")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise ValidationError([RowError(str(path), row, None, f"not valid YAML: "
-                                        f"{getattr(exc, 'problem', exc)}")]) from None
-    return scenario_from_dict(data, file=str(path), base_dir=str(path.parent))
+        return scenario_from_dict(document.data, file=str(path), base_dir=str(path.parent))
+    except ValidationError as exc:
+        raise with_lines(exc, document) from None

@@ -1,27 +1,34 @@
 """The stack's own sourcing network as a simulation network (country × item, physical units).
 
 Built from :func:`~paxsilica.analytics.network.sourcing_network` (recipes, world shares,
-optional trade data); no money table is needed. How the Leontief-like ``Z`` is formed:
+optional trade data) and the cited item parameters (:mod:`paxsilica.simulate.items`):
 
 1. *Industries* are the producer nodes: one per (country, item) with a cited world share
    ``w_ck`` (latest non-projection year on or before ``as_of``), plus one
    ``unattributed`` industry per item for the share no named country accounts for.
-2. *World output* ``X_k`` (item units per year): the cited quantities of the item's
-   producers divided by their share (``Σ quantity / Σ share``), when quantities exist.
-   Items without quantities take what their modelled users need,
-   ``U_k = Σ_(j uses k) q_(j←k) X_j``; an item nobody in the stack uses and without
-   quantities (the top of the stack, e.g. ``ai_data_centre``) is 1 unit per year, so
-   read its results as shares (``loss_share``), not quantities. When cited output is
-   below modelled use (``U_k > X_k``) the model takes ``X_k = U_k``.
-   Output of an industry: ``x_ck = w_ck X_k``.
+2. *World output* ``X_k`` (item units per year) is the item's cited ``world_output``.
+   An item without one is *unsized*: the network carries only what its modelled users
+   need, ``U_k = Σ_(j uses k) q_(j←k) X_j`` (1 unit a year for an item nobody in the
+   stack uses), its results are shares only (no quantities, no USD) and the network's
+   notes say so. Output of an industry: ``x_ck = w_ck X_k``.
 3. *Flows*: each producer buys each recipe input ``j`` (``q`` units per unit of output)
    from the suppliers its market points to (country market when trade data exist,
    else the world pool; pools resolved down to producers):
-   ``Z[(c', j), (c, k)] = q_(k←j) · x_ck · share_(c'|c, j)``.
-4. *Final demand* of an industry is what is left, ``x − Z·1`` (uses outside the modelled
-   stack), consumed in the producing country (no cited destination data).
+   ``Z[(c', j), (c, k)] = q_(k←j) · x_ck · share_(c'|c, j)``. Inputs that are not traded
+   across borders (electricity, a data centre's service) come from the buyer's own
+   country's producer (its unattributed producer when the buyer's country makes none).
+4. *Demand outside the stack* (final demand) of an industry is ``x − Z·1``, placed by
+   country: in proportion to the item's cited ``consumption_share``; else, for a priced
+   item with stored trade flows, to each country's apparent consumption (production +
+   imports − exports, in USD); else (and for every non-tradable item) where it is
+   produced. ``sectors.demand_placement`` says which. Where the stack's modelled use
+   exceeds the cited output the data disagree: the model keeps the recipe flows (output =
+   use, no outside demand) and says so.
 5. Non-essential recipe lines (``essential = false``) are *soft*: they never constrain
    output (BoARIO's infinite inventories, per link).
+6. Money: price (USD per unit) and value-added ratio per industry (the country's own
+   row, else the world's); ``sectors`` carries the per-item data events and capital
+   fleets read (qualification time, substitutable share, tradable, capital, service life).
 
 Example:
     >>> from paxsilica.store import open_store
@@ -31,6 +38,9 @@ Example:
     ('stack', True)
     >>> "USA" in resolve("pax_silica", None)
     True
+    >>> gallium = net.industries["sector"].eq("gallium").to_numpy()
+    >>> round(float(net.output()[gallium].sum()))   # kg a year: USGS world output (2025)
+    900000
 """
 
 from __future__ import annotations
@@ -41,32 +51,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from paxsilica.analytics.concentration import country_shares
 from paxsilica.analytics.network import sourcing_network
 from paxsilica.errors import NotFoundError
 from paxsilica.model.network import StackNetwork, as_date
 from paxsilica.simulate.events import Resolver
+from paxsilica.simulate.items import ItemEconomics, apparent_consumption, item_economics
 from paxsilica.simulate.network import SimNetwork
 
 __all__ = ["UNATTRIBUTED_REGION", "stack_network"]
 
 UNATTRIBUTED_REGION = "unattributed"
 TOP_OF_STACK = 1.0
-"""Output (units per year) of an item without quantities that no modelled item uses."""
-
-
-def _world_quantities(net: StackNetwork, day: date) -> dict[str, float]:
-    """Cited world output per item: named quantities over their shares (latest year)."""
-    shares = country_shares(net.supplies)
-    shares = shares[(shares["stage"] == shares["item_id"].map(net.item_stage))
-                    & (shares["basis"] != "projection") & (shares["year"] <= day.year)
-                    & shares["is_country"]]
-    shares = shares[shares["year"] == shares.groupby("item_id")["year"].transform("max")]
-    known = shares.dropna(subset=["quantity"])
-    known = known[known["quantity"] > 0]
-    totals = known.groupby("item_id").agg(quantity=("quantity", "sum"), share=("share", "sum"))
-    totals = totals[totals["share"] > 0]
-    return (totals["quantity"] / totals["share"].clip(upper=1.0)).to_dict()
+"""Output (units per year) of an unsized item that no modelled item uses (shares only)."""
 
 
 def _producer_mix(snet: object) -> sp.csr_matrix:
@@ -84,6 +80,80 @@ def _producer_mix(snet: object) -> sp.csr_matrix:
     for _ in range(6):  # market -> world pool -> producer chains are at most three long
         mix = (own + market @ mix).tocsr()
     return mix
+
+
+def _domestic(supply: sp.coo_matrix, buyer_region: np.ndarray, input_item: np.ndarray,
+              items: np.ndarray, regions: np.ndarray, not_traded: set[str]) -> sp.coo_matrix:
+    """Groups buying a non-traded input source it at home (else from its unattributed producer)."""
+    if not not_traded:
+        return supply
+    where = {(i, r): pos for pos, (i, r) in enumerate(zip(items, regions, strict=True))}
+    csr = supply.tocsr().tolil()
+    for group in np.flatnonzero(np.isin(input_item, list(not_traded))):
+        home = where.get((input_item[group], buyer_region[group]),
+                         where.get((input_item[group], UNATTRIBUTED_REGION)))
+        if home is not None:
+            csr.rows[group], csr.data[group] = [home], [1.0]
+    return csr.tocoo()
+
+
+def _sizes(econ: ItemEconomics, recipe: pd.Series, items: list[str]) -> tuple[dict[str, float], list[str]]:
+    """World output per item (cited), or for an unsized item what its users need."""
+    cited = econ.sectors["world_output"].dropna().to_dict()
+    output: dict[str, float] = {}
+    pending = sorted(items)
+    for _ in range(len(pending) + 1):
+        for item in list(pending):
+            if item in cited:
+                output[item] = float(cited[item])
+                pending.remove(item)
+                continue
+            users = recipe[recipe.index.get_level_values("input") == item]
+            user_items = list(users.index.get_level_values("output"))
+            if any(u not in output for u in user_items if u != item):
+                continue
+            need = float(sum(users[(u, item)] * output[u] for u in user_items if u in output))
+            output[item] = need or TOP_OF_STACK
+            pending.remove(item)
+        if not pending:
+            break
+    for item in pending:  # a recipe cycle among unsized items: one unit, shares only
+        output[item] = TOP_OF_STACK
+    return output, sorted(set(items) - set(cited))
+
+
+def _consumption(net: StackNetwork, econ: ItemEconomics, items: np.ndarray, regions: np.ndarray,
+                 x: np.ndarray, day: date) -> tuple[pd.DataFrame, set[str]]:
+    """Where each item's outside demand sits: cited consumption shares, else for priced items
+    with trade data the apparent consumption (production + imports − exports); which items
+    the trade data placed."""
+    cited = econ.consumption
+    price = econ.price_of(items, regions)
+    made = pd.DataFrame({"item_id": items, "country": regions, "usd": x * price})
+    made = made[np.isfinite(made["usd"]) & ~made["item_id"].isin(set(cited["item_id"]))]
+    traded = apparent_consumption(net.trade_flows, made, day)
+    return pd.concat([cited, traded], ignore_index=True), set(traded["item_id"])
+
+
+def _place(leftover: np.ndarray, items: np.ndarray, regions: np.ndarray, consumption: pd.DataFrame,
+           not_traded: set[str]) -> tuple[np.ndarray, list[str], dict[str, str]]:
+    """Final demand ``n × R`` by destination: consumption shares, the rest at home."""
+    shares = consumption[consumption["item_id"].isin(set(items) - not_traded)]
+    labels = sorted(set(regions) | set(shares["country"]))
+    column = {label: pos for pos, label in enumerate(labels)}
+    final = np.zeros((items.size, len(labels)))
+    home = np.array([column[r] for r in regions])
+    final[np.arange(items.size), home] = leftover
+    placement = {}
+    for item, part in shares.groupby("item_id"):
+        rows = np.flatnonzero(items == item)
+        cited = part.groupby("country")["value"].sum()
+        total = min(float(cited.sum()), 1.0)
+        final[rows, home[rows]] = leftover[rows] * (1.0 - total)
+        for country, share in cited.items():
+            final[rows, column[country]] += leftover[rows] * share / max(float(cited.sum()), 1.0)
+        placement[str(item)] = "consumption_share"
+    return final, labels, placement
 
 
 def stack_network(net: StackNetwork, *,
@@ -105,57 +175,78 @@ def stack_network(net: StackNetwork, *,
     for row, _item in enumerate(sorted(set(items))):
         entries = world[row]
         share[entries.indices] = entries.data
-    mix = _producer_mix(snet)
+    econ = item_economics(net, sorted(set(items)), as_of=day)
+    not_traded = set(econ.sectors.index[~econ.sectors["tradable"]])
     groups = snet.groups
-    buying = producer[groups["buyer"].to_numpy()]
-    group_rows = np.flatnonzero(buying)
-    supply = (snet.links[group_rows] @ mix).tocsr()[:, positions].tocoo()
+    group_rows = np.flatnonzero(producer[groups["buyer"].to_numpy()])
     g_buyer = local[groups["buyer"].to_numpy()[group_rows]]
+    g_input = groups["input_item"].to_numpy()[group_rows].astype(str)
+    supply = (snet.links[group_rows] @ _producer_mix(snet)).tocsr()[:, positions].tocoo()
+    supply = _domestic(supply, regions[g_buyer], g_input, items, regions, not_traded)
     g_qty = groups["quantity"].to_numpy(dtype=float)[group_rows]
     g_soft = ~groups["essential"].to_numpy(dtype=bool)[group_rows]
-    # world output per item, downstream first: X_k = max(cited, modelled use)
-    cited = _world_quantities(net, day)
-    uses = pd.DataFrame({"output": items[g_buyer], "input": groups["input_item"].to_numpy()[group_rows],
-                         "qty": g_qty, "share": share[positions][g_buyer]})
+    uses = pd.DataFrame({"output": items[g_buyer], "input": g_input, "qty": g_qty,
+                         "share": share[positions][g_buyer]})
     recipe = uses.assign(weighted=uses["qty"] * uses["share"]).groupby(["output", "input"])["weighted"].sum()
-    output: dict[str, float] = {}
-    pending = sorted(set(items))
-    for _ in range(len(pending) + 1):
-        for item in list(pending):
-            users = recipe[recipe.index.get_level_values("input") == item]
-            user_items = list(users.index.get_level_values("output"))
-            if any(u not in output for u in user_items if u != item):
-                continue
-            need = float(sum(users[(u, item)] * output[u] for u in user_items if u in output))
-            output[item] = max(cited.get(item, 0.0), need) or TOP_OF_STACK
-            pending.remove(item)
-        if not pending:
-            break
-    for item in pending:  # a recipe cycle: fall back to cited output or one unit
-        output[item] = cited.get(item, TOP_OF_STACK)
+    output, unsized = _sizes(econ, recipe, sorted(set(items)))
     x = np.array([output[item] for item in items]) * share[positions]
     values = g_qty[supply.row] * x[g_buyer[supply.row]] * supply.data
     z = sp.csr_matrix((values, (supply.col, g_buyer[supply.row])), shape=(positions.size,) * 2)
     soft = sp.csr_matrix((g_soft[supply.row].astype(float), (supply.col, g_buyer[supply.row])),
                          shape=z.shape)
     soft.data = (soft.data > 0).astype(float)
-    leftover = np.maximum(x - np.asarray(z.sum(axis=1)).ravel(), 0.0)
-    final_regions = sorted(set(regions))
-    column = {region: pos for pos, region in enumerate(final_regions)}
-    final = np.zeros((positions.size, len(final_regions)))
-    final[np.arange(positions.size), [column[r] for r in regions]] = leftover
-    item_units = dict(zip(net.supplies["item_id"], net.supplies["unit"].fillna(""), strict=False))
-    present = set(items)
+    used = np.asarray(z.sum(axis=1)).ravel()
+    notes = _notes(econ, unsized, items, regions, x, used)
+    consumption, by_trade = _consumption(net, econ, items, regions, x, day)
+    final, final_regions, placement = _place(np.maximum(x - used, 0.0), items, regions, consumption,
+                                             not_traded)
+    placement.update({item: "trade (apparent consumption)" for item in by_trade if item in placement})
+    sectors = econ.sectors.assign(demand_placement=[placement.get(i, "where produced")
+                                                    for i in econ.sectors.index])
     aliases: dict[str, tuple[str, ...]] = {}
+    present = set(items)
     for item_id, names in zip(net.items["item_id"], net.items["aliases"], strict=True):
         for name in names or []:
             if item_id in present:
                 aliases[name.lower()] = (*aliases.get(name.lower(), ()), item_id)
     sim = SimNetwork(pd.DataFrame({"region": regions, "sector": items}), z, final, final_regions,
                      unit="item units per year", kind="stack",
-                     units=tuple(str(item_units.get(i, "") or "") for i in items), soft=soft,
-                     aliases=aliases)
+                     units=tuple(str(sectors.loc[i, "unit"]) for i in items), soft=soft, aliases=aliases,
+                     price=econ.price_of(items, regions), va_ratio=econ.va_ratio_of(items, regions),
+                     sectors=sectors, parameters=econ.parameters, notes=tuple(notes))
     return sim, _resolver(net)
+
+
+def _notes(econ: ItemEconomics, unsized: list[str], items: np.ndarray, regions: np.ndarray,
+           x: np.ndarray, used: np.ndarray) -> list[str]:
+    """What the data leave open: unsized and unpriced items, use above cited output."""
+    notes = []
+    if unsized:
+        notes.append(f"unsized items (no cited world_output; the network carries only the stack's "
+                     f"own use of them and their results are shares, no quantities or USD): "
+                     f"{', '.join(unsized)}")
+    priced = set(econ.prices["item_id"])
+    unpriced = sorted(set(items) - priced)
+    if unpriced:
+        notes.append(f"unpriced items (no cited price; their losses have no USD value): "
+                     f"{', '.join(unpriced)}")
+    no_va = sorted(set(items) & priced - set(econ.va_ratios["item_id"]))
+    if no_va:
+        notes.append(f"no cited value-added ratio (no value_added_loss_usd) for: {', '.join(no_va)}")
+    proxied = econ.va_proxied(items, regions)
+    if proxied.any():
+        countries = sorted(set(regions[proxied]) - {UNATTRIBUTED_REGION})
+        notes.append(f"value added outside the US uses the US industries' value-added ratios as a "
+                     f"proxy (assumption; no ratio cited for {len(countries)} other countries and "
+                     "unattributed producers)")
+    frame = pd.DataFrame({"item": items, "x": x, "used": used}).groupby("item").sum()
+    over = frame[(frame["used"] > frame["x"] * (1 + 1e-9))
+                 & frame.index.isin(econ.sectors.index[econ.sectors["sized"]])]
+    for item, row in over.iterrows():
+        notes.append(f"the stack's modelled use of {item} is {row['used'] / row['x']:.3g}x its cited "
+                     "world output: the data disagree; the model keeps the recipe flows (no "
+                     "outside demand)")
+    return notes
 
 
 def _iso3(code: str) -> bool:

@@ -21,12 +21,14 @@ Example:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from paxsilica.errors import RowError, StoreError, ValidationError
+from paxsilica.errors import PaxsilicaError, RowError, StoreError, ValidationError
+from paxsilica.io.atomic import Content, check_output, write_files_atomic
 from paxsilica.io.csv_safety import neutralised_sql
 from paxsilica.io.tables import Table
 from paxsilica.io.trade_csv import sql_path
@@ -69,31 +71,42 @@ def export_store(store: Store, directory: str | Path, fmt: str = "csv", *,
     if directory.exists() and not directory.is_dir():
         raise StoreError(f"cannot export into {directory}: it is a file, not a directory")
     try:
+        check_output(directory / MANIFEST, "export directory")  # before any work
+    except PaxsilicaError as exc:
+        raise StoreError(str(exc)) from None
+    try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    written, tables = [], []
+    files: list[tuple[Path, Content, int | None]] = []
+    tables = []
     guard = fmt == "csv" and not raw
     with store.snapshot():
         stored = store.columns()
         for spec in TABLES.values():
             target = directory / f"{spec.name}.{fmt}"
-            # a literal, not a parameter: DuckDB binds COPY targets only from 1.4 (we allow 1.1)
-            try:
-                store.connection.execute(f"COPY ({_select(spec, stored.get(spec.name), guard)}) TO "
-                                         f"{sql_path(target.as_posix())} {FORMATS[fmt]}")
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
-            written.append(target)
+            query = f"COPY ({_select(spec, stored.get(spec.name), guard)}) TO {{path}} {FORMATS[fmt]}"
+            files.append((target, _copier(store, query, target), None))
             tables.append({"name": spec.name, "file": target.name, "columns": spec.column_names,
                            "rows": store.count(spec.name)})
-    manifest = directory / MANIFEST
-    # "neutralised": CSV text cells got a leading ' against spreadsheet formula injection
-    # (restore takes it off again)
-    manifest.write_text(json.dumps({"format": EXPORT_FORMAT, "file_format": fmt,
-                                    "neutralised": guard, "tables": tables}, indent=2) + "\n",
-                        encoding="utf-8")
-    return [*written, manifest]
+        # "neutralised": CSV text cells got a leading ' against spreadsheet formula injection
+        # (restore takes it off again)
+        manifest = json.dumps({"format": EXPORT_FORMAT, "file_format": fmt,
+                               "neutralised": guard, "tables": tables}, indent=2) + "\n"
+        files.append((directory / MANIFEST, manifest, None))
+        # every table to a temporary file, then all renamed: an export is whole or absent
+        write_files_atomic(files, "export directory")
+    return [path for path, _, _ in files]
+
+
+def _copier(store: Store, query: str, target: Path) -> Callable[[Path], None]:
+    def copy(temporary: Path) -> None:
+        # a literal, not a parameter: DuckDB binds COPY targets only from 1.4 (we allow 1.1)
+        try:
+            store.connection.execute(query.replace("{path}", sql_path(temporary.as_posix())))
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
+    return copy
 
 
 def is_export(path: str | Path) -> bool:

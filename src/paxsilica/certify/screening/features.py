@@ -66,6 +66,8 @@ def name_columns(forms: list) -> dict[str, np.ndarray]:
     return {
         "core": column([f.core for f in forms]),
         "flat": column([f.core.replace(" ", "") for f in forms]),
+        "flat_length": np.fromiter((len(f.core) - f.core.count(" ") for f in forms), dtype=np.int64,
+                                   count=len(forms)),
         "distinct": column([f.distinct for f in forms]),
         "distinct_flat": column([f.distinct.replace(" ", "") for f in forms]),
         "acronym": column([f.acronym for f in forms]),
@@ -134,8 +136,7 @@ def pair_features(pairs: pd.DataFrame, query_columns: dict, name_columns: dict,
     n_full_acronym = nc["full_acronym"][n]
     acronym = (((q_flat == n_acronym) | (q_flat == n_full_acronym)) & (n_acronym != "")) | (
         (n_flat == q_acronym) & (q_acronym != ""))
-    q_len = np.fromiter((len(x) for x in q_flat), dtype=np.int64, count=len(q_flat))
-    n_len = np.fromiter((len(x) for x in n_flat), dtype=np.int64, count=len(n_flat))
+    q_len, n_len = qc["flat_length"][q], nc["flat_length"][n]
     acronym &= ((q_len >= 2) & (q_len <= 8)) | ((n_len >= 2) & (n_len <= 8))
     exact = q_core == n_core
     core_similarity = _stretch(np.maximum(sort_ratio, flat_ratio))

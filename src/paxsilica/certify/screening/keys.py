@@ -2,7 +2,7 @@
 
 Two names become candidates when they share a key. Deletion variants
 (``~`` prefix; the token and every string with one character removed, for tokens
-of 5+ characters) catch one-character typos; joined neighbours catch
+of 5–32 characters) catch one-character typos; joined neighbours catch
 ``"Hik Vision"`` vs ``"Hikvision"``; ``@`` keys hold acronyms and short one-word names.
 A name with a locality also gets the keys of its placeless form that its own words do
 not give (``"Shenzhen DJI"`` → ``@dji``, the key of the alias ``"DJI"``).
@@ -21,15 +21,24 @@ from functools import lru_cache
 
 from paxsilica.certify.screening.normalize import NameForm
 
-__all__ = ["KEY_WEIGHTS", "name_keys"]
+__all__ = ["DELETION_MAX", "DELETION_MIN", "KEY_WEIGHTS", "name_keys"]
 
 KEY_WEIGHTS = {"token": 1.0, "joined": 0.8, "deletion": 0.3, "acronym": 0.8}
+DELETION_MIN = 5
+"""Words (tokens and joined neighbours) this long or longer get deletion keys ..."""
+DELETION_MAX = 32
+"""... up to this length; a longer word gets only its ``~`` key. No company-name word is
+this long, and deletion keys grow with the square of a word's length (a 30 000-letter
+word would need 900 million characters of keys): this keeps a name's keys linear in its
+length."""
 
 
 @lru_cache(maxsize=1_000_000)
 def _deletions(token: str) -> tuple[str, ...]:
-    if len(token) < 5:
+    if len(token) < DELETION_MIN:
         return ()
+    if len(token) > DELETION_MAX:
+        return ("~" + token,)
     return tuple(dict.fromkeys(["~" + token,
                                 *["~" + token[:i] + token[i + 1:] for i in range(len(token))]]))
 

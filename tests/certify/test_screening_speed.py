@@ -1,0 +1,142 @@
+"""What the faster screening must keep: the same keys, the same matches on several
+processes, and memory in proportion to a name's length (measured with tracemalloc)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_entities, load_list
+from paxsilica.certify.screening.key_hashes import name_key_hashes, string_hashes
+from paxsilica.certify.screening.keys import DELETION_MAX, name_keys
+from paxsilica.certify.screening.normalize import name_form
+from paxsilica.certify.screening.screener import Screener
+from paxsilica.errors import ParameterError
+from paxsilica.limits import MAX_NAME_LENGTH
+
+
+def _string_keys(forms: list) -> list[tuple[int, int, float]]:
+    rows, keys, weights = [], [], []
+    for row, form in enumerate(forms):
+        found = name_keys(form)
+        rows += [row] * len(found)
+        keys += list(found)
+        weights += list(found.values())
+    return sorted(zip(rows, string_hashes(keys).tolist(), weights, strict=True))
+
+
+NAMES = ["Hik Vision Ltd", "HIKVISION Co Ltd", "Shenzhen DJI Sciences and Technologies Co., Ltd.",
+         "China Electronics Technology Group Corporation", "C.E.T.C.", "ZTE", "aaaaaaa aaaaaaa",
+         "Нuаwеі Technologies", "华为技术有限公司", "x" * (DELETION_MAX + 1) + " shenzhen", "A B",
+         "Beijing Institute of Technology", "OOO Лаборатория Касперского", "Zhejiang Dahua Tech. Grp."]
+
+
+def test_hashed_keys_are_the_string_keys():
+    forms = [name_form(name) for name in NAMES]
+    rows, hashes, weights = name_key_hashes(forms)
+    assert sorted(zip(rows.tolist(), hashes.tolist(), weights.tolist(), strict=True)) == _string_keys(forms)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="abcdefghijk lmnoz-&.,()Шш中 ", min_size=0, max_size=60), min_size=1,
+                max_size=8))
+def test_hashed_keys_equal_the_string_keys_for_any_names(names):
+    forms = [name_form(name) for name in names]
+    rows, hashes, weights = name_key_hashes(forms)
+    assert sorted(zip(rows.tolist(), hashes.tolist(), weights.tolist(), strict=True)) == _string_keys(forms)
+
+
+def test_string_hashes_of_long_strings_match_the_short_path():
+    text = "abcdefghij" * 10  # above the matrix width: hashed one by one
+    assert string_hashes([text])[0] == string_hashes([text[:50] + text[50:]])[0]
+    assert len(set(string_hashes([text, text[:-1], text + "a", "~" + text]).tolist())) == 4
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    entities = combined_entities([load_list(bundled_list_path(n), name=n) for n in BUNDLED_LISTS])
+    return Screener().fit(entities)
+
+
+def test_one_key_per_row_and_no_duplicate_columns(screener):
+    matrix = screener._query_matrix([name_form("Huawei Huawei Technologies Technologies")])
+    assert len(set(matrix.indices.tolist())) == matrix.nnz
+
+
+def _peak_bytes(screener: Screener, name: str) -> int:
+    tracemalloc.start()
+    try:
+        screener.screen_one(pd.DataFrame({"query_id": ["q"], "name": [name]}))
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("word", ["huaweitechnologies", "zz"])
+def test_memory_grows_linearly_with_a_names_length(screener, word):
+    """Ten times longer, about ten times the memory (it was a hundred: deletion keys of
+    every long word); one long word and many short ones, up to the longest name screened
+    (limits.MAX_NAME_LENGTH; longer ones are refused before any work)."""
+    large_length = MAX_NAME_LENGTH
+    small_length = large_length // 10
+    short_name = ((word + " ") * small_length)[:small_length]
+    long_name = ((word + " ") * large_length)[:large_length]
+    one_word = "q" * small_length, "q" * large_length
+    for small, large in ((short_name, long_name), one_word):
+        base = _peak_bytes(screener, "x")
+        grown = (_peak_bytes(screener, large) - base) / max(_peak_bytes(screener, small) - base, 1)
+        assert grown < 20, grown
+    with pytest.raises(ParameterError, match="at most"):
+        _peak_bytes(screener, "q" * (large_length + 1))
+
+
+SCRIPT = textwrap.dedent("""
+    import json, sys
+    import pandas as pd
+    from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_entities, load_list
+    from paxsilica.certify.screening import parallel
+    from paxsilica.certify.screening.screener import Screener
+    entities = combined_entities([load_list(bundled_list_path(n), name=n) for n in BUNDLED_LISTS])
+    screener = Screener().fit(entities)
+    names = list(entities["name"]) * (1 + parallel.PARALLEL_MIN // len(entities))
+    names = [n.upper() if i % 3 else n + " Shenzhen Branch" for i, n in enumerate(names)][:parallel.PARALLEL_MIN + 7]
+    queries = pd.DataFrame({"query_id": [f"q{i}" for i in range(len(names))], "name": names})
+    one = screener.screen_one(queries)
+    many = screener.screen(queries, workers=2)
+    print(json.dumps({"forked": parallel.workers_for(len(queries), 2), "rows": len(one),
+                      "same": one.drop(columns="explanation").equals(many.drop(columns="explanation"))
+                      and one["explanation"].tolist() == many["explanation"].tolist()}))
+""")
+
+
+def test_screening_on_two_processes_equals_one():
+    """Run in a fresh single-threaded interpreter (the test process may have threads)."""
+    found = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True)
+    result = json.loads(found.stdout.strip().splitlines()[-1])
+    assert result["forked"] == 2 and result["rows"] > 1000 and result["same"]
+
+
+def test_no_fork_with_threads_or_small_batches():
+    import threading
+
+    from paxsilica.certify.screening import parallel
+
+    assert parallel.workers_for(10, 4) == 1
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parallel.workers_for(10_000, 4) == 1   # another thread runs: never fork
+    finally:
+        stop.set()
+        thread.join()
+    assert np.all(np.diff([parallel.workers_for(n, 1) for n in (5_000, 50_000)]) == 0)
