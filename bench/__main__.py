@@ -18,7 +18,10 @@ realistic shape where both exist), the peer tool's figure, the ratio and the iss
   starts (time, worker memory, speed-up per worker; resumable). Small by default: the
   issue's 1 000 × 2 000 × 365 is ``--ensemble-full`` (hours: run it on its own);
 * ``plan`` — 500 projects × 20 items × 30 countries × 10 years × 10 scenarios;
-* ``service`` — HTTP latency and throughput of exposure, screen, certify.
+* ``service`` — HTTP latency and throughput of /healthz, a one-item exposure, exposure,
+  screen, certify at 1/8/32 clients vs the same library call without HTTP, and readers
+  during an import (loopback only);
+* ``cli`` — CLI start (``--help``) and a one-item exposure query on a warm database.
 
 ``--only NAME`` (repeatable) runs a subset; ``--small`` runs each at a reduced size (minutes
 on a shared machine; the figures are then not the issue's); arguments after ``--`` go to
@@ -44,6 +47,7 @@ BENCHMARKS = {
     "ensemble": "bench.ensemble",
     "plan": "bench.bench_plan",
     "service": "bench.bench_service",
+    "cli": "bench.bench_cli",
 }
 SMALL = {
     "screening": ["--entities", "20000", "--queries", "4000"],

@@ -21,18 +21,21 @@ BELOW_REQUESTS = ["model", "io", "validate", "store", "linalg", "analytics", "si
 
 
 FLOORS = {
-    "errors": 1, "_version": 1, "testing": 1, "limits": 1,
+    "errors": 1, "_version": 1, "_lazy": 1, "testing": 1, "limits": 1,
     "model": 2, "linalg": 2,
     "io": 3,
     "validate": 4, "analytics": 4,
     "store": 5,
-    "simulate": 6, "plan": 6, "certify": 6,
+    "simulate": 6, "certify": 6,
+    "plan": 6.5,  # the planner reads simulator scenarios and ownership control (issue 20)
     "requests": 7, "report": 7,
     "service": 8,
     "cli": 9,
+    "__main__": 10,
 }
 """Floor of each package (docs/architecture.md draws the same): a package imports only
-packages on lower floors; ``paxsilica/__init__.py`` (the public API) stands above all."""
+packages on lower floors; ``paxsilica/__init__.py`` (the public API) stands above all, and
+``__main__.py`` (``python -m paxsilica``) above the CLI it runs."""
 
 
 def _module(path: Path) -> str:

@@ -109,6 +109,62 @@ def test_concern_group_resolves_to_members(tmp_path, net):
     (lambda d: d["targets"][0].update(kind="max_everything"), "targets[0].kind", "Input should"),
     (lambda d: d.update(discount_rate=-0.1), "discount_rate", "greater than or equal"),
     (lambda d: d.update(years=[]), "years", "at least 1"),
+    # issue 20's keys: chains, inventory, shortfall rule, priorities, recycling, simulator
+    (lambda d: d.update(chain={"recipes": [{"output": "gallium_nitride", "input": "gallium",
+                                            "quantity": 0}]}),
+     "chain.recipes[0].quantity", "greater than 0"),
+    (lambda d: d.update(chain={"recipes": [{"output": "gallium", "input": "gallium",
+                                            "quantity": 1}]}),
+     "chain.recipes[0].input", "input of itself"),
+    (lambda d: d.update(chain={"recipes": [{"output": "unobtainium", "input": "gallium",
+                                            "quantity": 1}]}),
+     "chain.recipes[0].output", "unknown item"),
+    (lambda d: d.update(chain={"recipes": [{"output": "gallium_nitride", "input": "gallium",
+                                            "quantity": 1}]}),
+     "chain.recipes[0].output", "not in the problem"),
+    (lambda d: d.update(chain={"recipes": "everything"}), "chain.recipes", "Input should"),
+    (lambda d: d.update(inventory=[{"item": "gallium", "holding_cost": 1},
+                                   {"item": "Gallium", "holding_cost": 2}]),
+     "inventory[1].item", "already in inventory[0]"),
+    (lambda d: d.update(inventory=[{"item": "gallium", "holding_cost": 1, "initial": 5,
+                                    "capacity": 2}]), "inventory[0].initial", "above the"),
+    (lambda d: d.update(inventory=[{"item": "gallium", "holding_cost": -1}]),
+     "inventory[0].holding_cost", "greater than or equal"),
+    (lambda d: d.update(shortfall={"priorities": {"KOR": 1}}), "shortfall.priorities.KOR",
+     "no demand"),
+    (lambda d: d.update(shortfall={"priorities": {"USA": 101}}), "shortfall", "within 0-100"),
+    (lambda d: d.update(shortfall={"rule": "lottery"}), "shortfall.rule", "Input should"),
+    (lambda d: d["scenarios"][1].update(unmet_penalty={"germanium": 5}),
+     "scenarios[1].unmet_penalty.germanium", "no member has demand"),
+    (lambda d: d["scenarios"][1].update(unmet_penalty={"gallium": -5}), "scenarios[1]",
+     "unmet_penalty of gallium"),
+    (lambda d: d["projects"][0].update(capacity=float("nan")), "projects[0].capacity",
+     "finite number"),
+    (lambda d: d["projects"][0].update(capex=float("inf")), "projects[0].capex",
+     "finite number"),
+    (lambda d: d["sources"][0].update(capacity=1e300), "sources[0].capacity",
+     "beyond the largest accepted magnitude"),
+    (lambda d: d["scenarios"][1].update(unmet_penalty={"gallium": 1e300}),
+     "scenarios[1].unmet_penalty.gallium", "beyond the largest accepted magnitude"),
+    (lambda d: d.update(inventory=[{"item": "gallium", "holding_cost": True}]),
+     "inventory[0]", "holding_cost: true is not a number"),
+    (lambda d: d["projects"][0].update(kind="magic"), "projects[0].kind", "Input should"),
+    (lambda d: d["targets"][0].update(priority=-1), "targets[0].priority",
+     "greater than or equal"),
+    (lambda d: d["targets"][0].update(kind="min_recycled_share", item="germanium"),
+     "targets[0].item", "no member has demand"),
+    (lambda d: d.update(stockpiles=[{"id": "r", "item": "gallium", "member": "USA",
+                                     "max_quantity": 5, "cost": 1, "release": "whenever"}]),
+     "stockpiles[0].release", "Input should"),
+    (lambda d: d["scenarios"][1].update(simulate={"library": "coalition-ban",
+                                                  "file": "x.yaml"}),
+     "scenarios[1].simulate", "exactly one of library or file"),
+    (lambda d: d["scenarios"][1].update(simulate={"library": "coalition-ban"}),
+     "scenarios[1]", "remove outages"),
+    (lambda d: d["scenarios"][1].update(outages=[], simulate={"library": "coalition-ban",
+                                                              "ensemble": 3, "bins": 5}),
+     "scenarios[1].simulate", "bins (5) cannot exceed"),
+    (lambda d: d.update(years=[1200]), "years[0]", "greater than or equal to 1900"),
 ])
 def test_bad_input_names_file_and_key(tmp_path, net, change, key, reason):
     data = yaml.safe_load(yaml.safe_dump(BASE))
@@ -147,3 +203,33 @@ def test_not_yaml_and_not_a_mapping(tmp_path, net):
     path.write_text("- a list\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="mapping"):
         load_problem(path, net)
+
+
+def test_duplicate_yaml_keys_are_refused(tmp_path, net):
+    path = tmp_path / "problem.yaml"
+    path.write_text("name: t\nyears: [2026]\nconcern: [CHN]\n"
+                    "demand: [{member: USA, item: gallium, quantity: 5}]\n"
+                    "unmet_penalty: 10\nunmet_penalty: 1\n"
+                    "sources: [{id: a, item: gallium, country: JPN, capacity: 5, cost: 1}]\n",
+                    encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_problem(path, net)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path} row 6, field 'unmet_penalty': duplicate key 'unmet_penalty' (first on line 5)"]
+    path.write_text("name: t\nyears: [2026]\nconcern: [CHN]\n"
+                    "demand: [{member: USA, item: gallium, quantity: 5}]\n"
+                    "sources: [{id: a, item: gallium, country: JPN, capacity: 5, cost: 1,"
+                    " cost: 0}]\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"row 5, field 'sources\[0\]\.cost': duplicate key"):
+        load_problem(path, net)
+
+
+def test_recipe_cycle_is_refused(tmp_path, net):
+    data = yaml.safe_load(yaml.safe_dump(BASE))
+    data["sources"].append({"id": "gan", "item": "gallium_nitride", "country": "JPN",
+                            "capacity": 5, "cost": 1})
+    data["chain"] = {"recipes": [{"output": "gallium_nitride", "input": "gallium", "quantity": 2},
+                                 {"output": "gallium", "input": "gallium_nitride",
+                                  "quantity": 0.5}]}
+    messages = errors_of(tmp_path, net, data)
+    assert any("chain.recipes" in m and "cycle" in m for m in messages), messages

@@ -1,8 +1,10 @@
 """Random small problems against an independent dense formulation solved by scipy's milp.
 
 The oracle writes the issue's equations with plain loops over a dense matrix (no code
-shared with the planner); both must reach the same optimum, and the planner's objective
-must equal the cost recomputed from its builds, flows and unmet demand.
+shared with the planner), arcs supplier → member; both must reach the same optimum (the
+planner's rule for sharing a shortfall is a tie-break that costs nothing), and the
+planner's objective must equal the cost recomputed from its builds, flows and unmet
+demand.
 """
 
 from __future__ import annotations

@@ -66,21 +66,35 @@ def test_lead_time_and_discounting_pick_the_latest_useful_year(run):
     assert result.objective == pytest.approx(100 + 100 / 1.1 + 400 / 1.1 + 100 / 1.21)
 
 
-def test_stockpile_covers_a_ban(run):
-    # half the time China stops in 2027; 100 units held (cost 10 each) beat 100 unmet at 50
-    data = base([2026, 2027], unmet_penalty=50,
+def stockpile_problem(release: str) -> dict:
+    return base([2026, 2027], unmet_penalty=50,
                 stockpiles=[{"id": "us_reserve", "item": "gallium", "member": "USA",
-                             "max_quantity": 500, "cost": 10}],
+                             "max_quantity": 500, "cost": 10, "release": release}],
                 scenarios=[{"name": "base", "probability": 0.5},
                            {"name": "ban", "probability": 0.5, "from": 2027,
                             "outages": [{"country": "CHN", "fraction": 1.0}]}])
-    result = run(data)
-    assert result.objective == pytest.approx(1000 + 0.5 * 100 + 0.5 * 100)
+
+
+def test_stockpile_covers_a_ban(run):
+    # half the time China stops in 2027; 100 units held (cost 10 each) beat 100 unmet at 50.
+    # A reserve is released only while supply is cut: China's 200 units in the base case
+    # (0.5 × 200) and 100 in the ban's first year (0.5 × 100)
+    result = run(stockpile_problem("disruption"))
+    assert result.objective == pytest.approx(1000 + 0.5 * 200 + 0.5 * 100)
     assert result.stockpiles[["level", "cost"]].values.tolist() == [[100.0, 1000.0]]
+    drawn = result.flows[result.flows["source"] == "us_reserve"]
+    assert drawn.groupby(["scenario", "year"])["quantity"].sum().to_dict() == pytest.approx(
+        {("ban", 2027): 100.0})
+    assert result.unmet.empty
+
+
+def test_stock_released_any_year_replaces_purchases(run):
+    # release: any - bought stock also replaces purchases in the base case (old behaviour)
+    result = run(stockpile_problem("any"))
+    assert result.objective == pytest.approx(1000 + 0.5 * 100 + 0.5 * 100)
     drawn = result.flows[result.flows["source"] == "us_reserve"]
     assert drawn.groupby("scenario")["quantity"].sum().to_dict() == pytest.approx(
         {"base": 100.0, "ban": 100.0})
-    assert result.unmet.empty
 
 
 def test_min_capacity_share_forces_a_build(run):
@@ -147,3 +161,39 @@ def test_min_domestic_dual_matches_finite_difference(run):
     assert result.targets["dual"].iloc[0] == pytest.approx(200.0)  # 100 units × (3 − 1)
     tighter = run(problem(0.51))
     assert (tighter.objective - result.objective) / 0.01 == pytest.approx(200.0)
+
+
+def test_loss_avoided_per_unit_cost_of_a_stockpile_and_a_build(run):
+    # the reserve (1000) avoids 100 kg short at 50 in the ban (probability 0.5): 2500
+    result = run(stockpile_problem("disruption"))
+    row = result.values.set_index("name").loc["us_reserve"]
+    assert row["kind"] == "stockpile" and row["cost"] == pytest.approx(1000.0)
+    assert row["loss_avoided"] == pytest.approx(2500.0)
+    assert row["per_cost"] == pytest.approx(2.5)
+    assert row["cost_saving"] == pytest.approx(1500.0)
+    rules = result.stockpile_rules.set_index("scenario")
+    assert rules.loc["ban", "drawn"] == pytest.approx(100.0) and rules.loc["ban", "first_year"] == 2027
+    assert rules.loc["base", "drawn"] == pytest.approx(0.0)
+    assert rules["rule"].iloc[0] == ("hold 100 of gallium; release up to 100 a year while its "
+                                     "supply is cut")
+    # a US plant (capex 300, cost 2) instead of the reserve avoids the same 2500
+    data = stockpile_problem("disruption")
+    data["stockpiles"] = []
+    data["projects"] = [{"id": "us", "item": "gallium", "country": "USA", "capacity": 100,
+                         "capex": 300, "cost": 2}]
+    built = run(data)
+    assert built.builds["project"].tolist() == ["us"]
+    row = built.values.set_index("name").loc["us"]
+    assert row["loss_avoided"] == pytest.approx(2500.0)
+    assert row["per_cost"] == pytest.approx(2500.0 / 300)
+
+
+def test_soft_target_is_missed_at_its_price(run, hand_problem):
+    # cap 0.1 cannot hold with the US project of 60: at 5 per unit missed, build it (100),
+    # 60 at 2, 40 from China at 1, 30 over the cap at 5 = 410 (not building: 100 + 450)
+    data = hand_problem(0.1)
+    data["targets"][0]["penalty"] = 5
+    result = run(data)
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(410.0)
+    assert result.targets["value"].tolist() == pytest.approx([0.4])  # achieved, not relaxed

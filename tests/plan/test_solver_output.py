@@ -18,7 +18,7 @@ from paxsilica.store import open_store
 net = StackNetwork.from_store(open_store(":memory:"))
 problem = load_problem(str(resources.files("paxsilica.data") / "plans" / "ndpr_magnets.yaml"), net)
 print("status", plan(problem, net, log=LOG).status)
-expand_coalition(net, "gallium", 1, as_of="2026-06-01")
+expand_coalition(net, "rare_earth_ore", 1, as_of="2026-06-01")
 print("done")
 """
 

@@ -155,8 +155,7 @@ def test_certify_malformed_bom_is_4xx_naming_file_and_row(client, tokens, conten
     ({"rules": "/etc/passwd", "list": LISTS}, "rules"),
     ({"rules": "uas-ndaa848", "list": ["bundled:missing"]}, "lists[0]"),
     ({"rules": "uas-ndaa848", "list": LISTS, "threshold": "1.5"}, "threshold"),
-    ({"list": LISTS}, "rules"),
-])
+])  # no rules at all is no mistake: the strictest pack that applies (tests/certify/test_defaults.py)
 def test_certify_bad_form_names_the_field(client, tokens, data, field):
     bom = FIXTURES / "drone_bom.csv"
     response = client.post("/api/v1/certify", headers=auth(tokens["certifier"]),

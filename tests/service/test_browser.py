@@ -3,9 +3,10 @@
 The server runs as a real subprocess on a free port; every request to anything else is
 refused (the dashboard works offline). The browser signs in, changes a filter and sees the
 chart change, checks a BOM, verifies certificates, starts two simulations from the scenario
-form and compares them, filters a run's trajectories, screens names and draws the map; every
-page fits a 360-, 420- and 1400-px screen without horizontal scrolling (screenshots in
-build/screenshots/dashboard-*.png) and axe-core finds no serious violation, light or dark.
+form and compares them, filters a run's trajectories, screens names, draws the map and opens
+the API docs (/docs, vendored Swagger UI); every page fits a 360-, 420- and 1400-px screen
+without horizontal scrolling (screenshots in build/screenshots/dashboard-*.png) and axe-core
+finds no serious violation, light or dark.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
+
+EXTERNAL: list[str] = []
+"""Every request the browser tried to send elsewhere than the service (all refused)."""
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is not installed (make test installs it)")
@@ -93,8 +97,14 @@ def page(server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                      else route.abort())  # offline: nothing but the service may be fetched
+        def offline(route: object) -> None:  # nothing but the service may be fetched
+            if route.request.url.startswith(base) or route.request.url.startswith("data:"):
+                route.continue_()
+            else:
+                EXTERNAL.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", offline)
         tab = context.new_page()
         tab.goto("/login")
         tab.fill("#token", token)
@@ -300,6 +310,7 @@ def test_pages_fit_the_screen(page, simulations, width):
     """No page scrolls sideways; a screenshot of each in build/screenshots/."""
     page.set_viewport_size({"width": width, "height": 900})
     SHOTS.mkdir(parents=True, exist_ok=True)
+    EXTERNAL.clear()
     try:
         for name, path, ready in _pages(simulations):
             page.goto(path)
@@ -316,6 +327,7 @@ def test_pages_fit_the_screen(page, simulations, width):
             assert not page.evaluate(SPILLS_JS), f"{name} at {width} px: {page.evaluate(SPILLS_JS)}"
     finally:
         page.set_viewport_size({"width": 1400, "height": 900})
+    assert EXTERNAL == []  # offline: no page even tried to fetch anything from elsewhere
 
 
 @pytest.mark.parametrize("dark", [False, True])
@@ -337,3 +349,34 @@ def test_pages_are_accessible(page, simulations, axe_violations, dark):
     finally:
         page.emulate_media(color_scheme="light")
     assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
+
+
+@pytest.mark.parametrize("width", [360, 420, 1400])
+def test_api_docs_work_offline(page, width):
+    """/docs draws every operation from the vendored Swagger UI, with no request leaving the
+    machine (external requests are refused, and none is tried)."""
+    EXTERNAL.clear()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/docs")
+    page.wait_for_selector(".opblock", timeout=60_000)
+    operations = page.locator(".opblock").count()
+    listed = len([op for path in httpx.get(page.url.replace("/docs", "/openapi.json")).json()["paths"].values()
+                  for op in path.values()])
+    assert operations == listed >= 20
+    assert "get_exposure" in page.content()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"dashboard-docs-{width}.png"))
+    assert EXTERNAL == []
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_bom_defaults_fail_the_red_drone(page):
+    """No pack chosen, no list ticked: the strictest pack and every installed list; the
+    DJI camera fails it, and the verdict says the lists are samples."""
+    page.goto("/bom")
+    page.set_input_files("#bom", str(FIXTURES / "drone_bom_red.csv"))
+    page.click("#bom-submit")
+    page.wait_for_selector("#bom-verdict")
+    assert page.get_attribute("#bom-verdict", "data-verdict") == "fail"
+    assert "SAMPLE" in page.inner_text("#bom-verdict-text")
+    assert page.locator("#bom-warnings li").count() >= 3

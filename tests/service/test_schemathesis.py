@@ -1,8 +1,11 @@
-"""Property tests against the OpenAPI schema: no generated request gets a server error.
+"""Property tests against the OpenAPI schema: no generated request gets a server error,
+and every answer is one the document promises.
 
 Schemathesis generates requests (valid and invalid) for every operation from
 ``/openapi.json``; they are sent with an admin token so they reach past the access
-checks. Bounded: a few examples per operation keep the suite fast.
+checks. Each answer's status must be documented for its operation, its content type too,
+and its body must match the documented schema (typed rows, problems). Bounded: a few
+examples per operation keep the suite fast.
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from paxsilica.service import RateLimit, ServiceConfig, create_app
 from paxsilica.service.access import add_token
@@ -42,3 +50,6 @@ def test_no_server_error(case, started):
         kind = response.headers.get("content-type")
         assert (kind[0] if isinstance(kind, list) else kind) == "application/problem+json"
         assert response.json()["status"] == status
+    case.validate_response(response, checks=[status_code_conformance, content_type_conformance,
+                                             response_schema_conformance],
+                           headers={"Authorization": f"Bearer {started[1]}"})

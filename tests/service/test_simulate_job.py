@@ -14,7 +14,10 @@ def _run(client, token, body):
     assert started.status_code == 202, started.text
     job_id = started.json()["job_id"]
     client.app.state.jobs.wait(job_id, timeout=600)
-    return client.get(f"/api/v1/jobs/{job_id}", headers=auth(token)).json()
+    job = client.get(f"/api/v1/jobs/{job_id}", headers=auth(token)).json()
+    result = client.get(job["result_url"], params={"limit": 10_000}, headers=auth(token)).json()
+    assert all(size["total"] <= 10_000 for size in result.pop("pages").values())
+    return {**job, "result": result}
 
 
 def test_library_scenario_equals_cli(client, tokens, cli_db, tmp_path):
@@ -30,6 +33,9 @@ def test_library_scenario_equals_cli(client, tokens, cli_db, tmp_path):
 
 @pytest.mark.parametrize(("scenario", "words"), [
     ({"name": "x", "network": {"mrio": "/etc"}}, "MRIO"), ("a: [unclosed", "YAML"), ({"days": 5}, "name")])
-def test_bad_scenarios_fail_with_the_reason(client, tokens, scenario, words):
-    job = _run(client, tokens["analyst"], {"scenario": scenario})
-    assert job["status"] == "failed" and words in job["error"] and job["result"] is None
+def test_bad_scenarios_are_refused_at_the_door(client, tokens, scenario, words):
+    before = len(client.app.state.service.reader().read("jobs"))
+    answer = client.post("/api/v1/simulate", json={"scenario": scenario},
+                         headers=auth(tokens["analyst"]))
+    assert answer.status_code == 422 and words in answer.json()["detail"], answer.text
+    assert len(client.app.state.service.reader().read("jobs")) == before

@@ -180,7 +180,7 @@ def test_run_page_draws_trajectories_and_keeps_its_filters(analyst, banned):
 def test_run_page_summary_matches_the_result_and_downloads(analyst, banned):
     _, _, late = banned
     page = analyst.get(f"/runs/{late}").text
-    result = analyst.app.state.jobs.job(late)["result"]
+    result = analyst.app.state.jobs.result(late)
     downloads = _downloads(page)
     summary = downloads[f"run-{late[:8]}-summary"]
     assert summary and {"region", "sector", "loss_share", "peak_loss_share"} <= set(summary[0])

@@ -30,9 +30,10 @@ DEFAULT_CONCERN = "countries_of_concern"
 
 def _select(net: StackNetwork, item: str | None, stage: str | None, year: int | None,
             latest: bool, day: date) -> pd.DataFrame:
-    shares = country_shares(net.supplies)
-    if item is not None:
-        shares = shares[shares["item_id"].isin(net.resolve_items(item, stage))]
+    supplies = net.supplies
+    if item is not None:  # whole (item, stage, year) distributions: their shares are unchanged
+        supplies = supplies[supplies["item_id"].isin(net.resolve_items(item, stage))]
+    shares = country_shares(supplies)
     if stage is not None:
         if stage not in net.stage_order:
             known = ", ".join(net.stages["stage_id"])

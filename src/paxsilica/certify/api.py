@@ -140,7 +140,7 @@ def certify_bom(bom: str | Path | BillOfMaterials, lists: list[str | RestrictedL
                 store_record: dict | None = None, subject: str | None = None,
                 store: Store | None = None,
                 max_list_age_days: int | None = DEFAULT_MAX_LIST_AGE_DAYS,
-                issued_at: str | None = None) -> dict:
+                issued_at: str | None = None, pack_choice: str | None = None) -> dict:
     """The certificate document ``{"certificate": body, "signature": …}`` for ``bom``
     (a path or a loaded BOM), checked against ``lists`` (paths, ``bundled:NAME``, stored
     list names — with ``store`` — or loaded lists) and ``rules`` (a pack name, file or
@@ -172,7 +172,8 @@ def certify_bom(bom: str | Path | BillOfMaterials, lists: list[str | RestrictedL
     body = certificate_body(parts, restricted, pack, threshold=threshold, ownership=combined,
                             subject=subject, node_names=node_names,
                             ownership_inputs=inputs if (ownership or store_record) else None,
-                            max_list_age_days=max_list_age_days, issued_at=issued_at)
+                            max_list_age_days=max_list_age_days, issued_at=issued_at,
+                            pack_choice=pack_choice)
     return sign_certificate(body, private) if private else unsigned_certificate(body)
 
 

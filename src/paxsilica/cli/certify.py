@@ -8,19 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from paxsilica.certify.api import verify_certificate
-from paxsilica.certify.attestation import cyclonedx_attestation
-from paxsilica.certify.bom import load_bom
-from paxsilica.certify.certificate import check_outputs, load_private_key, write_files_atomic, write_key_pair
-from paxsilica.certify.issue import DEFAULT_MAX_LIST_AGE_DAYS
-from paxsilica.certify.lists import import_list, load_list, stored_lists
-from paxsilica.certify.rules import load_pack
 from paxsilica.cli.common import RAW_CSV, DbOption, OutputFormat, emit, err_console, flat, store_for
-from paxsilica.io.csv_safety import neutralised_frame
-from paxsilica.report.certificate import certificate_html
-from paxsilica.requests.certify import CertifyRequest, answer_certify
-from paxsilica.requests.screen import ScreenRequest, answer_screen
 
 __all__ = ["register"]
 
@@ -28,6 +18,10 @@ ListOption = Annotated[list[str], typer.Option(
     "--list", help="A list file (OpenSanctions targets.simple.csv, FtM JSON lines, CSL, FCC "
                    "Covered List or DoD 1260H CSV), 'bundled:NAME', or a stored list name. "
                    "Repeatable.")]
+CertifyListOption = Annotated[list[str] | None, typer.Option(
+    "--list", help="As for screen (repeatable); default: every installed list (each stored "
+                   "list, and each bundled sample no stored list of the same name replaces)",
+    show_default=False)]
 
 
 class ScreenFormat(StrEnum):
@@ -52,6 +46,10 @@ def screen_command(
     db: DbOption = None,
 ) -> None:
     """Screen names against restricted-party lists; best matches first, with explanations."""
+    from paxsilica.certify.certificate import check_outputs, write_files_atomic
+    from paxsilica.io.csv_safety import neutralised_frame
+    from paxsilica.requests.screen import ScreenRequest, answer_screen
+
     request = ScreenRequest.parse(names_file=names, lists=lists, threshold=threshold,
                                   ownership_file=ownership,
                                   store_ownership=store_ownership_links)
@@ -76,9 +74,11 @@ def certify_command(
     bom: Annotated[Path, typer.Argument(help="BOM: CSV (part_id,parent_id,description,category,"
                                              "manufacturer,country_of_origin,quantity) or "
                                              "CycloneDX JSON")],
-    lists: ListOption,
-    rules: Annotated[str, typer.Option("--rules", help="Rule pack name (uas-ndaa848, "
-                                                       "fcc-covered, magnets-tungsten) or file")],
+    lists: CertifyListOption = None,
+    rules: Annotated[str | None, typer.Option(
+        "--rules", help="Rule pack name (uas-ndaa848, fcc-covered, magnets-tungsten) or file; "
+                        "default: the strictest bundled pack that applies to the BOM",
+        show_default=False)] = None,
     sign: Annotated[Path | None, typer.Option("--sign", help="Ed25519 private key (PEM)")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Certificate JSON")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write a printable HTML")] = None,
@@ -89,15 +89,22 @@ def certify_command(
     store_ownership_links: Annotated[bool, typer.Option(
         "--store-ownership", help="Also use the database's ownership and companies")] = False,
     subject: Annotated[str | None, typer.Option(help="Product name on the certificate")] = None,
-    max_list_age_days: Annotated[int, typer.Option(
+    max_list_age_days: Annotated[int | None, typer.Option(
         "--max-list-age-days", min=0, help="Warn (on the certificate too) when a list's version "
-                                           "is older than this many days")] = DEFAULT_MAX_LIST_AGE_DAYS,
+                                           "is older than this many days (default 90)")] = None,
     db: DbOption = None,
 ) -> None:
     """Check a BOM against lists and a rule pack; issue a (signed) pass/fail certificate.
 
     Exit status: 0 PASS, 1 FAIL (the certificate is still written), 2 bad input."""
-    request = CertifyRequest.parse(bom=bom, lists=lists, rules=rules, threshold=threshold,
+    from paxsilica.certify.attestation import cyclonedx_attestation
+    from paxsilica.certify.bom import load_bom
+    from paxsilica.certify.certificate import check_outputs, load_private_key, write_files_atomic
+    from paxsilica.certify.rules import load_pack
+    from paxsilica.report.certificate import certificate_html
+    from paxsilica.requests.certify import CertifyRequest, answer_certify
+
+    request = CertifyRequest.parse(bom=bom, lists=lists or None, rules=rules, threshold=threshold,
                                    ownership_file=ownership,
                                    store_ownership=store_ownership_links, subject=subject,
                                    max_list_age_days=max_list_age_days)
@@ -115,7 +122,8 @@ def certify_command(
     if cyclonedx:
         attestation = cyclonedx_attestation(
             document, load_bom(bom).parts.to_dict("records"),
-            [(rule.id, rule.severity, rule.reason) for rule in load_pack(rules).rules])
+            [(rule.id, rule.severity, rule.reason)
+             for rule in load_pack(rules or body["rule_pack"]["id"]).rules])
         files.append((cyclonedx, (json.dumps(attestation, indent=2, ensure_ascii=False)
                                   + "\n").encode("utf-8"), 0o644))
     write_files_atomic(files)
@@ -123,10 +131,14 @@ def certify_command(
         err_console.print(f"wrote {path}")
     if not output:
         typer.echo(text, nl=False)
+    if body["rule_pack"].get("chosen"):
+        err_console.print(f"rule pack {body['rule_pack']['id']}: {body['rule_pack']['chosen']}",
+                          markup=False, highlight=False)
     for warning in body["warnings"]:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     err_console.print(f"verdict: {body['verdict'].upper()} ({body['summary']['fail']} fail, "
-                      f"{body['summary']['warn']} warn)")
+                      f"{body['summary']['warn']} warn): {body['verdict_text']}",
+                      markup=False, highlight=False)
     if body["verdict"] != "pass":
         raise typer.Exit(1)
 
@@ -139,6 +151,8 @@ def verify_command(
     """Verify a certificate's signature (and optionally that a BOM still matches it).
 
     Exit status: 0 VALID, 1 INVALID, 2 bad input (unreadable key or BOM)."""
+    from paxsilica.certify.api import verify_certificate
+
     try:
         data = certificate.read_bytes()
     except OSError as exc:
@@ -164,6 +178,8 @@ def keys_new_command(
     name: Annotated[str, typer.Option(help="File name stem")] = "paxsilica",
 ) -> None:
     """Create an Ed25519 key pair: NAME.key (private, keep secret) and NAME.pub."""
+    from paxsilica.certify.certificate import write_key_pair
+
     private_path, public_path = write_key_pair(output, name)
     typer.echo(f"wrote {private_path} (private) and {public_path} (public)")
 
@@ -181,6 +197,8 @@ def lists_import_command(
     db: DbOption = None,
 ) -> None:
     """Import (or replace) one version of a list."""
+    from paxsilica.certify.lists import import_list, load_list
+
     lst = load_list(file, name=name, version=version)
     import_list(store_for(ctx, db), lst, file=str(file))
     typer.echo(f"imported {lst.name} version {lst.version}: {len(lst.entities)} entities, "
@@ -193,6 +211,8 @@ def lists_list_command(
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Show stored lists and versions."""
+    from paxsilica.certify.lists import stored_lists
+
     emit(stored_lists(store_for(ctx, db, read_only=True)), fmt, title="restricted-party lists")
 
 

@@ -1,4 +1,10 @@
-"""Options and helpers shared by every command: the database, output formats."""
+"""Options and helpers shared by every command: the database, output formats.
+
+Light on purpose: every command module imports this one to declare its options, and
+``paxsilica --help`` imports every command module, so nothing here imports pandas, the
+store or any other heavy library at module level (they load inside the functions that
+use them; ``tests/cli/test_light.py`` holds the CLI to that).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,15 @@ import sys
 from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
-from paxsilica.cli.output import fitted, output_width, rounded
-from paxsilica.io.atomic import write_atomic
-from paxsilica.io.csv_safety import neutralised_frame
-from paxsilica.io.records import json_records, jsonable
-from paxsilica.store import Store, default_db_path, open_store
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from paxsilica.store import Store
 
 __all__ = ["RAW_CSV", "DbOption", "OutputFormat", "WideOption", "console", "emit", "err_console", "flat",
            "print_notes", "store_for"]
@@ -50,6 +54,9 @@ class OutputFormat(StrEnum):
 def store_for(ctx: typer.Context, db: Path | None, *, read_only: bool = False) -> Store:
     """Open the store named by the command's ``--db``, else the global one, else the default;
     ``read_only`` for commands that only read (they never write an existing current file)."""
+    from paxsilica.store.bundled import open_store
+    from paxsilica.store.database import default_db_path
+
     chosen = db or (ctx.obj or {}).get("db") or default_db_path()
     return open_store(chosen, read_only=read_only)
 
@@ -57,6 +64,7 @@ def store_for(ctx: typer.Context, db: Path | None, *, read_only: bool = False) -
 def flat(frame: pd.DataFrame) -> pd.DataFrame:
     """List cells ``;``-joined, as in input files (CSV and text output).
 
+    >>> import pandas as pd
     >>> flat(pd.DataFrame({"a": [["x", "y"], []], "b": [1, 2]})).values.tolist()
     [['x;y', 1], ['', 2]]
     """
@@ -83,6 +91,13 @@ def emit(frame: pd.DataFrame | list[dict], fmt: OutputFormat, title: str = "",
     global ``--raw``). Tables fit the terminal (:func:`paxsilica.cli.output.fitted`);
     ``wide`` shows every column (None: the command has no ``--wide`` option).
     """
+    import pandas as pd
+
+    from paxsilica.cli.output import fitted, output_width, rounded
+    from paxsilica.io.atomic import write_atomic
+    from paxsilica.io.csv_safety import neutralised_frame
+    from paxsilica.io.records import json_records, jsonable
+
     if isinstance(frame, list):
         frame = pd.DataFrame(frame)
     frame = rounded(frame)
@@ -116,11 +131,14 @@ def _cell(value: object) -> str:
     with thousands separators (whole numbers from 10,000: not years), others to 4
     significant digits.
 
+    >>> import pandas as pd
     >>> [_cell(v) for v in (10000.0, 4923.7, 0.68542, 2024, 10000, None, ["a", "b"])]
     ['10,000', '4,924', '0.6854', '2024', '10,000', '', 'a; b']
     >>> _cell(pd.Timestamp("2025-12-12")), _cell(pd.NaT)
     ('2025-12-12', '')
     """
+    import pandas as pd
+
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, pd.Timestamp) and value == value.normalize():

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from paxsilica.cli.common import OutputFormat, emit
-from paxsilica.requests.criticality import CriticalityRequest, Method, answer_criticality
+from paxsilica.requests.choices import Method
 
 __all__ = ["register"]
 
@@ -33,6 +33,8 @@ def criticality_command(
 
     JSON output (eu-crm) is a list of {material, sr, ei, critical, supply_used, ...input columns}.
     """
+    from paxsilica.requests.criticality import CriticalityRequest, answer_criticality
+
     request = CriticalityRequest.parse(materials=materials_file, method=method, uses=uses,
                                        sectors=sectors, shares=shares, threshold=threshold)
     table = answer_criticality(request)

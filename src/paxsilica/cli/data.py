@@ -8,18 +8,18 @@ from typing import Annotated
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, WideOption, console, emit, store_for
-from paxsilica.cli.output import provenance_last
 from paxsilica.errors import PaxsilicaError
-from paxsilica.model.kinds import KINDS, kind_named
-from paxsilica.store.importer import import_files, validate_file, validate_store
-from paxsilica.store.transfer import export_store, is_export, restore_store
 
 __all__ = ["register"]
 
 data_app = typer.Typer(help="Import, validate, export and inspect the data store.",
                        no_args_is_help=True)
 
-KindArgument = Annotated[str, typer.Argument(help=f"Record kind: {', '.join(KINDS)}")]
+KINDS_HELP = ("Record kind, e.g. supplies, recipes, items, memberships (docs/data.md lists "
+              "them; an unknown one is an error that names every kind)")
+"""Help of a record-kind argument (the kinds themselves load with the record models, which
+``--help`` does not import)."""
+KindArgument = Annotated[str, typer.Argument(help=KINDS_HELP)]
 FilesArgument = Annotated[list[Path] | None, typer.Argument(
     help="CSV, TSV, Parquet, YAML or JSONL files", show_default=False)]
 SourceOption = Annotated[str | None, typer.Option(
@@ -28,19 +28,24 @@ SourceOption = Annotated[str | None, typer.Option(
 
 def _kind(name: str) -> str:
     """The kind's table name; an unknown one is a one-line user error listing the kinds."""
+    from paxsilica.model.kinds import kind_named
+
     return kind_named(name).name
 
 
 @data_app.command("import")
 def import_command(ctx: typer.Context,
                    kind: Annotated[str, typer.Argument(
-                       help=f"Record kind ({', '.join(KINDS)}), or a folder written by "
-                            "'data export' to restore every table from")],
+                       help=f"{KINDS_HELP}; or a folder written by 'data export' to restore "
+                            "every table from")],
                    files: FilesArgument = None,
                    source: SourceOption = None, db: DbOption = None) -> None:
     """Import FILES of one record kind, all or nothing: a bad row in any file imports none
     of them; re-imports are idempotent. Given a folder written by 'data export' instead,
     replace the database's contents with it (every table, trade flows and lists included)."""
+    from paxsilica.store.importer import import_files
+    from paxsilica.store.transfer import is_export, restore_store
+
     if not files and (is_export(kind) or Path(kind).is_dir()):
         store = restore_store(store_for(ctx, db), kind)
         console.print(f"restored {kind} into {store.path}", markup=False)
@@ -64,6 +69,8 @@ def validate_command(
 ) -> None:
     """Check FILES against the schema and the store's contents (write nothing);
     without arguments, re-check every table already in the store."""
+    from paxsilica.store.importer import validate_file, validate_store
+
     store = store_for(ctx, db, read_only=True)
     if kind is None:
         counts = validate_store(store)
@@ -94,6 +101,8 @@ def export_command(
     CSV text cells starting with = + - @ (or a tab or carriage return) are written with a
     leading ' so that a spreadsheet shows them instead of running them (restore takes it off);
     numbers are left alone. --raw (here or before the command) writes the cells unchanged."""
+    from paxsilica.store.transfer import export_store
+
     store = store_for(ctx, db, read_only=True)
     raw = raw or bool((ctx.find_root().obj or {}).get("raw"))
     for path in export_store(store, output, fmt, raw=raw):
@@ -119,6 +128,9 @@ def show_command(ctx: typer.Context, kind: KindArgument, db: DbOption = None,
                  wide: WideOption = False) -> None:
     """Print the rows of one table: its key columns first, sources and notes last (in a
     table, sources as numbered footnotes and notes only with --wide)."""
+    from paxsilica.cli.output import provenance_last
+    from paxsilica.model.kinds import kind_named
+
     kind = _kind(kind)
     frame = store_for(ctx, db, read_only=True).table(kind).drop(columns="import_id").head(limit)
     key = list(kind_named(kind).key)

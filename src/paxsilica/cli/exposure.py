@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from paxsilica.cli.common import (
@@ -15,8 +14,12 @@ from paxsilica.cli.common import (
     print_notes,
     store_for,
 )
-from paxsilica.model.network import StackNetwork
-from paxsilica.requests.exposure import ExposureRequest, Tiers, answer_exposure
+from paxsilica.requests.choices import Tiers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from paxsilica.requests.exposure import ExposureRequest
 
 __all__ = ["register"]
 
@@ -73,6 +76,9 @@ def exposure_command(
     row of each item, --by-country lists the origin countries. Each item uses its latest
     non-projection year on or before --as-of, so --year and --compare do not apply.
     """
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.exposure import ExposureRequest, answer_exposure
+
     request = ExposureRequest.parse(
         item=item, stage=stage, group=group, concern=concern, as_of=as_of, year=year,
         latest=latest, summary=summary, compare=compare, tiers=tiers, mode=mode,

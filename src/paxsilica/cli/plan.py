@@ -11,18 +11,22 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
-import pandas as pd
 import typer
-from rich.progress import Progress
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
-from paxsilica.model.network import StackNetwork
-from paxsilica.plan.solve import DEFAULT_MIP_GAP
-from paxsilica.requests.expand import ExpandRequest, answer_expand
-from paxsilica.requests.plan import CostMethod, PlanRequest, answer_plan
+from paxsilica.errors import PaxsilicaError
+from paxsilica.requests.choices import CostMethod
+
+if TYPE_CHECKING:  # the planner (linopy) loads only when a command runs
+    import click
+    import pandas as pd
+
+    from paxsilica.model.network import StackNetwork
+
+if TYPE_CHECKING:
+    from paxsilica.plan.results import PlanResult
 
 __all__ = ["register"]
 
@@ -42,6 +46,8 @@ class _DefaultSolve(typer.core.TyperGroup):
 
 
 def _network(ctx: typer.Context, db: Path | None) -> StackNetwork:
+    from paxsilica.model.network import StackNetwork
+
     return StackNetwork.from_store(store_for(ctx, db, read_only=True))
 
 
@@ -51,13 +57,18 @@ def solve_command(
                                                  help="Planning problem (see docs/plan.md)")],
     fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds")] = None,
-    mip_gap: Annotated[float, typer.Option("--mip-gap", help="Relative MIP gap")] = DEFAULT_MIP_GAP,
+    mip_gap: Annotated[float | None, typer.Option(
+        "--mip-gap", help="Relative MIP gap (default 0.0001)")] = None,
     costs: Annotated[CostMethod | None, typer.Option(
         "--costs", help="Also share costs: partners, benefit or shapley")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No solver log")] = False,
     db: DbOption = None,
 ) -> None:
     """Which projects, where, when and paid by whom, at least expected cost (HiGHS)."""
+    from rich.progress import Progress
+
+    from paxsilica.requests.plan import PlanRequest, answer_plan
+
     request = PlanRequest.parse(problem=str(problem_file), time_limit=time_limit,
                                 mip_gap=mip_gap, costs=costs, log=not quiet)
     net = _network(ctx, db)
@@ -66,7 +77,7 @@ def solve_command(
         err_console.print(f"[{step}/3] {message}", markup=False)
 
     with Progress(console=err_console, transient=True) as bar:
-        task = bar.add_task("Shapley: plans for each subset of members", total=None,
+        task = bar.add_task("Shapley: plans for the coalitions of members", total=None,
                             visible=False)
 
         def counted(done: int, total: int) -> None:
@@ -78,19 +89,43 @@ def solve_command(
     else:
         _tables(answer.result, answer.shares)
     if not answer.solved:
-        err_console.print(f"[bold red]{answer.result.message or answer.result.status}[/]",
-                          highlight=False)
+        from rich.markup import escape
+
+        # one line, however narrow the terminal: scripts grep it
+        err_console.print(f"[bold red]{escape(answer.result.message or answer.result.status)}[/]",
+                          highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 
-def _tables(result: object, shares: pd.DataFrame | None) -> None:
-    print(f"status: {result.status}; objective: {result.objective}")  # type: ignore[attr-defined]
-    for title, frame in (("Builds", result.builds), ("Targets", result.targets),  # type: ignore[attr-defined]
-                         ("Unmet demand", result.unmet),  # type: ignore[attr-defined]
-                         ("Projects not built", result.projects_not_built),  # type: ignore[attr-defined]
-                         ("Conflicts", result.conflicts), ("Cost shares", shares)):  # type: ignore[attr-defined]
+def _tables(result: PlanResult, shares: pd.DataFrame | None) -> None:
+    print(f"status: {result.status}; objective: {result.objective}")
+    if result.message:
+        print(result.message)
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    if not result.unmet.empty:
+        print(f"shortfall rule: {result.shortfall_rule}")
+    rules = result.stockpile_rules
+    if not rules.empty:
+        rules = rules[["stockpile", "scenario", "drawn", "first_year", "last_year", "rule"]]
+    for title, frame in (("Builds", result.builds), ("Targets", result.targets),
+                         ("Unmet demand", result.unmet), ("Stockpile rules", rules),
+                         ("Loss avoided per unit cost", result.values),
+                         ("Projects not built", result.projects_not_built),
+                         ("Conflicts", result.conflicts), ("Cost shares", shares)):
         if frame is not None and not frame.empty:
             emit(frame, OutputFormat.table, title)
+
+
+def _use_option(values: list[str]) -> dict[str, str]:
+    """``ITEM=SHARE`` pairs (the request model checks the shares)."""
+    out = {}
+    for value in values:
+        item, sign, share = value.partition("=")
+        if not sign or not item.strip():
+            raise PaxsilicaError(f"use {value!r}: write ITEM=SHARE, e.g. gallium=0.2")
+        out[item.strip()] = share.strip()
+    return out
 
 
 def expand_command(
@@ -98,22 +133,40 @@ def expand_command(
     item: Annotated[list[str], typer.Option("--item", help="Item id or alias (repeatable)")],
     k: Annotated[int, typer.Option("--k", help="How many countries join")] = 1,
     stage: Annotated[str | None, typer.Option(help="Only this stage")] = None,
-    threshold: Annotated[float, typer.Option(help="Coverage that counts an item covered")] = 0.5,
+    threshold: Annotated[float, typer.Option(help="Share of an item's need that counts it "
+                                                  "covered")] = 0.5,
     group: Annotated[str, typer.Option(help="Coalition group id")] = "pax_silica",
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", help="Group whose members are not eligible (repeatable; default "
+                          "sanctioned; 'none' for no group)")] = None,
+    use: Annotated[list[str] | None, typer.Option(
+        "--use", help="ITEM=SHARE: the coalition's use, share of world output "
+                      "(default: consumption data)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Membership date")] = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="json or table")] = PlanFormat.json,
     db: DbOption = None,
 ) -> None:
-    """Rank candidate countries by coverage gained; best set of k (MILP) and greedy."""
+    """Rank eligible countries by the coalition's unmet need they cover; best set of k."""
+    from paxsilica.requests.expand import ExpandRequest, answer_expand
+
+    options: dict[str, object] = {}
+    if exclude is not None:
+        options["exclude"] = [g for g in exclude if g != "none"]
+    if use:
+        options["use"] = _use_option(use)
     request = ExpandRequest.parse(item=item, k=k, stage=stage, threshold=threshold, group=group,
-                                  as_of=as_of)
+                                  as_of=as_of, **options)
     out = answer_expand(_network(ctx, db), request)
+    for warning in out.warnings:
+        err_console.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     if fmt is PlanFormat.json:
         sys.stdout.write(json.dumps(out.to_dict(), indent=2, default=str) + "\n")
         return
     print(f"best {k} (MILP): {', '.join(out.chosen)}; greedy: {', '.join(out.greedy)}")
-    emit(out.items, OutputFormat.table, "Coverage per item")
+    emit(out.items, OutputFormat.table, "Unmet need per item")
     emit(out.ranking, OutputFormat.table, "Candidates")
+    if not out.excluded.empty:
+        emit(out.excluded, OutputFormat.table, "Not eligible")
 
 
 def register(app: typer.Typer) -> None:

@@ -13,20 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from typing import TYPE_CHECKING
 
 from paxsilica.cli.common import err_console
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 __all__ = ["progress_bar", "step_progress"]
 
@@ -34,6 +27,17 @@ __all__ = ["progress_bar", "step_progress"]
 def progress_bar(counts: bool = True, console: Console | None = None) -> Progress:
     """A bar on stderr (or ``console``): description, bar, ``done/total`` (or percent),
     elapsed time and ETA."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     amount = MofNCompleteColumn() if counts else TaskProgressColumn()
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), amount,
                     TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),

@@ -11,9 +11,6 @@ from rich.markup import escape
 
 from paxsilica.cli.common import DbOption, console, store_for
 from paxsilica.cli.progress import progress_bar
-from paxsilica.model.network import StackNetwork, as_date
-from paxsilica.report.data import STEPS
-from paxsilica.report.html import SECTIONS, check_report_path, render_report
 
 __all__ = ["register"]
 
@@ -28,6 +25,10 @@ def report_command(
     db: DbOption = None,
 ) -> None:
     """Write the HTML dashboard of the stack (one file, works offline) and say where."""
+    from paxsilica.model.network import StackNetwork, as_date
+    from paxsilica.report.data import STEPS
+    from paxsilica.report.html import SECTIONS, check_report_path, render_report
+
     check_report_path(output)  # arguments first: a bad one fails before the database is opened
     as_date(as_of)
     with progress_bar() as progress:

@@ -11,7 +11,6 @@ import typer
 from paxsilica.cli.common import DbOption, err_console
 from paxsilica.errors import PaxsilicaError
 from paxsilica.limits import BODY_TIMEOUT_SECONDS
-from paxsilica.store import default_db_path, open_store
 
 __all__ = ["register"]
 
@@ -41,6 +40,7 @@ def serve_command(
     from paxsilica.certify.certificate import load_private_key, load_public_key
     from paxsilica.service import RateLimit, ServiceConfig, create_app
     from paxsilica.service.http import ProblemH11Protocol
+    from paxsilica.store import default_db_path, open_store
 
     if not (math.isfinite(max_upload_mb) and 0 < max_upload_mb <= 1024 * 1024):
         raise PaxsilicaError(f"--max-upload-mb must be a positive number of MB, not {max_upload_mb}")

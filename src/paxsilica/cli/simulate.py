@@ -8,18 +8,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
-import pandas as pd
 import typer
-import yaml
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from paxsilica.cli.common import RAW_CSV, DbOption, OutputFormat, emit, err_console, store_for
 from paxsilica.errors import NotFoundError, RowError, ValidationError
 from paxsilica.io.atomic import Content, atomic_stream, check_outputs, write_atomic
-from paxsilica.model.network import StackNetwork
-from paxsilica.requests.simulate import PreparedSimulation, SimulateRequest, prepare_simulation
+
+if TYPE_CHECKING:  # the simulator (numpy, pandas, pyarrow, dask) loads only when a command runs
+    import pandas as pd
+    from rich.progress import Progress
+
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.simulate import PreparedSimulation
 
 __all__ = ["register"]
 
@@ -60,11 +62,14 @@ def _destination(path: Path | None) -> Iterator[BinaryIO]:
 
 
 def _progress(total: int, what: str) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=err_console, transient=True)
 
 
 def _library(ctx: typer.Context, db: Path | None) -> tuple[StackNetwork, dict[str, dict]]:
+    from paxsilica.model.network import StackNetwork
     from paxsilica.simulate.library import scenario_library
 
     net = StackNetwork.from_store(store_for(ctx, db))
@@ -89,6 +94,9 @@ def simulate_command(
     db: DbOption = None,
 ) -> None:
     """Simulate a disruption scenario day by day (ARIO model); print or write the result."""
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.requests.simulate import SimulateRequest, prepare_simulation
+
     if fmt is SimFormat.parquet and output is None:
         raise ValidationError([RowError("<arguments>", None, "--output", "parquet needs -o PATH")])
     check_outputs({"-o": output})  # before any work
@@ -126,7 +134,8 @@ def simulate_command(
         with _destination(output) as handle:  # the series is written as the run goes
             writer = ResultWriter(fmt.value, handle, scenario=name, days=prepared.days,
                                   industries=prepared.network.industries, regions=prepared.network.regions,
-                                  series=series.value, raw=RAW_CSV.get(), money=_money(prepared))
+                                  series=series.value, raw=RAW_CSV.get(), money=_money(prepared),
+                                  rounded=fmt is SimFormat.json)
             result = run(writer.rows)
             writer.finish(result)  # type: ignore[arg-type]
     for line in result.warnings:  # type: ignore[attr-defined]
@@ -159,6 +168,8 @@ def _text_out(text: str, output: Path | None) -> None:
 
 
 def _ensemble(prepared: PreparedSimulation, fmt: SimFormat, output: Path | None) -> None:
+    import pandas as pd
+
     name, members = prepared.scenario.name, prepared.request.ensemble or 1
     with _progress(members, f"ensemble {name}") as bar:
         task = bar.add_task("members", total=members)
@@ -210,6 +221,8 @@ def list_command(ctx: typer.Context,
 def show_command(ctx: typer.Context, name: str, db: DbOption = None,
                  as_of: Annotated[str | None, typer.Option("--as-of", help="Date of coalition-ban")] = None) -> None:
     """Print one scenario as YAML."""
+    import yaml
+
     typer.echo(yaml.safe_dump(_document(ctx, name, db, as_of), sort_keys=False, allow_unicode=True))
 
 
@@ -219,6 +232,8 @@ def export_command(ctx: typer.Context, name: str,
                    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of coalition-ban")] = None,
                    db: DbOption = None) -> None:
     """Write one scenario to a YAML file (edit it, then run paxsilica simulate on it)."""
+    import yaml
+
     check_outputs({"-o": output})
     document = _document(ctx, name, db, as_of)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, emit, store_for
-from paxsilica.service.access import ROLES, add_token, list_tokens, revoke_token
+from paxsilica.service.roles import ROLES
 
 __all__ = ["register"]
 
@@ -30,6 +30,8 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     """Create a token; it is printed once, as the last line (only its SHA-256 is stored)."""
+    from paxsilica.service.access import add_token
+
     token = add_token(store_for(ctx, db), name, role, who=_who())
     typer.echo(f"token {name!r} ({role}) created; keep it secret, it is not shown again:")
     typer.echo(token)
@@ -39,6 +41,8 @@ def add_command(
 def list_command(ctx: typer.Context, db: DbOption = None,
                  fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table) -> None:
     """Tokens by name, role, creation and revocation time (never the tokens)."""
+    from paxsilica.service.access import list_tokens
+
     emit(list_tokens(store_for(ctx, db)), fmt, title="access tokens")
 
 
@@ -46,6 +50,8 @@ def list_command(ctx: typer.Context, db: DbOption = None,
 def revoke_command(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Token name")],
                    db: DbOption = None) -> None:
     """Stop a token from working at once."""
+    from paxsilica.service.access import revoke_token
+
     revoke_token(store_for(ctx, db), name, who=_who())
     typer.echo(f"token {name!r} revoked")
 

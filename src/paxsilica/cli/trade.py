@@ -10,7 +10,6 @@ import typer
 
 from paxsilica.cli.common import DbOption, OutputFormat, console, emit, store_for
 from paxsilica.cli.progress import progress_bar
-from paxsilica.store.trade import import_trade_files, trade_flows, trade_summary
 
 __all__ = ["register"]
 
@@ -38,6 +37,8 @@ def import_command(
 
     Re-imports replace what they supersede: a BACI year, or a Comtrade (year, reporter).
     """
+    from paxsilica.store.trade import import_trade_files
+
     store = store_for(ctx, db)
     sizes = [path.stat().st_size if path.is_file() else 0 for path in files]
     with progress_bar(counts=False) as progress:
@@ -65,6 +66,8 @@ def status_command(
     db: DbOption = None,
 ) -> None:
     """Stored flows per dataset, year and item: rows, importers and value (thousand USD)."""
+    from paxsilica.store.trade import trade_flows, trade_summary
+
     flows = trade_flows(store_for(ctx, db, read_only=True))
     if flows.empty:
         console.print("no trade flows imported (see: paxsilica trade import --help)")

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["EXPOSURE_JSON_KEYS", "RULES", "NumberRule", "json_records", "jsonable", "ordered_columns",
-           "rounded"]
+__all__ = ["EXPOSURE_JSON_KEYS", "NOISE", "RULES", "NumberRule", "json_records", "jsonable",
+           "ordered_columns", "rounded", "rounded_document"]
 
 EXPOSURE_JSON_KEYS = ["item", "stage", "year", "country", "share", "hhi", "concern_share",
                       "coalition_share", "as_of", "sources"]
@@ -108,4 +108,47 @@ def rounded(frame: pd.DataFrame) -> pd.DataFrame:
                                     index=out.index, dtype=object)
         else:
             out[column] = pd.Series(values, index=out.index, dtype=series.dtype)
+    return out
+
+
+NOISE = 1e-9
+"""A loss whose share of the industry's own output is below this is float noise: written 0."""
+
+
+def _is_loss(name: str) -> bool:
+    return name.endswith("_loss") or (name.startswith("loss_") and not _is_share(name)) \
+        or name.endswith("_loss_usd")
+
+
+def rounded_document(document: dict) -> dict:
+    """A result document (a simulation's ``{"scenario", "days", "series", "summary", …}``)
+    with every list of records rounded as :func:`rounded` rounds a table, and losses that
+    are float noise (a row whose ``loss_share`` is under :data:`NOISE` in size) written 0.
+
+    >>> rounded_document({"days": 2, "summary": [
+    ...     {"sector": "a", "production_loss": -1.5e-08, "loss_share": -7.1e-10, "days": None},
+    ...     {"sector": "b", "production_loss": 12.000000000004, "loss_share": 0.123456, "days": 3}]})
+    {'days': 2, 'summary': [{'sector': 'a', 'production_loss': 0.0, 'loss_share': 0.0, 'days': None}, \
+{'sector': 'b', 'production_loss': 12.0, 'loss_share': 0.1235, 'days': 3}]}
+    """
+    out = {}
+    for key, value in document.items():
+        if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+            rows = [dict(row) for row in value]
+            for row in rows:
+                share = row.get("loss_share")
+                if isinstance(share, float) and abs(share) < NOISE:
+                    row.update({name: 0.0 for name, cell in row.items()
+                                if _is_loss(name) and isinstance(cell, float)})
+            frame = pd.DataFrame(rows)
+            for column in frame.columns:  # whole numbers (a count of days) stay whole
+                cells = [row.get(column) for row in rows]
+                if all(cell is None or (isinstance(cell, int) and not isinstance(cell, bool))
+                       for cell in cells):
+                    frame[column] = pd.Series(cells, index=frame.index, dtype=object)
+            out[key] = json_records(rounded(frame))
+        elif isinstance(value, dict):  # a nested part (the economy's totals and industries)
+            out[key] = rounded_document(value)
+        else:
+            out[key] = value
     return out

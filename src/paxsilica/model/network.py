@@ -43,7 +43,8 @@ def no_item_parameters() -> pd.DataFrame:
                          for column in KINDS["item_parameters"].columns})
 
 
-LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "item_ids", "targets", "identifiers"}
+LIST_COLUMNS = {"aliases", "hs_codes", "member_statuses", "other_statuses", "item_ids", "targets",
+                "identifiers"}
 
 
 def as_date(value: date | str | None) -> date:

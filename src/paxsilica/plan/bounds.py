@@ -58,10 +58,12 @@ def number_problems(problem: BaseModel, file: str) -> list[RowError]:
 
 
 def supply_problems(problem: BaseModel, file: str) -> list[RowError]:
-    """A problem when nothing at all (no source, project or stockpile) can supply the
-    demand; a demanded item that only lacks its own supplier is left to the solver, which
-    reports it as the infeasibility (or unmet demand) it is."""
+    """A problem when nothing at all (no source, project, stockpile or carried initial
+    stock) can supply the demand; a demanded item that only lacks its own supplier is left
+    to the solver, which reports it as the infeasibility (or unmet demand) it is."""
     if problem.sources or problem.projects or problem.stockpiles:  # type: ignore[attr-defined]
+        return []
+    if any(stock.initial > 0 for stock in getattr(problem, "inventory", [])):
         return []
     return [RowError(file, None, "sources", "no sources, projects or stockpiles: nothing can "
                                             "supply the demand")]

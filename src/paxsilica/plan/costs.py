@@ -3,11 +3,10 @@
 * ``partners``: each built project's capex split by its stated ``partners`` shares;
 * ``benefit``: split by the expected, discounted quantity each member receives from the
   project (w_k δ_t f); a project that delivers nothing falls back to partner shares;
-* ``shapley``: the whole plan's cost c(N) shared among the members N with demand, where
-  c(S) is the optimum of the same problem serving only the members in S (their targets,
-  stockpiles and the coalition-wide targets on their items):
-  φ_m = Σ_{S ⊆ N∖{m}} |S|! (|N| − |S| − 1)! / |N|! · (c(S ∪ {m}) − c(S)).
-  It needs 2^|N| solves, so it is limited to ``max_players`` members (default 8).
+* ``shapley``: the whole plan's cost c(N) shared among the members N with demand by the
+  Shapley value of the cost game of :mod:`paxsilica.plan.game` (c(S): S alone, with its
+  own supply and pro-rata shares of non-members' capacity, under the same targets);
+  exact up to 8 members, sampled beyond with a standard error; core checked there.
 
 Example:
     >>> import pandas as pd
@@ -19,19 +18,14 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from itertools import combinations
-from math import factorial
-
 import pandas as pd
 
 from paxsilica.errors import PaxsilicaError
-from paxsilica.plan.model import build
+from paxsilica.plan.game import cost_game
 from paxsilica.plan.problem import Problem
 from paxsilica.plan.results import PlanResult
-from paxsilica.plan.solve import solve
 
-__all__ = ["by_benefit", "by_partners", "restrict", "shapley", "share_costs"]
+__all__ = ["by_benefit", "by_partners", "shapley", "share_costs"]
 
 
 def by_partners(builds: pd.DataFrame) -> pd.DataFrame:
@@ -60,52 +54,10 @@ def by_benefit(result: PlanResult, problem: Problem) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["project", "country", "amount"])
 
 
-def restrict(problem: Problem, members: set[str]) -> Problem:
-    """The same problem serving only ``members`` (their demand, targets and stockpiles)."""
-    part = problem.model_copy(deep=True)
-    part.demand = [d for d in part.demand if d.member in members]
-    items = {d.item for d in part.demand}
-    part.stockpiles = [s for s in part.stockpiles if s.member in members]
-    part.targets = [t for t in part.targets if t.item in items
-                    and (t.member is None or t.member in members)]
-    return part
-
-
-def shapley(problem: Problem, *, max_players: int = 8, mip_gap: float = 1e-6,
-            progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Shapley shares of the plan's cost; columns country, shapley_cost, standalone_cost,
-    saving (standalone − Shapley). ``progress(done, total)`` is called after each solve."""
-    players = sorted({d.member for d in problem.demand})
-    n = len(players)
-    if n > max_players:
-        raise PaxsilicaError(f"Shapley value needs 2^{n} solves; at most {max_players} "
-                             "members (raise max_players or use partners/benefit)")
-    cost: dict[frozenset[str], float] = {frozenset(): 0.0}
-    total = 2 ** n - 1
-    for size in range(1, n + 1):
-        for subset in combinations(players, size):
-            if progress is not None:
-                progress(len(cost) - 1, total)
-            result = solve(build(restrict(problem, set(subset))), duals=False, mip_gap=mip_gap)
-            if result.objective is None:
-                raise PaxsilicaError(f"no plan for the members {', '.join(subset)} alone "
-                                     f"({result.status}); the Shapley value is undefined")
-            cost[frozenset(subset)] = result.objective
-    if progress is not None:
-        progress(total, total)
-    rows = []
-    for m in players:
-        others = [p for p in players if p != m]
-        value = 0.0
-        for size in range(n):
-            weight = factorial(size) * factorial(n - size - 1) / factorial(n)
-            for subset in combinations(others, size):
-                s = frozenset(subset)
-                value += weight * (cost[s | {m}] - cost[s])
-        rows.append({"country": m, "shapley_cost": value, "standalone_cost": cost[frozenset([m])]})
-    table = pd.DataFrame(rows)
-    table["saving"] = table["standalone_cost"] - table["shapley_cost"]
-    return table
+def shapley(problem: Problem, **options: object) -> pd.DataFrame:
+    """Shapley shares of the plan's cost (see :func:`paxsilica.plan.game.cost_game`):
+    country, shapley_cost, standalone_cost, saving, std_error."""
+    return cost_game(problem, **options).shares  # type: ignore[arg-type]
 
 
 def share_costs(result: PlanResult, problem: Problem, method: str = "partners",

@@ -18,21 +18,22 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 from pydantic import ValidationError as PydanticError
 
-from paxsilica.errors import NotFoundError, PaxsilicaError, RowError, ValidationError
+from paxsilica.errors import CycleError, PaxsilicaError, RowError, ValidationError
 from paxsilica.io.yamlfile import load_yaml, with_lines
-from paxsilica.model.country import is_country, resolve_country
 from paxsilica.model.network import StackNetwork, as_date
-from paxsilica.plan.bounds import number_problems, supply_problems
-from paxsilica.plan.problem import Problem
+from paxsilica.plan.bounds import number_problems
+from paxsilica.plan.chain import catalogue_recipes, recipe_matrix, total_requirement
+from paxsilica.plan.checks import CHECKS, Checker, check_countries, plan_items, recipe_lines
+from paxsilica.plan.problem import Problem, Recipe
 
-__all__ = ["bundled_network", "check_problem", "load_problem", "parse_problem"]
+__all__ = ["bundled_network", "check_problem", "load_problem", "parse_problem", "plan_items",
+           "recipe_lines"]
 
 
 def bundled_network() -> StackNetwork:
@@ -56,13 +57,22 @@ def parse_problem(data: object, file: str = "<problem>") -> Problem:
     try:
         problem = Problem.model_validate(data)
     except PydanticError as exc:
-        errors = []
+        found: list[tuple[tuple, bool, str]] = []
         for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-after"))
+            # pydantic names the branch of a union ("list[Recipe]", "literal['catalogue']")
+            branch = any(_is_branch(p) for p in error["loc"])
+            loc = tuple(p for p in error["loc"] if not _is_branch(p))
             reason = error["msg"].removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
                 reason = "unknown key"
-            errors.append(RowError(file, None, _key(loc) or None, reason))
+            wrong_kind = branch and error["type"] in _KIND_ERRORS
+            found.append((loc, wrong_kind, reason))
+        # a union's branch of the wrong kind (the text "catalogue" when a list was given)
+        # is noise once another branch explains what is wrong with the value
+        errors = [RowError(file, None, _key(loc) or None, reason)
+                  for loc, wrong_kind, reason in found
+                  if not (wrong_kind and any(other[:len(loc)] == loc and not kind
+                                             for other, kind, _ in found))]
         raise ValidationError(errors) from None
     errors = number_problems(problem, file)
     if errors:
@@ -70,7 +80,19 @@ def parse_problem(data: object, file: str = "<problem>") -> Problem:
     return problem
 
 
-def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
+_KIND_ERRORS = {"literal_error", "list_type", "dict_type", "model_type", "string_type",
+                "bool_type", "int_type", "float_type", "bool_parsing", "int_parsing",
+                "float_parsing"}
+
+
+def _is_branch(part: object) -> bool:
+    text = str(part)
+    return isinstance(part, str) and (text.startswith("function-after") or (
+        "[" in text and text.endswith("]")) or text in {"str", "int", "float", "bool"})
+
+
+def load_problem(path: str | Path, net: StackNetwork | None = None, *,
+                 scenario_files: bool = True) -> Problem:
     """Read, shape-check and resolve a problem file against ``net`` (default: bundled data).
 
     Raises:
@@ -80,179 +102,64 @@ def load_problem(path: str | Path, net: StackNetwork | None = None) -> Problem:
     document = load_yaml(path, dates=False)  # as_of stays text: checked (and named) below
     try:
         problem = parse_problem(document.data, str(path))
-        return check_problem(problem, net or bundled_network(), str(path))
+        return check_problem(problem, net or bundled_network(), str(path),
+                             base_dir=path.parent, scenario_files=scenario_files)
     except ValidationError as exc:
         raise with_lines(exc, document) from None
 
 
-class _Checker:
-    """Resolves names in place and collects the problems found."""
+def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>", *,
+                  base_dir: Path | None = None, scenario_files: bool = True) -> Problem:
+    """A copy of ``problem`` with resolved names; raises one ValidationError listing all.
 
-    def __init__(self, net: StackNetwork, file: str) -> None:
-        self.net, self.file = net, file
-        self.errors: list[RowError] = []
-        self.item_ids = set(net.items["item_id"])
-
-    def fail(self, key: str, reason: str) -> None:
-        self.errors.append(RowError(self.file, None, key, reason))
-
-    def item(self, name: str, key: str) -> str:
-        if name in self.item_ids:
-            return name
-        try:
-            found = self.net.resolve_items(name)
-        except NotFoundError as exc:
-            self.fail(key, str(exc))
-            return name
-        if len(found) > 1:
-            self.fail(key, f"item {name!r} is ambiguous ({', '.join(found)}); use an id")
-        return found[0]
-
-    def country(self, name: str, key: str, *, region_ok: bool = False) -> str:
-        try:
-            code = resolve_country(name)
-        except KeyError as exc:
-            self.fail(key, f"unknown country {name!r} ({exc.args[0]})")
-            return name
-        if not region_ok and not is_country(code):
-            self.fail(key, f"{name!r} is a region ({code}), not a country")
-        return code
-
-    def year(self, year: int | None, years: list[int], key: str) -> None:
-        if year is not None and year not in years:
-            self.fail(key, f"year {year} is outside the horizon {years[0]}-{years[-1]}")
-
-
-def _check_years(c: _Checker, problem: Problem) -> None:
-    years = problem.years
-    if any(b - a != 1 for a, b in pairwise(years)):
-        c.fail("years", f"years must be consecutive and increasing, got {years}")
-
-
-def _check_countries(c: _Checker, value: list[str] | str, field: str, day: date) -> list[str]:
-    """Countries named by ISO3 codes, names or group ids (members on ``day``)."""
-    entries = [value] if isinstance(value, str) else value
-    codes: set[str] = set()
-    groups = set(c.net.groups["group_id"])
-    for n, entry in enumerate(entries):
-        key = field if isinstance(value, str) else f"{field}[{n}]"
-        if entry in groups:
-            codes |= c.net.members(entry, day)
-            continue
-        try:
-            codes.add(resolve_country(entry))
-        except KeyError:
-            c.fail(key, f"unknown country or group {entry!r} (groups: {', '.join(sorted(groups))})")
-    return sorted(codes)
-
-
-def _resolve_all(c: _Checker, problem: Problem) -> None:
-    for field, records, country_field in (("demand", problem.demand, "member"),
-                                          ("sources", problem.sources, "country"),
-                                          ("projects", problem.projects, "country"),
-                                          ("stockpiles", problem.stockpiles, "member")):
-        for n, record in enumerate(records):
-            record.item = c.item(record.item, f"{field}[{n}].item")
-            code = c.country(getattr(record, country_field), f"{field}[{n}].{country_field}",
-                             region_ok=field == "sources")
-            setattr(record, country_field, code)
-    for n, project in enumerate(problem.projects):
-        project.partners = {c.country(k, f"projects[{n}].partners.{k}"): v
-                            for k, v in project.partners.items()}
-    for n, target in enumerate(problem.targets):
-        target.item = c.item(target.item, f"targets[{n}].item")
-        if target.member is not None:
-            target.member = c.country(target.member, f"targets[{n}].member")
-    for s, scenario in enumerate(problem.scenarios):
-        for n, outage in enumerate(scenario.outages):
-            key = f"scenarios[{s}].outages[{n}]"
-            outage.country = c.country(outage.country, f"{key}.country", region_ok=True)
-            if outage.item is not None:
-                outage.item = c.item(outage.item, f"{key}.item")
-
-
-def _check_references(c: _Checker, problem: Problem) -> None:
-    years = problem.years
-    demanded: set[tuple[str, str]] = set()
-    for n, row in enumerate(problem.demand):
-        if row.year != "all":
-            c.year(row.year, years, f"demand[{n}].year")
-        demanded.add((row.member, row.item))
-    ids: dict[str, str] = {}
-    for field, records in (("sources", problem.sources), ("projects", problem.projects),
-                           ("stockpiles", problem.stockpiles)):
-        for n, record in enumerate(records):
-            if record.id in ids:
-                c.fail(f"{field}[{n}].id", f"id {record.id!r} already used in {ids[record.id]}")
-            ids[record.id] = f"{field}[{n}]"
-    for n, project in enumerate(problem.projects):
-        first = project.earliest_build if project.earliest_build is not None else years[0]
-        if first > years[-1]:
-            c.fail(f"projects[{n}].earliest_build", f"{first} is after the last year {years[-1]}")
-        if project.latest_build is not None and project.latest_build < max(first, years[0]):
-            c.fail(f"projects[{n}].latest_build",
-                   f"{project.latest_build} is before {max(first, years[0])}")
-    for n, pile in enumerate(problem.stockpiles):
-        if (pile.member, pile.item) not in demanded:
-            c.fail(f"stockpiles[{n}].member", f"{pile.member} has no demand for {pile.item}")
-    items_demanded = {item for _, item in demanded}
-    for n, target in enumerate(problem.targets):
-        key = f"targets[{n}]"
-        if target.item not in items_demanded:
-            c.fail(f"{key}.item", f"no member has demand for {target.item}")
-        elif target.member is not None and (target.member, target.item) not in demanded:
-            c.fail(f"{key}.member", f"{target.member} has no demand for {target.item}")
-        _check_window(c, target.from_, target.to, years, key)
-    _check_scenarios(c, problem)
-
-
-def _check_window(c: _Checker, start: int | None, end: int | None, years: list[int],
-                  key: str) -> None:
-    c.year(start, years, f"{key}.from")
-    c.year(end, years, f"{key}.to")
-    if start is not None and end is not None and end < start:
-        c.fail(f"{key}.to", f"{end} is before from {start}")
-
-
-def _check_scenarios(c: _Checker, problem: Problem) -> None:
-    seen: set[str] = set()
-    for n, scenario in enumerate(problem.scenarios):
-        if scenario.name in seen:
-            c.fail(f"scenarios[{n}].name", f"scenario {scenario.name!r} appears twice")
-        seen.add(scenario.name)
-        _check_window(c, scenario.from_, scenario.to, problem.years, f"scenarios[{n}]")
-    probabilities = [s.probability for s in problem.scenarios]
-    if any(p is None for p in probabilities):
-        c.fail("scenarios", "give a probability for every scenario or for none")
-    elif abs(sum(probabilities) - 1) > 1e-6:  # type: ignore[arg-type]
-        c.fail("scenarios", f"probabilities add up to {sum(probabilities):g}, not 1")  # type: ignore[arg-type]
-
-
-def _check_supply(c: _Checker, problem: Problem) -> None:
-    if not c.errors:  # items resolved: a demand nothing supplies would crash the model
-        c.errors.extend(supply_problems(problem, c.file))
-
-
-CHECKS: list[Callable[[_Checker, Problem], None]] = [_check_years, _resolve_all,
-                                                     _check_references, _check_supply]
-
-
-def check_problem(problem: Problem, net: StackNetwork, file: str = "<problem>") -> Problem:
-    """A copy of ``problem`` with resolved names; raises one ValidationError listing all."""
+    A chain reading the catalogue gets its recipe lines (through left-out items); scenarios
+    naming the simulator are replaced by the outages and losses it gives (``base_dir``:
+    where scenario files are looked up, default the working directory; ``scenario_files``
+    False refuses them, for callers that must not read the local disk, e.g. the service).
+    """
     problem = problem.model_copy(deep=True)
-    checker = _Checker(net, file)
+    checker = Checker(net, file)
     try:
         day = as_date(problem.as_of or f"{problem.first_year}-01-01")
     except PaxsilicaError as exc:
         checker.fail("as_of", str(exc))
         day = date.today()
-    concern = _check_countries(checker, problem.concern, "concern", day)
+    concern = check_countries(checker, problem.concern, "concern", day)
     coalition = (None if problem.coalition is None
-                 else _check_countries(checker, problem.coalition, "coalition", day))
+                 else check_countries(checker, problem.coalition, "coalition", day))
     for check in CHECKS:
         check(checker, problem)
     if checker.errors:
         raise ValidationError(checker.errors)
     problem.concern = concern
     problem.coalition = coalition
+    _resolve_chain(checker, problem)
+    if not scenario_files:
+        named = [RowError(file, None, f"scenarios[{n}].simulate.file",
+                          "scenario files are not read here; name a library scenario")
+                 for n, s in enumerate(problem.scenarios)
+                 if s.simulate is not None and s.simulate.file is not None]
+        if named:
+            raise ValidationError(named)
+    if any(s.simulate is not None for s in problem.scenarios):
+        from paxsilica.plan.simulated import expand_simulated
+
+        problem = expand_simulated(problem, net, file, base_dir or Path.cwd())
     return problem
+
+
+def _resolve_chain(c: Checker, problem: Problem) -> None:
+    """Catalogue recipes written out; a cycle is an error on ``chain``."""
+    if problem.chain is None:
+        return
+    items = plan_items(problem)
+    try:
+        if isinstance(problem.chain.recipes, str):
+            problem.chain.recipes = [Recipe(output=o, input=i, quantity=q)
+                                     for o, i, q in catalogue_recipes(c.net, items)]
+        lines = [(r.output, r.input, r.quantity) for r in problem.chain.recipes]
+        total_requirement(recipe_matrix(lines, items), np.zeros((1, len(items))), items)
+    except CycleError as exc:
+        reason = (f"the recipes form a cycle through {', '.join(exc.items)} that needs more "
+                  "of an item than it makes")
+        raise ValidationError([RowError(c.file, None, "chain.recipes", reason)]) from None

@@ -22,6 +22,7 @@ from paxsilica.plan.constraints import (
     add_demand_balance,
     add_domestic_links,
     add_project_capacity,
+    add_shortfall_rule,
     add_stock_drawdown,
 )
 from paxsilica.plan.objective import add_cost_objective, add_slack_objective
@@ -31,6 +32,8 @@ from paxsilica.plan.targets import TargetRows, add_targets
 from paxsilica.plan.variables import (
     add_builds,
     add_domestic,
+    add_inventory,
+    add_shortfall_share,
     add_stock_levels,
     add_supply,
     add_unmet,
@@ -66,14 +69,17 @@ def build(problem: Problem, net: StackNetwork | None = None, *,
     if unmet is None and elastic:
         unmet = add_unmet(m, sets, name="Demand-shortfall", always=True)
     level = add_stock_levels(m, sets)
+    inventory = add_inventory(m, sets)
+    share = add_shortfall_share(m, sets, unmet)
     add_build_once(m, sets, build_var)
     add_project_capacity(m, sets, supply, build_var)
     add_stock_drawdown(m, sets, supply, level)
-    add_demand_balance(m, sets, supply, unmet)
+    add_demand_balance(m, sets, supply, unmet, inventory)
+    add_shortfall_rule(m, sets, unmet, share)
     add_domestic_links(m, sets, supply, domestic, unmet)
     targets = add_targets(m, sets, supply, domestic, build_var, elastic=elastic)
     if elastic:
         add_slack_objective(m)
     else:
-        add_cost_objective(m, sets)
+        add_cost_objective(m, sets, targets)
     return PlanModel(m, sets, targets, elastic)

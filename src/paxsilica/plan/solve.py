@@ -20,78 +20,31 @@ Example:
 
 from __future__ import annotations
 
-import logging
-import math
-import os
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from paxsilica.errors import ParameterError
-from paxsilica.plan.model import PlanModel, build
+from paxsilica.plan.highs import INFEASIBLE, options_for, run
+from paxsilica.plan.infeasible import diagnose
+from paxsilica.plan.model import PlanModel
+from paxsilica.plan.objective import tie_break_value
 from paxsilica.plan.results import (
     PlanResult,
     builds_table,
-    flows_table,
+    flows_tables,
+    inventory_table,
+    production_table,
+    shortfall_rule,
     stockpiles_table,
     targets_table,
     unmet_table,
 )
 from paxsilica.plan.terms import expression
+from paxsilica.plan.values import loss_avoided, stockpile_rules
 
 __all__ = ["solve"]
-
-INFEASIBLE = {"infeasible", "infeasible_or_unbounded"}
-
-
-@contextmanager
-def solver_output_to_stderr(quiet: bool = False) -> Iterator[None]:
-    """HiGHS prints its banner on the process's standard output (file descriptor 1) when a
-    solver object is made, whatever its options; point that descriptor at stderr for the
-    solve (at the null device when ``quiet``: no banner at all), so that JSON or a report
-    on stdout is never mixed with solver text."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no descriptor 1 (embedded interpreters): nothing to protect
-        yield
-        return
-    target = os.open(os.devnull, os.O_WRONLY) if quiet else 2
-    try:
-        os.dup2(target, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        if quiet:
-            os.close(target)
-
-
-def _run(pm: PlanModel, options: dict[str, object]) -> str:
-    # linopy logs a warning for every non-optimal status; the answer reports it instead
-    logging.getLogger("linopy").setLevel(logging.ERROR)
-    with solver_output_to_stderr(quiet=not options["output_flag"]):
-        _, condition = pm.model.solve(solver_name="highs", io_api="direct", **options)
-    return str(condition)
-
-
-def _options(time_limit: float | None, mip_gap: float, log: bool) -> dict[str, object]:
-    if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
-        raise ParameterError(f"time_limit must be a positive number of seconds, not {time_limit}")
-    if not (math.isfinite(mip_gap) and 0 <= mip_gap < 1):
-        raise ParameterError(f"mip_gap must be within 0-1, not {mip_gap}")
-    options: dict[str, object] = {"mip_rel_gap": mip_gap, "log_to_console": log,
-                                  "output_flag": log}
-    if time_limit is not None:
-        options["time_limit"] = float(time_limit)
-    return options
-
 
 def _solution(pm: PlanModel, name: str) -> np.ndarray | None:
     if name not in pm.model.variables:
@@ -104,35 +57,38 @@ DEFAULT_MIP_GAP = 1e-4
 
 
 def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = DEFAULT_MIP_GAP,
-          duals: bool = True, log: bool = False, forced_values: int = 20) -> PlanResult:
+          duals: bool = True, log: bool = False, forced_values: int = 20,
+          loss_values: int = 30) -> PlanResult:
     """Solve with HiGHS; ``duals``: also the fixed-builds LP for duals and project values.
 
     ``forced_values``: when at most this many projects are not built, each is also forced
     in (one MILP each) and the objective increase reported as ``forced_in_cost``.
+    ``loss_values``: with priced unmet demand, the expected loss each build and stockpile
+    avoids (one LP each, when there are at most this many; 0: not computed; see
+    :mod:`paxsilica.plan.values`).
 
     ``log`` prints HiGHS progress (on the process's standard output; the CLI sends it to
     standard error).
     """
     started = time.perf_counter()
-    options = _options(time_limit, mip_gap, log)
-    condition = _run(pm, options)
+    options = options_for(time_limit, mip_gap, log)
+    condition = run(pm, options)
     timings = {"solve_seconds": time.perf_counter() - started}
     if condition in INFEASIBLE:
         return _infeasible(pm, options, timings)
     if pm.model.objective.value is None or not np.isfinite(pm.model.objective.value):
         return PlanResult("time_limit", None, *_empty(pm), timings=timings,
-                          message="no feasible plan found within the time limit")
+                          message="no feasible plan found within the time limit",
+                          **_context(pm))
     status = "optimal" if condition == "optimal" else "time_limit"
-    builds = _solution(pm, "Project-build")
-    supply = _solution(pm, "Supply")
-    unmet = _solution(pm, "Unmet")
-    domestic = _solution(pm, "Domestic")
-    levels = _solution(pm, "Stockpile-level")
-    values = {rows.name: pm.model.constraints[rows.name].lhs.solution.values
-              for rows in pm.targets}
-    objective = float(pm.model.objective.value)
+    solved = {name: _solution(pm, name) for name in (
+        "Project-build", "Supply", "Unmet", "Domestic", "Stockpile-level", "Inventory-level")}
+    builds, supply, levels = solved["Project-build"], solved["Supply"], solved["Stockpile-level"]
+    values = {rows.name: _achieved(pm, rows) for rows in pm.targets}
+    objective = float(pm.model.objective.value) - tie_break_value(pm.model, pm.sets)
     gap = _gap(pm)
     target_duals = not_built = None
+    worth = None
     if duals:
         started = time.perf_counter()
         target_duals, not_built = _fixed_lp(pm, builds, options)
@@ -142,14 +98,45 @@ def solve(pm: PlanModel, *, time_limit: float | None = None, mip_gap: float = DE
             not_built["forced_in_cost"] = [_forced_in(pm, project, options) - objective
                                            for project in not_built["project"]]
             timings["forced_in_seconds"] = time.perf_counter() - started
+    if loss_values > 0:
+        started = time.perf_counter()
+        worth = loss_avoided(pm, builds, levels, options, loss_values)
+        timings["values_seconds"] = time.perf_counter() - started
     started = time.perf_counter()
-    result = PlanResult(status, objective, builds_table(pm, builds),
-                        flows_table(pm, supply, unmet, domestic),
-                        unmet_table(pm, unmet), targets_table(pm, values, target_duals),
+    flows, uses = flows_tables(pm, supply, solved["Unmet"], solved["Domestic"],
+                               solved["Inventory-level"])
+    result = PlanResult(status, objective, builds_table(pm, builds), flows,
+                        unmet_table(pm, solved["Unmet"]),
+                        targets_table(pm, values, target_duals, supply),
                         not_built if not_built is not None else _not_built(pm, builds, None),
-                        stockpiles=stockpiles_table(pm, levels), mip_gap=gap, timings=timings)
+                        stockpiles=stockpiles_table(pm, levels), mip_gap=gap, timings=timings,
+                        uses=uses, production=production_table(pm, supply),
+                        inventory=inventory_table(pm, solved["Inventory-level"]),
+                        stockpile_rules=stockpile_rules(pm, supply, levels),
+                        values=worth if worth is not None else pd.DataFrame(),
+                        **_context(pm))
     timings["tables_seconds"] = time.perf_counter() - started
     return result
+
+
+def _achieved(pm: PlanModel, rows: object) -> np.ndarray:
+    """A target row's left side without what a soft target missed (the share achieved)."""
+    value = pm.model.constraints[rows.name].lhs.solution.values  # type: ignore[attr-defined]
+    if rows.missed is None:  # type: ignore[attr-defined]
+        return value
+    missed = pm.model.variables[rows.missed].solution.fillna(0).values  # type: ignore[attr-defined]
+    return value + missed if rows.sense == "<=" else value - missed  # type: ignore[attr-defined]
+
+
+def _context(pm: PlanModel) -> dict[str, object]:
+    """What every answer carries: the rule sharing shortfalls, scenarios and warnings."""
+    problem = pm.sets.problem
+    scenarios = pd.DataFrame([{"scenario": s.name, "probability": s.probability,
+                               "origin": s.origin or "problem file"}
+                              for s in problem.scenarios],
+                             columns=["scenario", "probability", "origin"])
+    return {"shortfall_rule": shortfall_rule(pm), "scenarios": scenarios,
+            "warnings": list(problem.notes)}
 
 
 def _gap(pm: PlanModel) -> float | None:
@@ -177,7 +164,7 @@ def _fixed_lp(pm: PlanModel, builds: np.ndarray | None,
     # HiGHS presolve turns the fixing rows into bounds and their duals come back as 0
     lp_options = {**{k: v for k, v in options.items() if k != "mip_rel_gap"},
                   "presolve": "off"}
-    _run(pm, lp_options)
+    run(pm, lp_options)
     duals = {rows.name: m.constraints[rows.name].dual.fillna(0).values for rows in pm.targets}
     reduced = None
     if builds is not None:
@@ -194,7 +181,7 @@ def _forced_in(pm: PlanModel, project: str, options: dict[str, object]) -> float
     build_var = m.variables["Project-build"]
     m.add_constraints(build_var.sel(project=project).sum() == 1, name="Project-forced")
     try:
-        condition = _run(pm, options)
+        condition = run(pm, options)
         value = m.objective.value
         return float(value) if condition not in INFEASIBLE and value is not None else np.nan
     finally:
@@ -229,29 +216,15 @@ def _not_built(pm: PlanModel, builds: np.ndarray | None,
 def _empty(pm: PlanModel) -> tuple[pd.DataFrame, ...]:
     targets = pd.DataFrame(columns=["target", "kind", "item", "member", "country", "scenario",
                                     "year", "value", "limit", "dual"])
-    return (builds_table(pm, None), flows_table(pm, None),
+    return (builds_table(pm, None), flows_tables(pm, None)[0],
             unmet_table(pm, None), targets, _not_built(pm, None, None))
 
 
 def _infeasible(pm: PlanModel, options: dict[str, object],
                 timings: dict[str, float]) -> PlanResult:
-    """Elastic re-solve: which targets (or demands) must give way, and by how much."""
-    elastic = build(pm.sets.problem, elastic=True)
-    _run(elastic, options)
-    rows = []
-    m = elastic.model
-    for name in [n for n in m.variables if n.endswith("-slack") or n == "Demand-shortfall"]:
-        slack = m.variables[name].solution.fillna(0).to_dataframe().reset_index()
-        slack = slack[slack["solution"] > 1e-6]
-        key = "demand" if name == "Demand-shortfall" else "target"
-        for row in slack.to_dict("records"):
-            rows.append({"constraint": name.removesuffix("-slack"), "target": row[key],
-                         "scenario": row.get("scenario", "all"), "year": row["year"],
-                         "violation": row["solution"]})
-    conflicts = pd.DataFrame(rows, columns=["constraint", "target", "scenario", "year",
-                                            "violation"])
-    names = sorted(set(conflicts["target"]))
-    message = ("infeasible: these cannot all hold: " + ", ".join(names)) if names else \
-        "infeasible"
+    """Elastic re-solves: which targets (then demands) must give way, and by how much."""
+    started = time.perf_counter()
+    conflicts, message = diagnose(pm, options)
+    timings["diagnosis_seconds"] = time.perf_counter() - started
     return PlanResult("infeasible", None, *_empty(pm), conflicts=conflicts, timings=timings,
-                      message=message)
+                      message=message, **_context(pm))

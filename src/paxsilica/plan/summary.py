@@ -1,4 +1,5 @@
-"""Summaries of a solved plan for reports: concern share per member before and after.
+"""Summaries of a solved plan for reports: concern share per member before and after, who
+bears unmet demand, and the bundled example solved once per network (with its cost game).
 
 Example:
     >>> import pandas as pd
@@ -12,9 +13,19 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from importlib import resources
+from weakref import WeakKeyDictionary
+
 import pandas as pd
 
-__all__ = ["concern_share_change"]
+from paxsilica.model.network import StackNetwork
+
+__all__ = ["EXAMPLE", "ExampleReport", "concern_share_change", "example_report",
+           "unmet_by_member"]
+
+EXAMPLE = "plans/ndpr_magnets.yaml"
+"""The bundled example problem, relative to the package's data folder."""
 
 
 def concern_share_change(flows: pd.DataFrame, unmet: pd.DataFrame, concern: list[str],
@@ -44,3 +55,91 @@ def concern_share_change(flows: pd.DataFrame, unmet: pd.DataFrame, concern: list
     table = pd.DataFrame({"before": before, "after": after}).reset_index()
     table["first_year"], table["last_year"] = first, last
     return table[columns].sort_values(["item", "member"]).reset_index(drop=True)
+
+
+def unmet_by_member(unmet: pd.DataFrame) -> pd.DataFrame:
+    """Unmet demand summed over the years per scenario, member and item: quantity, demand
+    (of those years), share, first and last year short.
+
+    >>> unmet = pd.DataFrame({"scenario": ["ban"] * 2, "year": [2028, 2029],
+    ...     "member": ["USA"] * 2, "item": ["x"] * 2, "quantity": [5.0, 5.0],
+    ...     "demand": [10.0, 10.0], "share": [0.5, 0.5], "priority": [0, 0]})
+    >>> row = unmet_by_member(unmet).iloc[0]
+    >>> float(row["quantity"]), float(row["share"]), int(row["first_year"])
+    (10.0, 0.5, 2028)
+    """
+    columns = ["scenario", "member", "item", "quantity", "demand", "share", "first_year",
+               "last_year"]
+    if unmet.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = unmet.groupby(["scenario", "member", "item"])
+    table = pd.DataFrame({"quantity": grouped["quantity"].sum(),
+                          "demand": grouped["demand"].sum(),
+                          "first_year": grouped["year"].min(),
+                          "last_year": grouped["year"].max()}).reset_index()
+    table["share"] = table["quantity"] / table["demand"]
+    return table[columns]
+
+
+@dataclass(frozen=True, eq=False)
+class ExampleReport:
+    """The bundled example solved, with its cost game (None if it could not be played)."""
+
+    problem: object
+    result: object
+    game: object | None
+    error: str | None = None
+
+
+_EXAMPLES: WeakKeyDictionary[StackNetwork, ExampleReport] = WeakKeyDictionary()
+_BY_CONTENT: dict[str, ExampleReport] = {}
+CACHED = 4
+"""Example answers kept per process (by the content of the tables they depend on)."""
+
+
+def _fingerprint(net: StackNetwork) -> str:
+    """A digest of the tables the example depends on (items, groups, memberships, recipes,
+    supplies, companies, ownership, facilities, export controls)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("items", "groups", "memberships", "recipes", "supplies", "companies",
+                 "ownership", "facilities", "export_controls"):
+        table = getattr(net, name)
+        digest.update(name.encode())
+        digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
+    return digest.hexdigest()
+
+
+def example_report(net: StackNetwork) -> ExampleReport:
+    """The bundled example on ``net``: loaded, solved (no duals; loss avoided per build and
+    stockpile) and its cost game (about 20 solves). Computed once per network object and
+    kept for networks with the same tables (a process building several reports of the same
+    data solves it once)."""
+    from paxsilica.errors import PaxsilicaError
+    from paxsilica.plan.game import cost_game
+    from paxsilica.plan.load import load_problem
+    from paxsilica.plan.model import build
+    from paxsilica.plan.solve import solve
+
+    if net in _EXAMPLES:
+        return _EXAMPLES[net]
+    key = _fingerprint(net)
+    if key in _BY_CONTENT:
+        _EXAMPLES[net] = _BY_CONTENT[key]
+        return _BY_CONTENT[key]
+    path = resources.files("paxsilica.data").joinpath(EXAMPLE)
+    problem = load_problem(path, net)
+    result = solve(build(problem), duals=False, forced_values=0)
+    game, error = None, None
+    if result.objective is not None:
+        try:
+            game = cost_game(problem, mip_gap=1e-4, plan_objective=result.objective)
+        except PaxsilicaError as exc:
+            error = str(exc)
+    report = ExampleReport(problem, result, game, error)
+    _EXAMPLES[net] = report
+    while len(_BY_CONTENT) >= CACHED:
+        _BY_CONTENT.pop(next(iter(_BY_CONTENT)))
+    _BY_CONTENT[key] = report
+    return report

@@ -11,13 +11,26 @@ so that the achieved share is ``(lhs + offset) / scale``:
 * ``Target-max_single_country_share`` (scenario, year, target:country): supply of the
   item from any one country outside the coalition ≤ limit × coalition demand;
 * ``Target-min_capacity_share`` (year, target): capacity of the item located in the
-  coalition (sources plus projects online) ≥ limit × coalition demand.
+  coalition (sources plus projects online) ≥ limit × coalition requirement;
+* ``Target-min_recycling_capacity_share`` (year, target): the same for recycling
+  capacity only (EU CRMA art. 5(1)(a)(iii): recycling able to produce 25 % of annual
+  consumption);
+* ``Target-min_recycled_share`` (scenario, year, target): supply of the item from
+  recycling ≥ limit × coalition use.
 
-With ``elastic=True`` each family gets a slack (``<name>-slack`` ≥ 0) that relaxes it.
+With a chain, the coalition's *use* of an item in the flow targets is its demand plus
+what chained producers consume (a variable: Σ_s A[i, item s] x[k, t, s], moved to the
+left side as −limit × use), and capacity targets compare with the total requirement
+(I − A)^−1 demand.
+
+A target with a ``penalty`` is soft: ``<name>-missed`` ≥ 0 relaxes it at that cost per
+unit (the objective counts it). With ``elastic=True`` each family gets a slack
+(``<name>-slack`` ≥ 0) that relaxes it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import linopy
@@ -25,6 +38,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from paxsilica.plan.constraints import padded_terms
 from paxsilica.plan.sets import PlanSets, padded
 from paxsilica.plan.terms import expression, gather, keep_empty_rows
 
@@ -46,6 +60,16 @@ class TargetRows:
     """(year, group) True where the target applies."""
     sense: str
     per_scenario: bool
+    use_item: np.ndarray | None = None
+    """(group,) item position whose chained input use adds to ``scale`` (flow targets on
+    coalition use); None when the scale is fixed."""
+    missed: str | None = None
+    """Name of the variable by which soft targets (with a ``penalty``) are missed."""
+
+    @property
+    def penalty(self) -> np.ndarray:
+        """(group,) cost per unit missed (NaN: a hard target)."""
+        return self.groups["penalty"].to_numpy(dtype=float)
 
 
 def _labels(sets: PlanSets) -> list[str]:
@@ -72,10 +96,19 @@ def _constrain(m: linopy.Model, sets: PlanSets, name: str, lhs: linopy.LinearExp
     rhs = xr.DataArray(rows.groups["limit"].to_numpy()[None, :] * rows.scale - rows.offset,
                        coords=[sets.years, index])
     mask = xr.DataArray(rows.window, coords=[sets.years, index])
+    coords = ([sets.scenarios] if rows.per_scenario else []) + [sets.years, index]
     if elastic:
-        coords = ([sets.scenarios] if rows.per_scenario else []) + [sets.years, index]
         slack = m.add_variables(lower=0, coords=coords, name=f"{name}-slack")
         lhs = lhs - slack if rows.sense == "<=" else lhs + slack
+    elif np.isfinite(rows.penalty).any():  # soft targets: missed at a price
+        # bounded at 0 where the target is hard or out of its window (no mask: a masked
+        # variable in an expression changes meaning across linopy versions)
+        soft = np.isfinite(rows.penalty)[None, :] & rows.window
+        upper = xr.DataArray(np.where(soft, np.inf, 0.0), coords=[sets.years, index])
+        missed = m.add_variables(lower=0, upper=upper.transpose(*dims[-2:]), coords=coords,
+                                 name=f"{name}-missed")
+        lhs = lhs - missed if rows.sense == "<=" else lhs + missed
+        rows = dataclasses.replace(rows, missed=missed.name)
     constraint = lhs <= rhs if rows.sense == "<=" else lhs >= rhs
     m.add_constraints(constraint, name=name, mask=mask.transpose(*dims[-2:]))
     return rows
@@ -83,27 +116,46 @@ def _constrain(m: linopy.Model, sets: PlanSets, name: str, lhs: linopy.LinearExp
 
 def _flow_target(m: linopy.Model, sets: PlanSets, variable: linopy.Variable, kind: str,
                  groups: pd.DataFrame, pairs: tuple[np.ndarray, np.ndarray],
-                 scale: np.ndarray, sense: str, elastic: bool) -> TargetRows | None:
+                 scale: np.ndarray, sense: str, elastic: bool,
+                 on_use: bool = True) -> TargetRows | None:
+    """Σ variable[pairs] (−limit × chained use of the item) ≤/≥ limit × scale."""
     if groups.empty:
         return None
     name = f"Target-{kind}"
-    index = padded(pairs[0], pairs[1], len(groups))
-    labels = keep_empty_rows(m, gather(variable.labels.values, index))
+    members, coeffs = np.asarray(pairs[1]), np.ones(len(pairs[1]))
+    group_of = np.asarray(pairs[0])
+    use_item = None
+    if on_use and sets.chained:
+        use_item = sets.items.get_indexer(groups["item"])
+        use = sets.input_use()[use_item]  # (group, supplier)
+        g, s = np.nonzero(use)
+        group_of = np.concatenate([group_of, g])
+        members = np.concatenate([members, s])
+        coeffs = np.concatenate([coeffs, -groups["limit"].to_numpy()[g] * use[g, s]])
+        if variable.name != "Supply":
+            raise ValueError("use terms need the Supply variable")
+    index, weight = padded_terms(group_of, members, coeffs, len(groups))
+    labels = gather(variable.labels.values, index)
+    weight = np.broadcast_to(weight, labels.shape)
+    labels = keep_empty_rows(m, labels)
+    weight = np.concatenate([weight, np.ones((*weight.shape[:-1],
+                                              labels.shape[-1] - weight.shape[-1]))], axis=-1)
     coords = {"scenario": sets.scenarios, "year": sets.years,
               "target": pd.Index(groups["target"], name="target")}
-    lhs = expression(m, labels, np.ones(1), ["scenario", "year", "target"], coords)
+    lhs = expression(m, labels, weight, ["scenario", "year", "target"], coords)
     rows = TargetRows(name, groups, scale, np.zeros_like(scale), _window(sets, groups), sense,
-                      True)
+                      True, use_item)
     return _constrain(m, sets, name, lhs, rows, elastic)
 
 
 def _groups(sets: PlanSets, kind: str) -> pd.DataFrame:
     rows = [{"target": label, "kind": t.kind, "item": t.item, "member": t.member,
-             "country": None, "limit": t.limit, "from": t.from_, "to": t.to}
+             "country": None, "limit": t.limit, "from": t.from_, "to": t.to,
+             "priority": t.priority, "penalty": np.nan if t.penalty is None else t.penalty}
             for label, t in zip(_labels(sets), sets.problem.targets, strict=True)
             if t.kind == kind]
     return pd.DataFrame(rows, columns=["target", "kind", "item", "member", "country", "limit",
-                                       "from", "to"])
+                                       "from", "to", "priority", "penalty"])
 
 
 def _pairs(table: pd.DataFrame, groups: pd.DataFrame, match: object) -> tuple[np.ndarray, ...]:
@@ -140,7 +192,7 @@ def add_min_domestic_share(m: linopy.Model, sets: PlanSets, domestic: linopy.Var
                                                                   groups["item"], strict=True)]
     scale = sets.demand[:, columns]
     return _flow_target(m, sets, domestic, "min_domestic_share", groups, pairs, scale, ">=",
-                        elastic)
+                        elastic, on_use=False)
 
 
 def add_max_single_country_share(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
@@ -150,9 +202,11 @@ def add_max_single_country_share(m: linopy.Model, sets: PlanSets, supply: linopy
     outside = sets.suppliers[(sets.suppliers["kind"] != "stockpile")
                              & ~sets.suppliers["country"].isin(coalition)]
     rows = []
-    for target in base.itertuples(index=False):
-        for country in sorted(set(outside.loc[outside["item"] == target.item, "country"])):
-            rows.append({**target._asdict(), "target": f"{target.target}:{country}",
+    # records, not itertuples: itertuples renames the column "from" (a keyword), which
+    # dropped every target's window (issue 20)
+    for target in base.to_dict("records"):
+        for country in sorted(set(outside.loc[outside["item"] == target["item"], "country"])):
+            rows.append({**target, "target": f"{target['target']}:{country}",
                          "country": country})
     groups = pd.DataFrame(rows, columns=base.columns)
     pairs = _pairs(sets.suppliers, groups, lambda r, a: (a["item"] == r.item)
@@ -162,29 +216,50 @@ def add_max_single_country_share(m: linopy.Model, sets: PlanSets, supply: linopy
                         elastic)
 
 
-def add_min_capacity_share(m: linopy.Model, sets: PlanSets, build: linopy.Variable | None,
+def add_min_recycled_share(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
                            elastic: bool = False) -> TargetRows | None:
-    groups = _groups(sets, "min_capacity_share")
+    groups = _groups(sets, "min_recycled_share")
+    pairs = _pairs(sets.suppliers, groups, lambda r, a: (a["item"] == r.item)
+                   & a["recycling"] & (a["kind"] != "stockpile"))
+    scale = np.stack([sets.item_demand(i) for i in groups["item"]], axis=1) if len(groups) else None
+    return _flow_target(m, sets, supply, "min_recycled_share", groups, pairs, scale, ">=",
+                        elastic)
+
+
+def add_capacity_share(m: linopy.Model, sets: PlanSets, build: linopy.Variable | None,
+                       kind: str, elastic: bool = False) -> TargetRows | None:
+    """``min_capacity_share`` (all capacity) or ``min_recycling_capacity_share`` (recycling
+    only): capacity located in the coalition ≥ limit × the item's total requirement."""
+    groups = _groups(sets, kind)
     if groups.empty:
         return None
+    recycling_only = kind == "min_recycling_capacity_share"
     coalition = set(sets.coalition)
-    located = sets.suppliers["country"].isin(coalition) & (sets.suppliers["kind"] == "source")
-    offset = np.array([[sets.suppliers.loc[located & (sets.suppliers["item"] == i),
-                                           "capacity"].sum() for i in groups["item"]]])
+    suppliers = sets.suppliers
+    located = suppliers["country"].isin(coalition) & (suppliers["kind"] == "source")
+    if recycling_only:
+        located &= suppliers["recycling"]
+    offset = np.array([[suppliers.loc[located & (suppliers["item"] == i), "capacity"].sum()
+                        for i in groups["item"]]])
     offset = np.repeat(offset, len(sets.years), axis=0)
-    scale = np.stack([sets.item_demand(i) for i in groups["item"]], axis=1)
+    requirement = sets.requirement()
+    scale = requirement[:, sets.items.get_indexer(groups["item"])]
     n_t = len(sets.years)
     projects = sets.projects
     if build is None:
         labels = np.full((n_t, len(groups), 1), -1)
         coeffs = np.zeros(labels.shape)
     else:
-        gs, ps = _pairs_projects(groups, projects, coalition)
+        eligible = projects["country"].isin(coalition)
+        if recycling_only:
+            eligible &= projects["recycling"]
+        gs, ps = _pairs_projects(groups, projects, eligible.to_numpy())
         index = padded(gs, ps, len(groups))  # (g, w) project positions
         online = sets.online()  # (p, y, t)
         safe = np.clip(index, 0, None)
         labels = np.where(index[..., None] >= 0, build.labels.values[safe], -1)  # (g, w, y)
         coeffs = projects["capacity"].to_numpy()[safe][..., None, None] * online[safe]
+        coeffs = np.where(index[..., None, None] >= 0, coeffs, 0.0)
         labels = np.broadcast_to(labels[None], (n_t, *labels.shape)).reshape(n_t, len(groups), -1)
         coeffs = coeffs.transpose(3, 0, 1, 2).reshape(n_t, len(groups), -1)  # (t, g, w*y)
         labels = np.where(coeffs != 0, labels, -1)
@@ -193,17 +268,16 @@ def add_min_capacity_share(m: linopy.Model, sets: PlanSets, build: linopy.Variab
         ..., :labels.shape[-1]]
     coords = {"year": sets.years, "target": pd.Index(groups["target"], name="target")}
     lhs = expression(m, labels, coeffs, ["year", "target"], coords)
-    rows = TargetRows("Target-min_capacity_share", groups, scale, offset,
-                      _window(sets, groups), ">=", False)
+    rows = TargetRows(f"Target-{kind}", groups, scale, offset, _window(sets, groups), ">=",
+                      False)
     return _constrain(m, sets, rows.name, lhs, rows, elastic)
 
 
 def _pairs_projects(groups: pd.DataFrame, projects: pd.DataFrame,
-                    coalition: set[str]) -> tuple[np.ndarray, np.ndarray]:
+                    eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     gs, ps = [], []
     for g, item in enumerate(groups["item"]):
-        hit = np.flatnonzero(((projects["item"] == item)
-                              & projects["country"].isin(coalition)).to_numpy())
+        hit = np.flatnonzero((projects["item"] == item).to_numpy() & eligible)
         gs.append(np.full(hit.size, g))
         ps.append(hit)
     return np.concatenate(gs), np.concatenate(ps)
@@ -216,5 +290,7 @@ def add_targets(m: linopy.Model, sets: PlanSets, supply: linopy.Variable,
     families = [add_max_concern_share(m, sets, supply, elastic),
                 add_min_domestic_share(m, sets, domestic, elastic),
                 add_max_single_country_share(m, sets, supply, elastic),
-                add_min_capacity_share(m, sets, build, elastic)]
+                add_min_recycled_share(m, sets, supply, elastic),
+                add_capacity_share(m, sets, build, "min_capacity_share", elastic),
+                add_capacity_share(m, sets, build, "min_recycling_capacity_share", elastic)]
     return [rows for rows in families if rows is not None]

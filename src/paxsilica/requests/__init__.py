@@ -14,7 +14,7 @@ Names load on first use (``paxsilica.requests.ExposureRequest`` imports only its
 
 from __future__ import annotations
 
-from importlib import import_module
+from paxsilica._lazy import lazy_names
 
 REQUESTS: dict[str, str] = {
     "Request": "paxsilica.requests.base",
@@ -42,14 +42,4 @@ REQUESTS: dict[str, str] = {
 
 __all__ = sorted(REQUESTS)
 
-
-def __getattr__(name: str) -> object:
-    if name not in REQUESTS:
-        raise AttributeError(f"module 'paxsilica.requests' has no attribute {name!r}")
-    value = getattr(import_module(REQUESTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(REQUESTS))
+__getattr__, __dir__ = lazy_names(__name__, REQUESTS)

@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Self
 
@@ -23,16 +22,10 @@ from pydantic import ValidationInfo, model_validator
 from paxsilica.analytics.criticality import criticality, published_eu_crm_2017
 from paxsilica.errors import ParameterError
 from paxsilica.requests.base import Number, Request, StrictBool
+from paxsilica.requests.choices import Method
 
 __all__ = ["CriticalityRequest", "Method", "PublishedCriticalityRequest", "answer_criticality",
            "answer_published_criticality"]
-
-
-class Method(StrEnum):
-    """Criticality method."""
-
-    eu_crm = "eu-crm"
-    usgs_2021 = "usgs-2021"
 
 
 class CriticalityRequest(Request):

@@ -1,13 +1,14 @@
-"""Coalition expansion: which candidate countries, if they joined, would cover the most of
-the items' supply (best set of ``k`` by MILP, and the greedy order).
+"""Coalition expansion: which eligible countries, if they joined, would cover the most of
+the coalition's unmet import need (best set of ``k`` by MILP, and the greedy order).
 
 Example:
     >>> from paxsilica.store import open_store
     >>> from paxsilica.model.network import StackNetwork
     >>> net = StackNetwork.from_store(open_store(":memory:"))
-    >>> answer = answer_expand(net, ExpandRequest(item=["gallium"], k=1, as_of="2026-01-01"))
-    >>> len(answer.chosen)
-    1
+    >>> answer = answer_expand(net, ExpandRequest(item=["rare_earth_ore"], k=1,
+    ...                                           as_of="2026-01-01"))
+    >>> answer.chosen
+    ['THA']
     >>> ExpandRequest(item=["gallium"], threshold=0)
     Traceback (most recent call last):
     ...
@@ -20,6 +21,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt
 
+from paxsilica.errors import NotFoundError, PaxsilicaError
 from paxsilica.model.network import StackNetwork
 from paxsilica.plan.expand import Expansion, expand_coalition
 from paxsilica.requests.base import Day, Name, Number, Request, check_names
@@ -42,6 +44,11 @@ class ExpandRequest(Request):
     """The coalition group."""
     as_of: Day | None = None
     """Membership date (default today)."""
+    exclude: Annotated[list[Name], Field(max_length=20)] = Field(
+        default_factory=lambda: ["sanctioned"])
+    """Groups whose members are not eligible (default the bundled ``sanctioned``)."""
+    use: dict[Name, Annotated[Number, Field(ge=0, le=1)]] | None = None
+    """Item -> the coalition's use, share of world output (default: consumption data)."""
 
 
 def answer_expand(net: StackNetwork, request: ExpandRequest) -> Expansion:
@@ -52,6 +59,18 @@ def answer_expand(net: StackNetwork, request: ExpandRequest) -> Expansion:
         NotFoundError: an unknown item, stage or group (``field`` names it), or no candidate.
     """
     check_names(net, item=list(request.item), stage=request.stage, group=request.group)
+    try:
+        for group in request.exclude:
+            net.group(group)
+    except PaxsilicaError as exc:
+        raise NotFoundError(str(exc), field="exclude") from None
+    try:
+        use = None if request.use is None else {
+            found: share for name, share in request.use.items()
+            for found in net.resolve_items(name)}
+    except PaxsilicaError as exc:
+        raise NotFoundError(str(exc), field="use") from None
     return expand_coalition(net, list(request.item), request.k, stage=request.stage,
                             group=request.group, as_of=request.as_of,
-                            threshold=request.threshold)
+                            threshold=request.threshold, exclude=list(request.exclude),
+                            use=use)

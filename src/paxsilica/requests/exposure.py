@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Self
 
 import pandas as pd
@@ -32,8 +31,6 @@ from paxsilica.analytics.exposure import (
     origin_dependence,
     unlocated_items,
 )
-from paxsilica.analytics.multitier import multitier_exposure
-from paxsilica.analytics.network import sourcing_basis
 from paxsilica.errors import ParameterError
 from paxsilica.io.records import EXPOSURE_JSON_KEYS, ordered_columns
 from paxsilica.model.network import StackNetwork
@@ -47,23 +44,9 @@ from paxsilica.requests.base import (
     item_choice_note,
     with_notes,
 )
+from paxsilica.requests.choices import Mode, Tiers
 
 __all__ = ["ExposureRequest", "Mode", "Tiers", "answer_exposure"]
-
-
-class Tiers(StrEnum):
-    """Direct shares, or embodied shares through all recipe tiers."""
-
-    direct = "direct"
-    all = "all"
-
-
-class Mode(StrEnum):
-    """How all-tier shares combine inputs: essential (Leontief: the scarcest essential
-    input) or weighted (linear, all inputs)."""
-
-    essential = "essential"
-    weighted = "weighted"
 
 
 class ExposureRequest(Request):
@@ -127,6 +110,10 @@ def _unlocated_note(unlocated: pd.DataFrame, group: str) -> str | None:
 
 
 def _all_tiers(net: StackNetwork, request: ExposureRequest) -> tuple[pd.DataFrame, str, str | None]:
+    # loaded here: direct shares (the common, quick question) need neither
+    from paxsilica.analytics.multitier import multitier_exposure
+    from paxsilica.analytics.network import sourcing_basis
+
     day, mode = request.day, (request.mode or Mode.essential).value
     selection = {"group": request.group, "concern": request.concern, "as_of": day,
                  "item": request.item, "stage": request.stage, "mode": mode}

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -36,25 +35,27 @@ from pydantic import Field, ValidationInfo, model_validator
 from paxsilica.errors import ParameterError, RowError, ValidationError
 from paxsilica.io.yamlfile import load_yaml, with_lines
 from paxsilica.model.network import StackNetwork
-from paxsilica.plan import DEFAULT_MIP_GAP, Problem, build, checked_problem, share_costs, solve
+from paxsilica.plan import (
+    DEFAULT_MIP_GAP,
+    CostGame,
+    Problem,
+    build,
+    checked_problem,
+    cost_game,
+    share_costs,
+    solve,
+)
 from paxsilica.plan.results import PlanResult
 from paxsilica.requests.base import Document, Number, Request, StrictBool, is_document_text
+from paxsilica.requests.choices import CostMethod
 from paxsilica.requests.limits import MAX_TIME_LIMIT_SECONDS
 
-__all__ = ["CostMethod", "PlanAnswer", "PlanRequest", "answer_plan"]
+__all__ = ["CostMethod", "PlanAnswer", "PlanRequest", "answer_plan", "checked_plan_problem"]
 
 Steps = Callable[[int, str], None]
 """``steps(step, message)``: step 1 (problem checked), 2 (model built), 3 (solved)."""
 Counts = Callable[[int, int], None]
 """``counts(done, total)``: Shapley cost sharing, plans solved so far."""
-
-
-class CostMethod(StrEnum):
-    """How joint costs are shared."""
-
-    partners = "partners"
-    benefit = "benefit"
-    shapley = "shapley"
 
 
 class PlanRequest(Request):
@@ -85,12 +86,14 @@ class PlanRequest(Request):
 
 @dataclass(frozen=True)
 class PlanAnswer:
-    """The checked problem, the solver's result and, when asked, the cost shares."""
+    """The checked problem, the solver's result and, when asked, the cost shares (with
+    Shapley, the whole cost game: coalitions, core, plan_cost_gap)."""
 
     problem: Problem
     result: PlanResult
     costs: CostMethod | None = None
     shares: pd.DataFrame | None = None
+    game: CostGame | None = None
 
     @property
     def solved(self) -> bool:
@@ -100,16 +103,26 @@ class PlanAnswer:
     def to_dict(self) -> dict[str, object]:
         """What ``paxsilica plan --format json`` prints (JSON values)."""
         answer = self.result.to_dict()
-        if self.shares is not None and self.costs is not None:
+        if self.game is not None:
+            answer["cost_sharing"] = self.game.to_dict()
+        elif self.shares is not None and self.costs is not None:
             answer["cost_sharing"] = {"method": self.costs.value,
                                       "shares": json.loads(self.shares.to_json(orient="records"))}
         return json.loads(json.dumps(answer, default=str))
 
 
-def _problem(request: PlanRequest, net: StackNetwork) -> Problem:
+def checked_plan_problem(request: PlanRequest, net: StackNetwork) -> Problem:
+    """The request's problem, parsed and checked against ``net`` (what :func:`answer_plan`
+    solves); a service checks it at the door before queueing the solve.
+
+    Raises:
+        ValidationError: the problem is not valid (file or ``problem`` and key named).
+    """
     spec = request.problem
+    # a remote problem must not make the server read files (simulator scenario files)
+    files = request.local_files
     if isinstance(spec, dict):
-        return checked_problem(spec, net, file="problem")
+        return checked_problem(spec, net, file="problem", scenario_files=files)
     if request.local_files and not is_document_text(spec):
         return checked_problem(Path(spec), net)
     # the one YAML loader (duplicate keys, alias bombs, deep nesting refused); as_of stays text
@@ -117,7 +130,7 @@ def _problem(request: PlanRequest, net: StackNetwork) -> Problem:
     if not isinstance(document.data, dict):
         raise ValidationError([RowError("problem", None, None, "a problem is a YAML mapping")])
     try:
-        return checked_problem(document.data, net, file="problem")
+        return checked_problem(document.data, net, file="problem", scenario_files=files)
     except ValidationError as exc:
         raise with_lines(exc, document) from None
 
@@ -129,7 +142,7 @@ def answer_plan(net: StackNetwork, request: PlanRequest, *, steps: Steps | None 
     Raises:
         ValidationError: the problem is not valid (file or ``problem`` and key named).
     """
-    problem = _problem(request, net)
+    problem = checked_plan_problem(request, net)
     if steps is not None:
         steps(1, f"loaded {problem.name}: {len(problem.projects)} projects, "
                  f"{len(problem.scenarios)} scenarios, {len(problem.years)} years")
@@ -140,8 +153,10 @@ def answer_plan(net: StackNetwork, request: PlanRequest, *, steps: Steps | None 
     if steps is not None:
         steps(3, f"{result.status}" + (f", objective {result.objective:,.2f}"
                                        if result.objective is not None else ""))
-    shares = None
-    if request.costs is not None and result.objective is not None:
-        options = {"progress": counts} if request.costs is CostMethod.shapley and counts else {}
-        shares = share_costs(result, problem, request.costs.value, **options)
-    return PlanAnswer(problem, result, request.costs, shares)
+    shares = game = None
+    if request.costs is CostMethod.shapley and result.objective is not None:
+        game = cost_game(problem, plan_objective=result.objective, progress=counts)
+        shares = game.shares
+    elif request.costs is not None and result.objective is not None:
+        shares = share_costs(result, problem, request.costs.value)
+    return PlanAnswer(problem, result, request.costs, shares, game)

@@ -30,12 +30,12 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from paxsilica.errors import NotFoundError, PaxsilicaError
+from paxsilica.service.roles import ROLES, role_allows
 from paxsilica.store import Store
 
 __all__ = ["ROLES", "Principal", "add_token", "audit_log", "digest", "list_tokens", "principal_for",
            "record_audit", "revoke_token", "role_allows", "token_hash"]
 
-ROLES = ("reader", "analyst", "certifier", "admin")
 TOKEN_PREFIX = "pxs_"
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
 
@@ -46,16 +46,6 @@ class Principal:
 
     name: str
     role: str
-
-
-def role_allows(role: str, needed: str) -> bool:
-    """True when ``role`` is ``needed`` or above it."""
-    return ROLES.index(role) >= ROLES.index(needed)
-
-
-def token_hash(token: str) -> str:
-    """SHA-256 (hex) of a token: what the store keeps."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def digest(data: bytes | str | dict | list) -> str:
@@ -69,6 +59,11 @@ def digest(data: bytes | str | dict | list) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 (hex) of a token: what the store keeps."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _now() -> datetime:

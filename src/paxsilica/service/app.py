@@ -14,7 +14,9 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from paxsilica._version import __version__
@@ -25,7 +27,11 @@ from paxsilica.service.problems import install_handlers
 from paxsilica.service.responses import JSON
 from paxsilica.service.state import ServiceConfig, ServiceState
 
-__all__ = ["ServiceConfig", "create_app"]
+__all__ = ["SWAGGER_UI", "ServiceConfig", "create_app"]
+
+SWAGGER_UI = "5.36.0"
+"""Version of the Swagger UI files vendored in ``static/vendor`` (see its README.md): /docs
+is served from them, so it works without a network."""
 
 DESCRIPTION = """\
 The paxsilica library over HTTP: exposure and the network's tables, screening,
@@ -52,25 +58,23 @@ PROBLEM_SCHEMA = {
 
 
 def _openapi(app: FastAPI) -> dict:
-    """The schema, with the problem+json answers every route can give."""
+    """The schema: each route documents the problems it can give (see
+    :func:`~paxsilica.service.responses.problems`); the Problem schema is added here, and
+    FastAPI's own 422 schema (which the problem handler replaces) is taken out."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(title="paxsilica", version=__version__, description=DESCRIPTION,
                          routes=app.routes)
-    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    problem = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    for path, operations in schema.get("paths", {}).items():
-        if not path.startswith("/api/"):
-            continue
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = PROBLEM_SCHEMA
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            answers = operation.setdefault("responses", {})
-            for status, description in (("401", "No, unknown or revoked token"),
-                                        ("403", "The token's role is too low"),
-                                        ("408", "The body did not arrive in time"),
-                                        ("413", "Body over the upload limit"),
-                                        ("422", "Invalid input (field and row named)"),
-                                        ("429", "Rate limit reached")):
-                answers[status] = {"description": description, **problem}
+            answer = operation.get("responses", {}).get("422")
+            if answer is not None:
+                answer["content"] = problem
     app.openapi_schema = schema
     return schema
 
@@ -91,15 +95,26 @@ def create_app(config: ServiceConfig) -> FastAPI:
             state.close()
 
     app = FastAPI(title="paxsilica", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, docs_url="/docs", redoc_url=None, default_response_class=JSON)
+                  lifespan=lifespan, docs_url=None, redoc_url=None, default_response_class=JSON)
     install_handlers(app)
     ui.install_ui_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_upload_bytes,
                        json_bytes=config.max_json_bytes, body_timeout=config.body_timeout)
 
-    @app.get("/healthz", tags=["service"], summary="Liveness: 200 while the service runs")
+    @app.get("/healthz", tags=["service"], operation_id="get_health",
+             summary="Liveness: 200 while the service runs")
     def healthz() -> JSON:
+        """``{"status": "ok", "version"}`` while the service runs (no token needed)."""
         return JSON({"status": "ok", "version": __version__})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="paxsilica API",
+            swagger_js_url=f"/static/vendor/swagger-ui-bundle-{SWAGGER_UI}.js",
+            swagger_css_url=f"/static/vendor/swagger-ui-{SWAGGER_UI}.css",
+            swagger_favicon_url="data:,",  # no request for an icon
+            swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": False})
 
     for module in (api_read, api_certify, api_jobs, api_admin, ui):
         app.include_router(module.router)

@@ -7,9 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from paxsilica.model.network import StackNetwork
-from paxsilica.requests.plan import PlanRequest, answer_plan
+from paxsilica.requests.plan import PlanRequest, answer_plan, checked_plan_problem
 
-__all__ = ["plan_job"]
+__all__ = ["check_plan", "plan_job"]
+
+
+def check_plan(net: StackNetwork, request: PlanRequest) -> PlanRequest:
+    """The plan job's check at the door: the problem parsed and checked against ``net``
+    (every problem listed in one 422 before any job exists)."""
+    checked_plan_problem(request, net)
+    return request
 
 
 def plan_job(net: StackNetwork, request: PlanRequest,

@@ -15,11 +15,12 @@ import pandas as pd
 from paxsilica.io.records import json_records, rounded
 from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork
+from paxsilica.requests.base import check_names
 from paxsilica.requests.criticality import PublishedCriticalityRequest, answer_published_criticality
 from paxsilica.requests.exposure import ExposureRequest, answer_exposure
 
-__all__ = ["country_records", "criticality_records", "exposure_job", "records", "source_records",
-           "table_records"]
+__all__ = ["check_exposure", "country_records", "criticality_records", "exposure_job", "records",
+           "source_records", "table_records"]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -73,6 +74,13 @@ def criticality_records(critical: bool | None) -> list[dict]:
     materials on (``True``) or off (``False``) the 2017 list."""
     request = PublishedCriticalityRequest.parse(critical=critical, local_files=False)
     return records(answer_published_criticality(request).reset_index(drop=True))
+
+
+def check_exposure(net: StackNetwork, request: ExposureRequest) -> ExposureRequest:
+    """The ``exposure`` job's check at the door: every name known to the network."""
+    check_names(net, item=request.item, stage=request.stage, group=request.group,
+                concern=request.concern)
+    return request
 
 
 def exposure_job(net: StackNetwork, request: ExposureRequest,

@@ -51,7 +51,7 @@ def principal(request: Request,
         raise ProblemError(401, "no access token: send 'Authorization: Bearer TOKEN' (create one "
                                 "with 'paxsilica tokens add NAME --role ROLE')", "Authorization",
                            headers={"WWW-Authenticate": "Bearer"})
-    found = principal_for(get_state(request).reader(), token)
+    found = get_state(request).principal(token, principal_for)
     if found is None:
         raise ProblemError(401, "unknown or revoked access token", "Authorization",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

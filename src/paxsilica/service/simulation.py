@@ -10,19 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from paxsilica.io.records import rounded_document
 from paxsilica.model.network import StackNetwork
-from paxsilica.requests.simulate import SimulateRequest, prepare_simulation
+from paxsilica.requests.simulate import PreparedSimulation, SimulateRequest, prepare_simulation
 
-__all__ = ["simulate_job"]
+__all__ = ["check_simulate", "simulate_job"]
 
 
-def simulate_job(net: StackNetwork, request: SimulateRequest,
+def check_simulate(net: StackNetwork, request: SimulateRequest) -> PreparedSimulation:
+    """The simulate job's check at the door: the scenario resolved, held to the limits and
+    compiled against ``net`` (a bad scenario is a 422 before any job exists); the job runs
+    what this prepared, without resolving anything again."""
+    return prepare_simulation(request, net)
+
+
+def simulate_job(net: StackNetwork, request: SimulateRequest | PreparedSimulation,
                  progress: Callable[[float], None] | None = None) -> dict:
     """Run one scenario on ``net``; ``simulate --format json``'s document (``scenario``,
-    ``days``, ``warnings``, ``series``, ``summary`` with USD, ``items``, ``flows_cut``, …).
+    ``days``, ``warnings``, the ``series`` the request asks for, ``summary`` with USD,
+    ``items``, ``flows_cut``, ``economy`` …): the series as computed, the rest rounded as the
+    CLI rounds it (float noise such as ``-5.9e-11`` is 0).
 
     ``progress`` receives the fraction of days done.
     """
-    prepared = prepare_simulation(request, net)
+    prepared = request if isinstance(request, PreparedSimulation) else prepare_simulation(request, net)
     result = prepared.run(None if progress is None else lambda done, total: progress(done / total))
-    return result.to_json_dict(request.series)
+    document = result.to_json_dict(prepared.request.series)
+    series = document.pop("series")  # as computed, as the CLI streams it
+    return {**rounded_document(document), "series": series}

@@ -18,12 +18,11 @@ from paxsilica.certify.rules import bundled_packs
 from paxsilica.errors import ParameterError, PaxsilicaError, ValidationError
 from paxsilica.report.assets import plotly_js as plotly_bytes
 from paxsilica.report.charts import concern_bars
-from paxsilica.requests.certify import CertifyRequest
 from paxsilica.requests.exposure import ExposureRequest, answer_exposure
 from paxsilica.service import ui_map, ui_runs, ui_screen
 from paxsilica.service.access import Principal, principal_for
 from paxsilica.service.actions import certify_action
-from paxsilica.service.certifying import certify_upload, verify_document
+from paxsilica.service.certifying import verify_document
 from paxsilica.service.pages import LoginRequiredError, render, user
 from paxsilica.service.queries import records
 from paxsilica.service.security import COOKIE, get_state
@@ -135,33 +134,6 @@ def bom_page(request: Request, state: ServiceState = Depends(get_state),
     return _render(request, "bom.html.j2", packs=bundled_packs(), lists=installed_lists(state))
 
 
-def _severity(document: dict) -> tuple[bool, int, int]:
-    body = document["certificate"]
-    return body["verdict"] == "fail", body["summary"]["fail"], body["summary"]["warn"]
-
-
-def _safe_options(state: ServiceState, filename: str, data: bytes, options: dict) -> tuple[dict, str | None]:
-    """The form's options with the safe defaults (every installed list, the strictest pack
-    that applies) when the certify request model does not apply them itself yet; and how
-    the pack was chosen. The strictest pack is the one giving the BOM the worst result."""
-    if not CertifyRequest.model_fields["rules"].is_required():
-        return options, None  # the request model's own defaults (certify/defaults.py)
-    options = {**options, "lists": options.get("lists") or installed_lists(state)}
-    if options.get("rules"):
-        return options, None
-    results = {}
-    for pack in bundled_packs():
-        try:
-            results[pack] = _severity(certify_upload(state.reader(), filename, data,
-                                                     options={**options, "rules": pack}, key=None))
-        except PaxsilicaError:
-            continue  # a pack that cannot be checked against these lists does not apply
-    if not results:
-        return {**options, "rules": bundled_packs()[0]}, None
-    worst = max(sorted(results), key=lambda pack: results[pack])
-    return {**options, "rules": worst}, f"the strictest of {len(results)} packs that apply"
-
-
 @router.post("/ui/certify", response_class=HTMLResponse)
 def certify_fragment(request: Request, bom: Annotated[UploadFile, File()],
                      rules: Annotated[str | None, Form(max_length=200)] = None,
@@ -170,11 +142,11 @@ def certify_fragment(request: Request, bom: Annotated[UploadFile, File()],
                      state: ServiceState = Depends(get_state),
                      found: Principal = user("certifier")) -> HTMLResponse:
     """Certify the uploaded BOM; no list ticked means every installed list, no pack the
-    strictest that applies. The verdict shows the certificate's warnings beside it."""
+    strictest that applies (the certify request model's defaults). The verdict shows the
+    certificate's warnings beside it."""
     filename, data = bom.filename or "bom.csv", bom.file.read()
     options = {"rules": rules or None, "lists": lists or None, "subject": subject or None}
     try:
-        options, chosen = _safe_options(state, filename, data, options)
         text = certify_action(state, found, filename, data, options=options)
     except ValidationError as exc:
         return _render(request, "_certificate.html.j2", status=422, errors=exc.errors)
@@ -182,7 +154,7 @@ def certify_fragment(request: Request, bom: Annotated[UploadFile, File()],
         return _render(request, "_certificate.html.j2", status=422, message=str(exc))
     document = json.loads(text)
     return _render(request, "_certificate.html.j2", certificate=document["certificate"],
-                   signed=document["signature"] is not None, text=text, chosen=chosen)
+                   signed=document["signature"] is not None, text=text)
 
 
 def install_ui_handlers(app: object) -> None:

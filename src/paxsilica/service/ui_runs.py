@@ -181,7 +181,8 @@ def _run(request: Request, job_id: str, found: Principal, field: str = "id") -> 
     row = jobs.job(job_id)
     if row is None or row["submitted_by"] != who(found):
         raise ProblemError(404, f"no run {job_id!r} of yours", field)
-    result = jobs.result(job_id) if hasattr(jobs, "result") else row.get("result")
+    # only a finished run has a result (and asking earlier would keep "none" for it)
+    result = jobs.result(job_id) if row["status"] == "done" else None
     return {**row, "result": result, "name": run_name(row["kind"], row["params"])}
 
 

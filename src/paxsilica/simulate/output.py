@@ -44,6 +44,7 @@ import pyarrow.parquet as pq
 from paxsilica.errors import ParameterError
 from paxsilica.io.arrow_json import write_json_records
 from paxsilica.io.csv_safety import neutralised
+from paxsilica.io.records import rounded_document
 from paxsilica.simulate.recorder import SERIES, SeriesChoice, region_sums
 from paxsilica.simulate.result import SimulationResult
 
@@ -87,17 +88,21 @@ class ResultWriter:
 
     ``industries``: the network's ``region, sector`` table; ``regions``: the region labels
     a ``series="regions"`` row sums into (``SimNetwork.regions``); ``money``: when given,
-    rows per industry also carry ``loss_usd`` and ``value_added_loss_usd`` (USD that day).
+    rows per industry also carry ``loss_usd`` and ``value_added_loss_usd`` (USD that day);
+    ``rounded`` (JSON): the summary and what follows it rounded as the CLI rounds tables,
+    float-noise losses written 0 (:func:`~paxsilica.io.records.rounded_document`; the
+    streamed series is written as computed).
     """
 
     def __init__(self, fmt: str, handle: BinaryIO, *, scenario: str, days: int, industries: pd.DataFrame,
                  regions: list[str], series: SeriesChoice = "industries", raw: bool = False,
-                 money: SeriesMoney | None = None) -> None:
+                 money: SeriesMoney | None = None, rounded: bool = False) -> None:
         if fmt not in FORMATS:
             raise ParameterError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
         if series not in SERIES:
             raise ParameterError(f"series must be one of {', '.join(SERIES)}, not {series!r}")
         self.fmt, self.handle, self.series, self.raw, self.money = fmt, handle, series, raw, money
+        self.rounded = rounded
         self._first = True
         self._writer: pq.ParquetWriter | pa_csv.CSVWriter | None = None
         region_codes, region_labels = pd.factorize(industries["region"].astype(str))
@@ -152,19 +157,25 @@ class ResultWriter:
 
     def finish(self, result: SimulationResult, warnings: list[str] | None = None) -> None:
         """Write the summary (JSON; Parquet and CSV when there is no series) and close the format."""
-        summary = summary_table(result)
         if self.fmt == "json":
-            self.handle.write(b'], "summary": [')
-            write_json_records(summary, self.handle)
-            self.handle.write(b"]")
             # what the run found beside the numbers: the same keys as SimulationResult.to_json_dict
-            extra = {key: value for key, value in result.to_json_dict("none").items()
+            document = result.to_json_dict("none")
+            extra = {key: value for key, value in document.items()
                      if key not in {"scenario", "days", "series", "summary"}}
             extra["warnings"] = list(dict.fromkeys([*extra.get("warnings", []), *(warnings or [])]))
+            if self.rounded:
+                extra = rounded_document({"summary": document["summary"], **extra})
+                summary_text = json.dumps(extra.pop("summary"), ensure_ascii=False, default=float)
+                self.handle.write(f'], "summary": {summary_text}'.encode())
+            else:
+                self.handle.write(b'], "summary": [')
+                write_json_records(summary_table(result), self.handle)
+                self.handle.write(b"]")
             for key, value in extra.items():
                 self.handle.write(f', "{key}": {json.dumps(value, ensure_ascii=False, default=float)}'.encode())
             self.handle.write(b"}\n")
             return
+        summary = summary_table(result)
         if self.series == "none":
             self._append(_plain_text(summary, guard=not self.raw) if self.fmt == "csv" else summary)
         if self._writer is None:  # a run of no rows still writes the columns

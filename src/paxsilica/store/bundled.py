@@ -22,9 +22,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from paxsilica.errors import StoreBusyError
-from paxsilica.io.tables import read_table
 from paxsilica.store.database import Store, file_writable
-from paxsilica.store.importer import import_table
 
 __all__ = ["BUNDLED_FILES", "bundled_path", "ensure_bundled", "open_store"]
 
@@ -89,6 +87,10 @@ def ensure_bundled(store: Store) -> bool:
     version = bundled_version()
     if store.get_meta("bundled_version") == version:
         return False
+    # the importers and readers load only when there is something to import
+    from paxsilica.io.tables import read_table
+    from paxsilica.store.importer import import_table
+
     with store.transaction() as connection:
         for kind in RETIRABLE_KINDS:
             connection.execute(

@@ -84,6 +84,7 @@ class Store:
         self._writer_thread: int | None = None
         self._generation: ReadView | None = None
         self._closed = False
+        self._commits = 0  # of a :memory: store: its version
         if self.memory:
             self._memory = duckdb.connect(":memory:")
         else:
@@ -135,6 +136,11 @@ class Store:
 
     def _in_transaction(self) -> bool:
         return self._writer is not None and self._writer_thread == threading.get_ident()
+
+    @property
+    def writing(self) -> bool:
+        """Whether this thread is inside a write transaction (it reads what it wrote)."""
+        return self._in_transaction()
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -235,6 +241,7 @@ class Store:
             writer.commit()
         else:
             self._copy_writer.commit()
+        self._commits += 1
 
     def _abort(self) -> None:
         writer, self._writer, self._writer_thread = self._writer, None, None
@@ -244,6 +251,18 @@ class Store:
             writer.rollback()
         else:
             self._copy_writer.abort()
+
+    # -- versions ---------------------------------------------------------------------------
+
+    @property
+    def version(self) -> object:
+        """Changes with every committed write: the identity (inode, modification time, size)
+        of the file version this thread reads, or a count of commits for ``:memory:``. Cheap
+        (one ``stat``); caches key on it (see :mod:`paxsilica.store.versions`)."""
+        if self.memory or self._in_transaction():
+            return ("commits", self._commits)
+        self.connection  # noqa: B018 (this thread now reads the newest version, unless pinned)
+        return self._local.generation.identity
 
     # -- reading --------------------------------------------------------------------------
 
