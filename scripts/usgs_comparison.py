@@ -3,15 +3,20 @@
 Runs the library scenario ``usgs-ofr-2024-1057`` (China restricts all its net exports of
 gallium and germanium for a year, losses carried through the bundled BEA 2023 US table) on
 
-1. the bundled data as shipped, and
-2. the same data plus one user row (what a user would import with ``paxsilica data import
-   item_parameters FILE``): the US share of world gallium use, derived from USGS figures
-   (about 16 t a year of US consumption, 2016-2020, USGS USMIN gallium release; world
-   primary production 760 t in 2024, USGS MCS 2025). It is not bundled: the figures are for
-   different years and the bundled data hold no consumption by country for gallium.
+1. the bundled data as shipped: US gallium use in the GaAs RF devices of the stack (Skyworks
+   and Qorvo located in the US, devices sized and priced from TrendForce's GaAs RF revenue),
+   the rest of US gallium use and US germanium use placed as demand outside the stack (USGS MCS
+   2025), all cited in ``scripts/bundled/``;
+2. the same data without the device chain (the ``gaas_rf_device <- gallium_arsenide`` recipe
+   line dropped, and the whole US gallium use, 19,000 of 760,000 kg, placed outside the stack
+   instead): the value-for-value floor the bundled data gave before the devices were added;
+3. the bundled data with the US share of GaAs RF devices halved (0.333 instead of Skyworks'
+   and Qorvo's 0.666, an upper bound on what is made in US fabs): how far the answer rests on it;
+4. the bundled data with gallium alone and germanium alone banned (USGS: $3.1 bn and $0.4 bn).
 
-Prints the US value added lost by channel and the stack's own results for gallium and its
-users.
+Prints the US value added lost by channel, the stack's own results for gallium, germanium and
+GaAs devices, the five US industries that lose most value added, and the warnings that name
+what is still missing.
 
 Usage: python scripts/usgs_comparison.py
 """
@@ -28,39 +33,63 @@ from paxsilica.simulate.library import usgs_case
 from paxsilica.simulate.scenario import scenario_from_dict
 from paxsilica.store import open_store
 
-US_GALLIUM_USE = {
-    "item_id": "gallium", "parameter": "consumption_share", "country": "USA", "year": 2024,
-    "value": 16_000 / 760_000, "unit": "share", "low": None, "high": None, "basis": "derived",
-    "confidence": "low",
-    "source": "USGS USMIN gallium release (about 16 t/yr US consumption, 2016-2020); USGS MCS 2025 "
-              "(world primary production 760 t, 2024)",
-    "source_url": "http://www.usgs.gov/news/technical-announcement/usgs-updates-mineral-database-gallium-deposits-united-states",
-    "note": "What-if for the comparison only: years differ; not bundled.",
-}
+ITEMS = ["gallium", "germanium", "gallium_arsenide", "gallium_nitride", "gaas_rf_device"]
+US_GALLIUM_USE = 19_000 / 760_000
+"""All US gallium use as a share of world primary output, 2024 (USGS MCS 2025)."""
 
 
-def _report(label: str, net: StackNetwork) -> None:
+def _report(label: str, net: StackNetwork, *, warnings: bool = False) -> None:
     result = simulate(net, scenario_from_dict(usgs_case()))
     totals = result.economy_totals()
     print(f"\n== {label}")
     print(totals.to_string(index=False) if not totals.empty else "US table: no loss")
     items = result.items.set_index("item")
-    print(items.loc[["gallium", "gallium_arsenide", "gallium_nitride", "gan_power_device"],
+    print(items.loc[[i for i in ITEMS if i in items.index],
                     ["sized", "unlocated_share", "loss_share", "loss_usd"]].to_string())
     if result.economy is not None and not result.economy.empty:
         top = result.economy.sort_values("value_added_loss_usd", ascending=False).head(5)
         print(top.to_string(index=False))
-    for line in result.warnings:
-        if "economy" in line or "no located" in line:
-            print("warning:", line)
+    for line in result.warnings if warnings else []:
+        print("warning:", line)
+
+
+def without_devices(net: StackNetwork) -> StackNetwork:
+    """``net`` without the GaAs RF device chain: no recipe line into ``gaas_rf_device`` and
+    the whole US gallium use placed outside the stack."""
+    recipes = net.recipes[net.recipes["output_item"] != "gaas_rf_device"]
+    rows = net.item_parameters.copy()
+    us_gallium = (rows["item_id"] == "gallium") & (rows["parameter"] == "consumption_share") & (
+        rows["country"] == "USA")
+    rows.loc[us_gallium, "value"] = US_GALLIUM_USE
+    return replace(net, recipes=recipes.reset_index(drop=True), item_parameters=rows)
+
+
+def half_us_devices(net: StackNetwork) -> StackNetwork:
+    """``net`` with the US makers' shares of GaAs RF devices halved."""
+    supplies = net.supplies.copy()
+    us = (supplies["item_id"] == "gaas_rf_device") & (supplies["country"] == "USA")
+    supplies.loc[us, "share"] = supplies.loc[us, "share"] / 2
+    return replace(net, supplies=supplies)
+
+
+def one_item(net: StackNetwork, item: str) -> None:
+    """The US value added lost when only ``item`` is banned."""
+    document = usgs_case()
+    document["events"] = [{**document["events"][0], "items": [item]}]
+    totals = simulate(net, scenario_from_dict(document)).economy_totals()
+    lost = totals.loc[totals["channel"] == "total", "value_added_loss_usd"].sum()
+    print(f"{item} alone: US value added lost {lost / 1e9:.3f} bn USD")
 
 
 def main() -> None:
     pd.set_option("display.width", 200)
     net = StackNetwork.from_store(open_store(":memory:"))
-    _report("bundled data", net)
-    rows = pd.concat([net.item_parameters, pd.DataFrame([US_GALLIUM_USE])], ignore_index=True)
-    _report("bundled data + US share of gallium use (USGS, derived)", replace(net, item_parameters=rows))
+    _report("bundled data", net, warnings=True)
+    _report("without the GaAs RF device chain (all US gallium use outside the stack)", without_devices(net))
+    _report("US share of GaAs RF devices halved (0.333)", half_us_devices(net))
+    print("\n== bundled data, one item at a time")
+    for item in ("gallium", "germanium"):
+        one_item(net, item)
 
 
 if __name__ == "__main__":

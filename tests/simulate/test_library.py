@@ -122,6 +122,34 @@ def test_usgs_case_is_a_year_of_no_chinese_gallium_or_germanium_exports(library)
     assert set(event["items"]) == {"gallium", "germanium"} and scenarios[USGS_CASE]["days"] == 365
 
 
+USGS_GDP_LOSS = 3.4e9
+"""USGS OFR 2024-1057: US GDP loss of a complete Chinese Ga+Ge net-export restriction, USD."""
+
+
+def test_usgs_case_loses_us_value_added_of_usgs_order_through_gaas_devices(library):
+    net, scenarios, _ = library
+    result = simulate(net, scenario_from_dict(scenarios[USGS_CASE]))
+    totals = result.economy_totals().set_index(["region", "channel"])
+    lost = totals.loc[("USA", "total"), "value_added_loss_usd"]
+    # the issue's bar: the same order of magnitude as USGS's $3.4 bn (range 1.7-9.0)
+    assert USGS_GDP_LOSS / 10 < lost < USGS_GDP_LOSS * 10
+    # the direct loss is the US GaAs RF device makers' (BEA 334), valued at the devices' price
+    direct = result.economy[result.economy["channel"] == "direct"]
+    assert set(direct["sector"]) == {"334"} and totals.loc[("USA", "direct"), "value_added_loss_usd"] > 0
+    us_devices = result.summary().set_index(["region", "sector"]).loc[("USA", "gaas_rf_device")]
+    assert us_devices["loss_share"] > 0.1 and us_devices["loss_usd"] > 1e8
+    # germanium reaches the US through its cited US consumption share (no stack user)
+    items = result.items.set_index("item")
+    assert items.loc["germanium", "loss_usd"] > 0
+    # what is still missing is named in the run's warnings, never silent
+    warnings = " | ".join(result.warnings)
+    assert not any("receives no loss" in line for line in result.warnings)
+    unsized = next(line for line in result.warnings if line.startswith("unsized items"))
+    assert "gallium_arsenide" in unsized and "gallium_nitride" in unsized
+    assert "unpriced items touched by the events" in warnings and "gallium_nitride" in warnings
+    assert "no located producer" in warnings and "germanium" in warnings
+
+
 def test_no_library_scenario_gives_all_zero_losses_without_a_warning(library):
     net, scenarios, _ = library
     for name, document in scenarios.items():

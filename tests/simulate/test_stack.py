@@ -97,23 +97,43 @@ def test_item_aliases_name_items(stack):
         simulate(stack, unknown)
 
 
+def _flow(item: str, hs6: str, value_kusd: float):
+    import pandas as pd
+
+    return pd.DataFrame({"year": [2024], "exporter": ["CHN"], "importer": ["USA"], "hs6": [hs6],
+                         "item_id": [item], "value_kusd": [value_kusd], "quantity_t": [None],
+                         "dataset": ["baci"], "source": ["test"], "reporter": ["USA"]})
+
+
 def test_outside_demand_follows_trade_where_no_consumption_is_cited(stack):
     from dataclasses import replace
 
-    import pandas as pd
-
-    trade = pd.DataFrame({"year": [2024], "exporter": ["CHN"], "importer": ["USA"], "hs6": ["811292"],
-                          "item_id": ["gallium"], "value_kusd": [20_000.0], "quantity_t": [None],
-                          "dataset": ["baci"], "source": ["test"], "reporter": ["USA"]})
-    net, _ = stack_network(replace(stack, trade_flows=trade), as_of="2026-01-01")
-    assert net.sectors.loc["gallium", "demand_placement"] == "trade (apparent consumption)"
-    gallium = (net.industries["sector"] == "gallium").to_numpy()
+    # bismuth: sized, priced, made mostly in China, no cited consumption by country
+    net, _ = stack_network(replace(stack, trade_flows=_flow("bismuth", "810690", 20_000.0)),
+                           as_of="2026-01-01")
+    assert net.sectors.loc["bismuth", "demand_placement"] == "trade (apparent consumption)"
+    bismuth = (net.industries["sector"] == "bismuth").to_numpy()
     usa = net.regions.index("USA")
-    price = net.price[gallium][0]
-    # 20 million USD of Chinese gallium reach US users: that share of the world's use outside
+    price = net.price[bismuth][0]
+    # 20 million USD of Chinese bismuth reach US users: that share of the world's use outside
     # the stack sits in the US
-    outside = net.final[gallium].sum()
-    world = net.output()[gallium].sum()
-    assert net.final[gallium, usa].sum() * price == pytest.approx(20e6 * outside / world, rel=1e-9)
+    outside = net.final[bismuth].sum()
+    world = net.output()[bismuth].sum()
+    assert net.final[bismuth, usa].sum() * price == pytest.approx(20e6 * outside / world, rel=1e-9)
     plain, _ = stack_network(stack, as_of="2026-01-01")
-    assert plain.sectors.loc["gallium", "demand_placement"] == "where produced"
+    assert plain.sectors.loc["bismuth", "demand_placement"] == "where produced"
+
+
+def test_a_cited_consumption_share_wins_over_trade(stack):
+    from dataclasses import replace
+
+    # gallium has a cited US consumption share (USGS MCS 2025): trade data do not add a second
+    # placement on top of it
+    net, _ = stack_network(replace(stack, trade_flows=_flow("gallium", "811292", 20_000.0)),
+                           as_of="2026-01-01")
+    assert net.sectors.loc["gallium", "demand_placement"] == "consumption_share"
+    gallium = (net.industries["sector"] == "gallium").to_numpy()
+    cited = stack.item_parameters.query("item_id == 'gallium' and parameter == 'consumption_share' "
+                                        "and country == 'USA'")["value"].astype(float).iloc[-1]
+    usa = net.regions.index("USA")
+    assert net.final[gallium, usa].sum() == pytest.approx(cited * net.final[gallium].sum(), rel=1e-9)

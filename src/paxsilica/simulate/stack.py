@@ -132,6 +132,8 @@ def _consumption(net: StackNetwork, econ: ItemEconomics, items: np.ndarray, regi
     made = pd.DataFrame({"item_id": items, "country": regions, "usd": x * price})
     made = made[np.isfinite(made["usd"]) & ~made["item_id"].isin(set(cited["item_id"]))]
     traded = apparent_consumption(net.trade_flows, made, day)
+    # a cited share wins: the trade flows of a cited item would otherwise add a second placement
+    traded = traded[~traded["item_id"].isin(set(cited["item_id"]))]
     return pd.concat([cited, traded], ignore_index=True), set(traded["item_id"])
 
 
