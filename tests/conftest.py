@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from paxsilica.model.network import StackNetwork
@@ -50,3 +52,28 @@ def pytest_unconfigure(config):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_exit_status[-1])
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_violations():
+    """``check(page) -> list[str]``: the accessibility violations axe-core (vendored for
+    the tests, tests/vendor/README.md) rates serious or critical on ``page``, one line each
+    (rule, impact, first offending elements)."""
+    source = AXE.read_text(encoding="utf-8")
+
+    def check(page: object, exclude: tuple[str, ...] = ()) -> list[str]:
+        page.add_script_tag(content=source)  # type: ignore[attr-defined]
+        found = page.evaluate(  # type: ignore[attr-defined]
+            """async (exclude) => {
+              const result = await axe.run({exclude: exclude.map(s => [s])}, {resultTypes: ['violations']});
+              return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                .map(v => v.id + ' (' + v.impact + '): ' +
+                          v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' [' +
+                            (n.any[0] || n.all[0] || n.none[0] || {message: ''}).message + ']').join(' | '));
+            }""", list(exclude))
+        return found
+
+    return check

@@ -95,7 +95,7 @@ def test_coverage_table_lists_countries_that_left(tmp_path):
     html = render_report(StackNetwork.from_store(store), tmp_path / "r.html",
                          as_of="2026-05-02").read_text(encoding="utf-8")
     section = html.split('id="coverage"')[1].split("</section>")[0]
-    assert "<th>Left since</th>" in section
+    assert "<th scope=\"col\">Left since</th>" in section
     assert "United States" in section
     # the day after valid_to is a column; 14 members (Greece listed from 2026-02-06)
-    assert "2026-05-01\\u003cbr\\u003e14 members" in section
+    assert "2026-05-01 \\u00b7 14 members" in section  # (escaped in the figure JSON)

@@ -1,8 +1,12 @@
 """End-to-end: `paxsilica serve` on 127.0.0.1 driven by Debian's headless Chromium (Playwright).
 
-The server runs as a real subprocess on a free port; the browser signs in, changes a
-filter and sees the chart change, checks a BOM, verifies certificates, and the pages fit
-a 420-px phone screen and a 1400-px desktop without horizontal scrolling.
+The server runs as a real subprocess on a free port; every request to anything else is
+refused (the dashboard works offline). The browser signs in, changes a filter and sees the
+chart change, checks a BOM, verifies certificates, starts two simulations from the scenario
+form and compares them, filters a run's trajectories, screens names, draws the map and opens
+the API docs (/docs, vendored Swagger UI); every page fits a 360-, 420- and 1400-px screen
+without horizontal scrolling (screenshots in build/screenshots/dashboard-*.png) and axe-core
+finds no serious violation, light or dark.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from paxsilica.cli.app import app as cli_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "certify"
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -31,6 +36,13 @@ EXTERNAL: list[str] = []
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is not installed (make test installs it)")
+
+
+# Charts whose drawing reaches past their own box (over the table below), e.g. after a resize.
+SPILLS_JS = """() => [...document.querySelectorAll('[data-chart]')].filter(el => {
+  const svg = el.querySelector('.main-svg');
+  return svg && svg.getBoundingClientRect().bottom > el.getBoundingClientRect().bottom + 1;
+}).map(el => el.id)"""
 
 
 def _free_port() -> int:
@@ -165,35 +177,182 @@ def test_verify_certificates(page, server, tmp_path):
         assert page.get_attribute("#verify-verdict", "data-valid") == valid
 
 
-def test_scenarios_start_and_compare_runs(page):
+def _done_runs(page) -> int:
+    return page.evaluate("() => document.querySelectorAll('#jobs-table tr[data-status=done]').length")
+
+
+def _start_simulation(page, name: str, start: int) -> None:
+    """Fill the scenario form (the library's coalition ban, 20 days, its first event starting
+    on day ``start``) and start the run; wait until it is done."""
+    before = _done_runs(page)
+    page.fill("#run-name", name)
+    page.fill("#run-days", "20")
+    page.fill("#field-events-0-start", str(start))
+    page.click("#start-run")
+    page.wait_for_function("(n) => document.querySelectorAll('#jobs-table tr[data-status=done]').length > n",
+                           arg=before, timeout=120_000)
+
+
+@pytest.fixture(scope="module")
+def simulations(page) -> tuple[str, str]:
+    """Two simulations started from the scenario form: ``(early id, late id)``."""
     page.goto("/scenarios")
-    for group in ("pax_silica", "pax_silica_signatories"):
-        page.fill("#job-params", json.dumps({"item": "gallium", "group": group}))
-        page.click("#start-run")
-        page.wait_for_function("(n) => document.querySelectorAll('#jobs-table tr[data-status=done]').length >= n",
-                               arg=1 if group == "pax_silica" else 2, timeout=60_000)
+    assert page.input_value("#job-kind") == "simulate"
+    page.select_option("#run-scenario", "coalition-ban")
+    page.wait_for_function("() => document.querySelector('#run-name')?.placeholder === 'coalition-ban'")
+    _start_simulation(page, "early ban", 0)
+    _start_simulation(page, "late ban", 10)
+    ids = page.evaluate("() => [...document.querySelectorAll('#jobs-table tr[data-kind=simulate]')]"
+                        ".map(r => [r.dataset.job, r.querySelector('th a').textContent])")
+    named = {name: job_id for job_id, name in ids}
+    return named["early ban · 20 days"], named["late ban · 20 days"]
+
+
+def test_switching_kind_replaces_the_form(page):
+    page.goto("/scenarios")
+    page.fill("#run-name", "typed before switching")
+    page.select_option("#job-kind", "exposure")
+    page.wait_for_selector("#exposure-fields")
+    assert page.locator("#simulate-fields").count() == 0 and page.locator("#run-name").count() == 0
+    page.select_option("#job-kind", "simulate")
+    page.wait_for_selector("#simulate-fields")
+    assert page.input_value("#run-name") == ""  # nothing of before is kept
+
+
+def test_scenarios_start_and_compare_runs(page, simulations):
+    early, late = simulations
+    page.goto("/scenarios")
+    # the two newest runs are of one kind and pre-selected: A the older, B the newer
+    assert page.is_checked(f"#jobs-table input[name=a][value='{early}']")
+    assert page.is_checked(f"#jobs-table input[name=b][value='{late}']")
     page.click("#compare-submit")
-    page.wait_for_selector("#compare .run")
-    assert page.locator("#compare .run").count() == 2
-    assert "pax_silica_signatories" in page.inner_text("#compare")
+    page.wait_for_selector("#compare-chart[data-drawn]")
+    text = page.inner_text("#compare")
+    assert "A: early ban · 20 days" in text and "B: late ban · 20 days" in text
+    assert page.locator("#compare-table tbody tr").count() > 0
+    assert "not recovered" in text
+    buttons = page.locator("#compare .downloads button")
+    assert buttons.count() == 2
+    with page.expect_download() as caught:
+        buttons.nth(0).click()
+    saved = Path(caught.value.path()).read_text(encoding="utf-8")
+    assert saved.splitlines()[0].startswith("region,sector,loss_a") and len(saved.splitlines()) > 1
 
 
-@pytest.mark.parametrize("width", [420, 1400])
-def test_pages_fit_the_screen(page, width, tmp_path):
+def test_run_page_trajectories_and_filters(page, simulations):
+    _, late = simulations
+    page.goto(f"/runs/{late}")
+    page.wait_for_selector("#trajectory-chart[data-drawn]")
+    traces = page.evaluate("() => document.getElementById('trajectory-chart').data.map(t => t.name)")
+    assert traces
+    region = traces[0].split(" · ")[0]
+    page.select_option("#trajectory-region", region)
+    page.wait_for_url(f"**/runs/{late}?region={region}*")
+    page.wait_for_selector("#trajectory-chart[data-drawn]")
+    narrowed = page.evaluate("() => document.getElementById('trajectory-chart').data.map(t => t.name)")
+    assert narrowed and all(name.startswith(region + " · ") for name in narrowed)
+    page.reload()
+    assert page.input_value("#trajectory-region") == region  # the filter survives a reload
+    with page.expect_download() as caught:
+        page.click("#main .downloads button[data-format=json]")
+    rows = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
+    assert rows and {"region", "sector", "peak_loss_share"} <= set(rows[0])
+
+
+def test_screening_shows_scores_and_reasons(page):
+    page.goto("/screen")
+    page.fill("#screen-names", "Huawei Technologies Co., Ltd. | CHN\nAcme Bakery Ltd")
+    page.click("#screen-submit")
+    page.wait_for_selector("#screen-summary")
+    assert page.get_attribute("article[data-query='1']", "data-matches") != "0"
+    assert page.get_attribute("article[data-query='2']", "data-matches") == "0"
+    assert page.locator("article[data-query='1'] table.features tbody tr").count() > 0
+
+
+def test_map_draws_offline(page):
+    page.goto("/map?item=gallium")
+    page.wait_for_selector("#supply-map[data-drawn]")
+    # countries filled from the served outline (no CDN: every other request is refused)
+    page.wait_for_function("() => document.querySelectorAll('#supply-map .choroplethlocation').length > 0")
+    # the whole world, west to east (not zoomed to the supplying countries, which put
+    # the Pacific in the middle and cut the map to a strip)
+    boxes = page.evaluate("""() => {
+      const box = document.getElementById('supply-map').getBoundingClientRect();
+      const at = {};
+      document.querySelectorAll('#supply-map .choroplethlocation').forEach(p => {
+        const b = p.getBoundingClientRect(); at[p.__data__.loc] = b; });
+      return {box: [box.left, box.right], usa: at.USA && [at.USA.left, at.USA.right],
+              chn: at.CHN && [at.CHN.left, at.CHN.right]};
+    }""")
+    assert boxes["usa"] and boxes["chn"], boxes
+    assert boxes["usa"][1] < boxes["chn"][0], boxes
+    assert boxes["box"][0] <= boxes["usa"][0] and boxes["chn"][1] <= boxes["box"][1], boxes
+    drawn = page.get_attribute("#supply-map", "data-drawn")
+    page.fill("#map-date", "2024-06-30")
+    page.dispatch_event("#map-date", "change")
+    page.wait_for_function("(old) => { const d = document.querySelector('#supply-map').dataset.drawn; "
+                           "return d !== undefined && d !== old; }", arg=drawn)
+    assert page.url.endswith("/map?item=gallium&as_of=2024-06-30")
+    assert "as of 2024-06-30" in page.inner_text("#map-note")
+
+
+def _pages(simulations: tuple[str, str]) -> list[tuple[str, str, str | None]]:
+    """``(name, path, element drawn when ready)`` of every dashboard page."""
+    _, late = simulations
+    return [("dashboard", "/", "#exposure-chart[data-drawn]"), ("map", "/map?item=gallium", "#supply-map[data-drawn]"),
+            ("scenarios", "/scenarios", None), ("run", f"/runs/{late}", "#trajectory-chart[data-drawn]"),
+            ("compare", "/scenarios", None), ("screen", "/screen", None),
+            ("verify", "/verify", None), ("bom", "/bom", None)]
+
+
+@pytest.mark.parametrize("width", [360, 420, 1400])
+def test_pages_fit_the_screen(page, simulations, width):
+    """No page scrolls sideways; a screenshot of each in build/screenshots/."""
     page.set_viewport_size({"width": width, "height": 900})
-    for path in ("/", "/scenarios", "/verify", "/bom"):
-        page.goto(path)
-        if path == "/":
-            page.wait_for_selector("#exposure-chart[data-drawn]")
-        _no_horizontal_overflow(page)
-        shot = tmp_path / f"{path.strip('/') or 'dashboard'}-{width}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 5_000
-    page.set_viewport_size({"width": 1400, "height": 900})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    EXTERNAL.clear()
+    try:
+        for name, path, ready in _pages(simulations):
+            page.goto(path)
+            if ready:
+                page.wait_for_selector(ready)
+            if name == "compare":  # the comparison the form draws under the runs
+                page.click("#compare-submit")
+                page.wait_for_selector("#compare-chart[data-drawn]")
+            _no_horizontal_overflow(page)
+            shot = SHOTS / f"dashboard-{name}-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 5_000
+            page.wait_for_timeout(300)  # the screenshot resized the window: plotly redraws
+            assert not page.evaluate(SPILLS_JS), f"{name} at {width} px: {page.evaluate(SPILLS_JS)}"
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
+    assert EXTERNAL == []  # offline: no page even tried to fetch anything from elsewhere
 
 
-@pytest.mark.parametrize("width", [420, 1400])
-def test_api_docs_work_offline(page, width, tmp_path):
+@pytest.mark.parametrize("dark", [False, True])
+def test_pages_are_accessible(page, simulations, axe_violations, dark):
+    """axe-core finds no serious or critical violation on any dashboard page (light and dark)."""
+    page.emulate_media(color_scheme="dark" if dark else "light")
+    found = {}
+    try:
+        for name, path, ready in _pages(simulations):
+            page.goto(path)
+            if ready:
+                page.wait_for_selector(ready)
+            if name == "compare":
+                page.click("#compare-submit")
+                page.wait_for_selector("#compare-chart[data-drawn]")
+            violations = axe_violations(page)
+            if violations:
+                found[name] = violations
+    finally:
+        page.emulate_media(color_scheme="light")
+    assert not found, "\n".join(f"{name}: {line}" for name, lines in found.items() for line in lines)
+
+
+@pytest.mark.parametrize("width", [360, 420, 1400])
+def test_api_docs_work_offline(page, width):
     """/docs draws every operation from the vendored Swagger UI, with no request leaving the
     machine (external requests are refused, and none is tried)."""
     EXTERNAL.clear()
@@ -205,7 +364,8 @@ def test_api_docs_work_offline(page, width, tmp_path):
                   for op in path.values()])
     assert operations == listed >= 20
     assert "get_exposure" in page.content()
-    page.screenshot(path=str(tmp_path / f"docs-{width}.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"dashboard-docs-{width}.png"))
     assert EXTERNAL == []
     page.set_viewport_size({"width": 1400, "height": 900})
 

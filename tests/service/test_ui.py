@@ -76,6 +76,28 @@ def test_bom_page_is_for_certifiers(browser, tokens):
     assert broken.status_code == 422 and "b.csv" in broken.text
 
 
+def test_bom_defaults_are_the_safe_ones(browser, tokens):
+    """No list ticked and no pack chosen: every installed list and the strictest pack; the
+    red drone BOM (DJI camera, CATL battery) fails; a PASS on sample lists says so."""
+    sign_in(browser, tokens["certifier"])
+    page = browser.get("/bom").text
+    assert 'checked' not in page and "every installed list" in page and "strictest pack" in page
+    red = FIXTURES / "drone_bom_red.csv"
+    result = browser.post("/ui/certify", files={"bom": (red.name, red.read_bytes())}, data={"rules": ""})
+    assert result.status_code == 200 and 'data-verdict="fail"' in result.text
+    for name in ("fcc_covered", "dod_1260h"):
+        assert name in re.search(r'id="bom-scope">(.*?)</p>', result.text, re.S).group(1)
+    assert 'id="bom-warnings"' in result.text and "SAMPLE" in result.text
+    clean = FIXTURES / "drone_bom.csv"
+    passed = browser.post("/ui/certify", files={"bom": (clean.name, clean.read_bytes())})
+    assert 'data-verdict="pass"' in passed.text
+    words = re.search(r'id="bom-verdict-text">(.*?)</p>', passed.text, re.S).group(1)
+    assert "PASS only against what was checked" in words and "SAMPLE" in words
+    # the warnings sit inside the verdict box, beside PASS
+    box = passed.text[passed.text.index('id="bom-verdict"'):]
+    assert box.index('id="bom-warnings"') < box.index("</div>")
+
+
 def test_verify_page(browser, client, tokens):
     bom = FIXTURES / "drone_bom.csv"
     certificate = client.post("/api/v1/certify", headers=auth(tokens["certifier"]),
@@ -90,22 +112,46 @@ def test_verify_page(browser, client, tokens):
     assert junk.status_code == 200 and 'data-valid="false"' in junk.text
 
 
+def _job_ids(html: str) -> list[str]:
+    return re.findall(r'data-job="([0-9a-f]{32})"', html)
+
+
 def test_scenarios_page_runs_and_compares(browser, client, tokens):
     sign_in(browser, tokens["analyst"])
-    page = browser.get("/scenarios")
-    assert 'value="exposure"' in page.text
-    browser.post("/ui/jobs", data={"kind": "exposure", "params": json.dumps({"item": "gallium"})})
-    browser.post("/ui/jobs", data={"kind": "exposure", "params": json.dumps({"item": "gallium",
-                                                                            "group": "pax_silica_signatories"})})
-    ids = re.findall(r'<code class="id">([0-9a-f]{32})</code>', browser.get("/ui/jobs").text)
+    page = browser.get("/scenarios", params={"kind": "exposure"})
+    assert 'value="exposure"' in page.text and 'id="exposure-fields"' in page.text
+    browser.post("/ui/jobs", data={"kind": "exposure", "item": "gallium"})
+    browser.post("/ui/jobs", data={"kind": "exposure", "item": "gallium", "group": "pax_silica_signatories"})
+    jobs = browser.get("/ui/jobs").text
+    ids = _job_ids(jobs)
     assert len(ids) >= 2
     for job_id in ids[:2]:
         client.app.state.jobs.wait(job_id)
+    jobs = browser.get("/ui/jobs").text
+    # runs are named by what they asked; ids are shown short (8 characters), whole in the title
+    assert "exposure: gallium, pax_silica_signatories" in jobs
+    assert f'title="{ids[0]}">{ids[0][:8]}</code>' in jobs
+    # both newest runs are pre-selected as A (older) and B (newer)
+    assert re.search(rf'name="a" value="{ids[1]}"[^>]*checked', jobs)
+    assert re.search(rf'name="b" value="{ids[0]}"[^>]*checked', jobs)
     compared = browser.get("/ui/compare", params={"a": ids[0], "b": ids[1]})
     assert compared.status_code == 200 and compared.text.count('class="run"') == 2
     assert "pax_silica_signatories" in compared.text
-    bad = browser.post("/ui/jobs", data={"kind": "exposure", "params": "{nope"})
-    assert bad.status_code == 422 and "params" in bad.text
+    bad = browser.post("/ui/jobs", data={"kind": "exposure", "as_of": "moonday"})
+    assert bad.status_code == 422 and "as_of" in bad.text
+    unknown = browser.post("/ui/jobs", data={"kind": "teleport"})
+    assert unknown.status_code == 422 and "teleport" in unknown.text
+
+
+def test_switching_kind_resets_the_parameters(browser, tokens):
+    sign_in(browser, tokens["analyst"])
+    simulate = browser.get("/ui/run-form", params={"kind": "simulate"}).text
+    plan = browser.get("/ui/run-form", params={"kind": "plan"}).text
+    exposure = browser.get("/ui/run-form", params={"kind": "exposure"}).text
+    assert 'id="simulate-fields"' in simulate and 'name="scenario"' in simulate and 'name="days"' in simulate
+    assert 'id="plan-fields"' in plan and 'name="scenario"' not in plan and 'name="item"' not in plan
+    assert 'id="exposure-fields"' in exposure and 'name="problem"' not in exposure
+    assert browser.get("/ui/run-form", params={"kind": "nope"}).status_code == 422
 
 
 def test_cookie_posts_from_another_origin_are_refused(browser, tokens):

@@ -15,13 +15,49 @@ import plotly.graph_objects as go
 
 from paxsilica.model.country import is_country
 
-__all__ = ["concentration_heatmap", "concern_bars", "controls_timeline", "coverage_heatmap"]
+__all__ = ["concentration_heatmap", "concern_bars", "controls_timeline", "coverage_heatmap", "heatmap_rows",
+           "short_label"]
 
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color="#1f2a37")
 CONCERN_COLOUR = "#c0392b"
 COALITION_COLOUR = "#1f6feb"
 # Horizontal legend anchored above the plotting area, so it never covers bars.
 LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left")
+
+
+LABEL_CHARS = 26
+"""Characters of an item's name in a heat map's row label (longer names are cut, whole in
+the hover text), so the label column leaves room for the cells on a phone and each label
+stays on one line of its row."""
+
+
+def short_label(text: str, width: int = LABEL_CHARS) -> str:
+    """``text`` cut to ``width`` characters at a word boundary, with an ellipsis.
+
+    Example:
+        >>> short_label("Large AI-accelerator logic die (good die, e.g. NVIDIA GH100)")
+        'Large AI-accelerator…'
+        >>> short_label("Refined copper")
+        'Refined copper'
+    """
+    if len(text) <= width:
+        return text
+    cut = text[:width].rsplit(" ", 1)[0] if " " in text[:width] else text[:width]
+    return cut.rstrip(" ,;(") + "…"
+
+
+def heatmap_rows(shares: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`concentration_heatmap`, top to bottom: ``item, stage``, upstream
+    stages first (mines at the top), items by id within a stage.
+
+    Example:
+        >>> frame = pd.DataFrame({"item": ["dc", "ore"], "stage": ["data_centre", "mine"],
+        ...                       "stage_order": [9, 0]})
+        >>> heatmap_rows(frame)["item"].tolist()
+        ['ore', 'dc']
+    """
+    return (shares[["item", "stage", "stage_order"]].drop_duplicates()
+            .sort_values(["stage_order", "item"]).reset_index(drop=True))
 
 
 def _layout(figure: go.Figure, height: int, **extra: object) -> go.Figure:
@@ -33,27 +69,31 @@ def _layout(figure: go.Figure, height: int, **extra: object) -> go.Figure:
 
 def concentration_heatmap(shares: pd.DataFrame, item_labels: dict[str, str],
                           top_countries: int = 14) -> go.Figure:
-    """Items (rows, grouped by stage, upstream first) × leading countries: share of supply.
+    """Items (rows, grouped by stage, upstream at the top: :func:`heatmap_rows`) × leading
+    countries: share of supply.
 
     ``shares`` needs ``item, stage, country, share, stage_order`` (latest year per item).
+    The first row of the data is drawn at the top (the y axis is reversed), so the order of
+    the rows in the figure is the order a reader sees.
     """
     named = shares[shares["country"].map(is_country)]
     leaders = (named.groupby("country")["share"].sum()
                .sort_values(ascending=False).head(top_countries).index.tolist())
-    order = (shares[["item", "stage", "stage_order"]].drop_duplicates()
-             .sort_values(["stage_order", "item"], ascending=[False, False]))
+    order = heatmap_rows(shares)
     matrix = (shares.pivot_table(index="item", columns="country", values="share", aggfunc="sum")
               .reindex(index=order["item"], columns=leaders))
-    labels = [f"{item_labels.get(item, item)} · {stage}"
-              for item, stage in zip(order["item"], order["stage"], strict=True)]
+    names = [item_labels.get(item, item) for item in order["item"]]
+    labels = [f"{short_label(name)} · {stage}" for name, stage in zip(names, order["stage"], strict=True)]
     text = matrix.map(lambda v: "" if pd.isna(v) or v < 0.005 else f"{v:.0%}")
+    full = [[name] * len(leaders) for name in names]
     figure = go.Figure(go.Heatmap(
         z=matrix.values, x=leaders, y=labels, text=text.values, texttemplate="%{text}",
+        customdata=full,
         colorscale=[[0, "#f4f6f8"], [0.3, "#f5b041"], [0.7, "#e67e22"], [1, "#922b21"]],
         zmin=0, zmax=1, hoverongaps=False, colorbar=dict(title="share", tickformat=".0%"),
-        hovertemplate="%{y}<br>%{x}: %{z:.1%}<extra></extra>"))
+        hovertemplate="%{customdata}<br>%{x}: %{z:.1%}<extra></extra>"))
     return _layout(figure, height=max(360, 22 * len(labels) + 80),
-                   xaxis=dict(side="top"), yaxis=dict(automargin=True))
+                   xaxis=dict(side="top"), yaxis=dict(automargin=True, autorange="reversed"))
 
 
 def concern_bars(summary: pd.DataFrame, item_labels: dict[str, str] | None = None) -> go.Figure:
@@ -75,22 +115,27 @@ def concern_bars(summary: pd.DataFrame, item_labels: dict[str, str] | None = Non
 
 
 def coverage_heatmap(timeline: pd.DataFrame, item_labels: dict[str, str]) -> go.Figure:
-    """Coalition coverage of each item (rows) on each membership date (columns)."""
-    frame = timeline.assign(label=timeline["item"].map(lambda i: item_labels.get(i, i)),
-                            when=timeline["date"].astype(str) + "<br>" +
+    """Coalition coverage of each item (rows) on each membership date (columns).
+
+    The column labels (date and member count) stand upright (rotated 90°), so each column
+    needs only the width of its cell text and the labels never overlap, however many dates.
+    """
+    frame = timeline.assign(when=timeline["date"].astype(str) + " · " +
                             timeline["members"].astype(str) + " members")
-    matrix = frame.pivot_table(index="label", columns="when", values="coalition_share",
+    matrix = frame.pivot_table(index="item", columns="when", values="coalition_share",
                                aggfunc="first")
     matrix = matrix.loc[matrix.iloc[:, -1].sort_values().index]
+    names = [item_labels.get(item, item) for item in matrix.index]
     text = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
     figure = go.Figure(go.Heatmap(
-        z=matrix.values, x=list(matrix.columns), y=list(matrix.index), text=text.values,
-        texttemplate="%{text}", zmin=0, zmax=1,
+        z=matrix.values, x=list(matrix.columns), y=[short_label(name, 34) for name in names],
+        text=text.values, texttemplate="%{text}", zmin=0, zmax=1,
+        customdata=[[name] * matrix.shape[1] for name in names],
         colorscale=[[0, "#f4f6f8"], [0.5, "#8ab4f8"], [1, "#0b3d91"]],
         colorbar=dict(title="coverage", tickformat=".0%"),
-        hovertemplate="%{y}<br>%{x}: %{z:.1%} covered<extra></extra>"))
-    return _layout(figure, height=max(300, 24 * len(matrix) + 110),
-                   xaxis=dict(side="top", tickangle=0, tickfont=dict(size=10)),
+        hovertemplate="%{customdata}<br>%{x}: %{z:.1%} covered<extra></extra>"))
+    return _layout(figure, height=max(300, 22 * len(matrix) + 190),
+                   xaxis=dict(side="top", tickangle=-90, tickfont=dict(size=10)),
                    yaxis=dict(automargin=True))
 
 

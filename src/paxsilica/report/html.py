@@ -20,17 +20,18 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
-from plotly.offline import get_plotlyjs
 
 from paxsilica._version import __version__
 from paxsilica.errors import PaxsilicaError
 from paxsilica.io.atomic import check_output, write_atomic
 from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork
+from paxsilica.report.assets import plotly_gzip_base64
 from paxsilica.report.data import ReportContext, ReportData, report_data
 
-__all__ = ["SECTIONS", "ReportContext", "ReportData", "Section", "check_report_path", "figure_html",
-           "member_summary", "render_report", "scrollable_tables", "sources_html", "write_report"]
+__all__ = ["SECTIONS", "ReportContext", "ReportData", "Section", "check_report_path", "describe_figure",
+           "figure_html", "heatmap_min_width", "member_summary", "render_report", "scrollable_tables",
+           "sources_html", "write_report"]
 
 # Order of the report. Add a module path to add a section.
 SECTIONS = [
@@ -60,47 +61,124 @@ class Section:
 
 
 # Figures whose columns or nodes cannot shrink with the screen (heat maps, Sankey
-# diagrams) keep this width and scroll inside their card on a phone.
+# diagrams) keep at least this width and scroll inside their card on a phone.
 WIDE_TRACES = frozenset({"heatmap", "sankey"})
 WIDE_MIN_PX = 680
+TICK_PX_PER_CHAR = 7.0
+"""Width of one character of a tick label (12-px font), to space a heat map's columns."""
 
 
-def figure_html(figure: go.Figure, div_id: str, min_width: int | None = None) -> str:
-    """A plotly figure as a ``<div>`` (plotly.js is embedded once by the page).
+def figure_html(figure: go.Figure, div_id: str, min_width: int | None = None,
+                label: str | None = None) -> str:
+    """A plotly figure as a ``<div>`` drawn by the page's renderer (plotly.js is embedded
+    once, compressed; figures are drawn visible ones first, then the rest).
 
-    The figure resizes with its card (no fixed width, no toolbar over the labels);
-    ``min_width`` (px, default 680 for heat maps and Sankey diagrams, none otherwise)
-    keeps wide figures legible: below it the figure scrolls inside its card.
+    The figure's JSON sits in a ``<script type="application/json">`` beside its ``<div>``
+    (``role="img"`` with ``aria-label``: ``label``, else a description built from the
+    figure's traces and axes). The figure resizes with its card (no toolbar over the
+    labels); ``min_width`` (px; default for heat maps and Sankey diagrams: 680 px, or more
+    when a heat map's column labels need it) keeps wide figures legible: below it the
+    figure scrolls inside its card.
 
     Example:
         >>> div = figure_html(go.Figure(go.Heatmap(z=[[1]])), "h")
-        >>> 'class="scroll"' in div and "min-width:680px" in div
+        >>> 'class="scroll"' in div and "min-width:680px" in div and 'role="img"' in div
         True
     """
     figure.update_layout(autosize=True, width=None)
     if min_width is None and any(trace.type in WIDE_TRACES for trace in figure.data):
-        min_width = WIDE_MIN_PX
-    plot = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True,
-                                  "displayModeBar": False})
+        min_width = max(WIDE_MIN_PX, heatmap_min_width(figure))
+    height = figure.layout.height or 450
+    text = figure.to_json().replace("<", "\\u003c")  # never closes the script element
+    description = html.escape(label or describe_figure(figure), quote=True)
+    plot = (f'<div id="{div_id}" class="plot" role="img" aria-label="{description}" '
+            f'data-figure="{div_id}-figure" style="min-height:{int(height)}px"></div>'
+            f'<script type="application/json" id="{div_id}-figure">{text}</script>')
     if not min_width:
         return f'<div class="figure">{plot}</div>'
-    return (f'<div class="scroll"><div class="figure figure-wide" style="min-width:{min_width}px">'
-            f'{plot}</div></div><p class="scroll-hint">Swipe sideways to see the whole chart.</p>')
+    return ('<p class="scroll-hint">Swipe sideways to see the whole chart.</p>'
+            f'<div class="scroll" tabindex="0" role="region" aria-label="{description} (scrolls sideways)">'
+            f'<div class="figure figure-wide" style="min-width:{min_width}px">{plot}</div></div>')
 
 
-_TABLE_OPEN = re.compile(r"<table\b")
-
-
-def scrollable_tables(body: str) -> str:
-    """Wrap every ``<table>`` of a section body in a horizontally scrolling box, so a
-    wide table scrolls inside its card instead of widening the page.
+def heatmap_min_width(figure: go.Figure) -> int:
+    """Width (px) at which a heat map's column labels do not overlap: the widest line of
+    any column label (or, for upright labels, a cell's text) times the column count, plus
+    the widest line of the row labels and the colour bar; 0 without a heat map.
 
     Example:
-        >>> scrollable_tables("<p>x</p><table><tr><td>1</td></tr></table>")
-        '<p>x</p><div class="scroll"><table><tr><td>1</td></tr></table></div>'
+        >>> heatmap_min_width(go.Figure(go.Heatmap(z=[[1, 2]], x=["2026-01-12<br>9", "b"], y=["row"])))
+        285
     """
-    return _TABLE_OPEN.sub('<div class="scroll"><table', body).replace("</table>", "</table></div>")
+    upright = figure.layout.xaxis.tickangle in (-90, 90)
+    widths = []
+    for trace in figure.data:
+        if trace.type != "heatmap" or trace.x is None:
+            continue
+        columns = [str(x) for x in trace.x]
+        longest = 0 if upright else max((len(line) for x in columns for line in x.split("<br>")), default=0)
+        rows = max((len(line) for y in (trace.y if trace.y is not None else [])
+                    for line in str(y).split("<br>")), default=0)
+        widths.append(int(len(columns) * max(40.0, (longest + 1) * TICK_PX_PER_CHAR)
+                          + rows * TICK_PX_PER_CHAR + 110))
+    return max(widths, default=0)
+
+
+def describe_figure(figure: go.Figure) -> str:
+    """A short text alternative of a figure: its title, else its trace kinds and names and
+    its axis titles.
+
+    Example:
+        >>> describe_figure(go.Figure(go.Bar(x=[1], y=["a"], name="Concern"),
+        ...                           layout=dict(xaxis_title="share")))
+        'Chart: bar (Concern); x axis: share'
+    """
+    title = figure.layout.title.text if figure.layout.title else None
+    if title:
+        return f"Chart: {title}"
+    kinds = list(dict.fromkeys(trace.type for trace in figure.data))
+    names = list(dict.fromkeys(trace.name for trace in figure.data if trace.name))
+    text = "Chart: " + ", ".join(kinds) + (f" ({', '.join(names[:6])})" if names else "")
+    for axis in ("xaxis", "yaxis"):
+        axis_title = figure.layout[axis].title.text if figure.layout[axis].title else None
+        if axis_title:
+            text += f"; {axis[0]} axis: {axis_title}"
+    return text
+
+
+_TABLE_OPEN = re.compile(r"<table\b([^>]*)>")
+_HEADING = re.compile(r"<h3[^>]*>(.*?)</h3>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_HEAD = re.compile(r"<thead>(.*?)</thead>", re.S)
+
+
+def scrollable_tables(body: str, title: str = "") -> str:
+    """Wrap every ``<table>`` of a section body in a horizontally scrolling box (focusable,
+    so a keyboard can scroll it), so a wide table scrolls inside its card instead of widening
+    the page; give each table a caption (the ``<h3>`` before it, else ``title``) and its
+    header cells ``scope="col"``.
+
+    Example:
+        >>> out = scrollable_tables("<h3>Inputs</h3><table><thead><tr><th>a</th></tr></thead></table>")
+        >>> out.split("<table>")[0]
+        '<h3>Inputs</h3><div class="scroll table-scroll" tabindex="0" role="region" aria-label="Table: Inputs">'
+        >>> out.split("<table>")[1]
+        '<caption class="visually-hidden">Inputs</caption><thead><tr><th scope="col">a</th></tr></thead></table></div>'
+    """
+    out, position = [], 0
+    for match in _TABLE_OPEN.finditer(body):
+        before = body[position:match.start()]
+        headings = _HEADING.findall(body[:match.start()])
+        caption = html.unescape(_TAGS.sub("", headings[-1])).strip() if headings else title
+        label = html.escape(f"Table: {caption}" if caption else "Table", quote=True)
+        out.append(before + f'<div class="scroll table-scroll" tabindex="0" role="region" aria-label="{label}">'
+                   f"<table{match.group(1)}>")
+        if caption and "<caption" not in body[match.end():match.end() + 40]:
+            out.append(f'<caption class="visually-hidden">{html.escape(caption)}</caption>')
+        position = match.end()
+    rest = "".join(out) + body[position:]
+    rest = _HEAD.sub(lambda m: "<thead>" + m.group(1).replace("<th>", '<th scope="col">') + "</thead>", rest)
+    return rest.replace("</table>", "</table></div>")
 
 
 def member_summary(codes: list[str]) -> str:
@@ -181,13 +259,13 @@ def write_report(data: ReportData, path: str | Path, *,
             on_section(module_name.rsplit(".", 1)[-1])
         section = import_module(module_name).build(data)
         if section is not None:
-            sections.append(replace(section, body=scrollable_tables(section.body)))
+            sections.append(replace(section, body=scrollable_tables(section.body, section.title)))
     page = _environment().get_template("report.html.j2").render(
         sections=sections, as_of=data.as_of, group_name=data.group_name,
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         members=[(code, country_name(code)) for code in data.members],
         member_summary=member_summary(data.members),
-        plotly_js=get_plotlyjs())
+        plotly_gzip=plotly_gzip_base64())
     write_atomic(path, page)
     return path

@@ -81,9 +81,24 @@ def problem_response(problem: Problem, instance: str, request: Request | None = 
         text = (f'<div class="problem" role="alert"><strong>{TITLES.get(problem.status, "Error")}'
                 f"</strong>: {html.escape(problem.detail)}{fields}"
                 + (f"<ul>{rows}</ul>" if rows else "") + "</div>")
+        if not request.headers.get("hx-request"):
+            text = _error_page(problem.status, text)  # a link or a reload: a whole page
         return HTMLResponse(text, status_code=problem.status, headers=problem.headers)
     return JSONResponse(problem.body(instance), status_code=problem.status, media_type=MEDIA_TYPE,
                         headers=problem.headers)
+
+
+def _error_page(status: int, block: str) -> str:
+    """``block`` as a page of its own (the dashboard's style, a way back), for an error met
+    by following a link or reloading rather than inside an htmx swap."""
+    title = TITLES.get(status, "Error")
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="color-scheme" content="light dark"><title>{status} {title} · paxsilica</title>'
+            '<link rel="stylesheet" href="/static/app.css"></head><body>'
+            '<header class="top"><a class="brand" href="/">paxsilica</a></header>'
+            f'<main id="main"><h1>{status} {title}</h1>{block}'
+            '<p><a href="/">Back to the dashboard</a></p></main></body></html>')
 
 
 def _row_text(error: dict) -> str:

@@ -56,10 +56,15 @@ def build(data: ReportData) -> Section | None:
 def _end_item(data: ReportData, headline: HeadlineData, item: str) -> str:
     labels, world, weak = data.item_labels, headline.world, headline.weak
     row = world.loc[item]
-    countries = headline.dependence.get(item, pd.DataFrame(columns=["country", "dependence"])).head(6)
-    named = ", ".join(f"{html.escape(country_name(c) if c else 'location not in data')} "
-                      f"{_pct(d)}" for c, d in zip(countries["country"], countries["dependence"],
-                                                    strict=True))
+    dependence = headline.dependence.get(item, pd.DataFrame(columns=["country", "dependence"]))
+    # supply whose country no row names is not a country: said apart, after the countries
+    located = dependence["country"].fillna("").astype(str).ne("")
+    countries = dependence[located].head(6)
+    named = ", ".join(f"{html.escape(country_name(c))} {_pct(d)}"
+                      for c, d in zip(countries["country"], countries["dependence"], strict=True))
+    unknown = dependence.loc[~located, "dependence"]
+    unlocated = (f" Supply whose country is not in the data, which it also depends on alone: "
+                 f"{_pct(unknown.max())}." if len(unknown) else "")
     inputs = data.recipes[data.recipes["output_item"] == item]
     rows = []
     for line in inputs.itertuples():
@@ -81,7 +86,8 @@ def _end_item(data: ReportData, headline: HeadlineData, item: str) -> str:
             f"own output located: {_pct(row['located_share'])}; "
             f"unlocated upstream: {_pct(row['unattributed_share'])}; "
             f"own location resting on weak rows: {_pct(weak.get(item, 0.0))}.</p>"
-            f"<p>Countries it depends on alone (through all tiers): {named or 'none located'}.</p>"
+            f"<p>Countries it depends on alone (through all tiers): {named or 'none located'}."
+            f"{unlocated}</p>"
             "<table><thead><tr><th>Direct input</th><th>Essential</th>"
             "<th>At risk through all tiers (low–high)</th><th>Unlocated</th><th>Located share on weak rows</th>"
             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")

@@ -20,6 +20,8 @@ from paxsilica.report.html import ReportData, Section, figure_html
 
 UNKNOWN = "location not in data"
 TITLE = "Multi-tier exposure and chokepoints"
+SANKEY_PAD = 17
+"""Gap (px) between two Sankey nodes of a column: more than a label's height (11-px font)."""
 MIN_SHOWN_LOSS = 0.0005
 """Chokepoint rows losing less than this share (shown as 0.0 %) are left out of the table."""
 
@@ -47,12 +49,15 @@ def origins_sankey(origins: pd.DataFrame, labels: dict[str, str], end_label: str
     source = [position[c or UNKNOWN] for c in frame["country"]] + [position[f"item:{i}"] for i in items]
     target = [position[f"item:{i}"] for i in frame["item"]] + [len(names) - 1] * len(items)
     value = list(frame["share"]) + [1.0] * len(items)
+    # Node labels sit at the node's middle: a gap of SANKEY_PAD px between nodes keeps two
+    # labels of the same column apart, if the figure is tall enough for every gap.
+    tallest = max(len(countries), len(items))
     figure = go.Figure(go.Sankey(
-        node=dict(label=names, pad=12, thickness=14),
+        node=dict(label=names, pad=SANKEY_PAD, thickness=14),
         link=dict(source=source, target=target, value=value,
                   hovertemplate="%{source.label} → %{target.label}: %{value:.1%}<extra></extra>")))
-    figure.update_layout(height=max(380, 22 * len(names)), margin=dict(l=10, r=10, t=10, b=10),
-                         font=dict(size=11))
+    figure.update_layout(height=max(380, (SANKEY_PAD + 6) * tallest + 160),
+                         margin=dict(l=10, r=10, t=10, b=10), font=dict(size=11))
     return figure
 
 

@@ -55,36 +55,40 @@ def _timeline(context: ReportContext, builds: pd.DataFrame, last_year: int) -> g
 def _unmet_chart(context: ReportContext, table: pd.DataFrame,
                  scenarios: list[str]) -> go.Figure:
     """Tonnes unmet over the plan per scenario (every scenario on the axis, empty where all
-    demand is met), stacked by member and item."""
+    demand is met), stacked by member and item. Scenarios run down the side: their names
+    (``controls_resume:1of2``) overlapped each other under the bars on a phone."""
     figure = go.Figure()
     for n, ((member, item), rows) in enumerate(table.groupby(["member", "item"])):
-        figure.add_bar(x=rows["scenario"], y=rows["quantity"],
+        figure.add_bar(y=rows["scenario"], x=rows["quantity"], orientation="h",
                        name=f"{country_name(member)}: {_name(context, item)}",
                        marker_color=PALETTE[n % len(PALETTE)],
-                       hovertemplate="%{x}: %{y:,.0f} t unmet<extra>%{fullData.name}</extra>")
-    figure.update_layout(barmode="stack", height=380, margin={"l": 10, "r": 10, "t": 10,
-                                                              "b": 30},
-                         yaxis={"title": "t unmet over the plan"},
-                         xaxis={"categoryorder": "array", "categoryarray": scenarios,
-                                "type": "category"},
+                       hovertemplate="%{y}: %{x:,.0f} t unmet<extra>%{fullData.name}</extra>")
+    figure.update_layout(barmode="stack", height=max(300, 140 + 30 * len(scenarios)),
+                         margin={"l": 10, "r": 10, "t": 10, "b": 30},
+                         xaxis={"title": "t unmet over the plan"},
+                         yaxis={"categoryorder": "array", "categoryarray": scenarios,
+                                "type": "category", "autorange": "reversed", "automargin": True},
                          legend={"orientation": "h", "y": -0.25})
-    figure.add_scatter(x=scenarios, y=[0] * len(scenarios), mode="markers",
+    figure.add_scatter(y=scenarios, x=[0] * len(scenarios), mode="markers",
                        marker={"opacity": 0}, showlegend=False, hoverinfo="skip")
     return figure
 
 
 def _shares_chart(game: object) -> go.Figure:
-    """Each member's Shapley share of the joint cost next to its stand-alone cost."""
+    """Each member's Shapley share of the joint cost next to its stand-alone cost, members
+    down the side (their names overlapped under the bars on a phone)."""
     shares = game.shares  # type: ignore[attr-defined]
     names = [country_name(c) for c in shares["country"]]
     figure = go.Figure()
-    figure.add_bar(x=names, y=shares["standalone_cost"] / 1e9, name="cost alone",
-                   marker_color="#c9d6e8", hovertemplate="%{x}: %{y:,.2f} bn USD alone<extra></extra>")
-    figure.add_bar(x=names, y=shares["shapley_cost"] / 1e9, name="Shapley share of the joint plan",
-                   marker_color="#2f5d8c",
-                   hovertemplate="%{x}: %{y:,.2f} bn USD in the coalition<extra></extra>")
-    figure.update_layout(barmode="group", height=340, margin={"l": 10, "r": 10, "t": 10, "b": 30},
-                         yaxis={"title": "bn USD, discounted expected"},
+    figure.add_bar(y=names, x=shares["standalone_cost"] / 1e9, name="cost alone", orientation="h",
+                   marker_color="#c9d6e8", hovertemplate="%{y}: %{x:,.2f} bn USD alone<extra></extra>")
+    figure.add_bar(y=names, x=shares["shapley_cost"] / 1e9, name="Shapley share of the joint plan",
+                   orientation="h", marker_color="#2f5d8c",
+                   hovertemplate="%{y}: %{x:,.2f} bn USD in the coalition<extra></extra>")
+    figure.update_layout(barmode="group", height=max(300, 140 + 44 * len(names)),
+                         margin={"l": 10, "r": 10, "t": 10, "b": 30},
+                         xaxis={"title": "bn USD, discounted expected"},
+                         yaxis={"autorange": "reversed", "automargin": True},
                          legend={"orientation": "h", "y": -0.2})
     return figure
 
