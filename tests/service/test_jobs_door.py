@@ -47,6 +47,35 @@ def test_a_bad_scenario_is_refused_before_any_job(capped):
     assert _jobs(client) == before
 
 
+def test_an_out_of_range_event_number_is_refused_before_any_job(capped):
+    client, tokens = capped
+    before = _jobs(client)
+    for value in ("1e999", "-0.5", "7"):  # overflows to infinity; below 0; above 1
+        text = ('{"scenario": {"name": "x", "days": 10, "events": [{"kind": "licence_regime", '
+                '"exporters": ["CHN"], "importers": ["USA"], "items": ["gallium"], "start": 0, '
+                f'"deny_rate": {value}}}]}}}}')
+        answer = client.post("/api/v1/simulate", content=text,
+                             headers={**auth(tokens["analyst"]), "Content-Type": "application/json"})
+        assert answer.status_code == 422, (value, answer.text)
+        assert "deny_rate" in answer.text
+    assert _jobs(client) == before
+
+
+def test_a_scenario_object_is_checked_when_the_request_is_built():
+    from paxsilica.errors import ValidationError
+    from paxsilica.requests.simulate import SimulateRequest
+
+    bad = {"name": "x", "days": 10, "events": [{"kind": "licence_regime", "exporters": ["CHN"],
+                                               "importers": ["USA"], "items": ["gallium"], "start": 0,
+                                               "deny_rate": float("inf")}]}
+    with pytest.raises(ValidationError, match="deny_rate"):
+        SimulateRequest.parse(scenario=bad, local_files=False)
+    text = "name: x\ndays: 10\nevents:\n  - kind: licence_regime\n    exporters: [CHN]\n" \
+           "    importers: [USA]\n    items: [gallium]\n    start: 0\n    deny_rate: .inf\n"
+    with pytest.raises(ValidationError, match="row 9, field .events.0.deny_rate"):  # its YAML line
+        SimulateRequest.parse(scenario=text, local_files=False)
+
+
 def test_a_bad_plan_lists_every_problem_before_any_job(capped):
     client, tokens = capped
     before = _jobs(client)

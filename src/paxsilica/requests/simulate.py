@@ -113,8 +113,9 @@ class SimulateRequest(Request):
 
 def _check_document(spec: str | dict, days: int | None, remote: bool) -> None:
     """A scenario sent as an object or YAML text is held to the day and event limits when
-    the request is built (a job is refused at the door, not failed later). Anything else
-    wrong with it is reported, at its line, when the simulation is prepared."""
+    the request is built, and its fields checked (a job is refused at the door, not failed
+    later). What needs the network (unknown countries or items) is reported, at its line,
+    when the simulation is prepared."""
     document: object = spec
     if isinstance(spec, str):
         if not is_document_text(spec):
@@ -134,6 +135,12 @@ def _check_document(spec: str | dict, days: int | None, remote: bool) -> None:
     if isinstance(events, list) and len(events) > MAX_EVENTS:
         raise ParameterError(f"scenario.events: {len(events)} events; at most {MAX_EVENTS}",
                              field="scenario.events")
+    # the scenario's own fields (kinds, numbers finite and in range; every problem named),
+    # before any network is built: a job with a bad scenario is refused at the door
+    try:
+        scenario_from_dict(document, file="scenario")
+    except ValidationError as exc:
+        raise _with_document_lines(exc, spec, "scenario") from None
 
 
 @dataclass(frozen=True)
