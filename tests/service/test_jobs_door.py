@@ -62,17 +62,18 @@ def test_an_out_of_range_event_number_is_refused_before_any_job(capped):
 
 
 def test_a_scenario_object_is_checked_when_the_request_is_built():
-    from paxsilica.errors import ValidationError
+    from paxsilica.errors import ParameterError
     from paxsilica.requests.simulate import SimulateRequest
 
     bad = {"name": "x", "days": 10, "events": [{"kind": "licence_regime", "exporters": ["CHN"],
                                                "importers": ["USA"], "items": ["gallium"], "start": 0,
                                                "deny_rate": float("inf")}]}
-    with pytest.raises(ValidationError, match="deny_rate"):
+    with pytest.raises(ParameterError, match="deny_rate") as refused:
         SimulateRequest.parse(scenario=bad, local_files=False)
+    assert refused.value.field == "scenario.events.0.deny_rate"
     text = "name: x\ndays: 10\nevents:\n  - kind: licence_regime\n    exporters: [CHN]\n" \
            "    importers: [USA]\n    items: [gallium]\n    start: 0\n    deny_rate: .inf\n"
-    with pytest.raises(ValidationError, match="row 9, field .events.0.deny_rate"):  # its YAML line
+    with pytest.raises(ParameterError, match=r"row 9, field 'events\.0\.deny_rate'"):  # its YAML line
         SimulateRequest.parse(scenario=text, local_files=False)
 
 

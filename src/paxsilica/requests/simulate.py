@@ -140,7 +140,10 @@ def _check_document(spec: str | dict, days: int | None, remote: bool) -> None:
     try:
         scenario_from_dict(document, file="scenario")
     except ValidationError as exc:
-        raise _with_document_lines(exc, spec, "scenario") from None
+        found = _with_document_lines(exc, spec, "scenario").errors
+        problems = [(f"scenario.{error.field}" if error.field else "scenario", str(error)) for error in found]
+        raise ParameterError(str(found[0]) + (f" (and {len(found) - 1} more problem(s))" if len(found) > 1 else ""),
+                             field=problems[0][0], problems=problems) from None
 
 
 @dataclass(frozen=True)
