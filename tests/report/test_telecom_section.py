@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.report.test_browser import SHOTS, browser, report_url  # noqa: F401 (fixtures)
+from tests.report.test_browser import SHOTS, browser, report_path, report_url  # noqa: F401 (fixtures)
 
 from paxsilica.report.data import TelecomData, report_data, telecom_data
 from paxsilica.report.sections import telecom
