@@ -110,13 +110,14 @@ def test_country_names_resolve_and_the_key_uses_the_code(tmp_path, store):
 
 
 def test_consumption_shares_of_one_item_and_year_add_up_to_one_at_most(tmp_path, store):
-    rows = ("gallium,consumption_share,CHN,2024,0.6,,,share,reported,S,high,\n"
-            "gallium,consumption_share,JPN,2024,0.5,,,share,reported,S,high,\n")
+    # a year with no bundled consumption share of gallium (the bundled USA 2024 row would add to it)
+    rows = ("gallium,consumption_share,CHN,2019,0.6,,,share,reported,S,high,\n"
+            "gallium,consumption_share,JPN,2019,0.5,,,share,reported,S,high,\n")
     error = _refused(store, _write(tmp_path, HEADER + rows)).errors[0]
     assert (error.row, error.field) == (3, "value") and "1.100" in error.reason
     import_file(store, "item_parameters", _write(tmp_path, HEADER + rows.replace("0.5", "0.4")))
     # a later file is checked against the stored rows it does not replace
-    more = "gallium,consumption_share,KOR,2024,0.2,,,share,reported,S,high,\n"
+    more = "gallium,consumption_share,KOR,2019,0.2,,,share,reported,S,high,\n"
     assert "1.200" in _refused(store, _write(tmp_path, HEADER + more, "m.csv")).errors[0].reason
 
 

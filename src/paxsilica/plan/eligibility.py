@@ -18,8 +18,9 @@ supply and the coalition's unmet import need (the inputs of ``plan expand``).
 Example:
     >>> from paxsilica.plan.load import bundled_network
     >>> net = bundled_network()
-    >>> sorted(concern_companies(net, {"CHN", "HKG", "MAC"}))[:3]
-    ['baotou_steel', 'china_northern_rare_earth', 'gcl_tech']
+    >>> concern = concern_companies(net, {"CHN", "HKG", "MAC"})
+    >>> {"baotou_steel", "china_northern_rare_earth", "gcl_tech", "china_mobile"} <= set(concern)
+    True
 """
 
 from __future__ import annotations
