@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from paxsilica.report.html import ReportContext, Section, figure_html
+from paxsilica.report.tables import html_table
 from paxsilica.simulate.stress import StressTest, stress_test
 
 __all__ = ["build"]
@@ -62,12 +63,6 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-
-
 def _items(test: StressTest) -> str:
     bands = test.ensemble.item_bands
     if bands is None or bands.empty:
@@ -83,7 +78,7 @@ def _items(test: StressTest) -> str:
     unpriced = sorted(set(share.index[share["p50"].abs() > 1e-6]) - set(usd.dropna(subset=["p50"]).index))
     note = (f"<p class='note'>Hit but without a cited price or size (shares only): "
             f"{html.escape(', '.join(unpriced))}.</p>") if unpriced else ""
-    return ("<h3>Per item</h3>" + _table(["Item", "Output lost (median)", "p5 – p95", "Value added lost",
+    return ("<h3>Per item</h3>" + html_table(["Item", "Output lost (median)", "p5 – p95", "Value added lost",
                                           "Share of its output"], rows) + note)
 
 
@@ -100,7 +95,7 @@ def _assumptions(test: StressTest) -> str:
     rows = [[html.escape(str(r.parameter)), "" if r.value is None or pd.isna(r.value) else f"{r.value:g}",
              f"{r.low:g} – {r.high:g}", html.escape(str(r.source))] for r in model.itertuples()]
     out = ("<h3>Assumptions that drive the result</h3>"
-           + _table(["Model parameter (assumption, drawn)", "Central", "Range drawn", "Why"], rows))
+           + html_table(["Model parameter (assumption, drawn)", "Central", "Range drawn", "Why"], rows))
     cited = table[table["item"] != "(model)"]
     if cited.empty:
         return out
@@ -110,7 +105,7 @@ def _assumptions(test: StressTest) -> str:
         by = {r.parameter: r for r in part.itertuples()}
         item_rows.append([html.escape(str(item))] + [_cell(by[p]) if p in by else "not cited" for p in parameters])
     sources = sorted({str(s) for s in cited["source"].dropna()})
-    return (out + _table(["Banned item", "Qualification, days", "Substitutable share", "Price, USD/unit",
+    return (out + html_table(["Banned item", "Qualification, days", "Substitutable share", "Price, USD/unit",
                           "World output"], item_rows)
             + "<p class='note'>Value (range drawn; basis). Ranges are drawn triangular low–value–high in "
               f"every member. Sources: {html.escape('; '.join(sources))}.</p>")
@@ -142,7 +137,7 @@ def build(context: ReportContext) -> Section | None:
                 for r in test.options.itertuples()]
         body += (f"<p>Response that matters most: <b>{html.escape(best.option)}</b> "
                  f"({html.escape(best.description)}) avoids {best.avoided:.1%} of the loss.</p>"
-                 + _table(["Option", "What changes", "Loss share", "Loss avoided"], rows))
+                 + html_table(["Option", "What changes", "Loss share", "Loss avoided"], rows))
     body += _assumptions(test)
     warnings = test.central.warnings[:WARNINGS_SHOWN]
     if warnings:

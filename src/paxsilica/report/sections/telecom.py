@@ -11,6 +11,7 @@ import pandas as pd
 from paxsilica.model.country import country_name, is_country
 from paxsilica.report.charts import concern_bars
 from paxsilica.report.html import ReportData, Section, figure_html, sources_html
+from paxsilica.report.tables import html_table
 
 MEASURE_WORDS = {"revenue": "vendor revenue", "installed_base": "installed equipment",
                  "sites": "sites", "subscribers": "subscribers served"}
@@ -18,6 +19,12 @@ MEASURE_WORDS = {"revenue": "vendor revenue", "installed_base": "installed equip
 
 def _percent(value: object) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):.0%}"
+
+
+def _confidence(level: object) -> tuple[str, str]:
+    """The confidence cell: its word, styled by its level."""
+    word = html.escape(str(level))
+    return word, f"conf {word}"
 
 
 def _cited(sources: list[str] | str, links: dict[str, str]) -> str:
@@ -41,62 +48,49 @@ def _vendors(data: ReportData, links: dict[str, str]) -> str:
     labels = [f"{_market(m)} · {MEASURE_WORDS.get(me, me)} {y}"
               for m, me, y in zip(table["market"], table["measure"], table["year"], strict=True)]
     chart = concern_bars(table.assign(item=labels))
-    rows = "".join(
-        f"<tr><td>{html.escape(label)}</td><td>{html.escape(str(r.scope or ''))}</td>"
-        f"<td>{_percent(r.concern_share)}</td><td>{_percent(r.coalition_share)}</td>"
-        f"<td>{_percent(r.unattributed_share)}</td><td>{_cited(r.sources, links)}</td>"
-        f"<td class='conf {r.confidence}'>{r.confidence}</td></tr>"
-        for label, r in zip(labels, table.itertuples(), strict=True))
+    rows = [[html.escape(label), html.escape(str(r.scope or "")), _percent(r.concern_share),
+             _percent(r.coalition_share), _percent(r.unattributed_share), _cited(r.sources, links),
+             _confidence(r.confidence)]
+            for label, r in zip(labels, table.itertuples(), strict=True)]
     return (figure_html(chart, "vendor-concern-bars")
-            + "<table><caption>Equipment vendors by market: share from vendors domiciled in "
-              "countries of concern (Huawei, ZTE) and in the group</caption><thead><tr>"
-              "<th scope='col'>Market · measure · year</th><th scope='col'>Scope</th>"
-              "<th scope='col'>Concern</th><th scope='col'>Coalition</th>"
-              "<th scope='col'>Not named</th><th scope='col'>Source</th>"
-              f"<th scope='col'>Conf.</th></tr></thead><tbody>{rows}</tbody></table>")
+            + html_table(["Market · measure · year", "Scope", "Concern", "Coalition", "Not named", "Source",
+                          "Conf."], rows,
+                         caption="Equipment vendors by market: share from vendors domiciled in countries "
+                                 "of concern (Huawei, ZTE) and in the group"))
 
 
 def _constellations(data: ReportData) -> str:
     table = data.telecom.constellations  # type: ignore[union-attr]
     if table.empty:
         return ""
-    rows = "".join(
-        f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(str(r.operator_name))} "
-        f"({html.escape(str(r.operator_country))})</td>"
-        f"<td>{'yes' if r.of_concern else 'no'}</td>"
-        f"<td>{'' if pd.isna(r.satellites) else f'{int(r.satellites):,}'} "
-        f"{html.escape(str(r.count_basis or '').replace('_', ' '))} "
-        f"{'' if pd.isna(r.year) else int(r.year)}</td>"
-        f"<td>{'' if pd.isna(r.planned) else f'{int(r.planned):,}'}</td>"
-        f"<td>{_cited(r.source, {r.source: r.source_url} if r.source_url else {})}</td>"
-        f"<td class='conf {r.confidence}'>{r.confidence}</td></tr>"
-        for r in table.itertuples())
-    return ("<table><caption>Satellite constellations by operator country (counts on the "
-            "basis stated: in orbit or launched)</caption><thead><tr>"
-            "<th scope='col'>Constellation</th><th scope='col'>Operator</th>"
-            "<th scope='col'>Of concern</th><th scope='col'>Satellites</th>"
-            "<th scope='col'>Planned</th><th scope='col'>Source</th><th scope='col'>Conf.</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>")
+    rows = [[html.escape(r.name),
+             f"{html.escape(str(r.operator_name))} ({html.escape(str(r.operator_country))})",
+             "yes" if r.of_concern else "no",
+             f"{'' if pd.isna(r.satellites) else f'{int(r.satellites):,}'} "
+             f"{html.escape(str(r.count_basis or '').replace('_', ' '))} "
+             f"{'' if pd.isna(r.year) else int(r.year)}",
+             "" if pd.isna(r.planned) else f"{int(r.planned):,}",
+             _cited(r.source, {r.source: r.source_url} if r.source_url else {}), _confidence(r.confidence)]
+            for r in table.itertuples()]
+    return html_table(["Constellation", "Operator", "Of concern", "Satellites", "Planned", "Source", "Conf."],
+                      rows, caption="Satellite constellations by operator country (counts on the basis "
+                                    "stated: in orbit or launched)")
 
 
 def _secondary(data: ReportData) -> str:
     table = data.telecom.secondary  # type: ignore[union-attr]
     if table.empty:
         return ""
-    rows = "".join(
-        f"<tr><td>{html.escape(data.item_labels.get(r.item, r.item))}</td><td>{r.year}</td>"
-        f"<td>{_percent(r.secondary_share)} of {html.escape(r.share_of.replace('_', ' '))}</td>"
-        f"<td>{_percent(r.secondary_concern_share)}"
-        f"{'' if pd.isna(r.secondary_concern_share_max) else ' to ' + _percent(r.secondary_concern_share_max)}"
-        f"</td><td>{html.escape('; '.join(r.sources))}</td>"
-        f"<td class='conf {r.confidence}'>{r.confidence}</td></tr>"
-        for r in table.itertuples())
-    return ("<table><caption>Secondary (recycled) supply: world share, and the part of it "
-            "from countries of concern (unplaced recycling counted as of concern for the upper "
-            "bound)</caption><thead><tr><th scope='col'>Item</th><th scope='col'>Year</th>"
-            "<th scope='col'>Recycled</th><th scope='col'>Of it, concern</th>"
-            "<th scope='col'>Source</th><th scope='col'>Conf.</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    rows = [[html.escape(data.item_labels.get(r.item, r.item)), str(r.year),
+             f"{_percent(r.secondary_share)} of {html.escape(r.share_of.replace('_', ' '))}",
+             _percent(r.secondary_concern_share) + ("" if pd.isna(r.secondary_concern_share_max)
+                                                    else " to " + _percent(r.secondary_concern_share_max)),
+             html.escape("; ".join(r.sources)), _confidence(r.confidence)]
+            for r in table.itertuples()]
+    return html_table(["Item", "Year", "Recycled", "Of it, concern", "Source", "Conf."], rows,
+                      caption="Secondary (recycled) supply: world share, and the part of it from "
+                              "countries of concern (unplaced recycling counted as of concern for the "
+                              "upper bound)")
 
 
 def build(data: ReportData) -> Section | None:
