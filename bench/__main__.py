@@ -56,7 +56,7 @@ SMALL = {
     "simulate": ["--sizes", "48,500", "--shapes", "", "--big-n", "100000", "--e2e-n", "500", "--e2e-days", "100"],
     "ensemble": ["--members", "4", "--n", "200", "--days", "60"],
 }
-FULL_ENSEMBLE = ["--members", "1000", "--n", "2000", "--days", "365"]
+FULL_ENSEMBLE = ["--members", "1000", "--n", "2000", "--days", "365", "--single-members", "60"]
 
 
 def main(argv: list[str] | None = None) -> int:

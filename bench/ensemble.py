@@ -105,7 +105,8 @@ def measure(kind: str, workers: int, net: object, scenario: object, members: int
     from paxsilica.simulate.ensemble import WORKER_ENVIRONMENT, run_ensemble
 
     folder.mkdir(parents=True, exist_ok=True)
-    before = len(list(folder.glob("member-*.parquet")))
+    # members live in a subfolder named by the hash of scenario and options
+    before = len(list(folder.rglob("member-*.parquet")))
     started = time.perf_counter()
     if kind == "local":
         with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRONMENT}):
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--clusters", default="local,processes")
     parser.add_argument("--fresh", action="store_true", help="delete the members of earlier runs first")
+    parser.add_argument("--single-members", type=int, default=None,
+                        help="members run on ONE worker (the speed-up's baseline; default: all)")
     args = parser.parse_args(argv)
     net, scenario = scenario_and_network(args.n, args.days)
     root = CACHE / f"ensemble-{args.n}-{args.days}"
@@ -159,7 +162,8 @@ def main(argv: list[str] | None = None) -> None:
     for kind in args.clusters.split(","):
         single = None
         for workers in (int(w) for w in args.workers.split(",")):
-            found = measure(kind, workers, net, scenario, args.members, root / f"{kind}-{workers}w")
+            members = args.single_members if workers == 1 and args.single_members else args.members
+            found = measure(kind, workers, net, scenario, members, root / f"{kind}-{workers}w")
             per = found["per_member_s"]
             single = per if workers == 1 else single
             speedup = single / per if single and per else float("nan")
@@ -167,8 +171,8 @@ def main(argv: list[str] | None = None) -> None:
                   f"{per if per else float('nan'):9.2f} {speedup:7.2f}x {found['worker_peak_mb']:14.0f} "
                   f"{found['startup_s']:7.1f}" + ("  (resumed: figures of the last session that ran members)"
                                                   if found.get("resumed") else ""), flush=True)
-            case = f"{args.members} members x {args.n} x {args.days} d, {kind}, {workers} workers"
-            total = per * args.members if per else None
+            case = f"{members} members x {args.n} x {args.days} d, {kind}, {workers} workers"
+            total = per * members if per else None
             record("ensemble (time for all members)", case, total, "s", goal="report",
                    note=f"{per or float('nan'):.2f} s/member; speed-up over 1 worker {speedup:.2f}x; "
                         f"worker peak {found['worker_peak_mb']:.0f} MB")
