@@ -137,3 +137,23 @@ def test_a_cited_consumption_share_wins_over_trade(stack):
                                         "and country == 'USA'")["value"].astype(float).iloc[-1]
     usa = net.regions.index("USA")
     assert net.final[gallium, usa].sum() == pytest.approx(cited * net.final[gallium].sum(), rel=1e-9)
+
+
+def test_series_money_before_a_run_equals_the_results(stack):
+    """The CLI's streamed series is priced before the run (SeriesMoney.of_network); it must
+    price every industry as the finished result does: NaN where unpriced or unsized."""
+    from paxsilica.simulate.output import SeriesMoney
+    from paxsilica.simulate.run import prepare, run_prepared
+
+    net, _ = stack_network(stack, as_of="2026-01-01")
+    scenario = scenario_from_dict({"name": "ban", "days": 5, "events": [
+        {"kind": "export_ban", "exporters": ["CHN"], "importers": ["all"], "items": ["gallium"], "start": 1}]})
+    prepared = prepare(net, scenario)
+    _, network, params, _ = prepared
+    before = SeriesMoney.of_network(network, params.x0)
+    after = SeriesMoney.of(run_prepared(*prepared))
+    np.testing.assert_array_equal(before.baseline, after.baseline)
+    np.testing.assert_array_equal(before.price, after.price)  # NaN positions equal too
+    np.testing.assert_array_equal(before.va_ratio, after.va_ratio)
+    sized = net.sectors["sized"].reindex(net.industries["sector"]).fillna(True).to_numpy(dtype=bool)
+    assert np.isnan(before.price[~sized]).all() and np.isfinite(before.price).any()

@@ -145,13 +145,8 @@ def simulate_command(
 def _money(prepared: PreparedSimulation) -> object:
     """What each industry's lost output is worth, for the streamed series' USD columns."""
     from paxsilica.simulate.output import SeriesMoney
-    from paxsilica.simulate.result import SimulationResult
-    from paxsilica.simulate.sectors import per_industry
 
-    net = prepared.network
-    priced = SimulationResult(prepared.scenario.name, net.industries, prepared.params.x0, None,
-                              price=net.price, va_ratio=net.va_ratio, sized=per_industry(net, "sized", True))
-    return SeriesMoney.of(priced)
+    return SeriesMoney.of_network(prepared.network, prepared.params.x0)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -18,7 +18,9 @@ Text cells of CSV files are guarded against spreadsheet formulas
 
 Example:
     >>> import io
-    >>> from paxsilica.simulate.result import SimulationResult
+    >>> from paxsilica.simulate.network import SimNetwork
+from paxsilica.simulate.result import SimulationResult, priced
+from paxsilica.simulate.sectors import per_industry
     >>> industries = pd.DataFrame({"region": ["A", "A"], "sector": ["ore", "chip"]})
     >>> result = SimulationResult("demo", industries, np.array([10.0, 5.0]),
     ...                           np.array([[10.0, 5.0], [8.0, 5.0]]))
@@ -46,8 +48,10 @@ from paxsilica.errors import ParameterError
 from paxsilica.io.arrow_json import write_json_records
 from paxsilica.io.csv_safety import neutralised
 from paxsilica.io.records import rounded_document
+from paxsilica.simulate.network import SimNetwork
 from paxsilica.simulate.recorder import SERIES, SeriesChoice, region_sums
-from paxsilica.simulate.result import SimulationResult
+from paxsilica.simulate.result import SimulationResult, priced
+from paxsilica.simulate.sectors import per_industry
 
 __all__ = ["FORMATS", "ResultWriter", "SeriesMoney", "summary_table", "write_result"]
 
@@ -68,6 +72,12 @@ class SeriesMoney:
     def of(cls, result: SimulationResult) -> SeriesMoney:
         """The money of a result's industries (as its ``series()`` values them)."""
         return cls(result.baseline, result._price(), result._va())
+
+    @classmethod
+    def of_network(cls, net: SimNetwork, baseline: np.ndarray) -> SeriesMoney:
+        """The money of a network's industries at ``baseline`` output (before any run)."""
+        va = np.full(baseline.size, np.nan) if net.va_ratio is None else np.asarray(net.va_ratio, dtype=float)
+        return cls(baseline, priced(net.price, per_industry(net, "sized", True), baseline.size), va)
 
     def columns(self, block: np.ndarray) -> dict[str, np.ndarray]:
         """``loss_usd`` and ``value_added_loss_usd`` of a block of daily output (one row per step)."""

@@ -27,7 +27,18 @@ import pandas as pd
 
 from paxsilica.simulate.recorder import RECOVERED, LossTally
 
-__all__ = ["RECOVERED", "SimulationResult"]
+__all__ = ["RECOVERED", "SimulationResult", "priced"]
+
+
+def priced(price: np.ndarray | None, sized: np.ndarray | None, n: int) -> np.ndarray:
+    """USD per unit of each of ``n`` industries, ``NaN`` where the price is unknown or the
+    item is unsized (its loss in units is not worth a number of dollars).
+
+    >>> priced(np.array([2.0, 3.0]), np.array([True, False]), 2).tolist()
+    [2.0, nan]
+    """
+    price = _nan(n) if price is None else np.asarray(price, dtype=float)
+    return price if sized is None else np.where(np.asarray(sized, dtype=bool), price, np.nan)
 
 
 def _nan(n: int) -> np.ndarray:
@@ -92,8 +103,7 @@ class SimulationResult:
         return int(self.baseline.size)
 
     def _price(self) -> np.ndarray:
-        price = _nan(self.n) if self.price is None else self.price.astype(float)
-        return np.where(self._sized(), price, np.nan)
+        return priced(self.price, self.sized, self.n)
 
     def _va(self) -> np.ndarray:
         return _nan(self.n) if self.va_ratio is None else self.va_ratio.astype(float)
