@@ -103,3 +103,16 @@ def test_scheduler_needs_an_ensemble():
     with pytest.raises(ParameterError) as info:
         SimulateRequest(scenario="x", scheduler="synchronous")
     assert info.value.field == "scheduler"
+
+
+@pytest.mark.parametrize("scenario", [BAN, "name: ban\ndays: 6\nevents: []\n"])
+def test_a_document_is_parsed_once(net, scenario, monkeypatch):
+    """The scenario checked at the door is the one prepared: no second parse."""
+    import paxsilica.requests.simulate as requests_simulate
+
+    request = SimulateRequest(scenario=scenario)
+    calls = []
+    monkeypatch.setattr(requests_simulate, "scenario_from_dict",
+                        lambda *a, **k: calls.append(a) or scenario_from_dict(*a, **k))
+    prepared = prepare_simulation(request, net)
+    assert calls == [] and prepared.scenario.name == "ban"

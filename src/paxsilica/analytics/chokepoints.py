@@ -264,8 +264,9 @@ def rank_chokepoints(snet: SourcingNetwork, target: int, *, mode: str = "essenti
         link_rows = link_rows[link_rows.pop("supplier_role").isin(roles)]
         node_loss = rows.set_index("node")["output_lost"]
         repeats = (link_rows.pop("outlets").eq(1) & link_rows["supplier"].isin(node_loss.index)
-                   & np.isclose(link_rows["output_lost"],
-                                link_rows["supplier"].map(node_loss).fillna(-1.0),
+                   # as floats: with no link left (a date before any supply) the columns are empty objects
+                   & np.isclose(link_rows["output_lost"].to_numpy(dtype=float),
+                                link_rows["supplier"].map(node_loss).fillna(-1.0).to_numpy(dtype=float),
                                 rtol=0.0, atol=1e-12))
         frame.append(link_rows[~repeats])
     table = pd.concat(frame, ignore_index=True)

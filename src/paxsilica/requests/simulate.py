@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, StrictInt, ValidationInfo, model_validator
+from pydantic import Field, PrivateAttr, StrictInt, ValidationInfo, model_validator
 
 from paxsilica.errors import NotFoundError, ParameterError, RowError, ValidationError
 from paxsilica.io.yamlfile import load_yaml, with_lines
@@ -86,6 +86,7 @@ class SimulateRequest(Request):
     series: Literal["industries", "regions", "none"] = "industries"
     """The daily series a run reports: output per industry, per region (summed over
     sectors), or none (the summary only)."""
+    _parsed: Scenario | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _rules(self, info: ValidationInfo) -> Self:
@@ -102,7 +103,9 @@ class SimulateRequest(Request):
         if remote and self.days is not None and self.days > SERVICE_MAX_DAYS:
             raise ParameterError(f"days: at most {SERVICE_MAX_DAYS} for a remote request, "
                                  f"not {self.days}", field="days")
-        _check_document(self.scenario, self.days, remote)
+        # the scenario object a document parses to, kept so that preparing the run does not
+        # parse it again (None: a library name or a file, resolved when prepared)
+        self._parsed = _check_document(self.scenario, self.days, remote)
         return self
 
     @property
@@ -111,21 +114,22 @@ class SimulateRequest(Request):
         return MAX_DAYS if self.local_files else SERVICE_MAX_DAYS
 
 
-def _check_document(spec: str | dict, days: int | None, remote: bool) -> None:
+def _check_document(spec: str | dict, days: int | None, remote: bool) -> Scenario | None:
     """A scenario sent as an object or YAML text is held to the day and event limits when
     the request is built, and its fields checked (a job is refused at the door, not failed
-    later). What needs the network (unknown countries or items) is reported, at its line,
-    when the simulation is prepared."""
+    later); returns the scenario it parses to (``None`` for a name, a file, or YAML that
+    does not parse). What needs the network (unknown countries or items) is reported, at
+    its line, when the simulation is prepared."""
     document: object = spec
     if isinstance(spec, str):
         if not is_document_text(spec):
-            return
+            return None
         try:
             document = load_yaml(spec, "scenario").data
         except ValidationError:
-            return  # named with its line by prepare_simulation
+            return None  # named with its line by prepare_simulation
     if not isinstance(document, dict):
-        return
+        return None
     cap = SERVICE_MAX_DAYS if remote else MAX_DAYS
     own = document.get("days")
     if days is None and isinstance(own, int) and not isinstance(own, bool) and own > cap:
@@ -138,7 +142,7 @@ def _check_document(spec: str | dict, days: int | None, remote: bool) -> None:
     # the scenario's own fields (kinds, numbers finite and in range; every problem named),
     # before any network is built: a job with a bad scenario is refused at the door
     try:
-        scenario_from_dict(document, file="scenario")
+        return scenario_from_dict(document, file="scenario")
     except ValidationError as exc:
         found = _with_document_lines(exc, spec, "scenario").errors
         problems = [(f"scenario.{error.field}" if error.field else "scenario", str(error)) for error in found]
@@ -234,6 +238,8 @@ class _Stack:
 
 def _scenario(request: SimulateRequest, stack: _Stack) -> tuple[Scenario, str]:
     spec = request.scenario
+    if request._parsed is not None:  # a mapping or YAML text, parsed when the request was built
+        return request._parsed, "scenario"
     if isinstance(spec, dict):
         return scenario_from_dict(spec, file="scenario"), "scenario"
     if request.local_files and _looks_like_file(spec):
