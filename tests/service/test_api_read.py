@@ -76,6 +76,11 @@ def test_sources_cover_every_cited_supply(client, tokens, net):
     body = client.get("/api/v1/sources", headers=auth(tokens["reader"])).json()
     titles = {row["source"] for row in body["results"]}
     assert set(net.supplies["source"].dropna()) <= titles
+    # every cited table, not only the sourcing ones: item parameters, cables, vendor shares
+    for table in ("item_parameters", "cables", "vendor_shares", "secondary_supplies"):
+        assert set(getattr(net, table)["source"].dropna()) <= titles, table
+    listed = {name for row in body["results"] for name in row["tables"]}
+    assert {"item_parameters", "cables", "vendor_shares", "supplies"} <= listed
     assert all(row["rows"] >= 1 and row["tables"] for row in body["results"])
 
 

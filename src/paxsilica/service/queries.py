@@ -8,6 +8,7 @@ prints them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
 
 import pandas as pd
@@ -46,15 +47,19 @@ def country_records(net: StackNetwork, as_of: date | None) -> list[dict]:
     return rows
 
 
-SOURCE_TABLES = ("supplies", "recipes", "memberships", "companies", "facilities", "ownership",
-                 "export_controls", "items", "groups")
+def source_tables(net: StackNetwork) -> list[str]:
+    """Every table of the network whose rows cite a source (item parameters, cables,
+    vendor shares … as well as supplies): the list follows the network's tables, so a new
+    cited table is listed without an edit here."""
+    return [spec.name for spec in fields(net)
+            if isinstance(getattr(net, spec.name), pd.DataFrame) and "source" in getattr(net, spec.name).columns]
 
 
 def source_records(net: StackNetwork) -> list[dict]:
     """Every cited source: title, URL, the tables citing it, how many rows, their confidence
     levels and bases."""
     frames = []
-    for name in SOURCE_TABLES:
+    for name in source_tables(net):
         frame = getattr(net, name)
         columns = [c for c in ("source", "source_url", "confidence", "basis") if c in frame.columns]
         frames.append(frame[columns].assign(table=name))
