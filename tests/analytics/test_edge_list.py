@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from paxsilica.analytics import multitier
@@ -76,6 +76,8 @@ def test_not_a_parquet_file_is_named(tmp_path):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(st.integers(-2, 6), st.integers(-2, 6), st.sampled_from(["a", "b", ""]),
                                st.floats(allow_nan=True, allow_infinity=True)), min_size=0, max_size=25))
+@example(rows=[(0, 0, "a", 2.225073858507203e-309)])  # found by this test: 1/subnormal sum was inf
+@example(rows=[(0, 1, "a", 1.5e308), (0, 2, "a", 1.5e308)])  # a sum beyond the largest float
 def test_fuzzed_edge_lists_give_a_clean_error_or_a_valid_network(tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("fuzz") / "e.parquet"
     frame = pd.DataFrame(rows, columns=["buyer", "supplier", "input_item", "share"]).astype(

@@ -35,9 +35,12 @@ def grouped_links(count: int, buyer: np.ndarray, supplier: np.ndarray, item: np.
     first = np.minimum.reduceat(order, starts) if starts.size else starts
     data = share[order]
     sizes = np.diff(np.r_[starts, len(order)])
+    # shares scaled by their group's largest first: the sum of shares near the largest
+    # float would overflow, and 1/sum of subnormal shares would be infinite
+    peak = np.maximum.reduceat(data, starts) if starts.size else data[:0]
+    np.divide(data, np.repeat(peak, sizes), out=data, where=np.repeat(peak > 0, sizes))
     totals = np.add.reduceat(data, starts) if starts.size else data[:0]
-    scale = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
-    data *= np.repeat(scale, sizes)
+    np.divide(data, np.repeat(totals, sizes), out=data, where=np.repeat(totals > 0, sizes))
     indices = supplier[order].astype(np.int32 if count < 2**31 else np.int64)
     del order
     links = sp.csr_matrix((data, indices, np.r_[starts, len(data)].astype(np.int64)),

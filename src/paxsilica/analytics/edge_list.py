@@ -103,7 +103,8 @@ def sourcing_network_from_parquet(nodes: pd.DataFrame, path: str | Path, *,
         values = _numbers(batch, "share", path, offset, "numbers").astype(float, copy=False)
         if size and not (np.isfinite(values.sum()) and values.min() >= 0):  # NaN and ±inf poison the sum
             bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
-            raise _fail(path, offset + int(bad[0]) + 1, "share", f"{values[bad[0]]} is not a share (0 or more)")
+            if bad.size:  # (none when finite shares only overflow their sum)
+                raise _fail(path, offset + int(bad[0]) + 1, "share", f"{values[bad[0]]} is not a share (0 or more)")
         share[offset:offset + size] = values
         column = batch.column("input_item")
         if column.null_count:
