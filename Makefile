@@ -20,7 +20,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure_chromium.sh
 	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/python -m pytest
+	# one worker per core (two on CI); a module's tests stay on one worker, so its fixtures
+	# (stores, rendered reports) are built once
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

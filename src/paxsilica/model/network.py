@@ -27,7 +27,7 @@ import pandas as pd
 from paxsilica.errors import NotFoundError, ParameterError
 from paxsilica.model.kinds import KINDS
 
-__all__ = ["StackNetwork", "as_date", "end_items", "no_item_parameters", "no_trade_flows"]
+__all__ = ["StackNetwork", "as_date", "end_items", "network_rows", "no_item_parameters", "no_trade_flows"]
 
 TRADE_COLUMNS = ["year", "exporter", "importer", "hs6", "item_id", "value_kusd", "quantity_t",
                  "dataset", "source", "reporter"]
@@ -73,7 +73,7 @@ def as_date(value: date | str | None) -> date:
         raise ParameterError(f"malformed date {value!r} (use YYYY-MM-DD)") from None
 
 
-def _split_lists(frame: pd.DataFrame) -> pd.DataFrame:
+def network_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Store rows as analytics read them: list cells as lists, dates as ``date``, and an
     empty optional text cell as ``None`` (DuckDB's frames give NaN, which is not text)."""
     frame = frame.drop(columns=["import_id"], errors="ignore").copy()
@@ -133,7 +133,7 @@ class StackNetwork:
         """Read every table of a :class:`~paxsilica.store.Store`, trade flows included,
         from one version of the database."""
         with store.snapshot():  # type: ignore[attr-defined]
-            tables = {name: _split_lists(store.table(name)) for name in KINDS}  # type: ignore[attr-defined]
+            tables = {name: network_rows(store.table(name)) for name in KINDS}  # type: ignore[attr-defined]
             trade = store.trade_flows()  # type: ignore[attr-defined]
         return cls(**tables, trade_flows=trade.drop(columns=["import_id"], errors="ignore"))
 
