@@ -55,6 +55,8 @@ from paxsilica.model.network import StackNetwork, as_date
 __all__ = ["chokepoints", "end_items", "extraction_losses", "rank_chokepoints", "upstream_nodes"]
 
 BATCH = 256
+LOSS_DIGITS = 12
+"""Decimals of the output share lost that rank a chokepoint (finer differences are rounding)."""
 ESSENTIAL_LIMIT = 50_000
 """Upstream nodes above which essential-mode extraction (one propagation per node) is refused."""
 
@@ -271,8 +273,11 @@ def rank_chokepoints(snet: SourcingNetwork, target: int, *, mode: str = "essenti
         frame.append(link_rows[~repeats])
     table = pd.concat(frame, ignore_index=True)
     table = table[(table["output_lost"] > 0) | (table["betweenness"] > 0)]
-    table = table.sort_values(["output_lost", "betweenness", "node"],
-                              ascending=[False, False, True]).head(top)
+    # losses equal but for float noise (0.94 reached by two sums) tie, and the documented
+    # tie-breaks decide: betweenness, then the node's name
+    table = (table.assign(_loss=table["output_lost"].round(LOSS_DIGITS))
+             .sort_values(["_loss", "betweenness", "node"], ascending=[False, False, True])
+             .drop(columns="_loss").head(top))
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table.reset_index(drop=True)
 

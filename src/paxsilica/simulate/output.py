@@ -18,9 +18,7 @@ Text cells of CSV files are guarded against spreadsheet formulas
 
 Example:
     >>> import io
-    >>> from paxsilica.simulate.network import SimNetwork
-from paxsilica.simulate.result import SimulationResult, priced
-from paxsilica.simulate.sectors import per_industry
+    >>> from paxsilica.simulate.result import SimulationResult
     >>> industries = pd.DataFrame({"region": ["A", "A"], "sector": ["ore", "chip"]})
     >>> result = SimulationResult("demo", industries, np.array([10.0, 5.0]),
     ...                           np.array([[10.0, 5.0], [8.0, 5.0]]))
