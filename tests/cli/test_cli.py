@@ -97,11 +97,25 @@ def test_export_writes_one_file_per_table(db, tmp_path):
 
 
 def test_report_command_writes_html(db, tmp_path):
+    """The report command (two sections asked: the whole report is rendered by the report
+    tests and ``make demo``)."""
     out = tmp_path / "r.html"
-    result = runner.invoke(app, ["report", "-o", str(out), "--as-of", "2026-03-01", "--db", db])
+    result = runner.invoke(app, ["report", "-o", str(out), "--as-of", "2026-03-01", "--db", db,
+                                 "--section", "sources", "--section", "coverage"])
     assert result.exit_code == 0, result.output
     assert "report written to" in result.output
+    page = out.read_text(encoding="utf-8")
     assert out.stat().st_size > 100_000
+    assert 'id="coverage"' in page and 'id="sources"' in page and 'id="plan"' not in page
+    assert page.index('id="coverage"') < page.index('id="sources"')  # page order, not the asked order
+
+
+def test_report_unknown_section_is_a_clean_error(tmp_path):
+    db = tmp_path / "new.duckdb"
+    result = runner.invoke(app, ["--db", str(db), "report", "-o", str(tmp_path / "r.html"),
+                                 "--section", "planning"])
+    assert result.exit_code == 2 and "unknown 'planning'" in result.output and "plan" in result.output
+    assert not db.exists()  # checked before the database is opened
 
 
 def test_console_script_prints_no_traceback(tmp_path):

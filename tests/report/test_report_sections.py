@@ -72,14 +72,16 @@ def test_report_renders_rows_without_optional_cells(sparse_page):
 
 
 def test_coverage_section_before_the_first_membership_says_why_it_is_empty(net, tmp_path):
-    html = render_report(net, tmp_path / "r.html", as_of="2025-12-01").read_text(encoding="utf-8")
+    html = render_report(net, tmp_path / "r.html", as_of="2025-12-01",
+                         sections=["coverage"]).read_text(encoding="utf-8")
     assert 'id="coverage"' in html
     assert ("had no members on or before 2025-12-01; its first membership date is 2025-12-12"
             in html)
 
 
 def test_coverage_section_with_one_membership_date(net, tmp_path):
-    html = render_report(net, tmp_path / "r.html", as_of="2025-12-20").read_text(encoding="utf-8")
+    html = render_report(net, tmp_path / "r.html", as_of="2025-12-20",
+                         sections=["coverage"]).read_text(encoding="utf-8")
     assert 'id="coverage-heatmap"' in html
     assert "Membership changed once on or before 2025-12-20 (2025-12-12)" in html
 
@@ -92,10 +94,25 @@ def test_coverage_table_lists_countries_that_left(tmp_path):
                     "pax_silica,USA,signatory,2025-12-12,2026-04-30,test scenario,low\n",
                     encoding="utf-8")
     import_file(store, "memberships", path)
-    html = render_report(StackNetwork.from_store(store), tmp_path / "r.html",
-                         as_of="2026-05-02").read_text(encoding="utf-8")
+    html = render_report(StackNetwork.from_store(store), tmp_path / "r.html", as_of="2026-05-02",
+                         sections=["coverage"]).read_text(encoding="utf-8")
     section = html.split('id="coverage"')[1].split("</section>")[0]
     assert "<th scope=\"col\">Left since</th>" in section
     assert "United States" in section
     # the day after valid_to is a column; 14 members (Greece listed from 2026-02-06)
     assert "2026-05-01 \\u00b7 14 members" in section  # (escaped in the figure JSON)
+
+
+def test_only_the_sections_asked_are_rendered(net, tmp_path):
+    from paxsilica.errors import ParameterError
+    from paxsilica.report.html import section_names
+
+    html = render_report(net, tmp_path / "r.html", as_of="2026-03-01",
+                         sections=["controls", "overview"]).read_text(encoding="utf-8")
+    shown = [name for name in section_names() if f'id="{name}"' in html]
+    assert shown == ["overview", "controls"]
+    for bad in (["overveiw"], [], "plan; drop table"):
+        with pytest.raises(ParameterError) as caught:
+            render_report(net, tmp_path / "s.html", sections=bad)
+        assert caught.value.field == "sections"
+    assert not (tmp_path / "s.html").exists()

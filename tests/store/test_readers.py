@@ -69,8 +69,9 @@ def test_reading_commands_work_on_a_read_only_file_and_change_nothing(db, comman
 def test_report_reads_a_read_only_file(db, tmp_path):
     db.chmod(0o444)
     before = _digest(db)
+    # every table is read whatever the sections; the slow computed ones are left out
     result = runner.invoke(app, ["--db", str(db), "report", "-o", str(tmp_path / "r.html"),
-                                 "--as-of", "2026-07-01"])
+                                 "--as-of", "2026-07-01", "--section", "overview", "--section", "coverage"])
     assert result.exit_code == 0, result.output
     assert _digest(db) == before
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from importlib import import_module
@@ -22,16 +22,16 @@ import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paxsilica._version import __version__
-from paxsilica.errors import PaxsilicaError
+from paxsilica.errors import ParameterError, PaxsilicaError
 from paxsilica.io.atomic import check_output, write_atomic
 from paxsilica.model.country import country_name, is_country
 from paxsilica.model.network import StackNetwork
 from paxsilica.report.assets import plotly_gzip_base64
 from paxsilica.report.data import ReportContext, ReportData, report_data
 
-__all__ = ["SECTIONS", "ReportContext", "ReportData", "Section", "check_report_path", "describe_figure",
-           "figure_html", "heatmap_min_width", "member_summary", "render_report", "scrollable_tables",
-           "sources_html", "write_report"]
+__all__ = ["SECTIONS", "ReportContext", "ReportData", "Section", "check_report_path", "chosen_sections",
+           "describe_figure", "figure_html", "heatmap_min_width", "member_summary", "render_report",
+           "scrollable_tables", "section_names", "sources_html", "write_report"]
 
 # Order of the report. Add a module path to add a section.
 SECTIONS = [
@@ -228,13 +228,19 @@ def check_report_path(path: str | Path) -> Path:
 
 def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | None = None,
                   group: str = "pax_silica", concern: str = "countries_of_concern",
+                  sections: Collection[str] | None = None,
                   on_section: Callable[[str], None] | None = None,
                   on_step: Callable[[str], None] | None = None) -> Path:
     """Compute the report's tables (:func:`~paxsilica.report.data.report_data`) and write
     the HTML report to ``path``; return it.
 
-    ``on_step(name)`` is called before each computation step, ``on_section(name)`` before
-    each section is rendered (progress display).
+    ``sections``: only these sections (names of :func:`section_names`, e.g. ``coverage``;
+    default every one): a quick partial report skips the planner's example and the
+    stress test, the slowest sections. ``on_step(name)`` is called before each computation
+    step, ``on_section(name)`` before each section is rendered (progress display).
+
+    Raises:
+        ParameterError: an unknown section name (``field`` ``sections``).
 
     Example:
         >>> import tempfile
@@ -245,23 +251,51 @@ def render_report(net: StackNetwork, path: str | Path, *, as_of: date | str | No
         True
     """
     path = check_report_path(path)
+    chosen = chosen_sections(sections)
     data = report_data(net, as_of=as_of, group=group, concern=concern, on_step=on_step)
-    return write_report(data, path, on_section=on_section)
+    return write_report(data, path, sections=chosen, on_section=on_section)
 
 
-def write_report(data: ReportData, path: str | Path, *,
+def section_names() -> list[str]:
+    """The report's sections in page order (``overview``, ``headline``, … ``sources``)."""
+    return [module_name.rsplit(".", 1)[-1] for module_name in SECTIONS]
+
+
+def chosen_sections(names: Collection[str] | None) -> list[str]:
+    """``names`` checked against :func:`section_names`, in page order (``None``: all).
+
+    >>> chosen_sections(["sources", "coverage"])
+    ['coverage', 'sources']
+    """
+    known = section_names()
+    if names is None:
+        return known
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise ParameterError(f"sections: unknown {', '.join(map(repr, unknown))} (known: {', '.join(known)})"
+                             if unknown else "sections: name at least one", field="sections")
+    return [name for name in known if name in set(names)]
+
+
+def write_report(data: ReportData, path: str | Path, *, sections: Collection[str] | None = None,
                  on_section: Callable[[str], None] | None = None) -> Path:
-    """Render ``data`` into one self-contained HTML file at ``path``; return it."""
+    """Render ``data`` into one self-contained HTML file at ``path``; return it
+    (``sections``: only these, see :func:`render_report`)."""
     path = check_report_path(path)
-    sections = []
+    chosen = set(chosen_sections(sections))
+    rendered = []
     for module_name in SECTIONS:
+        name = module_name.rsplit(".", 1)[-1]
+        if name not in chosen:
+            continue
         if on_section:
-            on_section(module_name.rsplit(".", 1)[-1])
+            on_section(name)
         section = import_module(module_name).build(data)
         if section is not None:
-            sections.append(replace(section, body=scrollable_tables(section.body, section.title)))
+            rendered.append(replace(section, body=scrollable_tables(section.body, section.title)))
     page = _environment().get_template("report.html.j2").render(
-        sections=sections, as_of=data.as_of, group_name=data.group_name,
+        sections=rendered, as_of=data.as_of, group_name=data.group_name,
         version=__version__,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         members=[(code, country_name(code)) for code in data.members],
