@@ -34,3 +34,30 @@ def test_upgrade_retires_withdrawn_bundled_rows_and_keeps_user_rows(tmp_path):
     assert ((supplies["country"] == "USA") & (supplies["year"] == 2018)
             & (supplies["item_id"] == "cobalt_ore")).sum() == 1  # the user's row stays
     assert len(supplies) == shipped + 1
+
+
+def test_a_second_empty_store_gets_the_same_rows_without_validating_again(monkeypatch):
+    """The validated rows of the first empty store are written again: same tables, same
+    import log; a store that already holds rows is validated as before."""
+    import paxsilica.store.importer as importer
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.store import open_store
+
+    first = open_store(":memory:")
+    calls = []
+    monkeypatch.setattr(importer, "validate_table",
+                        lambda *a, **k: calls.append(a[0]) or _validate(*a, **k))
+    second = open_store(":memory:")
+    assert calls == []
+    for name in ("supplies", "item_parameters", "cables", "companies"):
+        left, right = first.table(name), second.table(name)
+        assert left.equals(right), name
+    log = "SELECT kind, file, sha256, rows FROM imports ORDER BY import_id"
+    assert first.connection.execute(log).fetchall() == second.connection.execute(log).fetchall()
+    assert StackNetwork.from_store(second).supplies.shape == StackNetwork.from_store(first).supplies.shape
+
+
+def _validate(*args, **kwargs):
+    from paxsilica.validate.records import validate_table
+
+    return validate_table(*args, **kwargs)

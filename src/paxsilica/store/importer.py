@@ -68,11 +68,18 @@ def import_table(store: Store, kind_name: str, table: Table, sha256: str = "") -
     Validation reads the stored rows, so checks of sums and cycles cover the store as it
     will be after the import (in the same transaction).
     """
+    return import_table_rows(store, kind_name, table, sha256)[0]
+
+
+def import_table_rows(store: Store, kind_name: str, table: Table,
+                      sha256: str = "") -> tuple[ImportReport, pd.DataFrame]:
+    """:func:`import_table`, also returning the validated rows it wrote (as the store's
+    upsert takes them: ``Store.upsert(kind, rows, file, sha256)`` writes them again)."""
     kind = kind_named(kind_name)
     with store.transaction():
         frame = validate_table(kind.name, table, _context(store, kind.name))
         import_id = store.upsert(kind.name, frame, table.file, sha256)
-    return ImportReport(kind.name, table.file, len(frame), import_id)
+    return ImportReport(kind.name, table.file, len(frame), import_id), frame
 
 
 def import_file(store: Store, kind_name: str, path: str | Path,
