@@ -94,7 +94,8 @@ def test_a_bad_plan_lists_every_problem_before_any_job(capped):
 
 def test_queue_cap_status_and_paged_result(capped):
     client, tokens = capped
-    started = client.post("/api/v1/simulate", json={"scenario": "coalition-ban", "days": 3000},
+    # a job long enough (seconds) to be still queued or running when the next request comes
+    started = client.post("/api/v1/simulate", json={"scenario": "coalition-ban", "days": 600},
                           headers=auth(tokens["analyst"]))
     assert started.status_code == 202, started.text
     job_id = started.json()["job_id"]
