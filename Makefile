@@ -20,9 +20,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure_chromium.sh
 	$(BIN)/ruff check src tests bench scripts
-	# one worker per core (two on CI); a module's tests stay on one worker, so its fixtures
-	# (stores, rendered reports) are built once
-	$(BIN)/python -m pytest -n auto --dist loadscope
+	# one worker more than cores (a share of the tests wait on servers, browsers and
+	# subprocesses); a module's tests stay on one worker, so its fixtures (stores, rendered
+	# reports) are built once
+	$(BIN)/python -m pytest -n $$(( $$(nproc) + 1 )) --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -137,6 +137,6 @@ def test_commands_use_the_stored_trade_flows(tmp_path):
                                 "--as-of", DAY])
     assert choke.exit_code == 0 and "BACI 2024" in choke.stdout
     report = tmp_path / "report.html"
-    result = runner.invoke(app, ["--db", db, "report", "-o", str(report), "--as-of", DAY])
+    result = runner.invoke(app, ["--db", db, "report", "-o", str(report), "--as-of", DAY, "--section", "multitier"])
     assert result.exit_code == 0, result.output
     assert "trade data (BACI 2024) for 1 item(s)" in report.read_text(encoding="utf-8")
