@@ -46,3 +46,18 @@ def test_stockpile_covers_the_lost_imports():
     assert table.iloc[0]["option"] == "stockpile" and table.iloc[0]["avoided"] > 0.3
     # no spare capacity abroad except B's own mine: overproduction helps too, stocks a little
     assert (table["avoided"] >= -1e-9).all()
+
+
+def test_the_stress_test_runs_once_per_network_and_arguments(net, monkeypatch):
+    """Reports of one network share one stress test; other arguments run anew."""
+    import paxsilica.simulate.stress as stress
+
+    runs = []
+    real = stress._run_stress_test
+    monkeypatch.setattr(stress, "_run_stress_test", lambda *a: runs.append(a[1:]) or real(*a))
+    first = stress.stress_test(net, as_of="2026-07-01", members=3, days=40, options=False)
+    again = stress.stress_test(net, as_of="2026-07-01", members=3, days=40, options=False)
+    assert again is first and len(runs) == 1
+    other = stress.stress_test(net, as_of="2026-07-01", members=3, days=30, options=False)
+    assert other is not first and len(runs) == 2
+    assert other.central.days == 30 and first.central.days == 40

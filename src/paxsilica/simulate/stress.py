@@ -28,6 +28,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from datetime import date
+from weakref import WeakKeyDictionary
 
 import pandas as pd
 
@@ -104,9 +105,25 @@ def _assumptions(sim: object, items: list[str]) -> pd.DataFrame:
                                        "source"])
 
 
+_DONE: WeakKeyDictionary[StackNetwork, dict[tuple, StressTest | None]] = WeakKeyDictionary()
+
+
 def stress_test(net: StackNetwork, *, as_of: date | str | None = None, issuer: str = "CHN",
                 members: int = 12, days: int = 180, options: bool = True) -> StressTest | None:
-    """Run the stress test (``None`` when ``issuer`` controls no item of the network)."""
+    """Run the stress test (``None`` when ``issuer`` controls no item of the network).
+
+    Run once per network object and arguments, and kept while the network lives (a process
+    rendering several reports of one network, as the service and the tests do, runs it
+    once); treat the answer as read-only."""
+    key = (as_date(as_of), issuer, members, days, options)
+    done = _DONE.setdefault(net, {})
+    if key not in done:
+        done[key] = _run_stress_test(net, *key)
+    return done[key]
+
+
+def _run_stress_test(net: StackNetwork, as_of: date, issuer: str, members: int, days: int,
+                     options: bool) -> StressTest | None:
     sim, resolver = stack_network(net, as_of=as_of)
     scenario = _scenario(net, set(sim.industries["sector"]), issuer, as_date(as_of), days)
     if scenario is None:
