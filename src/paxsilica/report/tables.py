@@ -9,10 +9,20 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-__all__ = ["Cell", "html_table"]
+__all__ = ["Cell", "confidence_cell", "html_table"]
 
 Cell = str | tuple[str, str]
 """A cell: its HTML, or ``(HTML, class)``."""
+
+
+def confidence_cell(level: object) -> Cell:
+    """A row's confidence (``high``, ``medium``, ``low``) as its styled badge cell.
+
+    >>> confidence_cell("high")
+    ('high', 'conf high')
+    """
+    word = html.escape(str(level))
+    return word, f"conf {word}"
 
 
 def _cell(cell: Cell) -> str:

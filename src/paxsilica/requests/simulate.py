@@ -238,10 +238,8 @@ class _Stack:
 
 def _scenario(request: SimulateRequest, stack: _Stack) -> tuple[Scenario, str]:
     spec = request.scenario
-    if request._parsed is not None:  # a mapping or YAML text, parsed when the request was built
+    if request._parsed is not None:  # a mapping (always) or YAML text, parsed when the request was built
         return request._parsed, "scenario"
-    if isinstance(spec, dict):
-        return scenario_from_dict(spec, file="scenario"), "scenario"
     if request.local_files and _looks_like_file(spec):
         return load_scenario(spec), spec
     if is_document_text(spec):

@@ -125,7 +125,7 @@ def stress_test(net: StackNetwork, *, as_of: date | str | None = None, issuer: s
 def _run_stress_test(net: StackNetwork, as_of: date, issuer: str, members: int, days: int,
                      options: bool) -> StressTest | None:
     sim, resolver = stack_network(net, as_of=as_of)
-    scenario = _scenario(net, set(sim.industries["sector"]), issuer, as_date(as_of), days)
+    scenario = _scenario(net, set(sim.industries["sector"]), issuer, as_of, days)
     if scenario is None:
         return None
     central = run_prepared(*prepare(sim, scenario, resolver=resolver))

@@ -11,7 +11,7 @@ import pandas as pd
 from paxsilica.model.country import country_name, is_country
 from paxsilica.report.charts import concern_bars
 from paxsilica.report.html import ReportData, Section, figure_html, sources_html
-from paxsilica.report.tables import html_table
+from paxsilica.report.tables import confidence_cell, html_table
 
 MEASURE_WORDS = {"revenue": "vendor revenue", "installed_base": "installed equipment",
                  "sites": "sites", "subscribers": "subscribers served"}
@@ -19,12 +19,6 @@ MEASURE_WORDS = {"revenue": "vendor revenue", "installed_base": "installed equip
 
 def _percent(value: object) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):.0%}"
-
-
-def _confidence(level: object) -> tuple[str, str]:
-    """The confidence cell: its word, styled by its level."""
-    word = html.escape(str(level))
-    return word, f"conf {word}"
 
 
 def _cited(sources: list[str] | str, links: dict[str, str]) -> str:
@@ -50,7 +44,7 @@ def _vendors(data: ReportData, links: dict[str, str]) -> str:
     chart = concern_bars(table.assign(item=labels))
     rows = [[html.escape(label), html.escape(str(r.scope or "")), _percent(r.concern_share),
              _percent(r.coalition_share), _percent(r.unattributed_share), _cited(r.sources, links),
-             _confidence(r.confidence)]
+             confidence_cell(r.confidence)]
             for label, r in zip(labels, table.itertuples(), strict=True)]
     return (figure_html(chart, "vendor-concern-bars")
             + html_table(["Market · measure · year", "Scope", "Concern", "Coalition", "Not named", "Source",
@@ -70,7 +64,7 @@ def _constellations(data: ReportData) -> str:
              f"{html.escape(str(r.count_basis or '').replace('_', ' '))} "
              f"{'' if pd.isna(r.year) else int(r.year)}",
              "" if pd.isna(r.planned) else f"{int(r.planned):,}",
-             _cited(r.source, {r.source: r.source_url} if r.source_url else {}), _confidence(r.confidence)]
+             _cited(r.source, {r.source: r.source_url} if r.source_url else {}), confidence_cell(r.confidence)]
             for r in table.itertuples()]
     return html_table(["Constellation", "Operator", "Of concern", "Satellites", "Planned", "Source", "Conf."],
                       rows, caption="Satellite constellations by operator country (counts on the basis "
@@ -85,7 +79,7 @@ def _secondary(data: ReportData) -> str:
              f"{_percent(r.secondary_share)} of {html.escape(r.share_of.replace('_', ' '))}",
              _percent(r.secondary_concern_share) + ("" if pd.isna(r.secondary_concern_share_max)
                                                     else " to " + _percent(r.secondary_concern_share_max)),
-             html.escape("; ".join(r.sources)), _confidence(r.confidence)]
+             html.escape("; ".join(r.sources)), confidence_cell(r.confidence)]
             for r in table.itertuples()]
     return html_table(["Item", "Year", "Recycled", "Of it, concern", "Source", "Conf."], rows,
                       caption="Secondary (recycled) supply: world share, and the part of it from "
