@@ -28,6 +28,19 @@ def store() -> Store:
 
 
 _exit_status: list[int] = []
+_CACHE: list[str] = []
+
+
+def pytest_configure(config):
+    """One result cache (:mod:`paxsilica.io.result_cache`) for this run, fresh: pytest-xdist's
+    workers and the CLI subprocesses inherit it, so the planner's example is solved once per
+    run (not per process), and never read from or written to the user's own cache."""
+    if not hasattr(config, "workerinput"):
+        import os
+        import tempfile
+
+        _CACHE.append(tempfile.mkdtemp(prefix="paxsilica-test-cache-"))
+        os.environ["PAXSILICA_CACHE_DIR"] = _CACHE[0]
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -42,6 +55,10 @@ def pytest_unconfigure(config):
     when pytest still holds DuckDB-backed objects (kept by exception tracebacks); it is noise
     after the summary line, so skip the teardown.
     """
+    if _CACHE:
+        import shutil
+
+        shutil.rmtree(_CACHE.pop(), ignore_errors=True)
     if _exit_status and not hasattr(config, "workerinput"):
         import os
         import sys

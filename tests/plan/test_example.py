@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from paxsilica.plan import build, load_problem, solve
-from paxsilica.plan.game import cost_game
+from paxsilica.plan.summary import example_report
 
 EXAMPLE = resources.files("paxsilica.data").joinpath("plans/ndpr_magnets.yaml")
 
@@ -80,9 +80,11 @@ def test_example_changes_for_the_right_reasons(example):
     assert rule.loc[("us_magnet_reserve", "base"), "drawn"] == 0  # a reserve, not a supply
 
 
-def test_example_cost_shares_show_no_negative_saving(example):
-    problem, result = example
-    game = cost_game(problem, mip_gap=1e-4, plan_objective=result.objective)
+def test_example_cost_shares_show_no_negative_saving(net):
+    """The game the report shows (:func:`example_report`, solved once per run and data)."""
+    report = example_report(net)
+    assert report.error is None and report.result.objective is not None
+    game = report.game
     assert game.exact and game.subadditive_violations == 0
     scale = game.coalitions["cost"].max()
     assert (game.shares["saving"] >= -1e-4 * scale).all(), game.shares

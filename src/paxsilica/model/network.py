@@ -138,6 +138,20 @@ class StackNetwork:
         return cls(**tables, trade_flows=trade.drop(columns=["import_id"], errors="ignore"))
 
     @cached_property
+    def digest(self) -> str:
+        """A SHA-256 digest of every table's rows (results kept on disk key on it, see
+        :mod:`paxsilica.io.result_cache`); computed once per network."""
+        import dataclasses
+        import hashlib
+
+        digest = hashlib.sha256()
+        for table in dataclasses.fields(self):
+            frame = getattr(self, table.name)
+            digest.update(f"{table.name}:{','.join(map(str, frame.columns))}".encode())
+            digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes())
+        return digest.hexdigest()
+
+    @cached_property
     def item_stage(self) -> dict[str, str]:
         """item_id -> stage_id."""
         return dict(zip(self.items["item_id"], self.items["stage"], strict=True))

@@ -114,11 +114,14 @@ def stress_test(net: StackNetwork, *, as_of: date | str | None = None, issuer: s
 
     Run once per network object and arguments, and kept while the network lives (a process
     rendering several reports of one network, as the service and the tests do, runs it
-    once); treat the answer as read-only."""
+    once) and on disk for networks with the same rows (:mod:`paxsilica.io.result_cache`);
+    treat the answer as read-only."""
+    from paxsilica.io.result_cache import cached
+
     key = (as_date(as_of), issuer, members, days, options)
     done = _DONE.setdefault(net, {})
     if key not in done:
-        done[key] = _run_stress_test(net, *key)
+        done[key] = cached("stress-test", f"{net.digest} {key}", lambda: _run_stress_test(net, *key))
     return done[key]
 
 
