@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.cli.common import DbOption, OutputFormat, WideOption, emit, print_notes, store_for
+from paxsilica.cli.common import DbOption, OutputFormat, WideOption, emit, network_for, print_notes
 from paxsilica.cli.progress import progress_bar
 
 __all__ = ["register"]
@@ -33,12 +33,11 @@ def chokepoints_command(
 
     A link that is its supplier's only outlet repeats the supplier's row and is left out;
     links are listed where a supplier sells to several buyers (e.g. with trade data)."""
-    from paxsilica.model.network import StackNetwork
     from paxsilica.requests.chokepoints import ChokepointsRequest, answer_chokepoints
 
     request = ChokepointsRequest.parse(item=item or None, top=top, mode=mode, as_of=as_of,
                                        nodes_only=nodes_only)
-    net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
+    net = network_for(ctx, db)
     with progress_bar() as bar:
         task = bar.add_task("ranking chokepoints", total=None)
 

@@ -21,9 +21,10 @@ from rich.console import Console
 if TYPE_CHECKING:
     import pandas as pd
 
+    from paxsilica.model.network import StackNetwork
     from paxsilica.store import Store
 
-__all__ = ["RAW_CSV", "DbOption", "OutputFormat", "WideOption", "console", "emit", "err_console", "flat",
+__all__ = ["RAW_CSV", "DbOption", "OutputFormat", "WideOption", "console", "emit", "err_console", "flat", "network_for",
            "print_notes", "store_for"]
 
 console = Console()
@@ -59,6 +60,29 @@ def store_for(ctx: typer.Context, db: Path | None, *, read_only: bool = False) -
 
     chosen = db or (ctx.obj or {}).get("db") or default_db_path()
     return open_store(chosen, read_only=read_only)
+
+
+NETWORKS_KEPT = 8
+"""Networks of database versions kept in the result cache (about 0.6 MB each for the
+bundled data)."""
+
+
+def network_for(ctx: typer.Context, db: Path | None) -> StackNetwork:
+    """The stack network of the command's store (read-only). Built from a database file
+    once per version of that file and then read from the result cache
+    (:mod:`paxsilica.io.result_cache`; key: the file's path and identity — inode,
+    modification time, size — and its import log), so a query on an unchanged database
+    does not rebuild the network's tables."""
+    from paxsilica.io.result_cache import cached
+    from paxsilica.model.network import StackNetwork
+    from paxsilica.store.versions import data_version
+
+    store = store_for(ctx, db, read_only=True)
+    if store.memory:
+        return StackNetwork.from_store(store)
+    with store.snapshot():
+        key = f"{Path(store.path).resolve()} {store.version} {data_version(store)}"
+        return cached("network", key, lambda: StackNetwork.from_store(store), keep=NETWORKS_KEPT)
 
 
 def flat(frame: pd.DataFrame) -> pd.DataFrame:

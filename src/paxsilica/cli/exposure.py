@@ -11,8 +11,8 @@ from paxsilica.cli.common import (
     OutputFormat,
     WideOption,
     emit,
+    network_for,
     print_notes,
-    store_for,
 )
 from paxsilica.requests.choices import Tiers
 
@@ -86,14 +86,13 @@ def exposure_command(
     and secondary shares, the recycled part placed in countries of concern and in the
     group (with an upper bound counting the unplaced part as of concern).
     """
-    from paxsilica.model.network import StackNetwork
     from paxsilica.requests.exposure import ExposureRequest, answer_exposure
 
     request = ExposureRequest.parse(
         item=item, stage=stage, group=group, concern=concern, as_of=as_of, year=year,
         latest=latest, summary=summary, compare=compare, tiers=tiers, mode=mode,
         by_country=by_country, secondary=secondary)
-    table = answer_exposure(StackNetwork.from_store(store_for(ctx, db, read_only=True)), request)
+    table = answer_exposure(network_for(ctx, db), request)
     shown = _table_view(table, request) if fmt is OutputFormat.table else table
     emit(shown, fmt, title=table.attrs["title"] if fmt is OutputFormat.table else "", wide=wide)
     print_notes(table)

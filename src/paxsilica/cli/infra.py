@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from paxsilica.cli.common import DbOption, OutputFormat, console, emit, err_console, store_for
+from paxsilica.cli.common import DbOption, OutputFormat, console, emit, err_console, network_for, store_for
 
 __all__ = ["register"]
 
@@ -77,11 +77,10 @@ def connectivity_command(
     "lost_share", "landing_sites", "landing_sites_after", "isolating_sites",
     "isolating_sites_after", "cable_table", "corridors", "closed", "cut"}."""
     from paxsilica.io.records import jsonable
-    from paxsilica.model.network import StackNetwork
     from paxsilica.requests.connectivity import ConnectivityRequest, answer_connectivity
 
     request = ConnectivityRequest.parse(country=country, year=year, close=close, cut=cut, concern=concern)
-    answer = answer_connectivity(StackNetwork.from_store(store_for(ctx, db, read_only=True)), request)
+    answer = answer_connectivity(network_for(ctx, db), request)
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False, default=jsonable))
         return

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, store_for
+from paxsilica.cli.common import DbOption, OutputFormat, emit, err_console, network_for
 from paxsilica.errors import PaxsilicaError
 from paxsilica.requests.choices import CostMethod
 
@@ -46,9 +46,8 @@ class _DefaultSolve(typer.core.TyperGroup):
 
 
 def _network(ctx: typer.Context, db: Path | None) -> StackNetwork:
-    from paxsilica.model.network import StackNetwork
 
-    return StackNetwork.from_store(store_for(ctx, db, read_only=True))
+    return network_for(ctx, db)
 
 
 def solve_command(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from paxsilica.cli.common import DbOption, console, store_for
+from paxsilica.cli.common import DbOption, console, network_for
 from paxsilica.cli.progress import progress_bar
 
 __all__ = ["register"]
@@ -27,7 +27,7 @@ def report_command(
     db: DbOption = None,
 ) -> None:
     """Write the HTML dashboard of the stack (one file, works offline) and say where."""
-    from paxsilica.model.network import StackNetwork, as_date
+    from paxsilica.model.network import as_date
     from paxsilica.report.data import STEPS
     from paxsilica.report.html import check_report_path, chosen_sections, render_report
 
@@ -37,7 +37,7 @@ def report_command(
     with progress_bar() as progress:
         # steps: loading the data, each computed table, then each section; counted when done
         task = progress.add_task("loading data", total=1 + len(STEPS) + len(sections))
-        net = StackNetwork.from_store(store_for(ctx, db, read_only=True))
+        net = network_for(ctx, db)
         progress.advance(task)
 
         def advance(kind: str) -> Callable[[str], None]:

@@ -15,6 +15,7 @@ from paxsilica.cli.common import (
     console,
     emit,
     err_console,
+    network_for,
     print_notes,
     store_for,
 )
@@ -47,9 +48,8 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _net(ctx: typer.Context, db: Path | None) -> StackNetwork:
-    from paxsilica.model.network import StackNetwork
 
-    return StackNetwork.from_store(store_for(ctx, db, read_only=True))
+    return network_for(ctx, db)
 
 
 @telecom_app.command("vendors")
