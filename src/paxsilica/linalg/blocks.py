@@ -10,10 +10,10 @@ for sector s's product from every origin ``r'``:
 in sector-major order Π, ``T`` is ``U⁻¹ V`` restricted to region r's rows, with
 ``V = L_f⁻¹ Pᵀ Ỹ``. In sector-major order ``Ỹ`` is block-diagonal (one ``R × R`` block of
 final demand per sector), so ``V`` is ``L_f⁻¹`` times those blocks (``2 n² R`` flops) and only
-the two triangular inverses cost ``⅓ n³`` each (LAPACK ``trtri``, at the speed of a matrix
-product), plus ``2 S n²`` for the products. With K stressors this beats the ``K · R`` transposed solves of
-:func:`~paxsilica.linalg.io_model.regional_multipliers` (``2 n² K R`` flops) once
-``K R > n / 3``.
+the two triangular inverses cost ``⅓ n³`` each (:func:`~.triangular.upper_inverse`:
+recursive blocks at the speed of a matrix product, on two threads), plus ``2 S n²`` for the
+products. With K stressors this beats the ``K · R`` transposed solves of
+:func:`~paxsilica.linalg.io_model.regional_multipliers` (``2 n² K R`` flops) once ``K R > n / 3``.
 
 Example (one region, so ``T = L · diag-by-sector(y)``):
     >>> A = np.array([[0.1, 0.2], [0.3, 0.1]])
@@ -28,11 +28,11 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import scipy.linalg as sla
 from threadpoolctl import threadpool_limits
 
 from paxsilica.errors import PaxsilicaError
 from paxsilica.linalg.solvers import SERIAL_MAX_N, LinearSolver, _pool
+from paxsilica.linalg.triangular import upper_inverse
 
 __all__ = ["domestic_blocks", "sector_major"]
 
@@ -55,27 +55,14 @@ def _row_sources(pivots: np.ndarray) -> np.ndarray:
 
 
 def _lower_inverse(factors: np.ndarray) -> np.ndarray:
-    """``L_f⁻¹`` (Fortran order) of the unit lower factor held in ``factors`` (LAPACK ``trtri``,
-    blocked BLAS-3: ``⅓ n³`` flops at about the speed of a matrix product). ``trtri`` leaves
-    the other triangle as it was (U), so that is cleared column by column."""
-    inverse, info = sla.lapack.dtrtri(factors, lower=1, unitdiag=1, overwrite_c=0)
-    if info:
-        raise PaxsilicaError("I − A is singular: a zero pivot in its LU factors")
-    for j in range(inverse.shape[0]):  # Fortran-ordered: each column is contiguous
-        inverse[:j, j] = 0.0
-    np.fill_diagonal(inverse, 1.0)   # the unit diagonal, not U's that trtri left there
-    return inverse
+    """``L_f⁻¹`` of the unit lower factor held in ``factors`` (the transpose of the inverse
+    of its transpose, :func:`~.triangular.upper_inverse`)."""
+    return upper_inverse(factors.T, unit=True).T
 
 
 def _upper_inverse(factors: np.ndarray) -> np.ndarray:
-    """``U⁻¹`` in C order, computed as ``(Uᵀ)⁻¹`` in Fortran order (its rows, which the
-    products use, are then contiguous)."""
-    inverse_t, info = sla.lapack.dtrtri(factors.T, lower=1, overwrite_c=0)
-    if info:
-        raise PaxsilicaError("I − A is singular: a zero pivot in its LU factors")
-    for j in range(inverse_t.shape[0]):
-        inverse_t[:j, j] = 0.0
-    return inverse_t.T
+    """``U⁻¹`` in C order (its rows, which the products use, are contiguous)."""
+    return upper_inverse(factors)
 
 
 def _split(count: int, parts: int) -> list[range]:
@@ -91,7 +78,8 @@ def domestic_blocks(solver: LinearSolver, demand: np.ndarray, regions: int, sect
     label order ``(r', s)``); ``solver`` a dense :class:`LinearSolver` of ``I − A`` built with
     ``ordering=sector_major(regions, sectors)``.
 
-    The work is split over two Python threads, each calling BLAS and LAPACK on one thread:
+    The work is split over two Python threads, each calling BLAS on one thread (NumPy's
+    matrix product releases Python's lock; SciPy's ``trtri`` does not, see :mod:`.triangular`):
     independent pieces (the two triangular inverses, halves of the sectors, halves of the
     regions) use both cores without OpenBLAS's own threads, whose hand-offs stall on a busy
     machine (``trtri`` on two OpenBLAS threads took 4× the CPU time of one under load).
