@@ -28,10 +28,9 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from paxsilica.errors import PaxsilicaError
-from paxsilica.linalg.solvers import SERIAL_MAX_N, LinearSolver, _pool
+from paxsilica.linalg.solvers import SERIAL_MAX_N, LinearSolver, _pool, one_blas_thread
 from paxsilica.linalg.triangular import upper_inverse
 
 __all__ = ["domestic_blocks", "sector_major"]
@@ -117,7 +116,7 @@ def domestic_blocks(solver: LinearSolver, demand: np.ndarray, regions: int, sect
         for r in chosen:
             result[r] = upper[:, r, r:] @ solved_rows[:, r, r:].T   # U⁻¹ is upper: columns before r are 0
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         if parts == 1:
             lower_inverse, upper_inverse = _lower_inverse(factors), _upper_inverse(factors)
             sector_rows(range(sectors))

@@ -136,8 +136,7 @@ def _home_blocks(mrio: MRIO, method: str) -> np.ndarray | None:
     key = f"blocks-{method}"
     if key not in mrio._cache:
         origins, sectors = grid
-        consumers = pd.unique(mrio.Y.columns.get_level_values(0))
-        demand = mrio.Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=consumers).to_numpy()
+        demand, consumers = _final_demand_by_region(mrio)
         column = pd.Index(consumers).get_indexer(origins)  # origin region's own final demand column
         own = np.where(column[None, :] >= 0, demand[:, np.maximum(column, 0)], 0.0)
         mrio._cache[key] = domestic_blocks(solver, own, len(origins), len(sectors))
@@ -177,8 +176,11 @@ def stressor_coefficients(mrio: MRIO, extension: str) -> pd.DataFrame:
     """``S = F diag(x)⁻¹``: stressor per unit of output (stressors × n)."""
     if extension not in mrio.extensions:
         raise NotFoundError(f"unknown extension {extension!r} (known: {', '.join(mrio.extensions) or 'none'})")
-    stressors = mrio.extensions[extension].F
-    return stressors * _inverse(_x(mrio))[None, :]
+    key = f"S-{extension}"
+    if key not in mrio._cache:
+        stressors = mrio.extensions[extension].F
+        mrio._cache[key] = stressors * _inverse(_x(mrio))[None, :]
+    return mrio._cache[key]
 
 
 def multipliers(mrio: MRIO, extension: str, method: str = "auto") -> pd.DataFrame:
@@ -211,8 +213,29 @@ class Accounts:
     D_exp_reg: pd.DataFrame
 
 
-def _by_region(frame: pd.DataFrame, level: str = "region") -> pd.DataFrame:
-    return frame.T.groupby(level=level, sort=False).sum().T
+def _by_region(frame: pd.DataFrame, level: str | int = "region") -> pd.DataFrame:
+    """Columns summed by one level of their index, groups in order of first appearance (as
+    ``frame.T.groupby(level=level, sort=False).sum().T``, missing values counted as 0), by
+    one product with a 0/1 matrix: pandas' transposed group-by cost more than the whole
+    computation of a 200-industry table."""
+    keys = frame.columns.get_level_values(level)
+    codes, groups = pd.factorize(keys, use_na_sentinel=False)
+    indicator = np.zeros((len(keys), len(groups)))
+    indicator[np.arange(len(keys)), codes] = 1.0
+    values = frame.to_numpy(dtype=float)
+    if np.isnan(values).any():
+        values = np.nan_to_num(values, nan=0.0, posinf=np.inf, neginf=-np.inf)
+    name = frame.columns.names[level] if isinstance(level, int) else level
+    return pd.DataFrame(values @ indicator, index=frame.index, columns=pd.Index(groups, name=name))
+
+
+def _final_demand_by_region(mrio: MRIO) -> tuple[np.ndarray, np.ndarray]:
+    """``(Y summed per consuming region (n × R), the regions in Y's column order)``, cached."""
+    if "demand-by-region" not in mrio._cache:
+        regions = pd.unique(mrio.Y.columns.get_level_values(0))
+        by_region = _by_region(mrio.Y, 0).reindex(columns=regions)
+        mrio._cache["demand-by-region"] = (by_region.to_numpy(), regions)
+    return mrio._cache["demand-by-region"]
 
 
 def regional_multipliers(mrio: MRIO, extension: str, method: str = "auto",
@@ -293,8 +316,7 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto",
     if multiplier is None:
         multiplier = multipliers(mrio, extension, method)
     m = multiplier.to_numpy()
-    regions = pd.unique(mrio.Y.columns.get_level_values(0))
-    demand = mrio.Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=regions).to_numpy()  # n × R
+    demand, regions = _final_demand_by_region(mrio)                 # n × R
     row_regions = pd.Index(mrio.labels.get_level_values(0))
     sectors = pd.unique(mrio.labels.get_level_values(1))
     origins = pd.unique(row_regions)

@@ -53,7 +53,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import breadth_first_order
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from paxsilica.errors import PaxsilicaError, SolverError
 from paxsilica.linalg.krylov import block_gmres
@@ -225,10 +225,22 @@ LeontiefSolver = LinearSolver
 """The name the MRIO engine used first; the same class."""
 
 
+_CONTROLLER: list[ThreadpoolController] = []
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager:
+    """BLAS on one thread inside the block. The libraries are found once per process (each
+    ``threadpool_limits`` reads ``/proc/self/maps`` again: 4 ms a call, a tenth of a whole
+    n = 200 MRIO)."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
 def _blas_threads(n: int) -> contextlib.AbstractContextManager:
     """One BLAS thread for dense work on systems up to :data:`SERIAL_MAX_N` (waking OpenBLAS's
     threads costs more than the work there: 0.3 s against 2 ms for n = 200 on a busy machine)."""
-    return threadpool_limits(limits=1, user_api="blas") if n <= SERIAL_MAX_N else contextlib.nullcontext()
+    return one_blas_thread() if n <= SERIAL_MAX_N else contextlib.nullcontext()
 
 
 def _dense_lu(matrix: sp.sparray | np.ndarray, order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
