@@ -38,9 +38,9 @@ def _gallium(db: str) -> list[dict]:
 
 def test_second_query_reads_the_kept_network_and_a_write_rebuilds_it(builds, tmp_path):
     db = str(tmp_path / "cache.duckdb")
-    first = _gallium(db)
+    first = _gallium(db)                     # creates the database (nothing kept: no file yet)
+    assert _gallium(db) == first             # built once more, and kept
     built = len(builds)
-    assert built >= 1
     assert _gallium(db) == first and len(builds) == built          # read back, same answer
     assert len(list((tmp_path / "cache").glob("network-*.pickle"))) == 1
     more = tmp_path / "more.csv"
@@ -64,4 +64,25 @@ def test_only_the_latest_networks_are_kept(builds, tmp_path, monkeypatch):
     monkeypatch.setattr(common, "NETWORKS_KEPT", 2)
     for name in ("a", "b", "c"):
         _gallium(str(tmp_path / f"{name}.duckdb"))
+        _gallium(str(tmp_path / f"{name}.duckdb"))
     assert len(list((tmp_path / "cache").glob("network-*.pickle"))) == 2
+
+
+def test_a_file_replaced_while_read_is_answered_but_not_kept(builds, tmp_path, monkeypatch):
+    """The identity taken before reading differs from the store's: the answer is built from
+    the store, and nothing is kept under the stale identity."""
+    db = str(tmp_path / "moving.duckdb")
+    expected = _gallium(db)
+    for entry in (tmp_path / "cache").glob("network-*.pickle"):
+        entry.unlink()
+    monkeypatch.setattr(common, "_file_identity", lambda path: (1, 2, 3))
+    assert _gallium(db) == expected
+    assert not list((tmp_path / "cache").glob("network-*.pickle"))
+
+
+def test_a_hit_does_not_open_the_database(builds, tmp_path, monkeypatch):
+    db = str(tmp_path / "hit.duckdb")
+    _gallium(db)
+    _gallium(db)
+    monkeypatch.setattr(common, "store_for", lambda *a, **k: (_ for _ in ()).throw(AssertionError("opened")))
+    assert _gallium(db)

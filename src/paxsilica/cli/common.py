@@ -9,6 +9,7 @@ use them; ``tests/cli/test_light.py`` holds the CLI to that).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextvars import ContextVar
 from enum import StrEnum
@@ -52,14 +53,19 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+def _chosen_db(ctx: typer.Context, db: Path | None) -> str | Path:
+    """The command's ``--db``, else the global one, else the default path."""
+    from paxsilica.store.paths import default_db_path
+
+    return db or (ctx.obj or {}).get("db") or default_db_path()
+
+
 def store_for(ctx: typer.Context, db: Path | None, *, read_only: bool = False) -> Store:
     """Open the store named by the command's ``--db``, else the global one, else the default;
     ``read_only`` for commands that only read (they never write an existing current file)."""
     from paxsilica.store.bundled import open_store
-    from paxsilica.store.database import default_db_path
 
-    chosen = db or (ctx.obj or {}).get("db") or default_db_path()
-    return open_store(chosen, read_only=read_only)
+    return open_store(_chosen_db(ctx, db), read_only=read_only)
 
 
 NETWORKS_KEPT = 8
@@ -67,22 +73,48 @@ NETWORKS_KEPT = 8
 bundled data)."""
 
 
+class _FileChangedError(Exception):
+    """The database file was replaced between its ``stat`` and the reading of its tables."""
+
+
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    """``(inode, modification time in ns, size)`` of a readable, non-empty file, else ``None``
+    (the same identity :attr:`Store.version <paxsilica.store.database.Store.version>` gives)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if stat.st_size == 0 or not os.access(path, os.R_OK):
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 def network_for(ctx: typer.Context, db: Path | None) -> StackNetwork:
     """The stack network of the command's store (read-only). Built from a database file
     once per version of that file and then read from the result cache
-    (:mod:`paxsilica.io.result_cache`; key: the file's path and identity — inode,
-    modification time, size — and its import log), so a query on an unchanged database
-    does not rebuild the network's tables."""
+    (:mod:`paxsilica.io.result_cache`), so a query on an unchanged database neither opens
+    DuckDB nor rebuilds the network's tables. The key is the file's path and identity
+    (inode, modification time in ns, size): every write replaces the file (copy on write),
+    so it changes; a file replaced while its tables are read is not kept."""
     from paxsilica.io.result_cache import cached
     from paxsilica.model.network import StackNetwork
-    from paxsilica.store.versions import data_version
 
-    store = store_for(ctx, db, read_only=True)
-    if store.memory:
-        return StackNetwork.from_store(store)
-    with store.snapshot():
-        key = f"{Path(store.path).resolve()} {store.version} {data_version(store)}"
-        return cached("network", key, lambda: StackNetwork.from_store(store), keep=NETWORKS_KEPT)
+    chosen = _chosen_db(ctx, db)
+    identity = None if str(chosen) == ":memory:" else _file_identity(Path(chosen))
+    if identity is None:  # in memory, or a file the store creates or explains
+        return StackNetwork.from_store(store_for(ctx, db, read_only=True))
+
+    def build() -> StackNetwork:
+        store = store_for(ctx, db, read_only=True)
+        with store.snapshot():
+            if store.version != identity:
+                raise _FileChangedError
+            return StackNetwork.from_store(store)
+
+    try:
+        return cached("network", f"{Path(chosen).resolve()} {identity}", build, keep=NETWORKS_KEPT)
+    except _FileChangedError:
+        return StackNetwork.from_store(store_for(ctx, db, read_only=True))
 
 
 def flat(frame: pd.DataFrame) -> pd.DataFrame:

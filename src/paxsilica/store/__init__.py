@@ -20,7 +20,7 @@ NAMES: dict[str, str] = {
     "import_file": "paxsilica.store.importer",
     "import_files": "paxsilica.store.importer",
     "Store": "paxsilica.store.database",
-    "default_db_path": "paxsilica.store.database",
+    "default_db_path": "paxsilica.store.paths",
     "ensure_bundled": "paxsilica.store.bundled",
     "open_store": "paxsilica.store.bundled",
     "export_store": "paxsilica.store.transfer",

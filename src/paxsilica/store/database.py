@@ -32,7 +32,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import platformdirs
 
 from paxsilica.errors import StoreError
 from paxsilica.model.kinds import kind_named
@@ -44,6 +43,7 @@ from paxsilica.store.files import (
     identity,
     table_columns,
 )
+from paxsilica.store.paths import default_db_path
 from paxsilica.store.schema import TABLES, TableSpec, table_spec
 
 __all__ = ["Store", "default_db_path", "file_writable"]
@@ -58,11 +58,6 @@ def _close_open_stores() -> None:
     for store in list(_OPEN_STORES):
         store.close()
     gc.collect()  # frees DuckDB objects caught in reference cycles (e.g. by tracebacks)
-
-
-def default_db_path() -> Path:
-    """``<user data dir>/paxsilica/paxsilica.duckdb`` (e.g. ``~/.local/share/paxsilica``)."""
-    return platformdirs.user_data_path("paxsilica") / "paxsilica.duckdb"
 
 
 class Store:
