@@ -48,7 +48,18 @@ import scipy.sparse as sp
 from paxsilica.errors import NotFoundError
 from paxsilica.linalg import solvers
 from paxsilica.linalg.blocks import domestic_blocks, sector_major
-from paxsilica.linalg.mrio import MRIO, Extension, MRIOInputError, _a, _inverse, _x, read_mrio, read_pymrio
+from paxsilica.linalg.mrio import (
+    MRIO,
+    Extension,
+    MRIOInputError,
+    _a,
+    _by_region,
+    _final_demand_by_region,
+    _inverse,
+    _x,
+    read_mrio,
+    read_pymrio,
+)
 from paxsilica.linalg.solvers import LinearSolver
 
 __all__ = [
@@ -211,31 +222,6 @@ class Accounts:
     D_pba_reg: pd.DataFrame
     D_imp_reg: pd.DataFrame
     D_exp_reg: pd.DataFrame
-
-
-def _by_region(frame: pd.DataFrame, level: str | int = "region") -> pd.DataFrame:
-    """Columns summed by one level of their index, groups in order of first appearance (as
-    ``frame.T.groupby(level=level, sort=False).sum().T``, missing values counted as 0), by
-    one product with a 0/1 matrix: pandas' transposed group-by cost more than the whole
-    computation of a 200-industry table."""
-    keys = frame.columns.get_level_values(level)
-    codes, groups = pd.factorize(keys, use_na_sentinel=False)
-    indicator = np.zeros((len(keys), len(groups)))
-    indicator[np.arange(len(keys)), codes] = 1.0
-    values = frame.to_numpy(dtype=float)
-    if np.isnan(values).any():
-        values = np.nan_to_num(values, nan=0.0, posinf=np.inf, neginf=-np.inf)
-    name = frame.columns.names[level] if isinstance(level, int) else level
-    return pd.DataFrame(values @ indicator, index=frame.index, columns=pd.Index(groups, name=name))
-
-
-def _final_demand_by_region(mrio: MRIO) -> tuple[np.ndarray, np.ndarray]:
-    """``(Y summed per consuming region (n × R), the regions in Y's column order)``, cached."""
-    if "demand-by-region" not in mrio._cache:
-        regions = pd.unique(mrio.Y.columns.get_level_values(0))
-        by_region = _by_region(mrio.Y, 0).reindex(columns=regions)
-        mrio._cache["demand-by-region"] = (by_region.to_numpy(), regions)
-    return mrio._cache["demand-by-region"]
 
 
 def regional_multipliers(mrio: MRIO, extension: str, method: str = "auto",
