@@ -19,7 +19,7 @@ from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_e
 from paxsilica.certify.screening.key_hashes import name_key_hashes, string_hashes
 from paxsilica.certify.screening.keys import DELETION_MAX, name_keys
 from paxsilica.certify.screening.normalize import name_form
-from paxsilica.certify.screening.screener import Screener
+from paxsilica.certify.screening.screener import Screener, best_per_row
 from paxsilica.errors import ParameterError
 from paxsilica.limits import MAX_NAME_LENGTH
 
@@ -110,7 +110,7 @@ SCRIPT = textwrap.dedent("""
     import pandas as pd
     from paxsilica.certify.lists import BUNDLED_LISTS, bundled_list_path, combined_entities, load_list
     from paxsilica.certify.screening import parallel
-    from paxsilica.certify.screening.screener import Screener
+    from paxsilica.certify.screening.screener import Screener, best_per_row
     entities = combined_entities([load_list(bundled_list_path(n), name=n) for n in BUNDLED_LISTS])
     screener = Screener().fit(entities)
     names = list(entities["name"]) * (1 + parallel.PARALLEL_MIN // len(entities))
@@ -146,3 +146,23 @@ def test_no_fork_with_threads_or_small_batches():
         stop.set()
         thread.join()
     assert np.all(np.diff([parallel.workers_for(n, 1) for n in (5_000, 50_000)]) == 0)
+
+
+def _best_by_full_stable_sort(indptr: np.ndarray, overlap: np.ndarray, count: int) -> np.ndarray:
+    """The reference: every entry sorted stably by (row, best first), the first ``count`` of each row."""
+    query = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    order = np.argsort(query * 2.0 + (1.0 - np.clip(overlap, 0.0, 1.0)), kind="stable")
+    return order[(np.arange(len(order)) - indptr[query[order]]) < count]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=30), st.integers(0, 15),
+       st.integers(0, 2**16), st.sampled_from([3, 1000]))
+def test_best_per_row_keeps_what_a_full_stable_sort_keeps(lengths, count, seed, levels):
+    """Rows shorter and longer than ``count``, empty rows, many ties (3 overlap levels),
+    values outside 0–1 (clipped)."""
+    rng = np.random.default_rng(seed)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    overlap = rng.integers(-1, levels + 1, size=indptr[-1]) / levels
+    np.testing.assert_array_equal(best_per_row(indptr, overlap, count),
+                                  _best_by_full_stable_sort(indptr, overlap, count))
