@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from paxsilica.cli import common
 from paxsilica.cli.app import app
 from paxsilica.model.network import StackNetwork
+from paxsilica.store import paths
 
 runner = CliRunner()
 
@@ -75,7 +76,7 @@ def test_a_file_replaced_while_read_is_answered_but_not_kept(builds, tmp_path, m
     expected = _gallium(db)
     for entry in (tmp_path / "cache").glob("network-*.pickle"):
         entry.unlink()
-    monkeypatch.setattr(common, "_file_identity", lambda path: (1, 2, 3))
+    monkeypatch.setattr(paths, "identity", lambda path: (1, 2, 3))   # what network_for sees
     assert _gallium(db) == expected
     assert not list((tmp_path / "cache").glob("network-*.pickle"))
 

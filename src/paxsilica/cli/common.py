@@ -77,32 +77,25 @@ class _FileChangedError(Exception):
     """The database file was replaced between its ``stat`` and the reading of its tables."""
 
 
-def _file_identity(path: Path) -> tuple[int, int, int] | None:
-    """``(inode, modification time in ns, size)`` of a readable, non-empty file, else ``None``
-    (the same identity :attr:`Store.version <paxsilica.store.database.Store.version>` gives)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    if stat.st_size == 0 or not os.access(path, os.R_OK):
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
 def network_for(ctx: typer.Context, db: Path | None) -> StackNetwork:
     """The stack network of the command's store (read-only). Built from a database file
     once per version of that file and then read from the result cache
     (:mod:`paxsilica.io.result_cache`), so a query on an unchanged database neither opens
     DuckDB nor rebuilds the network's tables. The key is the file's path and identity
-    (inode, modification time in ns, size): every write replaces the file (copy on write),
-    so it changes; a file replaced while its tables are read is not kept."""
+    (:func:`~paxsilica.store.paths.identity`: every write replaces the file, so it changes);
+    a file replaced while its tables are read is not kept."""
     from paxsilica.io.result_cache import cached
     from paxsilica.model.network import StackNetwork
+    from paxsilica.store.paths import identity as file_identity
+
+    def fresh() -> StackNetwork:
+        return StackNetwork.from_store(store_for(ctx, db, read_only=True))
 
     chosen = _chosen_db(ctx, db)
-    identity = None if str(chosen) == ":memory:" else _file_identity(Path(chosen))
-    if identity is None:  # in memory, or a file the store creates or explains
-        return StackNetwork.from_store(store_for(ctx, db, read_only=True))
+    file = Path(chosen)
+    identity = None if str(chosen) == ":memory:" else file_identity(file)
+    if identity is None or identity[2] == 0 or not os.access(file, os.R_OK):
+        return fresh()  # in memory, or a file the store creates or explains
 
     def build() -> StackNetwork:
         store = store_for(ctx, db, read_only=True)
@@ -112,9 +105,9 @@ def network_for(ctx: typer.Context, db: Path | None) -> StackNetwork:
             return StackNetwork.from_store(store)
 
     try:
-        return cached("network", f"{Path(chosen).resolve()} {identity}", build, keep=NETWORKS_KEPT)
+        return cached("network", f"{file.resolve()} {identity}", build, keep=NETWORKS_KEPT)
     except _FileChangedError:
-        return StackNetwork.from_store(store_for(ctx, db, read_only=True))
+        return fresh()
 
 
 def flat(frame: pd.DataFrame) -> pd.DataFrame:

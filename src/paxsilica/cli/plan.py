@@ -23,9 +23,6 @@ if TYPE_CHECKING:  # the planner (linopy) loads only when a command runs
     import click
     import pandas as pd
 
-    from paxsilica.model.network import StackNetwork
-
-if TYPE_CHECKING:
     from paxsilica.plan.results import PlanResult
 
 __all__ = ["register"]
@@ -43,11 +40,6 @@ class _DefaultSolve(typer.core.TyperGroup):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["solve", *args]
         return super().parse_args(ctx, args)
-
-
-def _network(ctx: typer.Context, db: Path | None) -> StackNetwork:
-
-    return network_for(ctx, db)
 
 
 def solve_command(
@@ -70,7 +62,7 @@ def solve_command(
 
     request = PlanRequest.parse(problem=str(problem_file), time_limit=time_limit,
                                 mip_gap=mip_gap, costs=costs, log=not quiet)
-    net = _network(ctx, db)
+    net = network_for(ctx, db)
 
     def told(step: int, message: str) -> None:
         err_console.print(f"[{step}/3] {message}", markup=False)
@@ -155,7 +147,7 @@ def expand_command(
         options["use"] = _use_option(use)
     request = ExpandRequest.parse(item=item, k=k, stage=stage, threshold=threshold, group=group,
                                   as_of=as_of, **options)
-    out = answer_expand(_network(ctx, db), request)
+    out = answer_expand(network_for(ctx, db), request)
     for warning in out.warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     if fmt is PlanFormat.json:

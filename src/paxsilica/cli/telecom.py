@@ -24,8 +24,6 @@ from paxsilica.requests.choices import Measure
 if TYPE_CHECKING:  # the library loads in the commands: --help stays light
     import pandas as pd
 
-    from paxsilica.model.network import StackNetwork
-
 __all__ = ["register"]
 
 telecom_app = typer.Typer(help="Telecom vendors, satellite constellations and ground stations.",
@@ -45,11 +43,6 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
         if str(frame[column].dtype) == "Int64":
             frame[column] = frame[column].astype("string").fillna("")
     return frame
-
-
-def _net(ctx: typer.Context, db: Path | None) -> StackNetwork:
-
-    return network_for(ctx, db)
 
 
 @telecom_app.command("vendors")
@@ -79,7 +72,7 @@ def vendors_command(
 
     request = VendorsRequest.parse(item=item, market=market, measure=measure, year=year,
                                    summary=summary, group=group, concern=concern, as_of=as_of)
-    table = answer_vendors(_net(ctx, db), request)
+    table = answer_vendors(network_for(ctx, db), request)
     shown = table
     if fmt is OutputFormat.table and not request.summary:
         shown = table[["market", "vendors", "share", "year", "measure", "vendor_countries",
@@ -108,7 +101,7 @@ def satellites_command(
     from paxsilica.requests.telecom import SatellitesRequest, answer_satellites
 
     request = SatellitesRequest.parse(orbit=orbit, group=group, concern=concern, as_of=as_of)
-    table = answer_satellites(_net(ctx, db), request)
+    table = answer_satellites(network_for(ctx, db), request)
     shown = table
     if fmt is OutputFormat.table:
         shown = _shown(table[["constellation_id", "operator", "operator_country", "of_concern",
@@ -136,7 +129,7 @@ def ground_stations_command(
 
     request = GroundStationsRequest.parse(country=country, group=group, concern=concern,
                                           as_of=as_of)
-    table = answer_ground_stations(_net(ctx, db), request)
+    table = answer_ground_stations(network_for(ctx, db), request)
     shown = table
     if fmt is OutputFormat.table:
         shown = table[["station_id", "country", "operator", "operator_country", "of_concern",

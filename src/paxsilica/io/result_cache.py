@@ -97,12 +97,12 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _read(path: Path) -> tuple[bool, object]:
+    """``(True, value)`` of an entry; ``(False, None)`` when it is missing, or damaged or
+    foreign (recomputed, not an error)."""
     try:
         with open(path, "rb") as handle:
             return True, pickle.load(handle)
-    except FileNotFoundError:
-        return False, None
-    except Exception:  # a damaged or foreign entry is recomputed, not an error
+    except Exception:
         return False, None
 
 

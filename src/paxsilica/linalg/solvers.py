@@ -43,6 +43,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import warnings
@@ -225,16 +226,16 @@ LeontiefSolver = LinearSolver
 """The name the MRIO engine used first; the same class."""
 
 
-_CONTROLLER: list[ThreadpoolController] = []
+@functools.cache
+def _controller() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 def one_blas_thread() -> contextlib.AbstractContextManager:
     """BLAS on one thread inside the block. The libraries are found once per process (each
     ``threadpool_limits`` reads ``/proc/self/maps`` again: 4 ms a call, a tenth of a whole
     n = 200 MRIO)."""
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+    return _controller().limit(limits=1, user_api="blas")
 
 
 def _blas_threads(n: int) -> contextlib.AbstractContextManager:

@@ -94,21 +94,8 @@ class ExampleReport:
 _EXAMPLES: WeakKeyDictionary[StackNetwork, ExampleReport] = WeakKeyDictionary()
 _BY_CONTENT: dict[str, ExampleReport] = {}
 CACHED = 4
-"""Example answers kept per process (by the content of the tables they depend on)."""
-
-
-def _fingerprint(net: StackNetwork) -> str:
-    """A digest of the tables the example depends on (items, groups, memberships, recipes,
-    supplies, companies, ownership, facilities, export controls)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in ("items", "groups", "memberships", "recipes", "supplies", "companies",
-                 "ownership", "facilities", "export_controls"):
-        table = getattr(net, name)
-        digest.update(name.encode())
-        digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
-    return digest.hexdigest()
+"""Example answers kept per process (by the content of the network's tables,
+:attr:`StackNetwork.digest <paxsilica.model.network.StackNetwork.digest>`)."""
 
 
 def _solve_example(net: StackNetwork) -> ExampleReport:
@@ -140,7 +127,7 @@ def example_report(net: StackNetwork) -> ExampleReport:
 
     if net in _EXAMPLES:
         return _EXAMPLES[net]
-    key = _fingerprint(net)
+    key = net.digest
     if key in _BY_CONTENT:
         _EXAMPLES[net] = _BY_CONTENT[key]
         return _BY_CONTENT[key]

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from paxsilica.errors import StoreBusyError, StoreError
+from paxsilica.store.paths import identity
 
 __all__ = ["ATTACHED", "DUCKDB_MAGIC", "CopyWriter", "ReadView", "check_database_file",
            "file_writable", "identity", "table_columns"]
@@ -52,14 +53,6 @@ def file_writable(path: Path) -> bool:
     """True unless the file is read-only: no write permission for us, or no write bit at
     all (honoured even for root, who could write it anyway)."""
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
-
-
-def identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 class ReadView:
