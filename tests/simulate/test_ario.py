@@ -1,9 +1,14 @@
 """The ARIO kernel: steady state and BoARIO's equations on small hand-checked cases."""
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from paxsilica.simulate.ario import Shocks, build_params, initial_state, step
+from paxsilica.linalg.threads import pool, work_threads
+from paxsilica.simulate.ario import RTOL, Shocks, _allclose, build_params, initial_state, step
 
 
 def _two_sector():
@@ -40,8 +45,32 @@ def test_inventory_threshold_matches_boario():
     assert np.allclose(state.stocks, 90 * use)
 
 
-def test_dense_blocks_equal_the_sparse_products(monkeypatch):
-    """An MRIO-shaped dense Z uses batched dense products; they must equal the sparse path."""
+@pytest.fixture(params=["one thread", "threads"])
+def threaded(request, monkeypatch):
+    """Runs a test with the grid products on one thread, then split over the pool's threads
+    (every block counts as large); yields the number of pool submissions made."""
+    import paxsilica.simulate.ario as ario_kernel
+
+    submitted = []
+    if request.param == "threads":
+        if work_threads() < 2:
+            pytest.skip("BLAS allows one thread here")
+        monkeypatch.setattr(ario_kernel, "THREADED_BLOCKS_BYTES", 0)
+        real = pool()
+
+        class Counting:
+            def submit(self, *args):
+                submitted.append(args)
+                return real.submit(*args)
+
+        monkeypatch.setattr(ario_kernel, "pool", lambda: Counting())
+    yield request.param, submitted
+    assert (len(submitted) > 0) == (request.param == "threads")
+
+
+def test_dense_blocks_equal_the_sparse_products(monkeypatch, threaded):
+    """An MRIO-shaped dense Z uses batched dense products; they must equal the sparse path
+    (on one thread and with the products split over threads)."""
     import paxsilica.simulate.ario_params as ario
 
     rng = np.random.default_rng(3)
@@ -70,7 +99,7 @@ def test_dense_blocks_equal_the_sparse_products(monkeypatch):
     assert a.production[3] < 0.9 * dense.x0[3]
 
 
-def test_layouts_agree_under_bans_licences_and_stockpiles(monkeypatch):
+def test_layouts_agree_under_bans_licences_and_stockpiles(monkeypatch, threaded):
     """Link shocks (a ban with rerouting, a licence delay through the pipeline, a stockpile
     release) on a dense MRIO: the grid layout equals the sparse one."""
     import pandas as pd
@@ -104,3 +133,35 @@ def test_layouts_agree_under_bans_licences_and_stockpiles(monkeypatch):
     assert np.allclose(grid.production, sparse.production, rtol=1e-12)
     assert grid.production.min() < 0.95 * grid.baseline.max()  # the events bite
     assert np.abs(grid.production / grid.baseline - 1).max() > 0.01
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, width=64)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.integers(1, 5), st.integers(1, 40))
+def test_allclose_with_a_hint_is_numpys_allclose(data, rows, columns):
+    """The chunked comparison with a remembered position answers as numpy.allclose, whatever
+    the hint (stale, out of range, pointing at a close entry) and across chunk borders."""
+    import paxsilica.simulate.ario as ario_kernel
+
+    a = data.draw(arrays(np.float64, (rows, columns), elements=finite))
+    b = a.copy()
+    nudges = data.draw(st.lists(st.tuples(st.integers(0, a.size - 1), st.sampled_from([0.1, RTOL / 2, 1e-9, 5.0]))))
+    for position, relative in nudges:
+        b.reshape(-1)[position] = a.reshape(-1)[position] * (1 + relative) + data.draw(st.sampled_from([0.0, 1e-7]))
+    hint = [data.draw(st.integers(0, 2 * a.size))]
+    chunk = data.draw(st.sampled_from([1, 7, ario_kernel.ALLCLOSE_CHUNK]))
+    old = ario_kernel.ALLCLOSE_CHUNK
+    ario_kernel.ALLCLOSE_CHUNK = chunk
+    try:
+        expected = bool(np.allclose(a, b, rtol=ario_kernel.RTOL, atol=ario_kernel.ATOL))
+        assert _allclose(a, b, hint) is expected
+        assert _allclose(a, b, None) is expected
+        if not expected:  # the hint now points at an entry that differs: found again at once
+            position = hint[0]
+            assert not np.isclose(a.reshape(-1)[position], b.reshape(-1)[position],
+                                  rtol=ario_kernel.RTOL, atol=ario_kernel.ATOL)
+            assert _allclose(a, b, hint) is False
+    finally:
+        ario_kernel.ALLCLOSE_CHUNK = old

@@ -30,7 +30,8 @@ import itertools
 import numpy as np
 
 from paxsilica.errors import PaxsilicaError
-from paxsilica.linalg.solvers import SERIAL_MAX_N, LinearSolver, _pool, one_blas_thread
+from paxsilica.linalg.solvers import SERIAL_MAX_N, LinearSolver
+from paxsilica.linalg.threads import one_blas_thread, pool
 from paxsilica.linalg.triangular import upper_inverse
 
 __all__ = ["domestic_blocks", "sector_major"]
@@ -122,11 +123,11 @@ def domestic_blocks(solver: LinearSolver, demand: np.ndarray, regions: int, sect
             sector_rows(range(sectors))
             region_blocks(range(regions))
         else:
-            pool = _pool()
-            lower = pool.submit(_lower_inverse, factors)
+            threads = pool()
+            lower = threads.submit(_lower_inverse, factors)
             upper_inverse = _upper_inverse(factors)
             lower_inverse = lower.result()
-            list(pool.map(sector_rows, _split(sectors, parts)))
+            list(threads.map(sector_rows, _split(sectors, parts)))
             del lower_inverse
-            list(pool.map(region_blocks, _split(regions, parts)))
+            list(threads.map(region_blocks, _split(regions, parts)))
     return result

@@ -43,21 +43,19 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import breadth_first_order
-from threadpoolctl import ThreadpoolController
 
 from paxsilica.errors import PaxsilicaError, SolverError
 from paxsilica.linalg.krylov import block_gmres
+from paxsilica.linalg.threads import one_blas_thread, pool
 
 __all__ = ["DENSE_MAX_N", "LU_MAX_NNZ_PER_COLUMN", "METHODS", "LeontiefSolver", "LinearSolver", "SolverError",
            "choose_method", "least_solution", "solve"]
@@ -99,16 +97,6 @@ def choose_method(n: int, nnz: int, rhs: int = 1) -> str:
     dense = DENSE_SECONDS_PER_FLOP * (2 / 3 * n**3 + 2 * n**2 * rhs)
     gmres = GMRES_FIXED_SECONDS + GMRES_SECONDS_PER_NONZERO * nnz * rhs
     return "dense" if n <= DENSE_MAX_N and dense <= gmres else "gmres"
-
-
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL  # one lazily created pool per process
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
-    return _POOL
 
 
 class LinearSolver:
@@ -219,23 +207,11 @@ class LinearSolver:
 
         if threads == 1 or len(pieces) == 1:
             return np.hstack([run(piece) for piece in pieces])
-        return np.hstack(list(_pool().map(run, pieces)))
+        return np.hstack(list(pool().map(run, pieces)))
 
 
 LeontiefSolver = LinearSolver
 """The name the MRIO engine used first; the same class."""
-
-
-@functools.cache
-def _controller() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
-def one_blas_thread() -> contextlib.AbstractContextManager:
-    """BLAS on one thread inside the block. The libraries are found once per process (each
-    ``threadpool_limits`` reads ``/proc/self/maps`` again: 4 ms a call, a tenth of a whole
-    n = 200 MRIO)."""
-    return _controller().limit(limits=1, user_api="blas")
 
 
 def _blas_threads(n: int) -> contextlib.AbstractContextManager:

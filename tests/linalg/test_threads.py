@@ -1,0 +1,25 @@
+"""How many threads dense work may use: it follows the BLAS library's own limit."""
+
+import os
+
+from threadpoolctl import threadpool_limits
+
+from paxsilica.linalg.threads import MAX_THREADS, one_blas_thread, pool, work_threads
+
+
+def test_work_threads_follow_the_blas_limit():
+    assert 1 <= work_threads() <= min(MAX_THREADS, os.cpu_count() or 1)
+    with one_blas_thread():
+        assert work_threads() == 1
+    with threadpool_limits(limits=1, user_api="blas"):
+        assert work_threads() == 1
+
+
+def test_one_pool_per_process():
+    assert pool() is pool()
+    assert pool().submit(sum, [1, 2, 3]).result() == 6
+
+
+def test_work_on_the_pools_own_threads_is_not_split_again():
+    """A task on the pool that asked for more threads would wait on work queued behind itself."""
+    assert pool().submit(work_threads).result() == 1
