@@ -115,12 +115,16 @@ SCRIPT = textwrap.dedent("""
     screener = Screener().fit(entities)
     names = list(entities["name"]) * (1 + parallel.PARALLEL_MIN // len(entities))
     names = [n.upper() if i % 3 else n + " Shenzhen Branch" for i, n in enumerate(names)][:parallel.PARALLEL_MIN + 7]
-    queries = pd.DataFrame({"query_id": [f"q{i}" for i in range(len(names))], "name": names})
-    one = screener.screen_one(queries)
-    many = screener.screen(queries, workers=2)
-    print(json.dumps({"forked": parallel.workers_for(len(queries), 2), "rows": len(one),
-                      "same": one.drop(columns="explanation").equals(many.drop(columns="explanation"))
-                      and one["explanation"].tolist() == many["explanation"].tolist()}))
+    same = []
+    # ids: unique text; repeated integers (the rows are put back in order by position, not id)
+    for ids in ([f"q{i}" for i in range(len(names))], [i % 97 for i in range(len(names))]):
+        queries = pd.DataFrame({"query_id": ids, "name": names})
+        one = screener.screen_one(queries)
+        many = screener.screen(queries, workers=2)
+        same.append(one.drop(columns="explanation").equals(many.drop(columns="explanation"))
+                    and one["explanation"].tolist() == many["explanation"].tolist()
+                    and one["query_id"].dtype == many["query_id"].dtype)
+    print(json.dumps({"forked": parallel.workers_for(len(queries), 2), "rows": len(one), "same": same}))
 """)
 
 
@@ -128,7 +132,7 @@ def test_screening_on_two_processes_equals_one():
     """Run in a fresh single-threaded interpreter (the test process may have threads)."""
     found = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True)
     result = json.loads(found.stdout.strip().splitlines()[-1])
-    assert result["forked"] == 2 and result["rows"] > 1000 and result["same"]
+    assert result["forked"] == 2 and result["rows"] > 1000 and result["same"] == [True, True]
 
 
 def test_no_fork_with_threads_or_small_batches():

