@@ -312,7 +312,10 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto",
                                                                     mrio.labels.names[1] or "sector"])
     shape = (len(origins), len(sectors))
     y_cube = demand.reshape(*shape, len(regions))              # r' × s × r
-    cba = np.einsum("kas,asr->krs", m.reshape(m.shape[0], *shape), y_cube).reshape(m.shape[0], -1)
+    # cba[k, r, s] = Σ_a m[k, a, s] y[a, s, r]: one BLAS product per sector (einsum's own loops
+    # were 4x slower at the ICIO shape)
+    per_sector = np.matmul(m.reshape(m.shape[0], *shape).transpose(2, 0, 1), y_cube.transpose(1, 0, 2))
+    cba = np.ascontiguousarray(per_sector.transpose(1, 2, 0)).reshape(m.shape[0], -1)   # k × (r, s)
     induced = solver.solve(demand)                             # X = L·Y_agg, n × R
     x_total = induced.sum(axis=1)
     region_of_row = pd.Index(regions).get_indexer(row_regions)
@@ -322,13 +325,17 @@ def footprint_accounts(mrio: MRIO, extension: str, method: str = "auto",
     d_cba = pd.DataFrame(cba, index=index, columns=columns)
     d_pba = pd.DataFrame(s * x_total[None, :], index=index, columns=mrio.labels)
     d_exp = pd.DataFrame(s * x_export[None, :], index=index, columns=mrio.labels)
-    imports_reg = np.stack([(s * induced[:, r][None, :] * (region_of_row != r)[None, :]).sum(axis=1)
-                            for r in range(len(regions))], axis=1)
+    # Σ_i s[k, i] X[i, r] over rows i outside region r: one product with X's home entries
+    # zeroed (a masked sum per region was 0.13 s at the ICIO shape)
+    foreign = induced.copy()
+    home_rows = np.flatnonzero(region_of_row >= 0)
+    foreign[home_rows, region_of_row[home_rows]] = 0.0
+    imports_reg = s @ foreign
     d_imp = None
     if asked is not None:
         chosen = pd.Index(regions).get_indexer(asked)
         if blocks is not None:  # Σ_j S[k, (r, j)] T[r, j, s] for each origin r
-            per_origin = np.einsum("kaj,ajs->kas", s[kept].reshape(len(kept), *shape), blocks)
+            per_origin = np.matmul(s[kept].reshape(len(kept), *shape).transpose(1, 0, 2), blocks).transpose(1, 0, 2)
             consumer = pd.Index(regions).get_indexer(origins)
             home = np.zeros((len(kept), len(regions), shape[1]))
             home[:, consumer[consumer >= 0]] = per_origin[:, consumer >= 0]
