@@ -158,6 +158,9 @@ def test_allclose_with_a_hint_is_numpys_allclose(data, rows, columns):
         expected = bool(np.allclose(a, b, rtol=ario_kernel.RTOL, atol=ario_kernel.ATOL))
         assert _allclose(a, b, hint) is expected
         assert _allclose(a, b, None) is expected
+        strided = [data.draw(st.integers(0, 2 * a.size))]  # transposed views: not contiguous
+        assert _allclose(a.T, b.T, strided) is expected
+        assert _allclose(a.T, b.T, strided) is expected
         if not expected:  # the hint now points at an entry that differs: found again at once
             position = hint[0]
             assert not np.isclose(a.reshape(-1)[position], b.reshape(-1)[position],

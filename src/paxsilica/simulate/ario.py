@@ -270,9 +270,8 @@ def _allclose(a: np.ndarray, b: np.ndarray, hint: list[int] | None = None) -> bo
     and is tried first: from step to step the arrays differ at the same entries, so most
     "not close" answers take one comparison instead of a pass over the arrays. The answer
     does not depend on the hint."""
-    flat_a, flat_b = a.reshape(-1), b.reshape(-1)
-    if hint and hint[0] < flat_a.size:
-        first, other = float(flat_a[hint[0]]), float(flat_b[hint[0]])
+    if hint and hint[0] < a.size:  # .flat: C order, and no copy of a strided array
+        first, other = float(a.flat[hint[0]]), float(b.flat[hint[0]])
         if not abs(first - other) <= ATOL + RTOL * abs(other):
             return False
     rows = max(1, ALLCLOSE_CHUNK * a.shape[0] // max(a.size, 1))
