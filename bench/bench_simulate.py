@@ -14,7 +14,7 @@ issue's figure is n = 2 000: ``--shapes`` gives its fills, 1.0 (the dense MRIO: 
 grid layout, best) and 0.25 (below the grid threshold: the sparse products, worst).
 
 The big case runs in its own process (its peak RSS is its own; with the allocator settings of
-:data:`~paxsilica.simulate.ensemble.WORKER_ENVIRONMENT`): a sparse network of
+:data:`~paxsilica.simulate.ensemble.WORKER_ENVIRONMENT`, not its one-thread limit): a sparse network of
 1 000 products × (n / 1 000) regions with 10 suppliers per industry, our kernel only
 (BoARIO's dense arrays would need n² × 8 bytes, 8 TB at a million industries).
 
@@ -196,10 +196,12 @@ def main(argv: list[str] | None = None) -> None:
         from paxsilica.simulate.ensemble import WORKER_ENVIRONMENT
 
         # glibc's allocator settings of the ensemble workers: a step's 80 MB temporaries stay on
-        # the heap instead of being fresh mappings (measured: half the CPU time per step)
+        # the heap instead of being fresh mappings (measured: half the CPU time per step); not
+        # their one-BLAS-thread limit: a single run multiplies H on both cores
+        allocator = {key: value for key, value in WORKER_ENVIRONMENT.items() if key.startswith("MALLOC_")}
         out = subprocess.run([sys.executable, "-m", "bench.bench_simulate", "--big", str(args.big_n)],
                              capture_output=True, text=True, check=True,
-                             env={**os.environ, **WORKER_ENVIRONMENT}).stdout
+                             env={**os.environ, **allocator}).stdout
         found = json.loads(out.strip().splitlines()[-1])
         print(f"n = {found['n']:,} (nnz {found['nnz']:,}): {found['s_per_step']:.4f} s/step "
               f"({found['cpu_s']:.3f} CPU s/step), peak RSS {found['peak_rss_mb']:.0f} MB (own process)",

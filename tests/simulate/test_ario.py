@@ -47,15 +47,16 @@ def test_inventory_threshold_matches_boario():
 
 @pytest.fixture(params=["one thread", "threads"])
 def threaded(request, monkeypatch):
-    """Runs a test with the grid products on one thread, then split over the pool's threads
-    (every block counts as large); yields the number of pool submissions made."""
-    import paxsilica.simulate.ario as ario_kernel
+    """Runs a test with the products with H on one thread, then split over the pool's threads
+    (every grid block and sparse H counts as large); yields the pool submissions made."""
+    import paxsilica.simulate.ario_products as products
 
     submitted = []
     if request.param == "threads":
         if work_threads() < 2:
             pytest.skip("BLAS allows one thread here")
-        monkeypatch.setattr(ario_kernel, "THREADED_BLOCKS_BYTES", 0)
+        monkeypatch.setattr(products, "THREADED_BLOCKS_BYTES", 0)
+        monkeypatch.setattr(products, "THREADED_ENTRIES", 0)
         real = pool()
 
         class Counting:
@@ -63,7 +64,7 @@ def threaded(request, monkeypatch):
                 submitted.append(args)
                 return real.submit(*args)
 
-        monkeypatch.setattr(ario_kernel, "pool", lambda: Counting())
+        monkeypatch.setattr(products, "pool", lambda: Counting())
     yield request.param, submitted
     assert (len(submitted) > 0) == (request.param == "threads")
 

@@ -44,10 +44,11 @@ Two layouts of the same arrays (same answers, chosen by :func:`build_params`):
   products × ``R`` regions): every entry ``(p, j)`` exists, product-major
   (``k = p·n + j``), so a stock array is an ``m × n`` matrix seen flat, an industry
   vector broadcasts over it without a gather, and the products with ``H`` are batched
-  dense products over its per-product blocks (``m × n × R``, BLAS), split by product over
-  two threads when the blocks are large (each pass reads them all and is bound by memory
-  bandwidth, which each core has a share of). Entries without an input have ``T_k = 0`` and
-  never move, as in BoARIO's dense arrays.
+  dense products over its per-product blocks (``m × n × R``, BLAS). Entries without an
+  input have ``T_k = 0`` and never move, as in BoARIO's dense arrays.
+
+The products with ``H`` (:mod:`.ario_products`) run on two threads when ``H`` is large, in
+either layout (each pass is bound by memory bandwidth, which each core has a share of).
 
 Extensions (zero cost when unused) enter through :class:`Shocks`: link factors scale
 ``H``'s entries (``deliver`` = share of a flow that still crosses; ``weight`` = share
@@ -71,16 +72,12 @@ Example (two industries, one product each; steady state is kept):
 
 from __future__ import annotations
 
-import itertools
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-import scipy.sparse as sp
 
-from paxsilica.linalg.threads import pool, work_threads
 from paxsilica.simulate.ario_params import ARIOParams, build_params, with_model
+from paxsilica.simulate.ario_products import h_pair, h_product, ht_product, remembered
 
 __all__ = ["ARIOParams", "ARIOState", "Shocks", "build_params", "initial_state", "step", "with_model"]
 
@@ -118,118 +115,9 @@ class Shocks:
 NO_SHOCK = Shocks()
 
 
-def _ht_product(params: ARIOParams, gap: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:
-    """``(H ∘ factor)ᵀ @ gap`` (K → n); ``factor`` per entry of ``H`` (``None``: 1)."""
-    if params.blocks is None:
-        return _scaled(params.h, factor).T @ gap
-    m, n, regions = params.blocks.shape
-    blocks, rows = _scaled_blocks(params, factor), gap.reshape(m, 1, n)
-    by_product = np.empty((m, 1, regions))
-    _by_products(params, lambda part: np.matmul(rows[part], blocks[part], out=by_product[part]))
-    out = np.empty(params.n)
-    out[params.block_rows] = by_product[:, 0, :]  # (m,1,n) @ (m,n,R)
-    return out
-
-
-def _h_pair(params: ARIOParams, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``H @ first`` and ``H @ second`` in one pass over ``H``'s blocks (in :attr:`ARIOParams.shape`)."""
-    if params.blocks is None:
-        return params.h @ first, params.h @ second
-    both = np.empty((params.n, 2))
-    both[:, 0], both[:, 1] = first, second
-    blocks, columns = params.blocks, both[params.block_rows]
-    products, buyers, _ = blocks.shape
-    out, split = np.empty((products, buyers, 2)), np.empty((2, products, buyers))
-
-    def work(part: slice) -> None:
-        np.matmul(blocks[part], columns[part], out=out[part])  # (m, n, R) @ (m, R, 2)
-        # each result contiguous: the stock arithmetic on a strided (m, n) view is 2.7x slower
-        split[:, part] = np.moveaxis(out[part], 2, 0)
-
-    _by_products(params, work)
-    return split[0], split[1]
-
-
-def _h_product(params: ARIOParams, vector: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
-    """``(H ∘ factor) @ vector`` (n → K, in :attr:`ARIOParams.shape`)."""
-    if params.blocks is None:
-        return _scaled(params.h, factor) @ vector
-    blocks, columns = _scaled_blocks(params, factor), vector[params.block_rows][..., None]
-    out = np.empty((*blocks.shape[:2], 1))
-    _by_products(params, lambda part: np.matmul(blocks[part], columns[part], out=out[part]))
-    return out[..., 0]
-
-
-THREADED_BLOCKS_BYTES = 1 << 22
-"""Grid blocks from this size are multiplied on the pool's threads, a share of the products
-each (a product's block is read once per pass and the passes are bound by memory bandwidth,
-which each core has its own share of: 1.6 → 0.9 ms a pass at n = 2 000 on two cores);
-below it a round trip to the pool (~0.05 ms) costs more than it saves."""
-
-
-def _by_products(params: ARIOParams, work: Callable[[slice], object]) -> None:
-    """``work(part)`` for consecutive slices of the products, in parallel on the threads
-    :func:`~paxsilica.linalg.threads.work_threads` allows for blocks this large."""
-    products = params.blocks.shape[0]  # type: ignore[union-attr]
-    threads = work_threads() if params.blocks.nbytes >= THREADED_BLOCKS_BYTES else 1  # type: ignore[union-attr]
-    bounds = np.linspace(0, products, min(threads, products) + 1).astype(int)
-    parts = [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
-    waiting = [pool().submit(work, part) for part in parts[1:]]
-    work(parts[0])
-    for future in waiting:
-        future.result()
-
-
-CACHED_BLOCKS_BYTES = 1 << 28
-"""Blocks scaled by link factors are kept (the last few) up to this size each."""
-
-
-def _remembered(params: ARIOParams, name: str, keys: tuple[np.ndarray, ...], make: object,
-                keep: int, size: int) -> np.ndarray:
-    """``make()`` for the arrays ``keys``, remembered while they are the same objects (an
-    event schedule reuses its link arrays while they do not change)."""
-    found = params.cache.setdefault(name, [])
-    for refs, value in found:
-        if len(refs) == len(keys) and all(ref() is key for ref, key in zip(refs, keys, strict=True)):
-            return value
-    value = make()  # type: ignore[operator]
-    if value.nbytes <= size:
-        found.append((tuple(weakref.ref(key) for key in keys), value))
-        del found[:-keep]
-    return value
-
-
-def _scaled_blocks(params: ARIOParams, factor: np.ndarray | None) -> np.ndarray:
-    """The grid blocks with each entry of ``H`` multiplied by ``factor`` (``None``: the blocks)."""
-    if factor is None:
-        return params.blocks  # type: ignore[return-value]
-
-    def make() -> np.ndarray:
-        scaled = params.blocks.copy()  # type: ignore[union-attr]
-        flat = scaled.reshape(-1)
-        if params.h.nnz == flat.size:  # every entry present: H's data are the blocks in order
-            flat *= factor
-        else:
-            flat[_block_positions(params)] *= factor
-        return scaled
-
-    return _remembered(params, "scaled blocks", (factor,), make, keep=3, size=CACHED_BLOCKS_BYTES)
-
-
-def _block_positions(params: ARIOParams) -> np.ndarray:
-    """Position in the flattened blocks of each stored entry of ``H`` (grid layout)."""
-    if "block positions" not in params.cache:
-        m, _, regions = params.blocks.shape  # type: ignore[union-attr]
-        within = np.empty(params.n, dtype=np.int64)
-        within[params.block_rows.ravel()] = np.tile(np.arange(regions), m)  # type: ignore[union-attr]
-        rows = np.repeat(np.arange(params.h.shape[0]), np.diff(params.h.indptr))
-        params.cache["block positions"] = rows * regions + within[params.h.indices]
-    return params.cache["block positions"]
-
-
 def _factor(params: ARIOParams, name: str, parts: tuple[np.ndarray, ...], make: object) -> np.ndarray:
     """A link factor combined from the arrays ``parts`` (remembered while they are the same)."""
-    return _remembered(params, name, parts, make, keep=4, size=1 << 62)
+    return remembered(params, name, parts, make, keep=4, size=1 << 62)
 
 
 def _at_buyers(params: ARIOParams, values: np.ndarray) -> np.ndarray:
@@ -244,14 +132,6 @@ def initial_state(params: ARIOParams, *, delay_days: int = 0) -> ARIOState:
     return ARIOState(t=0, production=params.x0.copy(), overprod=np.full(params.n, params.alpha_base),
                      stocks=stocks, order_gap=np.ones(stocks.size), order_weight=np.ones(params.n),
                      demand=params.x0.copy(), pipeline=pipeline)
-
-
-def _scaled(matrix: sp.csr_matrix, factor: np.ndarray | None) -> sp.csr_matrix:
-    """``matrix`` with its stored entries multiplied by ``factor`` (same pattern)."""
-    if factor is None:
-        return matrix
-    # same index arrays, new values: no copy or re-validation of the structure
-    return matrix._with_data(matrix.data * factor, copy=False)
 
 
 def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -309,7 +189,7 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
     shape = params.shape
     y = params.y0 if shocks.final is None else params.y0 * shocks.final
     # 1. demand = orders placed at the previous step (minus what can no longer cross) + Y
-    ordered = _ht_product(params, state.order_gap, shocks.deliver)
+    ordered = ht_product(params, state.order_gap, shocks.deliver)
     demand = state.order_weight * ordered + y
     # 2. overproduction
     alpha = state.overprod
@@ -333,7 +213,7 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
     served = state.order_weight * _divide(production, demand)
     weight = _divide(capacity, params.x0) if params.alt_orders else np.ones(params.n)
     if shocks.deliver is None and shocks.weight is None and not shocks.delayed:
-        delivered, normaliser = _h_pair(params, served, weight)
+        delivered, normaliser = h_pair(params, served, weight)
     else:
         base = shocks.deliver if shocks.deliver is not None else 1.0
         now = None
@@ -341,8 +221,8 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
             parts = tuple(a for a in (shocks.deliver, *(share for _, share in shocks.delayed)) if a is not None)
             now = _factor(params, "now", parts, lambda: base * (1.0 - (np.sum(
                 [share for _, share in shocks.delayed], axis=0) if shocks.delayed else 0.0)))
-        delivered = _h_product(params, served, now)
-        normaliser = _h_product(params, weight, shocks.weight)
+        delivered = h_product(params, served, now)
+        normaliser = h_product(params, weight, shocks.weight)
     # stock arrays below are fresh buffers reused in place: a network of 10⁶ industries has
     # 10⁷ stock entries, and every temporary of that size is 80 MB of page faults
     add = delivered.reshape(shape)
@@ -362,7 +242,7 @@ def step(state: ARIOState, params: ARIOParams, shocks: Shocks = NO_SHOCK) -> ARI
         for days, share in shocks.delayed:
             parts = (share,) if shocks.deliver is None else (shocks.deliver, share)
             late = _factor(params, "late", parts, lambda base=base, share=share: base * share)
-            arriving = state.order_gap * _h_product(params, served, late).ravel()
+            arriving = state.order_gap * h_product(params, served, late).ravel()
             pipeline[min(days, pipeline.shape[0]) - 1] += arriving
         fresh = True
     if shocks.inject is not None:
