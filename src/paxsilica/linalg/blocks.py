@@ -60,11 +60,6 @@ def _lower_inverse(factors: np.ndarray) -> np.ndarray:
     return upper_inverse(factors.T, unit=True).T
 
 
-def _upper_inverse(factors: np.ndarray) -> np.ndarray:
-    """``U⁻¹`` in C order (its rows, which the products use, are contiguous)."""
-    return upper_inverse(factors)
-
-
 def _split(count: int, parts: int) -> list[range]:
     """``range(count)`` in ``parts`` consecutive pieces (some may be empty)."""
     edges = np.linspace(0, count, parts + 1).astype(int)
@@ -106,28 +101,28 @@ def domestic_blocks(solver: LinearSolver, demand: np.ndarray, regions: int, sect
             rows = position[s * regions + np.arange(regions)]          # where sector s's rows went
             first = int(rows.min())                                   # L_f⁻¹ is lower: rows above are 0
             contiguous = np.array_equal(rows, np.arange(first, first + regions))
-            columns = lower_inverse[first:, first:first + regions] if contiguous else lower_inverse[first:, rows]
+            columns = inverse_l[first:, first:first + regions] if contiguous else inverse_l[first:, rows]
             solved_t[s * regions:(s + 1) * regions, :first] = 0.0
             solved_t[s * regions:(s + 1) * regions, first:] = cube[:, s, :].T @ columns.T
 
     def region_blocks(chosen: range) -> None:
         # T[r] = rows (j, r) of U⁻¹ times columns (s, r) of V: strided views BLAS reads in place
-        upper = upper_inverse.reshape(sectors, regions, n)                   # rows (j, r) of U⁻¹
+        upper = inverse_u.reshape(sectors, regions, n)                   # rows (j, r) of U⁻¹
         solved_rows = solved_t.reshape(sectors, regions, n)                 # rows (s, r) of Vᵀ
         for r in chosen:
             result[r] = upper[:, r, r:] @ solved_rows[:, r, r:].T   # U⁻¹ is upper: columns before r are 0
 
     with one_blas_thread():
         if parts == 1:
-            lower_inverse, upper_inverse = _lower_inverse(factors), _upper_inverse(factors)
+            inverse_l, inverse_u = _lower_inverse(factors), upper_inverse(factors)  # U⁻¹ in C order
             sector_rows(range(sectors))
             region_blocks(range(regions))
         else:
             threads = pool()
             lower = threads.submit(_lower_inverse, factors)
-            upper_inverse = _upper_inverse(factors)
-            lower_inverse = lower.result()
+            inverse_u = upper_inverse(factors)
+            inverse_l = lower.result()
             list(threads.map(sector_rows, _split(sectors, parts)))
-            del lower_inverse
+            del inverse_l
             list(threads.map(region_blocks, _split(regions, parts)))
     return result

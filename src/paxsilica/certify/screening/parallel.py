@@ -58,8 +58,7 @@ def _part(task: tuple[int, int, float | None, int]) -> pd.DataFrame:
     screener, queries = _SHARED["screener"], _SHARED["queries"]
     # the query's position in the batch stands in for its id, to put the rows back in order
     part = queries.iloc[first::step]
-    found = screener.screen_one(part.assign(query_id=np.arange(first, len(queries), step)), threshold, limit)
-    return found
+    return screener.screen_one(part.assign(query_id=np.arange(first, len(queries), step)), threshold, limit)
 
 
 def screen_in_parallel(screener: object, queries: pd.DataFrame, threshold: float | None, limit: int,
@@ -78,8 +77,9 @@ def screen_in_parallel(screener: object, queries: pd.DataFrame, threshold: float
     # one process's order: by query, each query's rows as ranked (a stable sort keeps them)
     merged = pd.concat(found, ignore_index=True)
     position = merged["query_id"].to_numpy(dtype=np.int64)
-    merged = merged.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
-    merged["query_id"] = queries["query_id"].to_numpy()[np.sort(position)]
+    order = np.argsort(position, kind="stable")
+    merged = merged.iloc[order].reset_index(drop=True)
+    merged["query_id"] = queries["query_id"].to_numpy()[position[order]]
     # object columns get the dtype one process would infer from all their values (pandas infers
     # str from the values, so a part whose values are all missing comes back as object)
     return merged.infer_objects()
